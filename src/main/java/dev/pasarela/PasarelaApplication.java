@@ -1,0 +1,11 @@
+package dev.pasarela;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class PasarelaApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(PasarelaApplication.class, args);
+    }
+}

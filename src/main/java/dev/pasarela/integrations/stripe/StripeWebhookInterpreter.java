@@ -1,0 +1,53 @@
+package dev.pasarela.integrations.stripe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.pipeline.ingress.WebhookInterpreter;
+import dev.pasarela.pipeline.tenant.TenantRepository;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/** A Stripe webhook carries one event; the tenant is its customer, or the tenant_id in its metadata. */
+@Component
+public class StripeWebhookInterpreter implements WebhookInterpreter {
+
+    public static final String PROVIDER = "stripe";
+    public static final Set<String> PROCESSED = Set.of(
+            "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+            "invoice.payment_succeeded", "invoice.payment_failed");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public List<InboundEvent> interpret(byte[] body) {
+        JsonNode event;
+        try {
+            event = json.readTree(body);
+        } catch (IOException e) {
+            throw invalid("The body is not valid JSON.");
+        }
+        if (event == null || !event.path("object").asText().equals("event")
+                || !event.path("id").isTextual() || !event.path("type").isTextual()) {
+            throw invalid("Expected a Stripe event object with an id and a type.");
+        }
+        String type = event.path("type").asText();
+        JsonNode object = event.path("data").path("object");
+        String customer = StripeJson.idOf(object.path("customer"));
+        List<String> routing = customer == null ? List.of() : List.of(TenantRepository.routingKey(PROVIDER, customer));
+        return List.of(new InboundEvent(PROVIDER + ":" + event.path("id").asText(), type, PROCESSED.contains(type),
+                routing, StripeJson.text(StripeJson.metadataOf(object).path("tenant_id")), body));
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(400, "invalid-payload", "Invalid webhook payload", detail);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.pasarela.ops;
+
+import dev.pasarela.pipeline.Queues;
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.errors.ProblemException;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Dead letters and parked events, through plain JMS so it works the same on the embedded
+ * broker and on an external Artemis cluster. The queues are known from the routes: one
+ * {@code dlq.<route-id>} per route under the delivery configuration, plus the parking queues.
+ * A replay moves messages back to the queue they came from in one JMS transaction, so a
+ * crash mid-replay neither loses nor duplicates a message.
+ */
+@Service
+public class DeadLetterService {
+
+    public record QueueSummary(String queue, String kind, int count) {}
+
+    public record DeadLetter(String id, String route, String cause, String firstFailureAt, String lastFailureAt,
+                             String tenantId, String eventKey, String eventType, String replayTo, int replays,
+                             String parkedReason) {}
+
+    private static final Pattern QUEUE = Pattern.compile("(dlq|parked)\\.[A-Za-z0-9._-]{1,200}");
+    private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9:_-]{1,200}");
+
+    private final JmsTemplate jms;
+    private final CamelContext camel;
+
+    public DeadLetterService(JmsTemplate jms, CamelContext camel) {
+        this.jms = jms;
+        this.camel = camel;
+    }
+
+    public List<QueueSummary> queues() {
+        TreeSet<String> names = new TreeSet<>();
+        for (RouteDefinition r : ((ModelCamelContext) camel).getRouteDefinitions()) {
+            if (ErrorHandling.DELIVERY.equals(r.getRouteConfigurationId())) {
+                names.add(Queues.deadLetter(r.getRouteId()));
+            }
+        }
+        names.add(Queues.PARKED_UNKNOWN_TENANT);
+        List<QueueSummary> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(new QueueSummary(name, name.startsWith(Queues.DLQ_PREFIX) ? "dead-letter" : "parked",
+                    browse(name, Integer.MAX_VALUE).size()));
+        }
+        return out;
+    }
+
+    public List<DeadLetter> messages(String queue, int limit) {
+        checkQueue(queue);
+        return browse(queue, limit);
+    }
+
+    /** Moves the given messages (all when {@code ids} is empty) back to their queues; returns how many. */
+    public int replay(String queue, List<String> ids) {
+        checkQueue(queue);
+        ids.forEach(id -> {
+            if (!MESSAGE_ID.matcher(id).matches()) {
+                throw new ProblemException(400, "invalid-message-id", "Invalid message id",
+                        "Message ids look like ID:… as listed by GET /ops/dlq/" + queue + ".");
+            }
+        });
+        List<String> selectors = ids.isEmpty() ? Collections.singletonList(null)
+                : ids.stream().map(id -> "JMSMessageID = '" + id + "'").toList();
+        Integer moved = jms.execute(session -> {
+            int n = 0;
+            Queue source = session.createQueue(queue);
+            for (String selector : selectors) {
+                try (MessageConsumer consumer = session.createConsumer(source, selector)) {
+                    Message m;
+                    while ((m = consumer.receive(500)) != null) {
+                        send(session, m);
+                        session.commit();
+                        n++;
+                    }
+                }
+            }
+            return n;
+        }, true);
+        return moved == null ? 0 : moved;
+    }
+
+    private void send(Session session, Message m) throws JMSException {
+        String target = m.getStringProperty(Variables.H_REPLAY_TO);
+        if (target == null || !target.startsWith("in.") && !target.startsWith("out.")) {
+            throw new ProblemException(409, "not-replayable", "Message cannot be replayed",
+                    "Message " + m.getJMSMessageID() + " does not say which queue it came from.");
+        }
+        Message copy;
+        if (m instanceof BytesMessage b) {
+            byte[] body = new byte[(int) b.getBodyLength()];
+            b.readBytes(body);
+            BytesMessage c = session.createBytesMessage();
+            c.writeBytes(body);
+            copy = c;
+        } else if (m instanceof TextMessage t) {
+            copy = session.createTextMessage(t.getText());
+        } else {
+            throw new ProblemException(409, "not-replayable", "Message cannot be replayed",
+                    "Message " + m.getJMSMessageID() + " has an unsupported body type.");
+        }
+        for (Enumeration<?> e = m.getPropertyNames(); e.hasMoreElements(); ) {
+            String name = (String) e.nextElement();
+            if (!name.startsWith("JMS") && !name.startsWith("_AMQ")) {
+                copy.setObjectProperty(name, m.getObjectProperty(name));
+            }
+        }
+        copy.setIntProperty(Variables.H_REPLAY_COUNT, replays(m) + 1);
+        try (MessageProducer producer = session.createProducer(session.createQueue(target))) {
+            producer.send(copy);
+        }
+    }
+
+    private List<DeadLetter> browse(String queue, int limit) {
+        List<DeadLetter> out = jms.browse(queue, (Session session, QueueBrowser browser) -> {
+            List<DeadLetter> list = new ArrayList<>();
+            Enumeration<?> e = browser.getEnumeration();
+            while (e.hasMoreElements() && list.size() < limit) {
+                list.add(describe((Message) e.nextElement()));
+            }
+            return list;
+        });
+        return out == null ? List.of() : out;
+    }
+
+    private static DeadLetter describe(Message m) throws JMSException {
+        return new DeadLetter(m.getJMSMessageID(), m.getStringProperty(Variables.H_FAILED_ROUTE),
+                m.getStringProperty(Variables.H_FAILURE_CAUSE), m.getStringProperty(Variables.H_FIRST_FAILURE_AT),
+                m.getStringProperty(Variables.H_LAST_FAILURE_AT), m.getStringProperty(Variables.H_TENANT_ID),
+                m.getStringProperty(Variables.H_EVENT_KEY), m.getStringProperty(Variables.H_EVENT_TYPE),
+                m.getStringProperty(Variables.H_REPLAY_TO), replays(m), m.getStringProperty(Variables.H_PARKED_REASON));
+    }
+
+    private static int replays(Message m) throws JMSException {
+        return m.propertyExists(Variables.H_REPLAY_COUNT) ? m.getIntProperty(Variables.H_REPLAY_COUNT) : 0;
+    }
+
+    private static void checkQueue(String queue) {
+        if (!QUEUE.matcher(queue).matches()) {
+            throw new ProblemException(404, "queue-not-found", "Queue not found",
+                    "Only dlq.* and parked.* queues are visible here.");
+        }
+    }
+
+    static Map<String, Object> replayed(String queue, int n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queue", queue);
+        m.put("replayed", n);
+        return m;
+    }
+}

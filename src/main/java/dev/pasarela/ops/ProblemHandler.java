@@ -1,0 +1,25 @@
+package dev.pasarela.ops;
+
+import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.errors.Problems;
+import dev.pasarela.store.StoreUnavailableException;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Every refusal of the HTTP API as problem+json; Spring's own errors come through the base class. */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(ProblemException.class)
+    ProblemDetail problem(ProblemException e) {
+        return Problems.detail(e);
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ProblemDetail storeDown(StoreUnavailableException e) {
+        return Problems.detail(503, "store-unavailable", "Store unavailable",
+                "The business data store did not answer; retry later.");
+    }
+}

@@ -1,0 +1,112 @@
+package dev.pasarela.pipeline;
+
+import static dev.pasarela.pipeline.Variables.EVENTS;
+import static dev.pasarela.pipeline.Variables.TENANT_ID;
+
+import dev.pasarela.pipeline.errors.DeadLetterPreparer;
+import dev.pasarela.pipeline.errors.ErrorHandling;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.IdempotentRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The two pipelines every inbound integration is made of, as route templates, and the shared
+ * dead-letter and parking routes. An integration instantiates the templates (see
+ * {@code routes/*.camel.yaml}) and supplies a verifier, an interpreter and a mapper.
+ *
+ * <pre>
+ * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
+ *                   → dedupe → enqueue on in.&lt;provider&gt; (or park) → 200
+ * inbound-delivery: in.&lt;provider&gt; → restore → transform → deliver
+ * </pre>
+ */
+@Component
+public class PipelineRoutes extends RouteBuilder {
+
+    public static final String PARK_ENDPOINT = "direct:pasarela.park";
+
+    private final IdempotentRepository webhookIdempotentRepository;
+    private final MeterRegistry meters;
+
+    public PipelineRoutes(@Qualifier("webhookIdempotentRepository") IdempotentRepository webhookIdempotentRepository,
+                          MeterRegistry meters) {
+        this.webhookIdempotentRepository = webhookIdempotentRepository;
+        this.meters = meters;
+    }
+
+    @Override
+    public void configure() {
+        routeTemplate("inbound-webhook")
+                .templateParameter("provider", null, "provider name: queue in.<provider>, beans by provider()")
+                .templateParameter("path", null, "HTTP path the provider posts to")
+                .from("platform-http:{{path}}?httpMethodRestrict=POST")
+                .routeConfigurationId(ErrorHandling.INGRESS)
+                .setVariable(Variables.PROVIDER, constant("{{provider}}"))
+                .bean("ingressSteps", "capture").id("capture")
+                .process("verifyStep").id("verify")
+                .bean("ingressSteps", "interpret").id("interpret")
+                .split(variable(EVENTS)).stopOnException()
+                    .choice()
+                        .when(simple("${body.processable}"))
+                            .process("resolveTenantStep").id("resolve-tenant")
+                            .idempotentConsumer(variable(Variables.EVENT_KEY), webhookIdempotentRepository)
+                                .skipDuplicate(false).id("dedupe")
+                            .choice()
+                                .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
+                                    .bean("ingressSteps", "count(${exchange}, 'duplicate')")
+                                .otherwise()
+                                    .bean("ingressSteps", "prepareEnqueue")
+                                    .choice()
+                                        .when(variable(TENANT_ID).isNull())
+                                            .to(ExchangePattern.InOnly, PARK_ENDPOINT)
+                                            .bean("ingressSteps", "count(${exchange}, 'parked')")
+                                        .otherwise()
+                                            .to(ExchangePattern.InOnly, "jms:queue:in.{{provider}}").id("enqueue")
+                                            .bean("ingressSteps", "count(${exchange}, 'accepted')")
+                                    .end()
+                            .end()
+                        .endChoice()
+                        .otherwise()
+                            .bean("ingressSteps", "count(${exchange}, 'ignored')")
+                    .end()
+                .end()
+                .bean("ingressSteps", "acknowledge");
+
+        routeTemplate("inbound-delivery")
+                .templateParameter("provider", null, "provider name: consumes in.<provider>")
+                .from("jms:queue:in.{{provider}}?transacted=true&lazyCreateTransactionManager=false"
+                        + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
+                .routeConfigurationId(ErrorHandling.DELIVERY)
+                .autoStartup("{{pasarela.delivery.auto-startup:true}}")
+                .bean("deliverySteps", "restore(${exchange}, '{{provider}}')").id("restore")
+                .choice()
+                    .when(variable(TENANT_ID).isNull())
+                        .to(ExchangePattern.InOnly, PARK_ENDPOINT)
+                    .otherwise()
+                        .bean("deliverySteps", "transform").id("transform")
+                        .bean("deliverySteps", "deliver").id("deliver")
+                .end();
+
+        from(PARK_ENDPOINT).routeId("pasarela.park")
+                .routeConfigurationId(ErrorHandling.DEAD_LETTER) // a failure here must reach the caller
+                .setHeader(Variables.H_PARKED_REASON, constant("unknown-tenant"))
+                .setHeader(Variables.H_REPLAY_TO, simple("in.${header." + Variables.H_PROVIDER + "}"))
+                .log(LoggingLevel.WARN, "Parked ${header." + Variables.H_EVENT_KEY + "} of ${header."
+                        + Variables.H_PROVIDER + "}: no tenant matches its identities")
+                .to(ExchangePattern.InOnly, "jms:queue:" + Queues.PARKED_UNKNOWN_TENANT).id("park");
+
+        from(ErrorHandling.DEAD_LETTER_ENDPOINT).routeId("pasarela.dead-letter")
+                .routeConfigurationId(ErrorHandling.DEAD_LETTER) // a failure here must roll back the consumer
+                .process(e -> meters.counter("pasarela.dead-letters", "route",
+                        e.getMessage().getHeader(Variables.H_FAILED_ROUTE, String.class)).increment())
+                .log(LoggingLevel.WARN, "Dead-lettered ${header." + Variables.H_EVENT_KEY + "} from ${header."
+                        + Variables.H_FAILED_ROUTE + "}: ${header." + Variables.H_FAILURE_CAUSE + "}")
+                .toD("jms:queue:${header." + DeadLetterPreparer.H_DEAD_LETTER_QUEUE + "}?exchangePattern=InOnly")
+                .id("dead-letter");
+    }
+}

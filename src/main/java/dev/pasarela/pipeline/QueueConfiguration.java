@@ -1,0 +1,27 @@
+package dev.pasarela.pipeline;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class QueueConfiguration {
+
+    /**
+     * Broker-side safety net for the embedded broker. Camel's error handling normally settles
+     * every message; when even writing a dead letter fails, the consumer rolls back and the
+     * broker redelivers with backoff instead of spinning, and never drops the message.
+     */
+    @Bean
+    ArtemisConfigurationCustomizer pasarelaBrokerSettings() {
+        return configuration -> configuration.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000)
+                .setMaxDeliveryAttempts(-1));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pasarela.pipeline.errors;
+
+import dev.pasarela.pipeline.Queues;
+import dev.pasarela.pipeline.Variables;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.jms.JmsEndpoint;
+
+/**
+ * Runs on the original message just before it goes to {@code dlq.<route-id>}: records which
+ * route failed, why, when it first and last failed, and which queue a replay goes back to.
+ */
+public class DeadLetterPreparer implements Processor {
+
+    public static final String H_DEAD_LETTER_QUEUE = "PasarelaDeadLetterQueue";
+    private static final int MAX_CAUSE = 1000;
+
+    @Override
+    public void process(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+        if (routeId == null) {
+            routeId = exchange.getFromRouteId();
+        }
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String now = Instant.now().toString();
+        msg.setHeader(Variables.H_FAILED_ROUTE, routeId);
+        msg.setHeader(Variables.H_FAILURE_CAUSE, describe(cause));
+        if (msg.getHeader(Variables.H_FIRST_FAILURE_AT) == null) {
+            msg.setHeader(Variables.H_FIRST_FAILURE_AT, now);
+        }
+        msg.setHeader(Variables.H_LAST_FAILURE_AT, now);
+        if (exchange.getFromEndpoint() instanceof JmsEndpoint jms) {
+            msg.setHeader(Variables.H_REPLAY_TO, jms.getDestinationName());
+        }
+        msg.setHeader(H_DEAD_LETTER_QUEUE, Queues.deadLetter(routeId));
+    }
+
+    static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown";
+        }
+        String text = cause.getClass().getName() + ": " + cause.getMessage();
+        return text.length() > MAX_CAUSE ? text.substring(0, MAX_CAUSE) + "…" : text;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.pasarela.pipeline.errors;
+
+/** A fault that retrying cannot fix (4xx, invalid payload, missing mapping): straight to the dead-letter queue. */
+public class PermanentException extends RuntimeException {
+    public PermanentException(String message) {
+        super(message);
+    }
+
+    public PermanentException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pasarela.pipeline.ingress;
+
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.errors.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.springframework.stereotype.Component;
+
+/** The provider-agnostic steps of the inbound-webhook template around verify and tenant. */
+@Component("ingressSteps")
+public class IngressSteps {
+
+    private final Map<String, WebhookInterpreter> interpreters;
+    private final MeterRegistry meters;
+
+    public IngressSteps(List<WebhookInterpreter> interpreters, MeterRegistry meters) {
+        this.interpreters = interpreters.stream()
+                .collect(Collectors.toMap(WebhookInterpreter::provider, Function.identity()));
+        this.meters = meters;
+    }
+
+    /** Takes the bytes {@link RawBodyFilter} kept, never the decoded body Camel made of them. */
+    public void capture(Exchange exchange) {
+        Message in = exchange.getIn();
+        if (!(in instanceof PlatformHttpMessage http)) {
+            throw new IllegalStateException("webhook routes must consume from platform-http");
+        }
+        HttpServletRequest request = http.getRequest();
+        byte[] body = (byte[]) request.getAttribute(RawBodyFilter.ATTRIBUTE);
+        if (body == null) {
+            throw new IllegalStateException("RawBodyFilter did not run for " + request.getRequestURI());
+        }
+        Map<String, String> headers = new HashMap<>();
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            headers.put(name, request.getHeader(name));
+        }
+        StringBuffer url = request.getRequestURL();
+        if (request.getQueryString() != null) {
+            url.append('?').append(request.getQueryString());
+        }
+        exchange.setVariable(Variables.RAW_BODY, new RawRequest(body, headers, url.toString()));
+    }
+
+    public void interpret(Exchange exchange) {
+        String provider = exchange.getVariable(Variables.PROVIDER, String.class);
+        RawRequest request = exchange.getVariable(Variables.RAW_BODY, RawRequest.class);
+        List<InboundEvent> events = interpreters.get(provider).interpret(request.body());
+        if (events.isEmpty()) {
+            throw new ProblemException(400, "invalid-payload", "Invalid webhook payload", "The payload holds no events.");
+        }
+        exchange.setVariable(Variables.EVENTS, events);
+    }
+
+    /** Called per event inside the split: the event becomes the queue message. */
+    public void prepareEnqueue(Exchange exchange) {
+        InboundEvent event = exchange.getIn().getBody(InboundEvent.class);
+        Message out = exchange.getMessage();
+        out.removeHeaders("*"); // request headers (signatures included) never reach the queue
+        out.setHeader(Variables.H_PROVIDER, exchange.getVariable(Variables.PROVIDER));
+        out.setHeader(Variables.H_TENANT_ID, exchange.getVariable(Variables.TENANT_ID));
+        out.setHeader(Variables.H_EVENT_KEY, event.eventKey());
+        out.setHeader(Variables.H_EVENT_TYPE, event.type());
+        out.setHeader(Variables.H_RECEIVED_AT, Instant.now().toString());
+        out.setBody(event.payload());
+    }
+
+    public void count(Exchange exchange, String outcome) {
+        meters.counter("pasarela.webhooks.events", "provider", exchange.getVariable(Variables.PROVIDER, String.class),
+                "outcome", outcome).increment();
+    }
+
+    public void acknowledge(Exchange exchange) {
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody("{\"received\":true}".getBytes(StandardCharsets.UTF_8));
+    }
+}

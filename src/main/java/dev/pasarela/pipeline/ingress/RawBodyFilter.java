@@ -1,0 +1,133 @@
+package dev.pasarela.pipeline.ingress;
+
+import dev.pasarela.pipeline.errors.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Keeps the exact bytes of a webhook request before anything decodes them. Camel 4.17's Spring
+ * Boot platform-http reads bodies through a charset-decoding reader (CAMEL-23320), and every
+ * provider signs the raw bytes, so the verify step reads {@link #ATTRIBUTE} instead. Bodies
+ * over the limit are refused with 413 before they are buffered.
+ */
+public class RawBodyFilter extends OncePerRequestFilter {
+
+    public static final String ATTRIBUTE = "dev.pasarela.rawBody";
+
+    private final long maxBytes;
+
+    public RawBodyFilter(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            tooLarge(request, response);
+            return;
+        }
+        byte[] body = readLimited(request.getInputStream());
+        if (body == null) {
+            tooLarge(request, response);
+            return;
+        }
+        request.setAttribute(ATTRIBUTE, body);
+        chain.doFilter(new CachedBodyRequest(request, body), response);
+    }
+
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setStatus(413);
+        response.setContentType(Problems.MEDIA_TYPE);
+        response.setHeader("Connection", "close");
+        response.getOutputStream().write(Problems.json(413, "payload-too-large", "Payload too large",
+                "The request body is larger than " + maxBytes + " bytes.", request.getRequestURI())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private byte[] readLimited(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            total += n;
+            if (total > maxBytes) {
+                return null;
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static final class CachedBodyRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        CachedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("body is already buffered");
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String enc = getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body),
+                    enc == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(enc)));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

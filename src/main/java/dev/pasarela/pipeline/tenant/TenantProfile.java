@@ -1,0 +1,9 @@
+package dev.pasarela.pipeline.tenant;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+
+/** What an operator (or the tenants file) sets on a tenant; subscription state is not among it. */
+public record TenantProfile(@NotBlank @Size(max = 200) String name, String plan, String timezone,
+                            Map<String, String> identities) {}

@@ -1,0 +1,61 @@
+package dev.pasarela.pipeline.tenant;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.store.DocumentStore;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the tenant of an inbound event: first through the routing index (cached; only hits are
+ * cached, so a tenant registered a second ago is found), then through a tenant id the signed
+ * payload itself carries, when that tenant exists.
+ */
+@Component
+public class TenantResolver {
+
+    private final DocumentStore store;
+    private final Cache<String, String> routes;
+
+    public TenantResolver(DocumentStore store, @Value("${pasarela.tenants.routing-cache-ttl:PT5M}") Duration ttl) {
+        this.store = store;
+        this.routes = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
+    }
+
+    public Optional<String> resolve(InboundEvent event) {
+        for (String key : event.routingKeys()) {
+            Optional<String> hit = byRoutingKey(key);
+            if (hit.isPresent()) {
+                return hit;
+            }
+        }
+        String claimed = event.claimedTenantId();
+        if (claimed != null && !claimed.isBlank() && !claimed.contains("/")
+                && store.get(TenantRepository.path(claimed)).isPresent()) {
+            return Optional.of(claimed);
+        }
+        return Optional.empty();
+    }
+
+    public Optional<String> byRoutingKey(String key) {
+        String cached = routes.getIfPresent(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        if (key.contains("/")) {
+            return Optional.empty();
+        }
+        Optional<String> found = store.get(TenantRepository.routingPath(key))
+                .map(d -> d.field("tenantId")).map(String::valueOf);
+        found.ifPresent(t -> routes.put(key, t));
+        return found;
+    }
+
+    /** Drops cached routes of a tenant whose identities changed in this process. */
+    public void invalidateTenant(String tenantId) {
+        routes.asMap().values().removeIf(tenantId::equals);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.pasarela.pipeline.verify;
+
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.ingress.RawRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/** Runs the provider's verifier over the raw request; refusals become problem+json and a metric. */
+@Component("verifyStep")
+public class VerifyStep implements Processor {
+
+    private final Map<String, SignatureVerifier> verifiers;
+    private final MeterRegistry meters;
+
+    public VerifyStep(List<SignatureVerifier> verifiers, MeterRegistry meters) {
+        this.verifiers = verifiers.stream().collect(Collectors.toMap(SignatureVerifier::provider, Function.identity()));
+        this.meters = meters;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        String provider = exchange.getVariable(Variables.PROVIDER, String.class);
+        SignatureVerifier verifier = verifiers.get(provider);
+        if (verifier == null) {
+            throw new IllegalStateException("no SignatureVerifier for provider " + provider);
+        }
+        RawRequest request = exchange.getVariable(Variables.RAW_BODY, RawRequest.class);
+        try {
+            verifier.verify(request);
+        } catch (SignatureVerificationException e) {
+            meters.counter("pasarela.webhooks.rejected", "provider", provider, "reason", e.reason().tag).increment();
+            throw new ProblemException(verifier.failureStatus(), "invalid-signature", "Invalid webhook signature",
+                    e.reason().detail);
+        }
+    }
+}

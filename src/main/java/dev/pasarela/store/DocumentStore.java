@@ -1,0 +1,36 @@
+package dev.pasarela.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The business-data store, shaped like Firestore: documents at even-length paths
+ * ({@code tenants/acme/credentials/stripe}), collections at odd-length ones, JSON-like field
+ * values (String, Long, Double, Boolean, List, Map, null). Two adapters: {@code embedded}
+ * (H2 file, zero set-up) and {@code firestore}. Failures of the backing service surface as
+ * {@link StoreUnavailableException}, which the pipeline treats as transient.
+ */
+public interface DocumentStore {
+
+    Optional<Document> get(String documentPath);
+
+    /** Replaces the whole document. */
+    void set(String documentPath, Map<String, Object> data);
+
+    /** Deep-merges the given fields into the document, creating it when absent. */
+    void merge(String documentPath, Map<String, Object> data);
+
+    void delete(String documentPath);
+
+    List<Document> query(String collectionPath, Query query);
+
+    <T> T runTransaction(Function<StoreTransaction, T> work);
+
+    /** A short name for health and logs: {@code embedded} or {@code firestore}. */
+    String kind();
+
+    /** A cheap round trip to the backing service, for health checks. */
+    void ping();
+}

@@ -1,0 +1,54 @@
+package dev.pasarela.store;
+
+import java.util.Map;
+
+/** Path rules shared by both adapters, so they reject the same things. */
+public final class Paths {
+    private Paths() {}
+
+    public static String[] documentSegments(String path) {
+        String[] s = segments(path);
+        if (s.length % 2 != 0) {
+            throw new IllegalArgumentException("not a document path (odd number of segments): " + path);
+        }
+        return s;
+    }
+
+    public static String[] collectionSegments(String path) {
+        String[] s = segments(path);
+        if (s.length % 2 != 1) {
+            throw new IllegalArgumentException("not a collection path (even number of segments): " + path);
+        }
+        return s;
+    }
+
+    public static String parentCollection(String documentPath) {
+        documentSegments(documentPath);
+        return documentPath.substring(0, documentPath.lastIndexOf('/'));
+    }
+
+    private static String[] segments(String path) {
+        if (path == null || path.isBlank() || path.startsWith("/") || path.endsWith("/") || path.contains("//")) {
+            throw new IllegalArgumentException("invalid store path: " + path);
+        }
+        String[] s = path.split("/");
+        for (String seg : s) {
+            if (seg.equals(".") || seg.equals("..") || seg.startsWith("__")) {
+                throw new IllegalArgumentException("invalid store path segment in: " + path);
+            }
+        }
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object read(Map<String, Object> data, String dottedPath) {
+        Object current = data;
+        for (String part : dottedPath.split("\\.")) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = ((Map<String, Object>) m).get(part);
+        }
+        return current;
+    }
+}

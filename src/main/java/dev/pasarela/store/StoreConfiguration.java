@@ -1,0 +1,103 @@
+package dev.pasarela.store;
+
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.firestore.FirestoreOptions;
+import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.firestore.FirestoreDocumentStore;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Picks the store adapter: {@code pasarela.store.type} when set, otherwise Firestore as soon as
+ * {@code FIREBASE_PROJECT_ID} or {@code FIRESTORE_EMULATOR_HOST} is present, otherwise embedded.
+ */
+@Configuration(proxyBeanMethods = false)
+public class StoreConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
+
+    @Bean(destroyMethod = "")
+    DocumentStore documentStore(Environment env, JdbcTemplate jdbc, PlatformTransactionManager txManager) {
+        String projectId = env.getProperty("FIREBASE_PROJECT_ID", "");
+        String emulator = env.getProperty("FIRESTORE_EMULATOR_HOST", "");
+        String type = env.getProperty("pasarela.store.type", "auto");
+        if (type.equals("auto")) {
+            type = projectId.isBlank() && emulator.isBlank() ? "embedded" : "firestore";
+        }
+        switch (type) {
+            case "embedded" -> {
+                log.info("Business data store: embedded (H2 file in the data directory)");
+                return new EmbeddedDocumentStore(jdbc, txManager);
+            }
+            case "firestore" -> {
+                return firestore(env, projectId, emulator);
+            }
+            default -> throw new IllegalStateException(
+                    "pasarela.store.type (PASARELA_STORE_TYPE) must be auto, embedded or firestore, not '" + type + "'");
+        }
+    }
+
+    private FirestoreDocumentStore firestore(Environment env, String projectId, String emulator) {
+        if (projectId.isBlank()) {
+            if (emulator.isBlank()) {
+                throw new IllegalStateException("FIREBASE_PROJECT_ID is required for the firestore store");
+            }
+            projectId = "demo-pasarela"; // the emulator accepts any demo- project
+        }
+        FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId);
+        if (!emulator.isBlank()) {
+            options.setEmulatorHost(emulator).setCredentials(NoCredentials.getInstance());
+            log.info("Business data store: Firestore emulator at {} (project {})", emulator, projectId);
+        } else {
+            options.setCredentials(credentials(env));
+            log.info("Business data store: Firestore (project {})", projectId);
+        }
+        long timeout = env.getProperty("pasarela.store.timeout-ms", Long.class, 10_000L);
+        return new FirestoreDocumentStore(options.build().getService(), timeout);
+    }
+
+    /** FIREBASE_CLIENT_EMAIL + FIREBASE_PRIVATE_KEY when given, else Application Default Credentials. */
+    static GoogleCredentials credentials(Environment env) {
+        String email = env.getProperty("FIREBASE_CLIENT_EMAIL", "");
+        String key = env.getProperty("FIREBASE_PRIVATE_KEY", "");
+        try {
+            if (!email.isBlank() || !key.isBlank()) {
+                if (email.isBlank() || key.isBlank()) {
+                    throw new IllegalStateException(
+                            "FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY must be set together");
+                }
+                // env files often carry the PEM with literal \n sequences
+                String pem = key.replace("\\n", "\n");
+                return ServiceAccountCredentials.fromPkcs8(null, email, pem, null,
+                        List.of("https://www.googleapis.com/auth/datastore"));
+            }
+            return GoogleCredentials.getApplicationDefault();
+        } catch (IOException e) {
+            throw new IllegalStateException("FIREBASE_PRIVATE_KEY is not a valid PKCS#8 PEM key"
+                    + " (or no application default credentials): " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    @Bean
+    HealthIndicator storeHealthIndicator(DocumentStore store) {
+        return () -> {
+            try {
+                store.ping();
+                return Health.up().withDetail("kind", store.kind()).build();
+            } catch (RuntimeException e) {
+                return Health.down().withDetail("kind", store.kind()).withDetail("error", e.getClass().getSimpleName()).build();
+            }
+        };
+    }
+}
