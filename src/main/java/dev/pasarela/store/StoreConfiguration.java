@@ -2,7 +2,6 @@ package dev.pasarela.store;
 
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
-import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.FirestoreOptions;
 import dev.pasarela.store.embedded.EmbeddedDocumentStore;
 import dev.pasarela.store.firestore.FirestoreDocumentStore;
@@ -57,7 +56,7 @@ public class StoreConfiguration {
         }
         FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId);
         if (!emulator.isBlank()) {
-            options.setEmulatorHost(emulator).setCredentials(NoCredentials.getInstance());
+            options.setEmulatorHost(emulator); // the client then uses the emulator's own credentials
             log.info("Business data store: Firestore emulator at {} (project {})", emulator, projectId);
         } else {
             options.setCredentials(credentials(env));

@@ -59,8 +59,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                         .maximumRedeliveryDelay(maxDelay)
                         .retryAttemptedLogLevel(LoggingLevel.WARN)
                         .logStackTrace(false)
-                        .onPrepareFailure(new DeadLetterPreparer()));
-        routeConfiguration(DELIVERY).onException(PermanentException.class).maximumRedeliveries(0);
+                        .onPrepareFailure(new DeadLetterPreparer()))
+                .onException(PermanentException.class).maximumRedeliveries(0).end();
 
         routeConfiguration(INGRESS)
                 .onException(ProblemException.class).handled(true)

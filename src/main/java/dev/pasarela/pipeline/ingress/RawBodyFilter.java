@@ -120,6 +120,21 @@ public class RawBodyFilter extends OncePerRequestFilter {
                     enc == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(enc)));
         }
 
+        /**
+         * Webhook bodies are read only by the provider's interpreter, from the raw bytes; hiding a
+         * form content type keeps the HTTP binding from parsing (and failing on) the body.
+         * {@code getHeader("Content-Type")} still tells the truth.
+         */
+        @Override
+        public String getContentType() {
+            String type = super.getContentType();
+            if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+                    || type.regionMatches(true, 0, "multipart/", 0, 10))) {
+                return "application/octet-stream";
+            }
+            return type;
+        }
+
         @Override
         public int getContentLength() {
             return body.length;

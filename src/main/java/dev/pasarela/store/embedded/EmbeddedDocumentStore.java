@@ -92,7 +92,9 @@ public class EmbeddedDocumentStore implements DocumentStore {
         if (query.orderBy() != null) {
             // Firestore leaves out documents that lack the order-by field
             out.removeIf(d -> d.field(query.orderBy()) == null);
-            Comparator<Document> c = (a, b) -> Values.compare(a.field(query.orderBy()), b.field(query.orderBy()));
+            // ties break on the document path in the same direction, as Firestore's implicit __name__ order
+            Comparator<Document> c = Comparator.<Document, Object>comparing(d -> d.field(query.orderBy()), Values::compare)
+                    .thenComparing(Document::path);
             out.sort(query.descending() ? c.reversed() : c);
         }
         return query.limit() > 0 && out.size() > query.limit() ? out.subList(0, query.limit()) : out;
@@ -129,10 +131,15 @@ public class EmbeddedDocumentStore implements DocumentStore {
         return rows.isEmpty() ? Optional.empty() : Optional.of(new Document(path, parse(rows.get(0))));
     }
 
-    private void write(String path, Map<String, Object> data) {
+    /**
+     * {@code mustCreate}: the transaction saw the document absent. Then only an insert is right;
+     * if another writer created it meanwhile, the duplicate key makes the transaction run again
+     * instead of overwriting that writer's document.
+     */
+    private void write(String path, Map<String, Object> data, boolean mustCreate) {
         String collection = Paths.parentCollection(path);
         String body = serialize(data);
-        int updated = jdbc.update("UPDATE pasarela_documents SET data = ?, update_time = ? WHERE path = ?",
+        int updated = mustCreate ? 0 : jdbc.update("UPDATE pasarela_documents SET data = ?, update_time = ? WHERE path = ?",
                 body, Timestamp.from(Instant.now()), path);
         if (updated == 0) {
             jdbc.update("INSERT INTO pasarela_documents(path, collection_path, data, update_time) VALUES (?, ?, ?, ?)",
@@ -166,6 +173,7 @@ public class EmbeddedDocumentStore implements DocumentStore {
 
     private final class Tx implements StoreTransaction {
         private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
+        private final java.util.Set<String> seenAbsent = new java.util.HashSet<>();
         private boolean wrote;
 
         @Override
@@ -174,25 +182,31 @@ public class EmbeddedDocumentStore implements DocumentStore {
             if (wrote) {
                 throw new IllegalStateException("transactions must do all their reads before their writes");
             }
-            return read(path, true);
+            Optional<Document> d = read(path, true);
+            if (d.isEmpty()) {
+                seenAbsent.add(path);
+            }
+            return d;
         }
 
         @Override
         public void set(String path, Map<String, Object> data) {
             Paths.documentSegments(path);
             wrote = true;
-            write(path, data);
+            write(path, data, seenAbsent.remove(path));
             pending.put(path, data);
         }
 
         @Override
         public void merge(String path, Map<String, Object> data) {
             Paths.documentSegments(path);
-            Map<String, Object> base = pending.containsKey(path) ? pending.get(path)
+            boolean mustCreate = seenAbsent.remove(path);
+            Map<String, Object> base = pending.containsKey(path) || mustCreate
+                    ? pending.getOrDefault(path, Map.of())
                     : read(path, true).map(Document::data).orElse(Map.of());
             wrote = true;
             Map<String, Object> merged = Values.deepMerge(base, data);
-            write(path, merged);
+            write(path, merged, mustCreate);
             pending.put(path, merged);
         }
 
@@ -202,6 +216,7 @@ public class EmbeddedDocumentStore implements DocumentStore {
             wrote = true;
             jdbc.update("DELETE FROM pasarela_documents WHERE path = ?", path);
             pending.remove(path);
+            seenAbsent.remove(path);
         }
     }
 }

@@ -1,0 +1,97 @@
+package dev.pasarela.integrations.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.pipeline.throttle.PlanCatalog;
+import dev.pasarela.pipeline.transform.PaymentRecorded;
+import dev.pasarela.pipeline.transform.QueuedEvent;
+import dev.pasarela.pipeline.transform.SubscriptionChanged;
+import dev.pasarela.pipeline.transform.SubscriptionStatus;
+import dev.pasarela.support.StripeFixtures;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.DefaultResourceLoader;
+
+/** Both payload shapes (before and after API 2025-03-31.basil) map to the same canonical events. */
+class StripeEventMapperTest {
+
+    final PlanCatalog plans = new PlanCatalog(new DefaultResourceLoader(), "file:config/plans.yml");
+    final StripeEventMapper mapper = new StripeEventMapper(plans);
+    final StripeWebhookInterpreter interpreter = new StripeWebhookInterpreter();
+
+    QueuedEvent queued(byte[] body) {
+        InboundEvent e = interpreter.interpret(body).get(0);
+        return new QueuedEvent("stripe", "t1", e.eventKey(), e.type(), body);
+    }
+
+    @Test
+    void basilSubscriptionReadsThePeriodFromItsItems() {
+        byte[] body = StripeFixtures.bytes("customer.subscription.updated.basil.json");
+        InboundEvent in = interpreter.interpret(body).get(0);
+        assertThat(in.eventKey()).isEqualTo("stripe:evt_1RyZqHLkdIwHu7ixd5xA2yQp");
+        assertThat(in.routingKeys()).containsExactly("stripe:cus_NffrFeUfNV2Hib");
+        assertThat(in.claimedTenantId()).isEqualTo("autos-garcia");
+        assertThat(in.processable()).isTrue();
+
+        SubscriptionChanged s = (SubscriptionChanged) mapper.map(queued(body)).get(0);
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+        assertThat(s.plan()).isEqualTo("pro");
+        assertThat(s.priceId()).isEqualTo("price_1RyZoQLkdIwHu7ixPro00001");
+        assertThat(s.currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(1758278400));
+        assertThat(s.occurredAt()).isEqualTo(Instant.ofEpochSecond(1756200000));
+        assertThat(s.externalSubscriptionId()).isEqualTo("sub_1RyZp9LkdIwHu7ixkU2oN3xb");
+        assertThat(s.cancelAtPeriodEnd()).isFalse();
+    }
+
+    @Test
+    void olderSubscriptionReadsThePeriodFromTheSubscription() {
+        SubscriptionChanged s = (SubscriptionChanged) mapper.map(queued(
+                StripeFixtures.bytes("customer.subscription.created.2024-06-20.json"))).get(0);
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.TRIALING);
+        assertThat(s.plan()).isEqualTo("basic");
+        assertThat(s.currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(1726828400));
+        assertThat(s.externalCustomerId()).isEqualTo("cus_QhNEWdealership");
+    }
+
+    @Test
+    void invoicesOfBothShapesNameTheirSubscription() {
+        PaymentRecorded failed = (PaymentRecorded) mapper.map(queued(
+                StripeFixtures.bytes("invoice.payment_failed.basil.json"))).get(0);
+        assertThat(failed.succeeded()).isFalse();
+        assertThat(failed.externalSubscriptionId()).isEqualTo("sub_1RyZp9LkdIwHu7ixkU2oN3xb");
+        assertThat(failed.amount()).isEqualTo(9900L);
+        assertThat(failed.attemptCount()).isEqualTo(2L);
+
+        byte[] paidBody = StripeFixtures.bytes("invoice.payment_succeeded.2024-06-20.json");
+        assertThat(interpreter.interpret(paidBody).get(0).claimedTenantId()).isEqualTo("motores-del-sur");
+        PaymentRecorded paid = (PaymentRecorded) mapper.map(queued(paidBody)).get(0);
+        assertThat(paid.succeeded()).isTrue();
+        assertThat(paid.externalSubscriptionId()).isEqualTo("sub_1PqK7aLkdIwHu7ixMdS00001");
+        assertThat(paid.currency()).isEqualTo("mxn");
+    }
+
+    @Test
+    void aSubscriptionWhoseLineOnlyHasTheBasilParentIsStillFound() {
+        StripeFixtures.Event e = StripeFixtures.event("invoice.payment_failed.basil.json");
+        e.object().remove("parent");
+        PaymentRecorded p = (PaymentRecorded) mapper.map(queued(e.bytes())).get(0);
+        assertThat(p.externalSubscriptionId()).isEqualTo("sub_1RyZp9LkdIwHu7ixkU2oN3xb");
+    }
+
+    @Test
+    void otherEventTypesAreAcknowledgedButNotProcessed() {
+        assertThat(interpreter.interpret(StripeFixtures.bytes("checkout.session.completed.json")).get(0).processable())
+                .isFalse();
+    }
+
+    @Test
+    void anUnmappedPriceOnALiveSubscriptionIsPermanent() {
+        byte[] body = StripeFixtures.event("customer.subscription.updated.basil.json")
+                .lookupKey("unknown_lookup").bytes();
+        assertThatThrownBy(() -> mapper.map(queued(body)))
+                .isInstanceOf(PermanentException.class).hasMessageContaining("plans.yml");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.pasarela.store;
+
+import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EmbeddedDocumentStoreTest extends DocumentStoreContract {
+
+    @TempDir
+    static Path dir;
+    static DriverManagerDataSource dataSource;
+    static EmbeddedDocumentStore store;
+
+    @BeforeAll
+    static void open() throws Exception {
+        dataSource = dataSource(dir);
+        new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
+                StandardCharsets.UTF_8));
+        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource));
+    }
+
+    static DriverManagerDataSource dataSource(Path dir) {
+        return new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+                "sa", "");
+    }
+
+    @AfterAll
+    static void close() {
+        new JdbcTemplate(dataSource).execute("SHUTDOWN");
+    }
+
+    @Override
+    protected DocumentStore store() {
+        return store;
+    }
+
+    @Test
+    void documentsSurviveAReopenOfTheFile() {
+        store.set("survivors/one", java.util.Map.of("v", "sigue aquí"));
+        new JdbcTemplate(dataSource).execute("SHUTDOWN");
+        DriverManagerDataSource reopened = dataSource(dir);
+        EmbeddedDocumentStore again = new EmbeddedDocumentStore(new JdbcTemplate(reopened),
+                new DataSourceTransactionManager(reopened));
+        assertThat(again.get("survivors/one").orElseThrow().field("v")).isEqualTo("sigue aquí");
+    }
+}

@@ -1,0 +1,29 @@
+package dev.pasarela.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The whole gateway on its embedded defaults, on a random port, with its own data directory,
+ * short retry delays, and the Stripe test secrets (two, as during a rotation).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "pasarela.data-dir=target/test-data/${random.uuid}",
+        "pasarela.ops.token=" + GatewayTest.OPS_TOKEN,
+        "pasarela.stripe.webhook-secret=" + StripeFixtures.SECRET + "," + StripeFixtures.OTHER_SECRET,
+        "pasarela.retry.initial-delay-ms=20",
+        "pasarela.retry.max-delay-ms=200",
+        "pasarela.retry.max-redeliveries=3",
+        "pasarela.tenants.routing-cache-ttl=PT1S",
+        "pasarela.ingress.max-body-bytes=65536"
+})
+public @interface GatewayTest {
+    String OPS_TOKEN = "test-ops-token-0123456789abcdef0123456789";
+}
