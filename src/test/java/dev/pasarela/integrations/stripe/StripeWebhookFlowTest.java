@@ -1,0 +1,248 @@
+package dev.pasarela.integrations.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pasarela.pipeline.tenant.TenantProfile;
+import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.support.GatewayTest;
+import dev.pasarela.support.Http;
+import dev.pasarela.support.StripeFixtures;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.spi.IdempotentRepository;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Signed Stripe webhooks in over HTTP, the tenant's subscription out in the store. */
+@GatewayTest
+class StripeWebhookFlowTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TenantRepository tenants;
+    @Autowired
+    MeterRegistry meters;
+    @Autowired
+    @Qualifier("webhookIdempotentRepository")
+    IdempotentRepository accepted;
+
+    Http http;
+    String tenant;
+    String customer;
+
+    @BeforeEach
+    void newTenant() {
+        http = new Http(port);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        tenant = "dealer-" + suffix;
+        customer = "cus_" + suffix;
+        tenants.upsert(tenant, new TenantProfile("Concesionario " + suffix, "free", "Europe/Madrid",
+                Map.of("stripe", customer)));
+    }
+
+    JsonNode tenantJson() {
+        Http.Response r = http.ops("GET", "/ops/tenants/" + tenant, null);
+        assertThat(r.status()).isEqualTo(200);
+        return r.json();
+    }
+
+    StripeFixtures.Event subscription(long created, String status) {
+        return StripeFixtures.event("customer.subscription.updated.basil.json")
+                .id("evt_" + UUID.randomUUID().toString().replace("-", "")).created(created)
+                .customer(customer).tenantMetadata(tenant).status(status);
+    }
+
+    Http.Response post(byte[] body) {
+        return http.stripe(body, StripeFixtures.sign(body));
+    }
+
+    @Test
+    void aSignedEventWithNonAsciiTextIsAcknowledgedAndApplied() {
+        // the fixture file's exact bytes (accents, ñ, an emoji, an em dash), only the customer renamed
+        byte[] body = new String(StripeFixtures.bytes("customer.subscription.updated.basil.json"), StandardCharsets.UTF_8)
+                .replace("cus_NffrFeUfNV2Hib", customer).getBytes(StandardCharsets.UTF_8);
+        Http.Response r = post(body);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("received").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(tenantJson().path("subscription").path("status").asText()).isEqualTo("active"));
+        JsonNode t = tenantJson();
+        assertThat(t.path("plan").asText()).isEqualTo("pro");
+        assertThat(t.path("subscription").path("plan").asText()).isEqualTo("pro");
+        assertThat(t.path("subscription").path("externalId").asText()).isEqualTo("sub_1RyZp9LkdIwHu7ixkU2oN3xb");
+        assertThat(t.path("subscription").path("currentPeriodEnd").asText()).isEqualTo("2025-09-19T10:40:00Z");
+        assertThat(t.path("revision").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aSignatureOverOtherBytesIsRefusedWith400AndNothingIsEnqueued() {
+        StripeFixtures.Event e = subscription(Instant.now().getEpochSecond(), "active");
+        byte[] body = e.bytes();
+        String signature = StripeFixtures.sign(body);
+        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("\"active\"", "\"unpaid\"")
+                .getBytes(StandardCharsets.UTF_8);
+        double before = rejected("mismatch");
+        Http.Response r = http.stripe(tampered, signature);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("type").asText()).isEqualTo("https://pasarela.dev/problems/invalid-signature");
+        assertThat(r.json().path("status").asInt()).isEqualTo(400);
+        assertThat(r.body()).doesNotContain(StripeFixtures.SECRET).doesNotContain("Exception");
+        assertThat(rejected("mismatch")).isEqualTo(before + 1);
+        assertThat(accepted.contains("stripe:" + e.id())).isFalse();
+
+        assertThat(http.stripe(body, null).status()).isEqualTo(400);
+        assertThat(http.stripe(body, StripeFixtures.sign(body, StripeFixtures.SECRET,
+                Instant.now().getEpochSecond() - 600)).json().path("detail").asText()).contains("tolerance");
+        assertThat(tenantJson().path("subscription").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void theSecondSecretOfARotationIsAccepted() {
+        byte[] body = subscription(Instant.now().getEpochSecond(), "active").bytes();
+        Http.Response r = http.stripe(body, StripeFixtures.sign(body, StripeFixtures.OTHER_SECRET,
+                Instant.now().getEpochSecond()));
+        assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aDuplicateDeliveryChangesNothing() {
+        byte[] body = subscription(1_756_200_000L, "active").bytes();
+        assertThat(post(body).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> tenantJson().path("revision").asLong() == 1);
+        assertThat(post(body).status()).isEqualTo(200);
+        assertThat(post(body).status()).isEqualTo(200);
+        // a later event proves the queue moved past the duplicates: they were not applied
+        assertThat(post(subscription(1_756_200_100L, "past_due").bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                tenantJson().path("subscription").path("status").asText().equals("past_due"));
+        assertThat(tenantJson().path("revision").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void anOlderEventNeverOverwritesNewerState() {
+        assertThat(post(subscription(1_756_300_000L, "past_due").bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                tenantJson().path("subscription").path("status").asText().equals("past_due"));
+        StripeFixtures.Event older = subscription(1_756_200_000L, "active");
+        assertThat(post(older.bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                http.ops("GET", "/ops/tenants/" + tenant + "/events", null).json().findValuesAsText("eventKey"))
+                .contains("stripe:" + older.id()));
+        JsonNode t = tenantJson();
+        assertThat(t.path("subscription").path("status").asText()).isEqualTo("past_due");
+        assertThat(t.path("subscription").path("asOf").asText()).isEqualTo("2025-08-27T13:06:40Z");
+        assertThat(http.ops("GET", "/ops/tenants/" + tenant + "/events", null).json().findValuesAsText("outcome"))
+                .containsExactlyInAnyOrder("applied", "stale");
+    }
+
+    @Test
+    void cancellationFallsBackToTheDefaultPlanAndPaymentsAreRecorded() {
+        assertThat(post(subscription(1_756_200_000L, "active").bytes()).status()).isEqualTo(200);
+        byte[] failed = StripeFixtures.event("invoice.payment_failed.basil.json")
+                .id("evt_f" + UUID.randomUUID().toString().replace("-", "")).customer(customer).bytes();
+        assertThat(post(failed).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode t = tenantJson();
+            assertThat(t.path("subscription").path("lastPayment").path("outcome").asText()).isEqualTo("failed");
+            assertThat(t.path("plan").asText()).isEqualTo("pro");
+        });
+        byte[] deleted = StripeFixtures.event("customer.subscription.deleted.basil.json")
+                .id("evt_d" + UUID.randomUUID().toString().replace("-", "")).customer(customer).bytes();
+        assertThat(post(deleted).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode t = tenantJson();
+            assertThat(t.path("subscription").path("status").asText()).isEqualTo("canceled");
+            assertThat(t.path("plan").asText()).isEqualTo("free");
+            assertThat(t.path("subscription").path("lastPayment").path("invoiceId").asText())
+                    .isEqualTo("in_1SFailLkdIwHu7ixInv000002");
+        });
+    }
+
+    @Test
+    void aNewCustomerIsRoutedByTheTenantIdInItsMetadataAndThenByItsId() {
+        String newCustomer = "cus_new" + UUID.randomUUID().toString().substring(0, 8);
+        // older API shape, customer not yet known to the routing index
+        byte[] created = StripeFixtures.event("customer.subscription.created.2024-06-20.json")
+                .id("evt_c" + UUID.randomUUID().toString().replace("-", "")).customer(newCustomer)
+                .tenantMetadata(tenant).bytes();
+        assertThat(post(created).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode t = tenantJson();
+            assertThat(t.path("subscription").path("status").asText()).isEqualTo("trialing");
+            assertThat(t.path("plan").asText()).isEqualTo("basic");
+            assertThat(t.path("identities").path("stripe").asText()).isEqualTo(newCustomer);
+        });
+        // an invoice with no tenant metadata now finds the tenant by customer id
+        StripeFixtures.Event paid = StripeFixtures.event("invoice.payment_succeeded.2024-06-20.json")
+                .id("evt_p" + UUID.randomUUID().toString().replace("-", "")).customer(newCustomer);
+        paid.object().remove("subscription_details");
+        assertThat(post(paid.bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                tenantJson().path("subscription").path("lastPayment").path("outcome").asText()).isEqualTo("succeeded"));
+    }
+
+    @Test
+    void otherEventTypesGet200AndAreCountedNotProcessed() {
+        double before = events("ignored");
+        byte[] body = StripeFixtures.event("checkout.session.completed.json")
+                .id("evt_x" + UUID.randomUUID().toString().replace("-", "")).bytes();
+        assertThat(post(body).status()).isEqualTo(200);
+        assertThat(events("ignored")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void unreadablePayloadsAndWrongMethodsGetProblems() {
+        byte[] notJson = "{not json".getBytes(StandardCharsets.UTF_8);
+        Http.Response r = post(notJson);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("type").asText()).endsWith("/invalid-payload");
+
+        byte[] big = new byte[70_000];
+        java.util.Arrays.fill(big, (byte) 'a');
+        Http.Response tooBig = http.stripe(big, StripeFixtures.sign(big));
+        assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(tooBig.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void aFormEncodedContentTypeDoesNotBreakTheRawBody() {
+        byte[] body = subscription(Instant.now().getEpochSecond(), "active").bytes();
+        Http.Response r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/webhooks/stripe"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Stripe-Signature", StripeFixtures.sign(body))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
+        assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
+    void healthReportsCamelBrokerAndStore() {
+        Http.Response r = http.ops("GET", "/actuator/health", null, null);
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode h = r.json();
+        assertThat(h.path("status").asText()).isEqualTo("UP");
+        assertThat(h.path("components").path("camelHealth").path("status").asText()).isEqualTo("UP");
+        assertThat(h.path("components").path("jms").path("status").asText()).isEqualTo("UP");
+        assertThat(h.path("components").path("store").path("status").asText()).isEqualTo("UP");
+    }
+
+    double rejected(String reason) {
+        var c = meters.find("pasarela.webhooks.rejected").tags("provider", "stripe", "reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    double events(String outcome) {
+        var c = meters.find("pasarela.webhooks.events").tags("provider", "stripe", "outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+}
