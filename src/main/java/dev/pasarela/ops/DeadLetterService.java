@@ -5,6 +5,8 @@ import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.errors.ProblemException;
 import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -46,11 +48,15 @@ public class DeadLetterService {
     private static final Pattern QUEUE = Pattern.compile("(dlq|parked)\\.[A-Za-z0-9._-]{1,200}");
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9:_-]{1,200}");
 
+    private static final long RECEIVE_TIMEOUT_MS = 1000;
+
     private final JmsTemplate jms;
+    private final ConnectionFactory connectionFactory;
     private final CamelContext camel;
 
-    public DeadLetterService(JmsTemplate jms, CamelContext camel) {
+    public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, CamelContext camel) {
         this.jms = jms;
+        this.connectionFactory = connectionFactory;
         this.camel = camel;
     }
 
@@ -86,22 +92,30 @@ public class DeadLetterService {
         });
         List<String> selectors = ids.isEmpty() ? Collections.singletonList(null)
                 : ids.stream().map(id -> "JMSMessageID = '" + id + "'").toList();
-        Integer moved = jms.execute(session -> {
-            int n = 0;
+        int n = 0;
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            connection.start();
             Queue source = session.createQueue(queue);
             for (String selector : selectors) {
                 try (MessageConsumer consumer = session.createConsumer(source, selector)) {
                     Message m;
-                    while ((m = consumer.receive(500)) != null) {
-                        send(session, m);
-                        session.commit();
+                    while ((m = consumer.receive(RECEIVE_TIMEOUT_MS)) != null) {
+                        try {
+                            send(session, m);
+                            session.commit();
+                        } catch (RuntimeException | JMSException e) {
+                            session.rollback();
+                            throw e;
+                        }
                         n++;
                     }
                 }
             }
-            return n;
-        }, true);
-        return moved == null ? 0 : moved;
+        } catch (JMSException e) {
+            throw new IllegalStateException("replay from " + queue + " failed after " + n + " messages", e);
+        }
+        return n;
     }
 
     private void send(Session session, Message m) throws JMSException {

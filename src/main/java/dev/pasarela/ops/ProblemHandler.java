@@ -12,9 +12,19 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemHandler.class);
+
     @ExceptionHandler(ProblemException.class)
     ProblemDetail problem(ProblemException e) {
         return Problems.detail(e);
+    }
+
+    /** Anything unforeseen: logged here, never described to the caller. */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("Request failed", e);
+        return Problems.detail(500, "internal-error", "Internal error",
+                "The request could not be completed; the cause is in the gateway's log.");
     }
 
     @ExceptionHandler(StoreUnavailableException.class)
