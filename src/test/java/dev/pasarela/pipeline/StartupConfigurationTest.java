@@ -1,0 +1,76 @@
+package dev.pasarela.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pasarela.PasarelaApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Missing or malformed configuration stops the start, with the variable named and no secret shown. */
+class StartupConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    /** Starts the gateway; {@code overrides} are {@code --name=value} and replace the defaults below. */
+    ConfigurableApplicationContext start(String... overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("server.port", "0");
+        props.put("pasarela.data-dir", dir.resolve(UUID.randomUUID().toString()).toString());
+        props.put("pasarela.stripe.webhook-secret", "whsec_test_startup");
+        props.put("pasarela.ops.token", "startup-test-token-0123456789abcdef01");
+        for (String o : overrides) {
+            String[] kv = o.substring(2).split("=", 2);
+            props.put(kv[0], kv[1]);
+        }
+        List<String> args = new ArrayList<>();
+        props.forEach((k, v) -> args.add("--" + k + "=" + v));
+        return new SpringApplicationBuilder(PasarelaApplication.class).run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void refusesAShortOpsToken() {
+        assertThatThrownBy(() -> start("--pasarela.ops.token=short-token-value"))
+                .hasStackTraceContaining("PASARELA_OPS_TOKEN")
+                .satisfies(e -> assertThat(stack(e)).doesNotContain("short-token-value"));
+    }
+
+    @Test
+    void refusesAMissingStripeSecret() {
+        assertThatThrownBy(() -> start("--pasarela.stripe.webhook-secret="))
+                .hasStackTraceContaining("STRIPE_WEBHOOK_SECRET");
+    }
+
+    @Test
+    void refusesAMalformedTenantsFile() throws Exception {
+        Path file = dir.resolve("tenants.yml");
+        Files.writeString(file, "tenants:\n  - id: Not_Valid\n    name: x\n");
+        assertThatThrownBy(() -> start("--pasarela.tenants-file=" + file))
+                .hasStackTraceContaining("PASARELA_TENANTS_FILE");
+    }
+
+    @Test
+    void theDevProfileRunsWithoutAnOpsTokenAndLoadsTheExampleTenants() {
+        try (ConfigurableApplicationContext ctx = start("--spring.profiles.active=dev", "--pasarela.ops.token=",
+                "--pasarela.tenants-file=config/tenants.example.yml")) {
+            assertThat(ctx.getBean(dev.pasarela.pipeline.tenant.TenantRepository.class).find("autos-garcia"))
+                    .hasValueSatisfying(t -> assertThat(t.identities()).containsEntry("stripe", "cus_NffrFeUfNV2Hib"));
+        }
+    }
+
+    private static String stack(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+}
