@@ -1,0 +1,24 @@
+package dev.pasarela.pipeline.ingress;
+
+import dev.pasarela.pipeline.errors.ErrorHandling;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * The benchmark's baseline (off unless {@code pasarela.bench.baseline-endpoint=true}): the same
+ * servlet filter, platform-http consumer and raw-body capture as a webhook, and nothing else,
+ * so {@code bench/} can report ingest cost as a ratio to it.
+ */
+@Component
+@ConditionalOnProperty(name = "pasarela.bench.baseline-endpoint", havingValue = "true")
+public class BenchBaselineRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("platform-http:/webhooks/bench-noop?httpMethodRestrict=POST").routeId("bench.in.noop")
+                .routeConfigurationId(ErrorHandling.INGRESS)
+                .bean("ingressSteps", "capture")
+                .bean("ingressSteps", "acknowledge");
+    }
+}
