@@ -4,7 +4,7 @@
 CREATE TABLE IF NOT EXISTS pasarela_documents (
     path            VARCHAR(1500) PRIMARY KEY,
     collection_path VARCHAR(1500) NOT NULL,
-    data            CLOB NOT NULL,
+    data            TEXT NOT NULL,
     update_time     TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pasarela_documents_collection ON pasarela_documents (collection_path);

@@ -35,15 +35,16 @@ public class StoreConfiguration {
             type = projectId.isBlank() && emulator.isBlank() ? "embedded" : "firestore";
         }
         switch (type) {
-            case "embedded" -> {
-                log.info("Business data store: embedded (H2 file in the data directory)");
+            case "embedded", "jdbc" -> {
+                log.info("Business data store: JDBC documents table in the configured datasource ({})",
+                        env.getProperty("spring.datasource.url", "").replaceAll(";.*|\\?.*", ""));
                 return new EmbeddedDocumentStore(jdbc, txManager);
             }
             case "firestore" -> {
                 return firestore(env, projectId, emulator);
             }
             default -> throw new IllegalStateException(
-                    "pasarela.store.type (PASARELA_STORE_TYPE) must be auto, embedded or firestore, not '" + type + "'");
+                    "pasarela.store.type (PASARELA_STORE_TYPE) must be auto, embedded, jdbc or firestore, not '" + type + "'");
         }
     }
 
