@@ -68,7 +68,9 @@ public class StripeEventMapper implements EventMapper {
         } catch (IllegalArgumentException e) {
             throw new PermanentException("unknown Stripe subscription status " + statusText);
         }
-        JsonNode price = sub.path("items").path("data").path(0).path("price");
+        JsonNode item = sub.path("items").path("data").path(0);
+        // items of API versions before prices (2020) carry only a plan, whose id works as a price id
+        JsonNode price = item.has("price") ? item.path("price") : item.path("plan");
         String priceId = StripeJson.text(price.path("id"));
         String lookupKey = StripeJson.text(price.path("lookup_key"));
         String plan = plans.planForPrice(lookupKey, priceId).orElse(null);

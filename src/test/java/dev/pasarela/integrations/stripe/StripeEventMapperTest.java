@@ -57,6 +57,18 @@ class StripeEventMapperTest {
     }
 
     @Test
+    void theLegacyApiFixtureWithPlansInsteadOfPricesMaps() {
+        StripeEventMapper legacy = new StripeEventMapper(
+                new PlanCatalog(new DefaultResourceLoader(), "classpath:stripe/plans-with-legacy-plan.yml"));
+        SubscriptionChanged s = (SubscriptionChanged) legacy.map(queued(
+                StripeFixtures.bytes("customer.subscription.updated.2017-06-05.json"))).get(0);
+        assertThat(s.priceId()).isEqualTo("pl_123");
+        assertThat(s.plan()).isEqualTo("basic");
+        assertThat(s.currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(1502930356));
+        assertThat(s.externalCustomerId()).isEqualTo("cus_123");
+    }
+
+    @Test
     void invoicesOfBothShapesNameTheirSubscription() {
         PaymentRecorded failed = (PaymentRecorded) mapper.map(queued(
                 StripeFixtures.bytes("invoice.payment_failed.basil.json"))).get(0);
