@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Webhook ingest benchmark against the packaged jar on loopback, with its bare baseline endpoint
 # measured in the same run. Usage: bash bench/ingest.sh [requests-per-round] [concurrency] [rounds]
+# JAVA_OPTS (JVM flags, e.g. a JFR recording) and BENCH_ARGS (gateway properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REQUESTS=${1:-3000}
@@ -21,7 +22,7 @@ YML
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
   PASARELA_OPS_TOKEN="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   STRIPE_WEBHOOK_SECRET="$SECRET" \
-  java -Xmx1g -jar "$JAR" --pasarela.bench.baseline-endpoint=true --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
+  java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 120); do
