@@ -1,7 +1,6 @@
 package dev.pasarela.ops;
 
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,9 +35,9 @@ public class DeadLetterController {
     }
 
     @PostMapping("/{queue}/replay")
-    Map<String, Object> replay(@PathVariable String queue, @RequestBody(required = false) ReplayRequest body,
+    DeadLetterService.ReplayResult replay(@PathVariable String queue, @RequestBody(required = false) ReplayRequest body,
                                @RequestParam(name = "id", required = false) List<String> ids) {
         List<String> selected = ids != null ? ids : body != null && body.ids() != null ? body.ids() : List.of();
-        return DeadLetterService.replayed(queue, deadLetters.replay(queue, selected));
+        return deadLetters.replay(queue, selected);
     }
 }

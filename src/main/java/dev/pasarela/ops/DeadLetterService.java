@@ -16,14 +16,14 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.ObjectProvider;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.springframework.jms.core.JmsTemplate;
@@ -53,11 +53,14 @@ public class DeadLetterService {
     private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
     private final CamelContext camel;
+    private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
 
-    public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, CamelContext camel) {
+    public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, CamelContext camel,
+                             ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
         this.jms = jms;
         this.connectionFactory = connectionFactory;
         this.camel = camel;
+        this.embeddedBroker = embeddedBroker;
     }
 
     public List<QueueSummary> queues() {
@@ -71,7 +74,7 @@ public class DeadLetterService {
         List<QueueSummary> out = new ArrayList<>();
         for (String name : names) {
             out.add(new QueueSummary(name, name.startsWith(Queues.DLQ_PREFIX) ? "dead-letter" : "parked",
-                    browse(name, Integer.MAX_VALUE).size()));
+                    count(name)));
         }
         return out;
     }
@@ -81,8 +84,14 @@ public class DeadLetterService {
         return browse(queue, limit);
     }
 
-    /** Moves the given messages (all when {@code ids} is empty) back to their queues; returns how many. */
-    public int replay(String queue, List<String> ids) {
+    public record ReplayResult(String queue, int replayed, List<String> skipped) {}
+
+    /**
+     * Moves the given messages back to the queues they came from; with no ids, the messages in the
+     * queue when the call starts (a message that fails again while the replay runs waits for the
+     * next one). Messages that cannot be replayed stay where they are and are listed as skipped.
+     */
+    public ReplayResult replay(String queue, List<String> ids) {
         checkQueue(queue);
         ids.forEach(id -> {
             if (!MESSAGE_ID.matcher(id).matches()) {
@@ -90,40 +99,56 @@ public class DeadLetterService {
                         "Message ids look like ID:… as listed by GET /ops/dlq/" + queue + ".");
             }
         });
-        List<String> selectors = ids.isEmpty() ? Collections.singletonList(null)
-                : ids.stream().map(id -> "JMSMessageID = '" + id + "'").toList();
+        List<String> selected = ids.isEmpty() ? browse(queue, Integer.MAX_VALUE).stream().map(DeadLetter::id).toList()
+                : ids;
         int n = 0;
+        List<String> skipped = new ArrayList<>();
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             connection.start();
             Queue source = session.createQueue(queue);
-            for (String selector : selectors) {
-                try (MessageConsumer consumer = session.createConsumer(source, selector)) {
-                    Message m;
-                    while ((m = consumer.receive(RECEIVE_TIMEOUT_MS)) != null) {
-                        try {
-                            send(session, m);
-                            session.commit();
-                        } catch (RuntimeException | JMSException e) {
-                            session.rollback();
-                            throw e;
-                        }
-                        n++;
+            for (String id : selected) {
+                try (MessageConsumer consumer = session.createConsumer(source, "JMSMessageID = '" + id + "'")) {
+                    Message m = consumer.receive(RECEIVE_TIMEOUT_MS);
+                    if (m == null) {
+                        skipped.add(id); // gone meanwhile (replayed by someone else) or never there
+                        continue;
                     }
+                    if (!replayable(m)) {
+                        session.rollback();
+                        skipped.add(id);
+                        continue;
+                    }
+                    send(session, m);
+                    session.commit();
+                    n++;
                 }
             }
         } catch (JMSException e) {
             throw new IllegalStateException("replay from " + queue + " failed after " + n + " messages", e);
         }
-        return n;
+        return new ReplayResult(queue, n, skipped);
+    }
+
+    private static boolean replayable(Message m) throws JMSException {
+        String target = m.getStringProperty(Variables.H_REPLAY_TO);
+        return target != null && (target.startsWith("in.") || target.startsWith("out."))
+                && (m instanceof BytesMessage || m instanceof TextMessage);
+    }
+
+    /** Messages on a queue: from the embedded broker's own count, else by browsing (external broker). */
+    private int count(String queue) {
+        EmbeddedActiveMQ embedded = embeddedBroker.getIfAvailable();
+        if (embedded != null && embedded.getActiveMQServer() != null) {
+            org.apache.activemq.artemis.core.server.Queue q =
+                    embedded.getActiveMQServer().locateQueue(SimpleString.of(queue));
+            return q == null ? 0 : (int) q.getMessageCount();
+        }
+        return browse(queue, Integer.MAX_VALUE).size();
     }
 
     private void send(Session session, Message m) throws JMSException {
         String target = m.getStringProperty(Variables.H_REPLAY_TO);
-        if (target == null || !target.startsWith("in.") && !target.startsWith("out.")) {
-            throw new ProblemException(409, "not-replayable", "Message cannot be replayed",
-                    "Message " + m.getJMSMessageID() + " does not say which queue it came from.");
-        }
         Message copy;
         if (m instanceof BytesMessage b) {
             byte[] body = new byte[(int) b.getBodyLength()];
@@ -131,11 +156,8 @@ public class DeadLetterService {
             BytesMessage c = session.createBytesMessage();
             c.writeBytes(body);
             copy = c;
-        } else if (m instanceof TextMessage t) {
-            copy = session.createTextMessage(t.getText());
         } else {
-            throw new ProblemException(409, "not-replayable", "Message cannot be replayed",
-                    "Message " + m.getJMSMessageID() + " has an unsupported body type.");
+            copy = session.createTextMessage(((TextMessage) m).getText());
         }
         for (Enumeration<?> e = m.getPropertyNames(); e.hasMoreElements(); ) {
             String name = (String) e.nextElement();
@@ -180,10 +202,4 @@ public class DeadLetterService {
         }
     }
 
-    static Map<String, Object> replayed(String queue, int n) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("queue", queue);
-        m.put("replayed", n);
-        return m;
-    }
 }

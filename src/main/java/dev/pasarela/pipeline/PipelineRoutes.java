@@ -12,6 +12,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +23,7 @@ import org.springframework.stereotype.Component;
  * <pre>
  * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
  *                   → dedupe → enqueue on in.&lt;provider&gt; (or park) → 200
- * inbound-delivery: in.&lt;provider&gt; → restore → transform → deliver
+ * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → deliver
  * </pre>
  */
 @Component
@@ -32,11 +33,14 @@ public class PipelineRoutes extends RouteBuilder {
 
     private final IdempotentRepository webhookIdempotentRepository;
     private final MeterRegistry meters;
+    private final long perTenantRate;
 
     public PipelineRoutes(@Qualifier("webhookIdempotentRepository") IdempotentRepository webhookIdempotentRepository,
-                          MeterRegistry meters) {
+                          MeterRegistry meters,
+                          @Value("${pasarela.delivery.per-tenant-rate:50}") long perTenantRate) {
         this.webhookIdempotentRepository = webhookIdempotentRepository;
         this.meters = meters;
+        this.perTenantRate = perTenantRate;
     }
 
     @Override
@@ -54,8 +58,10 @@ public class PipelineRoutes extends RouteBuilder {
                     .choice()
                         .when(simple("${body.processable}"))
                             .process("resolveTenantStep").id("resolve-tenant")
+                            // not eager: the key is kept only once the event is durably queued, so a
+                            // crash in between leaves the provider's retry free to enqueue it
                             .idempotentConsumer(variable(Variables.EVENT_KEY), webhookIdempotentRepository)
-                                .skipDuplicate(false).id("dedupe")
+                                .eager(false).skipDuplicate(false).id("dedupe")
                             .choice()
                                 .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
                                     .bean("ingressSteps", "count(${exchange}, 'duplicate')")
@@ -88,6 +94,9 @@ public class PipelineRoutes extends RouteBuilder {
                     .when(variable(TENANT_ID).isNull())
                         .to(ExchangePattern.InOnly, PARK_ENDPOINT)
                     .otherwise()
+                        // webhooks are never refused for rate: a tenant's burst is shaped here, per JVM
+                        .throttle(constant(perTenantRate), variable(TENANT_ID)).totalRequestsMode()
+                            .timePeriodMillis(1000).id("shape-per-tenant")
                         .bean("deliverySteps", "transform").id("transform")
                         .bean("deliverySteps", "deliver").id("deliver")
                 .end();

@@ -13,7 +13,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * The operations API token. The gateway refuses to start without a token of at least 32
+ * The operations API token, which also guards the Prometheus endpoint (scrapers send it as a
+ * bearer token). The gateway refuses to start without a token of at least 32
  * characters, except in the {@code dev} profile, which generates one and prints it once (as
  * Spring Security does with its generated password).
  */
@@ -37,7 +38,7 @@ public class OpsSecurityConfiguration {
                     + " characters (it guards /ops); only the dev profile may run without it");
         }
         FilterRegistrationBean<OpsTokenFilter> reg = new FilterRegistrationBean<>(new OpsTokenFilter(token));
-        reg.addUrlPatterns("/ops/*");
+        reg.addUrlPatterns("/ops/*", "/actuator/prometheus"); // metrics name tenants: operators only
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return reg;
     }

@@ -65,7 +65,7 @@ class DeadLetterReplayTest {
 
     @AfterEach
     void storeBack() {
-        store.writesDown(false);
+        store.writes(SwitchableStore.Writes.UP);
     }
 
     @Test
@@ -75,32 +75,27 @@ class DeadLetterReplayTest {
         byte[] body = event.bytes();
         String key = "stripe:" + event.id();
 
-        store.writesDown(true);
+        store.writes(SwitchableStore.Writes.UNAVAILABLE);
         int refusedBefore = store.refusedTransactions();
         assertThat(http.stripe(body, StripeFixtures.sign(body)).status()).isEqualTo(200);
 
         JsonNode letter = await().atMost(Duration.ofSeconds(30)).until(() -> find(key), n -> n != null);
         assertThat(letter.path("route").asText()).isEqualTo("stripe.in.deliver");
         assertThat(letter.path("cause").asText()).contains("StoreUnavailableException", "simulated outage");
-        assertThat(letter.path("firstFailureAt").asText()).isNotBlank();
+        assertThat(java.time.Instant.parse(letter.path("firstFailureAt").asText()))
+                .isBefore(java.time.Instant.parse(letter.path("lastFailureAt").asText()));
         assertThat(letter.path("tenantId").asText()).isEqualTo(tenant);
         assertThat(letter.path("replayTo").asText()).isEqualTo("in.stripe");
         // one delivery and three redeliveries (pasarela.retry.max-redeliveries=3)
         assertThat(store.refusedTransactions() - refusedBefore).isEqualTo(4);
         // the dead letter is the original message: the exact bytes Stripe signed
-        byte[] stored = jms.browseSelected(DLQ, "PasarelaEventKey = '" + key + "'", (s, b) -> {
-            BytesMessage m = (BytesMessage) b.getEnumeration().nextElement();
-            byte[] bytes = new byte[(int) m.getBodyLength()];
-            m.readBytes(bytes);
-            return bytes;
-        });
-        assertThat(stored).isEqualTo(body);
+        assertThat(rawDeadLetter(key)).isEqualTo(body);
 
         JsonNode queues = http.ops("GET", "/ops/dlq", null).json();
         assertThat(queues.findValuesAsText("queue")).contains(DLQ, "parked.unknown-tenant");
         assertThat(tenant().path("subscription").isMissingNode()).isTrue();
 
-        store.writesDown(false);
+        store.writes(SwitchableStore.Writes.UP);
         Http.Response replay = http.ops("POST", "/ops/dlq/" + DLQ + "/replay",
                 "{\"ids\":[\"" + letter.path("id").asText() + "\"]}");
         assertThat(replay.status()).isEqualTo(200);
@@ -115,15 +110,38 @@ class DeadLetterReplayTest {
     }
 
     @Test
-    void aPermanentFaultGoesStraightToTheDeadLetterQueue() {
+    void aPermanentFaultGoesStraightToTheDeadLetterQueueWithTheOriginalBytes() {
         StripeFixtures.Event event = StripeFixtures.event("customer.subscription.updated.basil.json")
-                .id("evt_perm" + UUID.randomUUID().toString().replace("-", "")).customer(customer)
+                .id("evt_perm" + UUID.randomUUID().toString().replace("-", "")).customer(customer);
+        byte[] body = event.bytes();
+        String key = "stripe:" + event.id();
+        store.writes(SwitchableStore.Writes.REJECTED);
+        int refusedBefore = store.refusedTransactions();
+        assertThat(http.stripe(body, StripeFixtures.sign(body)).status()).isEqualTo(200);
+        JsonNode letter = await().atMost(Duration.ofSeconds(30)).until(() -> find(key), n -> n != null);
+        assertThat(letter.path("cause").asText()).contains("PermanentException", "simulated rejection");
+        assertThat(store.refusedTransactions() - refusedBefore).as("no retry of a permanent fault").isEqualTo(1);
+        assertThat(rawDeadLetter(key)).isEqualTo(body);
+
+        // replaying everything while the fault persists ends: the message is back, replayed once
+        Http.Response replay = http.ops("POST", "/ops/dlq/" + DLQ + "/replay", null);
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.json().path("replayed").asInt()).isGreaterThanOrEqualTo(1);
+        JsonNode again = await().atMost(Duration.ofSeconds(30))
+                .until(() -> find(key), n -> n != null && n.path("replays").asInt() == 1);
+        assertThat(again.path("firstFailureAt").asText()).isEqualTo(letter.path("firstFailureAt").asText());
+    }
+
+    @Test
+    void anUnmappedPriceIsAPermanentFault() {
+        StripeFixtures.Event event = StripeFixtures.event("customer.subscription.updated.basil.json")
+                .id("evt_price" + UUID.randomUUID().toString().replace("-", "")).customer(customer)
                 .lookupKey("price_nobody_mapped");
         byte[] body = event.bytes();
         assertThat(http.stripe(body, StripeFixtures.sign(body)).status()).isEqualTo(200);
         JsonNode letter = await().atMost(Duration.ofSeconds(30)).until(() -> find("stripe:" + event.id()), n -> n != null);
         assertThat(letter.path("cause").asText()).contains("PermanentException", "plans.yml");
-        assertThat(letter.path("firstFailureAt").asText()).isEqualTo(letter.path("lastFailureAt").asText());
+        assertThat(rawDeadLetter("stripe:" + event.id())).isEqualTo(body);
     }
 
     @Test
@@ -155,6 +173,15 @@ class DeadLetterReplayTest {
     void onlyOperatorQueuesAreVisible() {
         assertThat(http.ops("GET", "/ops/dlq/in.stripe", null).status()).isEqualTo(404);
         assertThat(http.ops("POST", "/ops/dlq/" + DLQ + "/replay", "{\"ids\":[\"x' OR 1=1\"]}").status()).isEqualTo(400);
+    }
+
+    byte[] rawDeadLetter(String key) {
+        return jms.browseSelected(DLQ, "PasarelaEventKey = '" + key + "'", (s, b) -> {
+            BytesMessage m = (BytesMessage) b.getEnumeration().nextElement();
+            byte[] bytes = new byte[(int) m.getBodyLength()];
+            m.readBytes(bytes);
+            return bytes;
+        });
     }
 
     JsonNode tenant() {

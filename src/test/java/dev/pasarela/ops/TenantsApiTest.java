@@ -3,7 +3,10 @@ package dev.pasarela.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pasarela.pipeline.tenant.TenantProfile;
+import dev.pasarela.pipeline.tenant.TenantRepository;
 import dev.pasarela.support.GatewayTest;
+import org.springframework.beans.factory.annotation.Autowired;
 import dev.pasarela.support.Http;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +66,20 @@ class TenantsApiTest {
                 "{\"name\":\"Otro más\",\"identities\":{\"stripe\":\"cus_" + id + "b\"}}");
         assertThat(conflict.status()).isEqualTo(409);
         assertThat(conflict.json().path("type").asText()).endsWith("/identity-conflict");
+    }
+
+    @Test
+    void theTenantsFileNeverUndoesWhatSubscriptionsAndEventsSet(@Autowired TenantRepository tenants) {
+        tenants.seed(id, new TenantProfile("Autos Seed", "basic", "UTC", java.util.Map.of("whatsapp", "1065" + id.substring(2))));
+        // later: a subscription moved the plan, an event taught the Stripe customer id
+        http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Seed\",\"plan\":\"pro\",\"identities\":"
+                + "{\"whatsapp\":\"1065" + id.substring(2) + "\",\"stripe\":\"cus_learnt_" + id + "\"}}");
+        // the next start reads the same file again
+        assertThat(tenants.seed(id, new TenantProfile("Autos Seed", "basic", "UTC",
+                java.util.Map.of("whatsapp", "1065" + id.substring(2))))).isFalse();
+        JsonNode t = http.ops("GET", "/ops/tenants/" + id, null).json();
+        assertThat(t.path("plan").asText()).isEqualTo("pro");
+        assertThat(t.path("identities").path("stripe").asText()).isEqualTo("cus_learnt_" + id);
     }
 
     @Test

@@ -11,7 +11,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.ThrottleDefinition;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -44,6 +46,18 @@ class ConventionsTest {
         }
         assertThat(camel.getRoute("stripe.in.receive")).isNotNull();
         assertThat(camel.getRoute("stripe.in.deliver")).isNotNull();
+    }
+
+    @Test
+    void everyThrottleStatesItsMode() {
+        int throttles = 0;
+        for (RouteDefinition r : ((ModelCamelContext) camel).getRouteDefinitions()) {
+            for (ThrottleDefinition t : ProcessorDefinitionHelper.filterTypeInOutputs(r.getOutputs(), ThrottleDefinition.class)) {
+                assertThat(t.getMode()).as("throttle %s in %s", t.getId(), r.getRouteId()).isNotNull();
+                throttles++;
+            }
+        }
+        assertThat(throttles).isPositive();
     }
 
     @Test

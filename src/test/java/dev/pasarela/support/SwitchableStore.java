@@ -1,5 +1,6 @@
 package dev.pasarela.support;
 
+import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Query;
@@ -8,23 +9,28 @@ import dev.pasarela.store.StoreUnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** The real store, with a switch that makes its writes fail as an unreachable database would. */
+/**
+ * The real store, with a switch that makes its writes fail: as an unreachable database would
+ * (transient), or as a write the data can never satisfy would (permanent).
+ */
 public class SwitchableStore implements DocumentStore {
 
+    public enum Writes { UP, UNAVAILABLE, REJECTED }
+
     private final DocumentStore real;
-    private final AtomicBoolean writesDown = new AtomicBoolean();
+    private final AtomicReference<Writes> writes = new AtomicReference<>(Writes.UP);
     private final AtomicInteger refusedTransactions = new AtomicInteger();
 
     public SwitchableStore(DocumentStore real) {
         this.real = real;
     }
 
-    public void writesDown(boolean down) {
-        writesDown.set(down);
+    public void writes(Writes mode) {
+        writes.set(mode);
     }
 
     public int refusedTransactions() {
@@ -32,9 +38,16 @@ public class SwitchableStore implements DocumentStore {
     }
 
     private void check() {
-        if (writesDown.get()) {
-            refusedTransactions.incrementAndGet();
-            throw new StoreUnavailableException("simulated outage: the store refuses writes", null);
+        switch (writes.get()) {
+            case UNAVAILABLE -> {
+                refusedTransactions.incrementAndGet();
+                throw new StoreUnavailableException("simulated outage: the store refuses writes", null);
+            }
+            case REJECTED -> {
+                refusedTransactions.incrementAndGet();
+                throw new PermanentException("simulated rejection: the store refuses this write for good");
+            }
+            default -> { }
         }
     }
 

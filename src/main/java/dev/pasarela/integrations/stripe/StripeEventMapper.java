@@ -49,14 +49,14 @@ public class StripeEventMapper implements EventMapper {
         String type = event.path("type").asText();
         return switch (type) {
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
-                    List.of(subscription(queued, occurredAt, object));
+                    List.of(subscription(queued, type, occurredAt, object));
             case "invoice.payment_succeeded", "invoice.payment_failed" ->
                     List.of(payment(queued, occurredAt, object, type.endsWith("succeeded")));
             default -> throw new PermanentException("Stripe event type " + type + " is not processed");
         };
     }
 
-    private SubscriptionChanged subscription(QueuedEvent q, Instant at, JsonNode sub) {
+    private SubscriptionChanged subscription(QueuedEvent q, String type, Instant at, JsonNode sub) {
         String id = StripeJson.text(sub.path("id"));
         String statusText = StripeJson.text(sub.path("status"));
         if (id == null || statusText == null || !sub.path("object").asText().equals("subscription")) {
@@ -80,7 +80,12 @@ public class StripeEventMapper implements EventMapper {
         }
         Long periodEnd = StripeJson.currentPeriodEnd(sub);
         JsonNode cancel = sub.path("cancel_at_period_end");
-        return new SubscriptionChanged(q.tenantId(), q.eventKey(), provider(), at,
+        int phase = switch (type) {
+            case "customer.subscription.created" -> SubscriptionChanged.CREATED;
+            case "customer.subscription.deleted" -> SubscriptionChanged.ENDED;
+            default -> SubscriptionChanged.CHANGED;
+        };
+        return new SubscriptionChanged(q.tenantId(), q.eventKey(), provider(), at, phase,
                 StripeJson.idOf(sub.path("customer")), id, status, priceId, plan,
                 periodEnd == null ? null : Instant.ofEpochSecond(periodEnd),
                 cancel.isBoolean() ? cancel.asBoolean() : null);

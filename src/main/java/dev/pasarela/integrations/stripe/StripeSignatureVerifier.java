@@ -5,6 +5,9 @@ import com.stripe.net.Webhook;
 import dev.pasarela.pipeline.ingress.RawRequest;
 import dev.pasarela.pipeline.verify.SignatureVerificationException.Reason;
 import dev.pasarela.pipeline.verify.SignatureVerifier;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
@@ -69,8 +72,16 @@ public class StripeSignatureVerifier implements SignatureVerifier {
         if (Math.abs(clock.instant().getEpochSecond() - timestamp) > toleranceSeconds) {
             throw new dev.pasarela.pipeline.verify.SignatureVerificationException(Reason.STALE_TIMESTAMP);
         }
-        // Stripe signs the UTF-8 text of the body; decoding valid UTF-8 gives back the same bytes
-        String payload = new String(request.body(), StandardCharsets.UTF_8);
+        // Stripe signs the UTF-8 text of the body: strict decoding gives back exactly the bytes
+        // received, and bytes that are not UTF-8 cannot carry a Stripe signature
+        String payload;
+        try {
+            payload = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(request.body())).toString();
+        } catch (CharacterCodingException notUtf8) {
+            throw new dev.pasarela.pipeline.verify.SignatureVerificationException(Reason.MISMATCH);
+        }
         for (String secret : secrets) {
             try {
                 Webhook.Signature.verifyHeader(payload, header, secret, 0); // tolerance checked above

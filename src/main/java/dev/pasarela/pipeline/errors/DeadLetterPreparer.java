@@ -15,6 +15,14 @@ import org.apache.camel.component.jms.JmsEndpoint;
 public class DeadLetterPreparer implements Processor {
 
     public static final String H_DEAD_LETTER_QUEUE = "PasarelaDeadLetterQueue";
+    private static final String FIRST_FAILURE = "pasarela.firstFailureAt";
+
+    /** Runs when an exception first (and again) occurs, before any retry. */
+    public static void recordFirstFailure(Exchange exchange) {
+        if (exchange.getProperty(FIRST_FAILURE) == null) {
+            exchange.setProperty(FIRST_FAILURE, Instant.now().toString());
+        }
+    }
     private static final int MAX_CAUSE = 1000;
 
     @Override
@@ -28,8 +36,8 @@ public class DeadLetterPreparer implements Processor {
         String now = Instant.now().toString();
         msg.setHeader(Variables.H_FAILED_ROUTE, routeId);
         msg.setHeader(Variables.H_FAILURE_CAUSE, describe(cause));
-        if (msg.getHeader(Variables.H_FIRST_FAILURE_AT) == null) {
-            msg.setHeader(Variables.H_FIRST_FAILURE_AT, now);
+        if (msg.getHeader(Variables.H_FIRST_FAILURE_AT) == null) { // kept from an earlier dead-lettering
+            msg.setHeader(Variables.H_FIRST_FAILURE_AT, exchange.getProperty(FIRST_FAILURE, now, String.class));
         }
         msg.setHeader(Variables.H_LAST_FAILURE_AT, now);
         if (exchange.getFromEndpoint() instanceof JmsEndpoint jms) {

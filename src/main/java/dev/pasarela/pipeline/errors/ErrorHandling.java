@@ -37,9 +37,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private final long initialDelay;
     private final long maxDelay;
 
-    public ErrorHandling(@Value("${pasarela.retry.max-redeliveries:6}") int maxRedeliveries,
-                         @Value("${pasarela.retry.initial-delay-ms:1000}") long initialDelay,
-                         @Value("${pasarela.retry.max-delay-ms:60000}") long maxDelay) {
+    public ErrorHandling(@Value("${pasarela.retry.max-redeliveries:5}") int maxRedeliveries,
+                         @Value("${pasarela.retry.initial-delay-ms:500}") long initialDelay,
+                         @Value("${pasarela.retry.max-delay-ms:8000}") long maxDelay) {
         this.maxRedeliveries = maxRedeliveries;
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
@@ -59,8 +59,10 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                         .maximumRedeliveryDelay(maxDelay)
                         .retryAttemptedLogLevel(LoggingLevel.WARN)
                         .logStackTrace(false)
+                        .onExceptionOccurred(DeadLetterPreparer::recordFirstFailure)
                         .onPrepareFailure(new DeadLetterPreparer()))
-                .onException(PermanentException.class).maximumRedeliveries(0).end();
+                // an onException clause has its own policy: it must keep the original message too
+                .onException(PermanentException.class).maximumRedeliveries(0).useOriginalMessage().end();
 
         routeConfiguration(INGRESS)
                 .onException(ProblemException.class).handled(true)

@@ -11,11 +11,18 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Tenant(String id, String name, String plan, String timezone, Map<String, String> identities,
-                    Subscription subscription, Long revision) {
+                    Subscription subscription, Map<String, Subscription> subscriptions, Long revision) {
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    /** Tenant ids: 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit. */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Subscription(String status, String provider, String externalId, String priceId, String plan,
-                               String currentPeriodEnd, Boolean cancelAtPeriodEnd, String asOf,
+                               String currentPeriodEnd, Boolean cancelAtPeriodEnd, String asOf, Long order,
                                Payment lastPayment) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -27,7 +27,6 @@ public class TenantRepository {
 
     public static final String TENANTS = "tenants";
     public static final String ROUTING = "routing";
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[^/\\s]{1,200}");
 
@@ -55,7 +54,7 @@ public class TenantRepository {
     }
 
     public Optional<Tenant> find(String id) {
-        if (!ID.matcher(id).matches()) {
+        if (!Tenant.isValidId(id)) {
             return Optional.empty();
         }
         return store.get(path(id)).map(this::toTenant);
@@ -71,13 +70,28 @@ public class TenantRepository {
         return json.convertValue(data, Tenant.class);
     }
 
-    /** Creates or updates a tenant's profile; true when it was created. */
+    /** Creates or updates a tenant's profile as an operator states it (PUT); true when it was created. */
     public boolean upsert(String id, TenantProfile profile) {
+        return upsert(id, profile, false);
+    }
+
+    /**
+     * Creates or updates a tenant from the tenants file at start-up. Unlike {@link #upsert}, it
+     * never changes the plan of an existing tenant (its subscription sets it) and keeps the
+     * identities the gateway learnt since (a Stripe customer id, say): the file adds, it does not remove.
+     */
+    public boolean seed(String id, TenantProfile profile) {
+        return upsert(id, profile, true);
+    }
+
+    private boolean upsert(String id, TenantProfile profile, boolean seed) {
         validate(id, profile);
-        Map<String, String> identities = profile.identities() == null ? Map.of() : new TreeMap<>(profile.identities());
+        Map<String, String> given = profile.identities() == null ? Map.of() : profile.identities();
         boolean created = store.runTransaction(tx -> {
             Optional<Document> existing = tx.get(path(id));
             Map<String, String> previous = existing.map(d -> stringMap(d.field("identities"))).orElse(Map.of());
+            Map<String, String> identities = new TreeMap<>(seed ? previous : Map.of());
+            identities.putAll(given);
             for (Map.Entry<String, String> e : identities.entrySet()) {
                 String key = routingKey(e.getKey(), e.getValue());
                 Optional<Document> route = tx.get(routingPath(key));
@@ -89,8 +103,9 @@ public class TenantRepository {
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("name", profile.name());
-            doc.put("plan", profile.plan() == null ? existing.map(d -> d.field("plan")).orElse(plans.defaultPlan())
-                    : profile.plan());
+            Object storedPlan = existing.map(d -> d.field("plan")).orElse(null);
+            doc.put("plan", storedPlan != null && (seed || profile.plan() == null) ? storedPlan
+                    : profile.plan() != null ? profile.plan() : plans.defaultPlan());
             doc.put("timezone", profile.timezone() == null
                     ? existing.map(d -> d.field("timezone")).orElse("UTC") : profile.timezone());
             Map<String, Object> ids = new TreeMap<>(identities);
@@ -117,7 +132,7 @@ public class TenantRepository {
     }
 
     private void validate(String id, TenantProfile p) {
-        if (!ID.matcher(id).matches()) {
+        if (!Tenant.isValidId(id)) {
             throw invalid("Tenant ids are 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit.");
         }
         if (p.name() == null || p.name().isBlank()) {

@@ -33,8 +33,7 @@ public class TenantResolver {
             }
         }
         String claimed = event.claimedTenantId();
-        if (claimed != null && !claimed.isBlank() && !claimed.contains("/")
-                && store.get(TenantRepository.path(claimed)).isPresent()) {
+        if (Tenant.isValidId(claimed) && store.get(TenantRepository.path(claimed)).isPresent()) {
             return Optional.of(claimed);
         }
         return Optional.empty();
@@ -45,8 +44,8 @@ public class TenantResolver {
         if (cached != null) {
             return Optional.of(cached);
         }
-        if (key.contains("/")) {
-            return Optional.empty();
+        if (key.contains("/") || key.startsWith("__") || key.equals(".") || key.equals("..")) {
+            return Optional.empty(); // not a routing key we could have written: unknown tenant
         }
         Optional<String> found = store.get(TenantRepository.routingPath(key))
                 .map(d -> d.field("tenantId")).map(String::valueOf);

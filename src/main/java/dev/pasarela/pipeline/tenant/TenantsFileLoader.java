@@ -58,7 +58,7 @@ public class TenantsFileLoader implements InitializingBean {
                 throw new IllegalStateException("PASARELA_TENANTS_FILE: every tenant needs an id");
             }
             try {
-                if (tenants.upsert(e.id(), new TenantProfile(e.name(), e.plan(), e.timezone(), e.identities()))) {
+                if (tenants.seed(e.id(), new TenantProfile(e.name(), e.plan(), e.timezone(), e.identities()))) {
                     created++;
                 }
             } catch (ProblemException p) {

@@ -69,6 +69,25 @@ class StripeEventMapperTest {
     }
 
     @Test
+    void stripesOwnApiFixturesMap() {
+        StripeEventMapper sdkPlans = new StripeEventMapper(
+                new PlanCatalog(new DefaultResourceLoader(), "classpath:stripe/plans-with-legacy-plan.yml"));
+        SubscriptionChanged s = (SubscriptionChanged) sdkPlans.map(queued(
+                StripeFixtures.bytes("customer.subscription.updated.stripe-mock-2022-11-15.json"))).get(0);
+        assertThat(s.externalSubscriptionId()).isEqualTo("sub_1MoqxHLgUG5tbmjcG8lOfx2N");
+        assertThat(s.externalCustomerId()).isEqualTo("cus_NZbFQAsc0ptasX");
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+        assertThat(s.plan()).isEqualTo("basic");
+        assertThat(s.phase()).isEqualTo(SubscriptionChanged.CHANGED);
+        assertThat(s.currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(1234567890));
+
+        PaymentRecorded p = (PaymentRecorded) sdkPlans.map(queued(
+                StripeFixtures.bytes("invoice.payment_succeeded.stripe-mock-2022-11-15.json"))).get(0);
+        assertThat(p.invoiceId()).isEqualTo("in_1MoqxGLgUG5tbmjcJeILGSau");
+        assertThat(p.externalSubscriptionId()).isNull(); // a one-off invoice: no subscription to update
+    }
+
+    @Test
     void invoicesOfBothShapesNameTheirSubscription() {
         PaymentRecorded failed = (PaymentRecorded) mapper.map(queued(
                 StripeFixtures.bytes("invoice.payment_failed.basil.json"))).get(0);

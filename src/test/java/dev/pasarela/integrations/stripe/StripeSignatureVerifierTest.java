@@ -70,6 +70,16 @@ class StripeSignatureVerifierTest {
     }
 
     @Test
+    void refusesBytesThatAreNotUtf8EvenWhenTheirHmacMatches() throws Exception {
+        byte[] latin1 = "{\"nombre\":\"Peña\"}".getBytes(StandardCharsets.ISO_8859_1); // 0xF1 alone: not UTF-8
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((NOW + ".").getBytes(StandardCharsets.UTF_8));
+        String header = "t=" + NOW + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(latin1));
+        assertReason(request(latin1, header), Reason.MISMATCH);
+    }
+
+    @Test
     void refusesAWrongSecret() {
         assertReason(request(body, StripeFixtures.sign(body, "whsec_someone_else", NOW)), Reason.MISMATCH);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pasarela.pipeline.deliver.IdempotencyConfiguration;
 import dev.pasarela.pipeline.tenant.TenantProfile;
 import dev.pasarela.pipeline.tenant.TenantRepository;
 import dev.pasarela.support.GatewayTest;
@@ -144,6 +145,73 @@ class StripeWebhookFlowTest {
         assertThat(t.path("subscription").path("asOf").asText()).isEqualTo("2025-08-27T13:06:40Z");
         assertThat(http.ops("GET", "/ops/tenants/" + tenant + "/events", null).json().findValuesAsText("outcome"))
                 .containsExactlyInAnyOrder("applied", "stale");
+    }
+
+    @Test
+    void createdAndActivatedInTheSameSecondEndActiveWhateverTheArrivalOrder() {
+        long second = 1_757_000_000L;
+        byte[] activated = subscription(second, "active").bytes();
+        byte[] created = StripeFixtures.event("customer.subscription.created.2024-06-20.json")
+                .id("evt_c" + UUID.randomUUID().toString().replace("-", "")).created(second).customer(customer)
+                .tenantMetadata(tenant).status("incomplete").bytes();
+        // same subscription id in both events
+        created = new String(created, StandardCharsets.UTF_8)
+                .replace("sub_1PqK7aLkdIwHu7ixMdS00001", "sub_1RyZp9LkdIwHu7ixkU2oN3xb").getBytes(StandardCharsets.UTF_8);
+        assertThat(post(activated).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> tenantJson().path("revision").asLong() == 1);
+        assertThat(post(created).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                http.ops("GET", "/ops/tenants/" + tenant + "/events", null).json().size() == 2);
+        JsonNode t = tenantJson();
+        assertThat(t.path("subscription").path("status").asText()).isEqualTo("active");
+        assertThat(t.path("plan").asText()).isEqualTo("pro");
+    }
+
+    @Test
+    void endingAnOldSubscriptionKeepsThePlanOfTheOneThatReplacedIt() {
+        byte[] oldOne = subscription(1_757_100_000L, "active").lookupKey("pasarela_basic_monthly").bytes();
+        StripeFixtures.Event upgrade = subscription(1_757_100_010L, "active");
+        upgrade.object().put("id", "sub_upgrade_" + tenant);
+        byte[] cancelOld = StripeFixtures.event("customer.subscription.deleted.basil.json")
+                .id("evt_d" + UUID.randomUUID().toString().replace("-", "")).created(1_757_100_020L)
+                .customer(customer).bytes();
+        assertThat(post(oldOne).status()).isEqualTo(200);
+        assertThat(post(upgrade.bytes()).status()).isEqualTo(200);
+        assertThat(post(cancelOld).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> tenantJson().path("revision").asLong() == 3);
+        JsonNode t = tenantJson();
+        assertThat(t.path("plan").asText()).isEqualTo("pro");
+        assertThat(t.path("subscription").path("externalId").asText()).isEqualTo("sub_upgrade_" + tenant);
+        assertThat(t.path("subscriptions").path("sub_1RyZp9LkdIwHu7ixkU2oN3xb").path("status").asText())
+                .isEqualTo("canceled");
+    }
+
+    @Test
+    void aTenantIdThatIsNoStorePathIsParkedNotRefused() {
+        byte[] body = subscription(Instant.now().getEpochSecond(), "active")
+                .customer("cus_nobody_" + UUID.randomUUID().toString().substring(0, 6)).tenantMetadata("..").bytes();
+        double before = events("parked");
+        assertThat(post(body).status()).isEqualTo(200);
+        assertThat(events("parked")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void metricsNeedTheOpsToken() {
+        assertThat(http.ops("GET", "/actuator/prometheus", null, null).status()).isEqualTo(401);
+        Http.Response metrics = http.ops("GET", "/actuator/prometheus", null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("pasarela_webhooks");
+    }
+
+    @Test
+    void oldDedupeKeysAreForgotten(@Autowired IdempotencyConfiguration.DedupeRetention retention,
+                                   @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        jdbc.update("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)",
+                "webhooks", "stripe:evt_ancient_" + tenant,
+                java.sql.Timestamp.from(Instant.now().minus(Duration.ofDays(40))));
+        assertThat(accepted.contains("stripe:evt_ancient_" + tenant)).isTrue();
+        assertThat(retention.purge()).isGreaterThanOrEqualTo(1);
+        assertThat(accepted.contains("stripe:evt_ancient_" + tenant)).isFalse();
     }
 
     @Test
