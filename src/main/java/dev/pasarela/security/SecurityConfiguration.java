@@ -1,0 +1,116 @@
+package dev.pasarela.security;
+
+import dev.pasarela.pipeline.errors.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@code /api/**} takes a Firebase ID token ({@code Authorization: Bearer}) or a tenant's service
+ * key ({@code X-Api-Key}); everything else is either signature-verified (webhooks), guarded by the
+ * ops token ({@code /ops/**}, metrics), or health. Refusals are problem+json.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    public static final String API_KEY_HEADER = "X-Api-Key";
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder firebaseIdTokens, ApiKeys apiKeys,
+                                    @Value("${pasarela.auth.tenant-claim:tenantId}") String tenantClaim,
+                                    @Value("${pasarela.auth.role-claim:role}") String roleClaim) throws Exception {
+        // this chain owns /api/** only: the ops token on /ops/** is not a JWT to decode
+        http.securityMatcher("/api/**")
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .oauth2ResourceServer(rs -> rs
+                        .jwt(jwt -> jwt.decoder(firebaseIdTokens).jwtAuthenticationConverter(token ->
+                                new ApiCallerAuthentication(new ApiCaller(token.getClaimAsString(tenantClaim),
+                                        token.getSubject(), token.getClaimAsString(roleClaim), ApiCaller.Via.FIREBASE))))
+                        .authenticationEntryPoint((req, res, e) -> problem(res, 401, "unauthorized", "Unauthorized",
+                                "A valid Firebase ID token (Authorization: Bearer) or API key (X-Api-Key) is required.")))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> problem(res, 401, "unauthorized", "Unauthorized",
+                                "A valid Firebase ID token (Authorization: Bearer) or API key (X-Api-Key) is required."))
+                        .accessDeniedHandler((req, res, ex) -> problem(res, 403, "forbidden", "Forbidden",
+                                "These credentials may not make this call.")))
+                .addFilterBefore(new ApiKeyFilter(apiKeys), BearerTokenAuthenticationFilter.class);
+        return http.build();
+    }
+
+    @Bean
+    JwtDecoder firebaseIdTokens(@Value("${pasarela.auth.firebase.project-id:${FIREBASE_PROJECT_ID:}}") String projectId,
+                                @Value("${pasarela.auth.firebase.public-keys-url}") URI publicKeysUrl,
+                                @Value("${pasarela.auth.tenant-claim:tenantId}") String tenantClaim,
+                                @Value("${pasarela.auth.clock-skew:PT2M}") Duration skew) {
+        if (projectId.isBlank()) {
+            return token -> {
+                throw new JwtException("Firebase ID tokens are not accepted: FIREBASE_PROJECT_ID is not set");
+            };
+        }
+        return FirebaseIdTokens.decoder(projectId, publicKeysUrl, tenantClaim, skew, Clock.systemUTC());
+    }
+
+    static void problem(HttpServletResponse res, int status, String type, String title, String detail) throws IOException {
+        res.setStatus(status);
+        if (status == 401) {
+            res.setHeader("WWW-Authenticate", "Bearer realm=\"pasarela\"");
+        }
+        res.setContentType(Problems.MEDIA_TYPE);
+        res.getOutputStream().write(Problems.json(status, type, title, detail, null).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code X-Api-Key} on {@code /api/**}: a valid key authenticates, any other value is a 401. */
+    static final class ApiKeyFilter extends OncePerRequestFilter {
+        private final ApiKeys apiKeys;
+
+        ApiKeyFilter(ApiKeys apiKeys) {
+            this.apiKeys = apiKeys;
+        }
+
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return request.getHeader(API_KEY_HEADER) == null || !request.getRequestURI().startsWith("/api/");
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+                throws ServletException, IOException {
+            Optional<ApiCaller> caller = apiKeys.authenticate(req.getHeader(API_KEY_HEADER));
+            if (caller.isEmpty()) {
+                problem(res, 401, "unauthorized", "Unauthorized", "The API key is not valid.");
+                return;
+            }
+            SecurityContextHolder.getContext().setAuthentication(new ApiCallerAuthentication(caller.get()));
+            try {
+                chain.doFilter(req, res);
+            } finally {
+                SecurityContextHolder.clearContext();
+            }
+        }
+    }
+}
