@@ -21,7 +21,7 @@ tenants:
 YML
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
   PASARELA_OPS_TOKEN="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-  STRIPE_WEBHOOK_SECRET="$SECRET" \
+  STRIPE_WEBHOOK_SECRET="$SECRET" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -167,6 +167,7 @@ class NothingLostE2ETest {
                 "SERVER_PORT", String.valueOf(port),
                 "PASARELA_DATA_DIR", dir.resolve("data").toString(),
                 "PASARELA_OPS_TOKEN", OPS,
+                "PASARELA_MASTER_KEYS", dev.pasarela.support.GatewayTest.MASTER_KEYS,
                 "STRIPE_WEBHOOK_SECRET", StripeFixtures.SECRET,
                 "PASARELA_TENANTS_FILE", tenantsFile.toString()));
         gateway = pb.start();

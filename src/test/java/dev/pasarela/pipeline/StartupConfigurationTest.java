@@ -29,6 +29,7 @@ class StartupConfigurationTest {
         props.put("pasarela.data-dir", dir.resolve(UUID.randomUUID().toString()).toString());
         props.put("pasarela.stripe.webhook-secret", "whsec_test_startup");
         props.put("pasarela.ops.token", "startup-test-token-0123456789abcdef01");
+        props.put("pasarela.vault.master-keys", dev.pasarela.support.GatewayTest.MASTER_KEYS);
         for (String o : overrides) {
             String[] kv = o.substring(2).split("=", 2);
             props.put(kv[0], kv[1]);
@@ -43,6 +44,13 @@ class StartupConfigurationTest {
         assertThatThrownBy(() -> start("--pasarela.ops.token=short-token-value"))
                 .hasStackTraceContaining("PASARELA_OPS_TOKEN")
                 .satisfies(e -> assertThat(stack(e)).doesNotContain("short-token-value"));
+    }
+
+    @Test
+    void refusesMissingOrMalformedMasterKeys() {
+        assertThatThrownBy(() -> start("--pasarela.vault.master-keys=")).hasStackTraceContaining("PASARELA_MASTER_KEYS");
+        assertThatThrownBy(() -> start("--pasarela.vault.master-keys=k1:c2hvcnQ="))
+                .hasStackTraceContaining("PASARELA_MASTER_KEYS").hasStackTraceContaining("32 bytes");
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "pasarela.data-dir=target/test-data/${random.uuid}",
         "pasarela.ops.token=" + GatewayTest.OPS_TOKEN,
+        "pasarela.vault.master-keys=" + GatewayTest.MASTER_KEYS,
         "pasarela.stripe.webhook-secret=" + StripeFixtures.SECRET + "," + StripeFixtures.OTHER_SECRET,
         "pasarela.retry.initial-delay-ms=20",
         "pasarela.retry.max-delay-ms=200",
@@ -28,4 +29,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 })
 public @interface GatewayTest {
     String OPS_TOKEN = "test-ops-token-0123456789abcdef0123456789";
+    /** Test-only AES keys (32 bytes each): k2 encrypts, k1 still decrypts. */
+    String MASTER_KEYS = "k2:dGVzdC1tYXN0ZXIta2V5LTItLTMyLWJ5dGVzLWxvbmc=,k1:dGVzdC1tYXN0ZXIta2V5LTEtLTMyLWJ5dGVzLWxvbmc=";
 }

@@ -1,0 +1,234 @@
+package dev.pasarela.security;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.store.Document;
+import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.Query;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Per-tenant provider credentials at {@code tenants/{id}/credentials/{provider}}, envelope-encrypted:
+ * a fresh AES-256-GCM data key encrypts the secret fields, the current master key (AES-256-GCM
+ * too) wraps the data key, and the master key's id is stored beside them so keys can rotate.
+ * The tenant and provider are authenticated data: a ciphertext copied to another tenant or
+ * provider does not decrypt. Delivery code reads credentials only through {@link #credentials}.
+ */
+public class CredentialVault {
+
+    public record Info(String provider, List<String> fields, String keyId, String createdAt, String updatedAt) {}
+
+    public record Stale(String tenantId, String provider, String updatedAt) {}
+
+    public record Rotation(String currentKeyId, int rewrapped, int alreadyCurrent) {}
+
+    private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+
+    private final DocumentStore store;
+    private final MasterKeys keys;
+    private final PlatformCredentials platform;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public CredentialVault(DocumentStore store, MasterKeys keys, PlatformCredentials platform) {
+        this.store = store;
+        this.keys = keys;
+        this.platform = platform;
+    }
+
+    static String path(String tenantId, String provider) {
+        return TenantRepository.path(tenantId) + "/credentials/" + provider;
+    }
+
+    public void put(String tenantId, String provider, Map<String, String> secret) {
+        checkProvider(provider);
+        if (secret == null || secret.isEmpty() || secret.values().stream().anyMatch(v -> v == null || v.isBlank())) {
+            throw new ProblemException(400, "invalid-credentials", "Invalid credentials",
+                    "Send a JSON object of non-empty string fields, e.g. {\"accessToken\": \"…\"}.");
+        }
+        byte[] plaintext;
+        try {
+            plaintext = json.writeValueAsBytes(new TreeMap<>(secret));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] dataKey = random(32);
+        byte[] iv = random(12);
+        byte[] keyIv = random(12);
+        String now = Instant.now().toString();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("provider", provider);
+        doc.put("fields", new ArrayList<>(new TreeMap<>(secret).keySet()));
+        doc.put("keyId", keys.currentId());
+        doc.put("wrappedKey", b64(gcm(Cipher.ENCRYPT_MODE, keys.current(), keyIv, dataKey, aad(tenantId, provider, keys.currentId()))));
+        doc.put("keyIv", b64(keyIv));
+        doc.put("iv", b64(iv));
+        doc.put("ciphertext", b64(gcm(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), iv, plaintext,
+                aad(tenantId, provider, null))));
+        doc.put("updatedAt", now);
+        java.util.Arrays.fill(dataKey, (byte) 0);
+        java.util.Arrays.fill(plaintext, (byte) 0);
+        store.runTransaction(tx -> {
+            Optional<Document> existing = tx.get(path(tenantId, provider));
+            doc.put("createdAt", existing.map(d -> d.field("createdAt")).orElse(now));
+            tx.set(path(tenantId, provider), doc);
+            return null;
+        });
+    }
+
+    /** A tenant's own credentials for a provider, else the platform defaults of the environment. */
+    public Optional<Map<String, String>> credentials(String tenantId, String provider) {
+        Optional<Map<String, String>> own = store.get(path(tenantId, provider)).map(d -> decrypt(tenantId, provider, d));
+        return own.isPresent() ? own : platform.defaults(provider);
+    }
+
+    public List<Info> list(String tenantId) {
+        return store.query(TenantRepository.path(tenantId) + "/credentials", Query.all()).stream()
+                .map(d -> new Info(d.id(), stringList(d.field("fields")), (String) d.field("keyId"),
+                        (String) d.field("createdAt"), (String) d.field("updatedAt")))
+                .toList();
+    }
+
+    public boolean delete(String tenantId, String provider) {
+        checkProvider(provider);
+        return store.runTransaction(tx -> {
+            if (tx.get(path(tenantId, provider)).isEmpty()) {
+                return false;
+            }
+            tx.delete(path(tenantId, provider));
+            return true;
+        });
+    }
+
+    /** Re-wraps every data key under the current master key; the old keys can then be dropped. */
+    public Rotation rotate(List<String> tenantIds) {
+        int rewrapped = 0;
+        int current = 0;
+        for (String tenantId : tenantIds) {
+            for (Document d : store.query(TenantRepository.path(tenantId) + "/credentials", Query.all())) {
+                String provider = d.id();
+                boolean changed = store.runTransaction(tx -> {
+                    Document fresh = tx.get(path(tenantId, provider)).orElse(null);
+                    if (fresh == null || keys.currentId().equals(fresh.field("keyId"))) {
+                        return false;
+                    }
+                    String oldId = (String) fresh.field("keyId");
+                    byte[] dataKey = gcm(Cipher.DECRYPT_MODE, keys.byId(oldId), unb64(fresh.field("keyIv")),
+                            unb64(fresh.field("wrappedKey")), aad(tenantId, provider, oldId));
+                    byte[] keyIv = random(12);
+                    Map<String, Object> patch = new LinkedHashMap<>(fresh.data());
+                    patch.put("keyId", keys.currentId());
+                    patch.put("keyIv", b64(keyIv));
+                    patch.put("wrappedKey", b64(gcm(Cipher.ENCRYPT_MODE, keys.current(), keyIv, dataKey,
+                            aad(tenantId, provider, keys.currentId()))));
+                    patch.put("rotatedAt", Instant.now().toString());
+                    java.util.Arrays.fill(dataKey, (byte) 0);
+                    tx.set(path(tenantId, provider), patch);
+                    return true;
+                });
+                if (changed) {
+                    rewrapped++;
+                } else {
+                    current++;
+                }
+            }
+        }
+        return new Rotation(keys.currentId(), rewrapped, current);
+    }
+
+    /** Credentials not replaced for longer than {@code maxAge}: provider secrets should be rotated too. */
+    public List<Stale> olderThan(List<String> tenantIds, Duration maxAge) {
+        Instant limit = Instant.now().minus(maxAge);
+        List<Stale> out = new ArrayList<>();
+        for (String tenantId : tenantIds) {
+            for (Document d : store.query(TenantRepository.path(tenantId) + "/credentials", Query.all())) {
+                Object updated = d.field("updatedAt");
+                if (updated != null && Instant.parse(updated.toString()).isBefore(limit)) {
+                    out.add(new Stale(tenantId, d.id(), updated.toString()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> decrypt(String tenantId, String provider, Document d) {
+        String keyId = (String) d.field("keyId");
+        byte[] dataKey = gcm(Cipher.DECRYPT_MODE, keys.byId(keyId), unb64(d.field("keyIv")), unb64(d.field("wrappedKey")),
+                aad(tenantId, provider, keyId));
+        byte[] plaintext = gcm(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), unb64(d.field("iv")),
+                unb64(d.field("ciphertext")), aad(tenantId, provider, null));
+        java.util.Arrays.fill(dataKey, (byte) 0);
+        try {
+            return json.readValue(plaintext, FIELDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("credential " + provider + " of " + tenantId + " is corrupt");
+        } finally {
+            java.util.Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    private static byte[] aad(String tenantId, String provider, String keyId) {
+        return ("pasarela/" + tenantId + "/" + provider + (keyId == null ? "" : "/" + keyId)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] gcm(int mode, SecretKey key, byte[] iv, byte[] input, byte[] aad) {
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(mode, key, new GCMParameterSpec(128, iv));
+            c.updateAAD(aad);
+            return c.doFinal(input);
+        } catch (GeneralSecurityException e) {
+            // wrong key, tampered ciphertext or moved document: never say more
+            throw new IllegalStateException("credential could not be " + (mode == Cipher.ENCRYPT_MODE ? "encrypted" : "decrypted"));
+        }
+    }
+
+    private static void checkProvider(String provider) {
+        if (provider == null || !PROVIDER.matcher(provider).matches()) {
+            throw new ProblemException(400, "invalid-provider", "Invalid provider",
+                    "Providers are lower-case names such as whatsapp, twilio or sendgrid.");
+        }
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    private static byte[] unb64(Object s) {
+        return Base64.getDecoder().decode(String.valueOf(s));
+    }
+
+    private static List<String> stringList(Object v) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
+    }
+}
