@@ -15,7 +15,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(ProblemException.class)
-    ProblemDetail problem(ProblemException e) {
+    ProblemDetail problem(ProblemException e, jakarta.servlet.http.HttpServletResponse response) {
+        if (e instanceof dev.pasarela.pipeline.throttle.RateLimitedException limited) {
+            response.setHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+        }
         return Problems.detail(e);
     }
 

@@ -100,6 +100,10 @@ public class TenantSubscriptionSink implements EventSink {
         sub.put("cancelAtPeriodEnd", s.cancelAtPeriodEnd());
         sub.put("asOf", s.occurredAt().toString());
         sub.put("order", s.order());
+        // when it fell past due, so the plan's grace period counts from there
+        boolean stillPastDue = "past_due".equals(current.get("status")) && current.get("pastDueSince") != null;
+        sub.put("pastDueSince", s.status() != SubscriptionStatus.PAST_DUE ? null
+                : stillPastDue ? current.get("pastDueSince") : s.occurredAt().toString());
         subs.put(s.externalSubscriptionId(), sub);
         write(tenant, s.externalSubscriptionId(), sub, subs, tx);
         return "applied";
@@ -139,7 +143,7 @@ public class TenantSubscriptionSink implements EventSink {
                 .orElse(sub);
         Map<String, Object> summary = new LinkedHashMap<>();
         for (String field : new String[] {"externalId", "provider", "status", "priceId", "plan", "currentPeriodEnd",
-                "cancelAtPeriodEnd", "asOf", "lastPayment"}) {
+                "cancelAtPeriodEnd", "asOf", "pastDueSince", "lastPayment"}) {
             summary.put(field, chosen.get(field)); // every field, nulls included, so a merge replaces them all
         }
         Map<String, Object> patch = new LinkedHashMap<>();

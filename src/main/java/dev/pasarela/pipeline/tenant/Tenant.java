@@ -23,7 +23,7 @@ public record Tenant(String id, String name, String plan, String timezone, Map<S
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Subscription(String status, String provider, String externalId, String priceId, String plan,
                                String currentPeriodEnd, Boolean cancelAtPeriodEnd, String asOf, Long order,
-                               Payment lastPayment) {}
+                               String pastDueSince, Payment lastPayment) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Payment(String outcome, String invoiceId, Long amount, String currency, Long attemptCount,

@@ -1,0 +1,36 @@
+package dev.pasarela.pipeline.throttle;
+
+import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.security.ApiCaller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** This month's use against the plan, per channel: for the caller's tenant, and for operators. */
+@RestController
+public class UsageController {
+
+    private final TenantRepository tenants;
+    private final Quotas quotas;
+
+    public UsageController(TenantRepository tenants, Quotas quotas) {
+        this.tenants = tenants;
+        this.quotas = quotas;
+    }
+
+    @GetMapping("/api/v1/usage")
+    Quotas.Usage mine() {
+        return usage(ApiCaller.current().tenantId());
+    }
+
+    @GetMapping("/ops/tenants/{id}/usage")
+    Quotas.Usage ofTenant(@PathVariable String id) {
+        return usage(id);
+    }
+
+    private Quotas.Usage usage(String id) {
+        return quotas.usage(tenants.find(id).orElseThrow(() -> new ProblemException(404, "tenant-not-found",
+                "Tenant not found", "No tenant with id '" + id + "'.")));
+    }
+}
