@@ -112,7 +112,9 @@ public class PipelineRoutes extends RouteBuilder {
         from(ErrorHandling.DEAD_LETTER_ENDPOINT).routeId("pasarela.dead-letter")
                 .routeConfigurationId(ErrorHandling.DEAD_LETTER) // a failure here must roll back the consumer
                 .process(e -> meters.counter("pasarela.dead-letters", "route",
-                        e.getMessage().getHeader(Variables.H_FAILED_ROUTE, String.class)).increment())
+                        e.getMessage().getHeader(Variables.H_FAILED_ROUTE, String.class), "tenant",
+                        String.valueOf(e.getMessage().getHeader(Variables.H_TENANT_ID, "unknown", String.class)))
+                        .increment())
                 .log(LoggingLevel.WARN, "Dead-lettered ${header." + Variables.H_EVENT_KEY + "} from ${header."
                         + Variables.H_FAILED_ROUTE + "}: ${header." + Variables.H_FAILURE_CAUSE + "}")
                 .toD("jms:queue:${header." + DeadLetterPreparer.H_DEAD_LETTER_QUEUE + "}?exchangePattern=InOnly")

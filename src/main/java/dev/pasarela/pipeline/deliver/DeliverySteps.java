@@ -88,7 +88,7 @@ public class DeliverySteps {
                 throw new PermanentException("no EventSink accepts " + event.getClass().getSimpleName());
             }
             targets.forEach(s -> s.deliver(event));
-            meters.counter("pasarela.deliveries", "provider", event.provider(),
+            meters.counter("pasarela.deliveries", "provider", event.provider(), "tenant", event.tenantId(),
                     "event", event.getClass().getSimpleName()).increment();
         }
     }

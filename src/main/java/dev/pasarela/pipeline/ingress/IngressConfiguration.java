@@ -12,8 +12,8 @@ public class IngressConfiguration {
     /** Meta documents webhook payloads of up to 3 MB; the default leaves room above that. */
     @Bean
     FilterRegistrationBean<RawBodyFilter> rawBodyFilter(
-            @Value("${pasarela.ingress.max-body-bytes:4194304}") long maxBytes) {
-        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes));
+            @Value("${pasarela.ingress.max-body-bytes:4194304}") long maxBytes, WebhookAbuseGuard abuse) {
+        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes, abuse));
         reg.addUrlPatterns("/webhooks/*");
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return reg;

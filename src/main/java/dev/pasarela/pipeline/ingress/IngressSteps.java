@@ -50,7 +50,7 @@ public class IngressSteps {
         if (request.getQueryString() != null) {
             url.append('?').append(request.getQueryString());
         }
-        exchange.setVariable(Variables.RAW_BODY, new RawRequest(body, headers, url.toString()));
+        exchange.setVariable(Variables.RAW_BODY, new RawRequest(body, headers, url.toString(), request.getRemoteAddr()));
     }
 
     public void interpret(Exchange exchange) {

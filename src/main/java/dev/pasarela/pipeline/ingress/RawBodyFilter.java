@@ -28,14 +28,26 @@ public class RawBodyFilter extends OncePerRequestFilter {
     public static final String ATTRIBUTE = "dev.pasarela.rawBody";
 
     private final long maxBytes;
+    private final WebhookAbuseGuard abuse;
 
-    public RawBodyFilter(long maxBytes) {
+    public RawBodyFilter(long maxBytes, WebhookAbuseGuard abuse) {
         this.maxBytes = maxBytes;
+        this.abuse = abuse;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long wait = abuse.blockedFor(request.getRemoteAddr());
+        if (wait > 0) {
+            response.setStatus(429);
+            response.setHeader("Retry-After", String.valueOf(wait));
+            response.setContentType(Problems.MEDIA_TYPE);
+            response.getOutputStream().write(Problems.json(429, "too-many-bad-signatures", "Too many requests",
+                    "Too many requests with invalid signatures came from this address.", request.getRequestURI())
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
             tooLarge(request, response);

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import dev.pasarela.pipeline.ingress.WebhookAbuseGuard;
 import org.springframework.stereotype.Component;
 
 /** Runs the provider's verifier over the raw request; refusals become problem+json and a metric. */
@@ -18,10 +19,12 @@ public class VerifyStep implements Processor {
 
     private final Map<String, SignatureVerifier> verifiers;
     private final MeterRegistry meters;
+    private final WebhookAbuseGuard abuse;
 
-    public VerifyStep(List<SignatureVerifier> verifiers, MeterRegistry meters) {
+    public VerifyStep(List<SignatureVerifier> verifiers, MeterRegistry meters, WebhookAbuseGuard abuse) {
         this.verifiers = verifiers.stream().collect(Collectors.toMap(SignatureVerifier::provider, Function.identity()));
         this.meters = meters;
+        this.abuse = abuse;
     }
 
     @Override
@@ -36,6 +39,9 @@ public class VerifyStep implements Processor {
             verifier.verify(request);
         } catch (SignatureVerificationException e) {
             meters.counter("pasarela.webhooks.rejected", "provider", provider, "reason", e.reason().tag).increment();
+            if (request.source() != null) {
+                abuse.refusedSignature(request.source());
+            }
             throw new ProblemException(verifier.failureStatus(), "invalid-signature", "Invalid webhook signature",
                     e.reason().detail);
         }

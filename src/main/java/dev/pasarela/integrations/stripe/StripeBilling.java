@@ -1,0 +1,177 @@
+package dev.pasarela.integrations.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Price;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.PriceListParams;
+import com.stripe.param.billingportal.SessionCreateParams;
+import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.tenant.Tenant;
+import dev.pasarela.pipeline.throttle.PlanCatalog;
+import dev.pasarela.pipeline.throttle.RateLimitedException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The SaaS's own Stripe account, through stripe-java's {@link StripeClient} (its API base is a
+ * property, so tests point it at a stand-in): Customer Portal sessions and subscription
+ * Checkout Sessions for a tenant. Stripe's errors become problem+json; the key never appears.
+ */
+@Component
+public class StripeBilling {
+
+    public record Session(String id, String url) {}
+
+    private static final Logger log = LoggerFactory.getLogger(StripeBilling.class);
+
+    private final StripeClient stripe;
+    private final PlanCatalog plans;
+    private final String defaultReturnUrl;
+    private final String successUrl;
+    private final String cancelUrl;
+    private final List<String> allowedReturnPrefixes;
+
+    public StripeBilling(@Value("${pasarela.stripe.secret-key:}") String secretKey,
+                         @Value("${pasarela.stripe.api-base:https://api.stripe.com}") String apiBase,
+                         @Value("${pasarela.stripe.portal-return-url:}") String defaultReturnUrl,
+                         @Value("${pasarela.stripe.checkout-success-url:}") String successUrl,
+                         @Value("${pasarela.stripe.checkout-cancel-url:}") String cancelUrl,
+                         @Value("${pasarela.stripe.allowed-return-url-prefixes:}") List<String> allowedReturnPrefixes,
+                         PlanCatalog plans) {
+        this.stripe = secretKey.isBlank() ? null : StripeClient.builder().setApiKey(secretKey).setApiBase(apiBase)
+                .setMaxNetworkRetries(0).setConnectTimeout(5_000).setReadTimeout(20_000).build();
+        if (stripe == null) {
+            log.warn("STRIPE_SECRET_KEY is not set: the billing endpoints answer 503 until it is");
+        }
+        this.plans = plans;
+        this.defaultReturnUrl = defaultReturnUrl;
+        this.successUrl = successUrl;
+        this.cancelUrl = cancelUrl;
+        this.allowedReturnPrefixes = allowedReturnPrefixes.stream().filter(p -> !p.isBlank()).toList();
+    }
+
+    public Session portal(Tenant tenant, String returnUrl, String idempotencyKey) {
+        String customer = customerOf(tenant);
+        String url = allowedUrl(returnUrl, defaultReturnUrl, "returnUrl");
+        return call(() -> {
+            var s = client().v1().billingPortal().sessions().create(SessionCreateParams.builder()
+                    .setCustomer(customer).setReturnUrl(url).build(), options(idempotencyKey));
+            return new Session(s.getId(), s.getUrl());
+        });
+    }
+
+    public Session checkout(Tenant tenant, String plan, String success, String cancel, String idempotencyKey) {
+        if (plan == null || !plans.exists(plan) || plans.plan(plan).prices().isEmpty()) {
+            throw new ProblemException(400, "invalid-plan", "Invalid plan",
+                    "Choose a plan that can be bought: one of " + plans.names().stream()
+                            .filter(p -> !plans.plan(p).prices().isEmpty()).toList() + ".");
+        }
+        String okUrl = allowedUrl(success, successUrl, "successUrl");
+        String koUrl = allowedUrl(cancel, cancelUrl, "cancelUrl");
+        String priceRef = plans.plan(plan).prices().get(0);
+        return call(() -> {
+            String priceId = priceRef.startsWith("price_") ? priceRef : priceByLookupKey(priceRef);
+            com.stripe.param.checkout.SessionCreateParams.Builder p = com.stripe.param.checkout.SessionCreateParams.builder()
+                    .setMode(com.stripe.param.checkout.SessionCreateParams.Mode.SUBSCRIPTION)
+                    .addLineItem(com.stripe.param.checkout.SessionCreateParams.LineItem.builder()
+                            .setPrice(priceId).setQuantity(1L).build())
+                    .setSuccessUrl(okUrl).setCancelUrl(koUrl)
+                    .setClientReferenceId(tenant.id())
+                    .putMetadata("tenant_id", tenant.id())
+                    .setSubscriptionData(com.stripe.param.checkout.SessionCreateParams.SubscriptionData.builder()
+                            .putMetadata("tenant_id", tenant.id()).build());
+            String customer = tenant.identities() == null ? null : tenant.identities().get("stripe");
+            if (customer != null) {
+                p.setCustomer(customer);
+            }
+            var s = client().v1().checkout().sessions().create(p.build(), options(idempotencyKey));
+            return new Session(s.getId(), s.getUrl());
+        });
+    }
+
+    private String priceByLookupKey(String lookupKey) throws StripeException {
+        List<Price> found = client().v1().prices().list(PriceListParams.builder().addLookupKey(lookupKey)
+                .setActive(true).build()).getData();
+        if (found.isEmpty()) {
+            throw new ProblemException(502, "billing-misconfigured", "Billing misconfigured",
+                    "No active Stripe price has the lookup key " + lookupKey + " named in plans.yml.");
+        }
+        return found.get(0).getId();
+    }
+
+    private StripeClient client() {
+        if (stripe == null) {
+            throw new ProblemException(503, "billing-not-configured", "Billing not configured",
+                    "The gateway has no Stripe key (STRIPE_SECRET_KEY).");
+        }
+        return stripe;
+    }
+
+    private static RequestOptions options(String idempotencyKey) {
+        RequestOptions.RequestOptionsBuilder b = RequestOptions.builder();
+        if (idempotencyKey != null && !idempotencyKey.isBlank()) {
+            b.setIdempotencyKey(idempotencyKey);
+        }
+        return b.build();
+    }
+
+    private static String customerOf(Tenant tenant) {
+        String customer = tenant.identities() == null ? null : tenant.identities().get("stripe");
+        if (customer == null) {
+            throw new ProblemException(409, "no-billing-account", "No billing account",
+                    "This tenant has no Stripe customer yet: subscribe through a checkout session first.");
+        }
+        return customer;
+    }
+
+    private String allowedUrl(String given, String fallback, String field) {
+        String url = given == null || given.isBlank() ? fallback : given;
+        if (url == null || url.isBlank()) {
+            throw new ProblemException(400, "invalid-url", "Missing URL", field + " is required.");
+        }
+        boolean allowed = allowedReturnPrefixes.isEmpty() ? url.equals(fallback)
+                : allowedReturnPrefixes.stream().anyMatch(url::startsWith);
+        if (!allowed || !url.startsWith("https://") && !url.startsWith("http://localhost")) {
+            throw new ProblemException(400, "invalid-url", "URL not allowed",
+                    field + " must start with one of the configured prefixes (pasarela.stripe.allowed-return-url-prefixes).");
+        }
+        return url;
+    }
+
+    interface StripeCall<T> {
+        T run() throws StripeException;
+    }
+
+    private static <T> T call(StripeCall<T> call) {
+        try {
+            return call.run();
+        } catch (RateLimitException e) {
+            throw new RateLimitedException("billing-rate-limited", "Billing provider busy",
+                    "Stripe is rate limiting the gateway; retry shortly.", 2);
+        } catch (AuthenticationException e) { // PermissionException (403) is one too
+            log.error("Stripe refused the platform key: {} (request {})", e.getCode(), e.getRequestId());
+            throw new ProblemException(502, "billing-misconfigured", "Billing misconfigured",
+                    "The billing provider refused the gateway's credentials.");
+        } catch (InvalidRequestException e) {
+            String code = e.getStripeError() == null ? null : e.getStripeError().getCode();
+            throw new ProblemException(422, "billing-rejected", "Billing request rejected",
+                    "Stripe rejected the request" + (code == null ? "" : " (" + code + ")")
+                            + (e.getParam() == null ? "" : " on " + e.getParam()) + ".");
+        } catch (ApiConnectionException e) {
+            throw new ProblemException(503, "billing-unavailable", "Billing unavailable",
+                    "Stripe could not be reached; retry shortly.");
+        } catch (StripeException e) {
+            log.warn("Stripe error {} (status {}, request {})", e.getCode(), e.getStatusCode(), e.getRequestId());
+            throw new ProblemException(503, "billing-unavailable", "Billing unavailable",
+                    "Stripe answered with an error; retry shortly.");
+        }
+    }
+}
