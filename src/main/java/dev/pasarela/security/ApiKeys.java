@@ -60,7 +60,8 @@ public class ApiKeys {
     }
 
     public List<KeyInfo> list(String tenantId) {
-        return store.query(COLLECTION, Query.all().whereEqualTo("tenantId", tenantId)).stream()
+        // served by the (tenantId, createdAt desc) composite index of config/firestore.indexes.json
+        return store.query(COLLECTION, Query.all().whereEqualTo("tenantId", tenantId).orderBy("createdAt", true)).stream()
                 .map(d -> new KeyInfo(d.id(), (String) d.field("name"), (String) d.field("createdAt"),
                         (String) d.field("revokedAt")))
                 .toList();

@@ -26,7 +26,7 @@ public final class FirestoreEmulator implements AutoCloseable {
         this.port = port;
     }
 
-    public static FirestoreEmulator startOrSkip() throws IOException, InterruptedException {
+    public static FirestoreEmulator startOrSkip(String... extraArgs) throws IOException, InterruptedException {
         Assumptions.assumeTrue(Files.isExecutable(BINARY),
                 "Firestore emulator not installed at " + BINARY + ": Firestore adapter tests skipped");
         int port;
@@ -34,7 +34,10 @@ public final class FirestoreEmulator implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("firestore-emulator", ".log");
-        Process p = new ProcessBuilder(BINARY.toString(), "start", "--host=127.0.0.1", "--port=" + port)
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(BINARY.toString(), "start",
+                "--host=127.0.0.1", "--port=" + port));
+        cmd.addAll(java.util.List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
