@@ -18,4 +18,14 @@ public class IngressConfiguration {
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return reg;
     }
+
+    /** Internal and operator calls get their own, smaller body limit (413 above it). */
+    @Bean
+    FilterRegistrationBean<RawBodyFilter> apiBodyLimitFilter(
+            @Value("${pasarela.api.max-body-bytes:1048576}") long maxBytes) {
+        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes, null));
+        reg.addUrlPatterns("/api/*", "/ops/*");
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
+        return reg;
+    }
 }

@@ -30,6 +30,7 @@ public class RawBodyFilter extends OncePerRequestFilter {
     private final long maxBytes;
     private final WebhookAbuseGuard abuse;
 
+    /** {@code abuse}: the webhooks' per-source guard, or null where bad signatures do not apply. */
     public RawBodyFilter(long maxBytes, WebhookAbuseGuard abuse) {
         this.maxBytes = maxBytes;
         this.abuse = abuse;
@@ -38,7 +39,7 @@ public class RawBodyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long wait = abuse.blockedFor(request.getRemoteAddr());
+        long wait = abuse == null ? 0 : abuse.blockedFor(request.getRemoteAddr());
         if (wait > 0) {
             response.setStatus(429);
             response.setHeader("Retry-After", String.valueOf(wait));

@@ -1,0 +1,38 @@
+package dev.pasarela.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pasarela.support.GatewayTest;
+import dev.pasarela.support.Http;
+import dev.pasarela.support.StripeFixtures;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/** The per-source abuse limit on webhooks: correctly signed traffic never trips it, forgers do. */
+@GatewayTest
+@TestPropertySource(properties = "pasarela.ingress.abuse.max-bad-signatures=3")
+class WebhookAbuseTest {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void aBurstOfSignedEventsIsNeverThrottledButRepeatedForgeriesAre() {
+        Http http = new Http(port);
+        for (int i = 0; i < 150; i++) { // a provider at full tilt, from one address
+            byte[] body = StripeFixtures.event("checkout.session.completed.json").id("evt_burst_" + i + UUID.randomUUID()).bytes();
+            assertThat(http.stripe(body, StripeFixtures.sign(body)).status()).isEqualTo(200);
+        }
+        byte[] body = StripeFixtures.event("checkout.session.completed.json").id("evt_forged").bytes();
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.stripe(body, StripeFixtures.sign(body, "whsec_guess_" + i, java.time.Instant.now().getEpochSecond()))
+                    .status()).isEqualTo(400);
+        }
+        Http.Response blocked = http.stripe(body, "t=1,v1=00");
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.contentType()).startsWith("application/problem+json");
+        assertThat(Long.parseLong(blocked.raw().headers().firstValue("Retry-After").orElseThrow())).isPositive();
+    }
+}
