@@ -21,7 +21,7 @@ class FirestoreDocumentStoreTest extends DocumentStoreContract {
         store = new FirestoreDocumentStore(FirestoreOptions.newBuilder()
                 .setProjectId("demo-pasarela")
                 .setEmulatorHost(emulator.hostPort())
-                .build().getService(), 15_000);
+                .build().getService(), 60_000); // the emulator serialises contended transactions slowly
     }
 
     @AfterAll

@@ -79,7 +79,9 @@ public class FirestoreDocumentStore implements DocumentStore, AutoCloseable {
 
     @Override
     public <T> T runTransaction(Function<StoreTransaction, T> work) {
-        return await(db.runTransaction(t -> work.apply(new Tx(t))));
+        // more attempts than the client's default 5: deliveries for one tenant contend on its document
+        return await(db.runTransaction(t -> work.apply(new Tx(t)),
+                com.google.cloud.firestore.TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(10).build()));
     }
 
     @Override
