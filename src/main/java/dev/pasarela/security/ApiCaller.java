@@ -21,6 +21,15 @@ public record ApiCaller(String tenantId, String subject, String role, Via via) {
         throw new ProblemException(401, "unauthorized", "Unauthorized", "This call needs a Firebase ID token or an API key.");
     }
 
+    /** 403 unless the caller has one of the roles (service API keys have {@code service}). */
+    public ApiCaller requireRole(java.util.Set<String> roles) {
+        if (role == null || !roles.contains(role)) {
+            throw new ProblemException(403, "forbidden-role", "Forbidden",
+                    "This call needs one of the roles " + new java.util.TreeSet<>(roles) + ".");
+        }
+        return this;
+    }
+
     /** 403 unless the caller belongs to {@code tenantId}. */
     public ApiCaller requireTenant(String tenantId) {
         if (!this.tenantId.equals(tenantId)) {

@@ -39,7 +39,7 @@ public class CredentialVault {
 
     public record Stale(String tenantId, String provider, String updatedAt) {}
 
-    public record Rotation(String currentKeyId, int rewrapped, int alreadyCurrent) {}
+    public record Rotation(String currentKeyId, int rewrapped, int alreadyCurrent, List<String> failed) {}
 
     private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -124,10 +124,13 @@ public class CredentialVault {
     public Rotation rotate(List<String> tenantIds) {
         int rewrapped = 0;
         int current = 0;
+        List<String> failed = new ArrayList<>();
         for (String tenantId : tenantIds) {
             for (Document d : store.query(TenantRepository.path(tenantId) + "/credentials", Query.all())) {
                 String provider = d.id();
-                boolean changed = store.runTransaction(tx -> {
+                boolean changed;
+                try {
+                    changed = store.runTransaction(tx -> {
                     Document fresh = tx.get(path(tenantId, provider)).orElse(null);
                     if (fresh == null || keys.currentId().equals(fresh.field("keyId"))) {
                         return false;
@@ -145,7 +148,11 @@ public class CredentialVault {
                     java.util.Arrays.fill(dataKey, (byte) 0);
                     tx.set(path(tenantId, provider), patch);
                     return true;
-                });
+                    });
+                } catch (IllegalStateException e) {
+                    failed.add(tenantId + "/" + provider + ": " + e.getMessage()); // e.g. its key already dropped
+                    continue;
+                }
                 if (changed) {
                     rewrapped++;
                 } else {
@@ -153,7 +160,7 @@ public class CredentialVault {
                 }
             }
         }
-        return new Rotation(keys.currentId(), rewrapped, current);
+        return new Rotation(keys.currentId(), rewrapped, current, failed);
     }
 
     /** Credentials not replaced for longer than {@code maxAge}: provider secrets should be rotated too. */

@@ -32,8 +32,11 @@ public final class FirebaseIdTokens {
 
     public static JwtDecoder decoder(String projectId, URI publicKeysUrl, String tenantClaim, Duration skew, Clock clock) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                new GooglePublicKeys(publicKeysUrl, clock)));
+        JWSVerificationKeySelector<SecurityContext> keys = new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                new GooglePublicKeys(publicKeysUrl, clock));
+        // Nimbus matches any key when the header names none: Firebase tokens always carry a kid
+        processor.setJWSKeySelector((header, context) ->
+                header.getKeyID() == null ? java.util.List.of() : keys.selectJWSKeys(header, context));
         processor.setJWTClaimsSetVerifier((claims, context) -> { }); // Spring's validators below check the claims
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         JwtTimestampValidator timestamps = new JwtTimestampValidator(skew);

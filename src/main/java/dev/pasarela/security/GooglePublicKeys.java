@@ -61,14 +61,14 @@ public class GooglePublicKeys implements JWKSource<SecurityContext> {
     }
 
     private synchronized void refresh(Instant now) throws KeySourceException {
-        if (keys != null && lastFetch.equals(now)) {
-            return;
+        if (keys != null && clock.instant().isBefore(expires) && !lastFetch.isBefore(now)) {
+            return; // another thread refreshed while this one waited for the lock
         }
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new KeySourceException("public keys endpoint answered " + r.statusCode());
+                throw new IOException("public keys endpoint answered " + r.statusCode());
             }
             keys = JWKSet.parse(r.body());
             lastFetch = now;
@@ -80,6 +80,7 @@ public class GooglePublicKeys implements JWKSource<SecurityContext> {
             }
             log.warn("Firebase public keys refresh failed, keeping the cached ones: {}", e.toString());
             expires = now.plus(MIN_REFRESH_INTERVAL);
+            lastFetch = now;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KeySourceException("interrupted fetching Firebase public keys", e);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -35,7 +36,7 @@ public class SecurityConfiguration {
     public static final String API_KEY_HEADER = "X-Api-Key";
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder firebaseIdTokens, ApiKeys apiKeys,
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder firebaseIdTokens, ApiKeys apiKeys, MeterRegistry meters,
                                     @Value("${pasarela.auth.tenant-claim:tenantId}") String tenantClaim,
                                     @Value("${pasarela.auth.role-claim:role}") String roleClaim) throws Exception {
         // this chain owns /api/** only: the ops token on /ops/** is not a JWT to decode
@@ -51,14 +52,12 @@ public class SecurityConfiguration {
                         .jwt(jwt -> jwt.decoder(firebaseIdTokens).jwtAuthenticationConverter(token ->
                                 new ApiCallerAuthentication(new ApiCaller(token.getClaimAsString(tenantClaim),
                                         token.getSubject(), token.getClaimAsString(roleClaim), ApiCaller.Via.FIREBASE))))
-                        .authenticationEntryPoint((req, res, e) -> problem(res, 401, "unauthorized", "Unauthorized",
-                                "A valid Firebase ID token (Authorization: Bearer) or API key (X-Api-Key) is required.")))
+                        .authenticationEntryPoint((req, res, e) -> unauthenticated(meters, req, res)))
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint((req, res, ex) -> problem(res, 401, "unauthorized", "Unauthorized",
-                                "A valid Firebase ID token (Authorization: Bearer) or API key (X-Api-Key) is required."))
+                        .authenticationEntryPoint((req, res, ex) -> unauthenticated(meters, req, res))
                         .accessDeniedHandler((req, res, ex) -> problem(res, 403, "forbidden", "Forbidden",
                                 "These credentials may not make this call.")))
-                .addFilterBefore(new ApiKeyFilter(apiKeys), BearerTokenAuthenticationFilter.class);
+                .addFilterBefore(new ApiKeyFilter(apiKeys, meters), BearerTokenAuthenticationFilter.class);
         return http.build();
     }
 
@@ -75,6 +74,13 @@ public class SecurityConfiguration {
         return FirebaseIdTokens.decoder(projectId, publicKeysUrl, tenantClaim, skew, Clock.systemUTC());
     }
 
+    static void unauthenticated(MeterRegistry meters, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        meters.counter("pasarela.api.rejections", "tenant", "none", "integration", "api", "reason", "unauthenticated")
+                .increment();
+        problem(res, 401, "unauthorized", "Unauthorized",
+                "A valid Firebase ID token (Authorization: Bearer) or API key (X-Api-Key) is required.");
+    }
+
     static void problem(HttpServletResponse res, int status, String type, String title, String detail) throws IOException {
         res.setStatus(status);
         if (status == 401) {
@@ -87,9 +93,11 @@ public class SecurityConfiguration {
     /** {@code X-Api-Key} on {@code /api/**}: a valid key authenticates, any other value is a 401. */
     static final class ApiKeyFilter extends OncePerRequestFilter {
         private final ApiKeys apiKeys;
+        private final MeterRegistry meters;
 
-        ApiKeyFilter(ApiKeys apiKeys) {
+        ApiKeyFilter(ApiKeys apiKeys, MeterRegistry meters) {
             this.apiKeys = apiKeys;
+            this.meters = meters;
         }
 
         @Override
@@ -102,6 +110,8 @@ public class SecurityConfiguration {
                 throws ServletException, IOException {
             Optional<ApiCaller> caller = apiKeys.authenticate(req.getHeader(API_KEY_HEADER));
             if (caller.isEmpty()) {
+                meters.counter("pasarela.api.rejections", "tenant", "none", "integration", "api", "reason",
+                        "unauthenticated").increment();
                 problem(res, 401, "unauthorized", "Unauthorized", "The API key is not valid.");
                 return;
             }

@@ -33,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * key endpoint is a local stand-in serving a JWKS of locally generated keys.
  */
 @GatewayTest
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class ApiAuthenticationTest {
 
     static final FirebaseTokens TOKENS = new FirebaseTokens();
@@ -152,6 +153,25 @@ class ApiAuthenticationTest {
         assertUnauthorized(call("/api/v1/tenants/" + a, TOKENS.unsigned(a)));
         assertUnauthorized(call("/api/v1/tenants/" + a, TOKENS.hmacWithPublicKey(a)));
         assertUnauthorized(call("/api/v1/tenants/" + a, "not.a.jwt"));
+        assertUnauthorized(call("/api/v1/tenants/" + a, TOKENS.withoutKid(a))); // right key, but no kid
+    }
+
+    @Test
+    void billingNeedsAnAdminRole() {
+        Http.Response member = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/billing/portal-session"))
+                .header("Authorization", "Bearer " + TOKENS.token(a, c -> c.claim("role", "salesperson")))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(member.status()).isEqualTo(403);
+        assertThat(member.json().path("type").asText()).endsWith("/forbidden-role");
+    }
+
+    @Test
+    void tokensNeverReachTheLogs(org.springframework.boot.test.system.CapturedOutput output) {
+        String forged = TOKENS.forged(a);
+        String expired = TOKENS.token(a, c -> c.expirationTime(Date.from(Instant.now().minusSeconds(3600))));
+        call("/api/v1/tenants/" + a, forged);
+        call("/api/v1/tenants/" + a, expired);
+        assertThat(output.getAll()).doesNotContain(forged.split("\\.")[2]).doesNotContain(expired.split("\\.")[1]);
     }
 
     @Test

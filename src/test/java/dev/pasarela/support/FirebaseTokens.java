@@ -73,6 +73,17 @@ public final class FirebaseTokens {
         return sign(claims(tenantId).build(), key, "kid-never-published");
     }
 
+    public String withoutKid(String tenantId) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
+                    claims(tenantId).build());
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String unsigned(String tenantId) {
         return new PlainJWT(claims(tenantId).build()).serialize();
     }

@@ -63,7 +63,7 @@ public class StripeBilling {
         String url = allowedUrl(returnUrl, defaultReturnUrl, "returnUrl");
         return call(() -> {
             var s = client().v1().billingPortal().sessions().create(SessionCreateParams.builder()
-                    .setCustomer(customer).setReturnUrl(url).build(), options(idempotencyKey));
+                    .setCustomer(customer).setReturnUrl(url).build(), options(tenant, "portal", idempotencyKey));
             return new Session(s.getId(), s.getUrl());
         });
     }
@@ -73,6 +73,11 @@ public class StripeBilling {
             throw new ProblemException(400, "invalid-plan", "Invalid plan",
                     "Choose a plan that can be bought: one of " + plans.names().stream()
                             .filter(p -> !plans.plan(p).prices().isEmpty()).toList() + ".");
+        }
+        if (tenant.subscription() != null && java.util.Set.of("trialing", "active", "past_due")
+                .contains(tenant.subscription().status())) {
+            throw new ProblemException(409, "already-subscribed", "Already subscribed",
+                    "The tenant already has a subscription; change its plan in the customer portal.");
         }
         String okUrl = allowedUrl(success, successUrl, "successUrl");
         String koUrl = allowedUrl(cancel, cancelUrl, "cancelUrl");
@@ -92,7 +97,7 @@ public class StripeBilling {
             if (customer != null) {
                 p.setCustomer(customer);
             }
-            var s = client().v1().checkout().sessions().create(p.build(), options(idempotencyKey));
+            var s = client().v1().checkout().sessions().create(p.build(), options(tenant, "checkout", idempotencyKey));
             return new Session(s.getId(), s.getUrl());
         });
     }
@@ -115,10 +120,11 @@ public class StripeBilling {
         return stripe;
     }
 
-    private static RequestOptions options(String idempotencyKey) {
+    /** Stripe's idempotency keys are global to the account: namespaced so tenants cannot collide. */
+    private static RequestOptions options(Tenant tenant, String operation, String idempotencyKey) {
         RequestOptions.RequestOptionsBuilder b = RequestOptions.builder();
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
-            b.setIdempotencyKey(idempotencyKey);
+            b.setIdempotencyKey(tenant.id() + ":" + operation + ":" + idempotencyKey);
         }
         return b.build();
     }
@@ -132,18 +138,37 @@ public class StripeBilling {
         return customer;
     }
 
+    /**
+     * Where Stripe may send the user back: the configured URL, or one on an allowed origin (same
+     * scheme, host and port, no user info) under an allowed path, so it is never an open redirect.
+     */
     private String allowedUrl(String given, String fallback, String field) {
         String url = given == null || given.isBlank() ? fallback : given;
         if (url == null || url.isBlank()) {
             throw new ProblemException(400, "invalid-url", "Missing URL", field + " is required.");
         }
-        boolean allowed = allowedReturnPrefixes.isEmpty() ? url.equals(fallback)
-                : allowedReturnPrefixes.stream().anyMatch(url::startsWith);
-        if (!allowed || !url.startsWith("https://") && !url.startsWith("http://localhost")) {
+        boolean allowed = url.equals(fallback) || allowedReturnPrefixes.stream().anyMatch(p -> sameOriginUnder(url, p));
+        if (!allowed) {
             throw new ProblemException(400, "invalid-url", "URL not allowed",
-                    field + " must start with one of the configured prefixes (pasarela.stripe.allowed-return-url-prefixes).");
+                    field + " must be on an allowed origin (pasarela.stripe.allowed-return-url-prefixes).");
         }
         return url;
+    }
+
+    static boolean sameOriginUnder(String url, String prefix) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            java.net.URI p = new java.net.URI(prefix);
+            String path = u.getPath() == null ? "" : u.getPath();
+            String base = p.getPath() == null || p.getPath().isEmpty() ? "/" : p.getPath();
+            return u.getRawUserInfo() == null && u.getHost() != null
+                    && ("https".equals(u.getScheme()) || "http".equals(u.getScheme()) && "localhost".equals(u.getHost()))
+                    && u.getScheme().equals(p.getScheme()) && u.getHost().equalsIgnoreCase(p.getHost())
+                    && u.getPort() == p.getPort()
+                    && (path.equals(base) || path.startsWith(base.endsWith("/") ? base : base + "/"));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     interface StripeCall<T> {
@@ -160,8 +185,12 @@ public class StripeBilling {
             log.error("Stripe refused the platform key: {} (request {})", e.getCode(), e.getRequestId());
             throw new ProblemException(502, "billing-misconfigured", "Billing misconfigured",
                     "The billing provider refused the gateway's credentials.");
+        } catch (com.stripe.exception.IdempotencyException e) {
+            throw new ProblemException(409, "idempotency-key-reused", "Idempotency key reused",
+                    "This Idempotency-Key was already used with other parameters; use a new key.");
         } catch (InvalidRequestException e) {
             String code = e.getStripeError() == null ? null : e.getStripeError().getCode();
+            log.warn("Stripe refused a billing request: {} on {} (request {})", code, e.getParam(), e.getRequestId());
             throw new ProblemException(422, "billing-rejected", "Billing request rejected",
                     "Stripe rejected the request" + (code == null ? "" : " (" + code + ")")
                             + (e.getParam() == null ? "" : " on " + e.getParam()) + ".");

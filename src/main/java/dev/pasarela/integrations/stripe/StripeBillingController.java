@@ -37,8 +37,11 @@ public class StripeBillingController {
         return billing.checkout(tenant(), body.plan(), body.successUrl(), body.cancelUrl(), idempotencyKey);
     }
 
+    /** Billing changes what the dealership pays: its admins and back-end systems only. */
+    private static final java.util.Set<String> BILLING_ROLES = java.util.Set.of("owner", "admin", "service");
+
     private Tenant tenant() {
-        String id = ApiCaller.current().tenantId();
+        String id = ApiCaller.current().requireRole(BILLING_ROLES).tenantId();
         return tenants.find(id).orElseThrow(() -> new ProblemException(403, "unknown-tenant", "Forbidden",
                 "The credentials name a tenant the gateway does not know."));
     }

@@ -69,6 +69,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .process(e -> {
                     ProblemException p = e.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class);
                     problem(e, p.status(), p.type(), p.title(), p.detail());
+                    if (p instanceof dev.pasarela.pipeline.throttle.RateLimitedException limited) {
+                        e.getMessage().setHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+                    }
                 })
                 .end()
                 .onException(Exception.class).handled(true)

@@ -12,8 +12,8 @@ public class IngressConfiguration {
     /** Meta documents webhook payloads of up to 3 MB; the default leaves room above that. */
     @Bean
     FilterRegistrationBean<RawBodyFilter> rawBodyFilter(
-            @Value("${pasarela.ingress.max-body-bytes:4194304}") long maxBytes, WebhookAbuseGuard abuse) {
-        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes, abuse));
+            @Value("${pasarela.ingress.max-body-bytes:4194304}") long maxBytes) {
+        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes));
         reg.addUrlPatterns("/webhooks/*");
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return reg;
@@ -23,7 +23,7 @@ public class IngressConfiguration {
     @Bean
     FilterRegistrationBean<RawBodyFilter> apiBodyLimitFilter(
             @Value("${pasarela.api.max-body-bytes:1048576}") long maxBytes) {
-        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes, null));
+        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes));
         reg.addUrlPatterns("/api/*", "/ops/*");
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
         return reg;

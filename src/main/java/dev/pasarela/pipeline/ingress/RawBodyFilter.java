@@ -28,27 +28,14 @@ public class RawBodyFilter extends OncePerRequestFilter {
     public static final String ATTRIBUTE = "dev.pasarela.rawBody";
 
     private final long maxBytes;
-    private final WebhookAbuseGuard abuse;
 
-    /** {@code abuse}: the webhooks' per-source guard, or null where bad signatures do not apply. */
-    public RawBodyFilter(long maxBytes, WebhookAbuseGuard abuse) {
+    public RawBodyFilter(long maxBytes) {
         this.maxBytes = maxBytes;
-        this.abuse = abuse;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long wait = abuse == null ? 0 : abuse.blockedFor(request.getRemoteAddr());
-        if (wait > 0) {
-            response.setStatus(429);
-            response.setHeader("Retry-After", String.valueOf(wait));
-            response.setContentType(Problems.MEDIA_TYPE);
-            response.getOutputStream().write(Problems.json(429, "too-many-bad-signatures", "Too many requests",
-                    "Too many requests with invalid signatures came from this address.", request.getRequestURI())
-                    .getBytes(StandardCharsets.UTF_8));
-            return;
-        }
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
             tooLarge(request, response);

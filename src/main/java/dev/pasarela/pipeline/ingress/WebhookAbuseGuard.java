@@ -10,8 +10,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Per-source-address abuse limit on {@code /webhooks/**}. Only refused signatures spend a source's
- * allowance, so a provider that signs correctly is never throttled, whatever its rate; an address
- * that keeps sending bad signatures is refused (429) before its bodies are even read.
+ * allowance, and the limit only changes how a refused request is answered: 429 with
+ * {@code Retry-After} instead of 400 once an address keeps sending bad signatures. A request
+ * whose signature verifies is always accepted, whatever its address (behind a proxy every
+ * provider may share one), so a provider is never throttled. Behind a proxy, set
+ * {@code SERVER_FORWARD_HEADERS_STRATEGY=native} so the address is the client's.
  */
 @Component
 public class WebhookAbuseGuard {
@@ -27,18 +30,12 @@ public class WebhookAbuseGuard {
         this.window = window;
     }
 
-    /** Seconds the source must wait, or 0 when it may send. */
-    public long blockedFor(String source) {
-        Bucket b = sources.getIfPresent(source);
-        if (b == null || b.getAvailableTokens() > 0) {
-            return 0;
-        }
-        return Math.max(1, b.estimateAbilityToConsume(1).getNanosToWaitForRefill() / 1_000_000_000L);
-    }
-
-    public void refusedSignature(String source) {
-        sources.get(source, s -> Bucket.builder()
+    /** Records a refused signature; the seconds the source should wait, or 0 while under the limit. */
+    public long refusedSignature(String source) {
+        Bucket b = sources.get(source, s -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(maxFailures).refillGreedy(maxFailures, window).build())
-                .build()).tryConsume(1);
+                .build());
+        var probe = b.tryConsumeAndReturnRemaining(1);
+        return probe.isConsumed() ? 0 : Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
     }
 }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Every authenticated {@code /api/**} call: the caller's tenant must exist; then its plan's rate
@@ -34,10 +35,16 @@ public class ApiLimitsInterceptor implements HandlerInterceptor {
         this.meters = meters;
     }
 
+    private static final String SPENT = ApiLimitsInterceptor.class.getName() + ".spent";
+
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (!(handler instanceof HandlerMethod method)) {
+            return true; // no API behind this path: a 404, which spends nothing and adds no metric series
+        }
         ApiCaller caller = ApiCaller.current();
-        String integration = integration(request.getRequestURI());
+        // from the matched route, not the raw URI: /api/v1/%75sage is still the usage integration
+        String integration = integration(String.valueOf(request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)));
         Tenant tenant = tenants.find(caller.tenantId()).orElseThrow(() -> {
             reject(caller.tenantId(), integration, "unknown-tenant");
             return new ProblemException(403, "unknown-tenant", "Forbidden",
@@ -55,9 +62,11 @@ public class ApiLimitsInterceptor implements HandlerInterceptor {
                     "The " + plan.name() + " plan allows " + d.limit() + " requests per second"
                             + (d.exhausted().equals("tenant") ? "" : " to " + d.exhausted()) + ".", d.resetSeconds());
         }
-        if (handler instanceof HandlerMethod m && m.hasMethodAnnotation(Metered.class)) {
+        if (method.hasMethodAnnotation(Metered.class)) {
+            String channel = method.getMethodAnnotation(Metered.class).value();
             try {
-                quotas.consume(tenant, m.getMethodAnnotation(Metered.class).value(), 1);
+                quotas.consume(tenant, channel, 1);
+                request.setAttribute(SPENT, new Object[] {tenant, channel});
             } catch (RateLimitedException spent) {
                 reject(tenant.id(), integration, "quota");
                 throw spent;
@@ -67,14 +76,22 @@ public class ApiLimitsInterceptor implements HandlerInterceptor {
         return true;
     }
 
+    /** A metered call that failed (4xx/5xx or an exception) gives its unit back. */
+    @Override
+    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+        if (request.getAttribute(SPENT) instanceof Object[] spent && (ex != null || response.getStatus() >= 400)) {
+            quotas.consume((Tenant) spent[0], (String) spent[1], -1);
+        }
+    }
+
     private void reject(String tenant, String integration, String reason) {
         meters.counter("pasarela.api.rejections", "tenant", tenant, "integration", integration, "reason", reason)
                 .increment();
     }
 
-    /** {@code /api/v1/<integration>/…} → integration. */
-    static String integration(String uri) {
-        String[] parts = uri.split("/");
+    /** {@code /api/v1/<integration>/…} (the handler's pattern) → integration. */
+    static String integration(String pattern) {
+        String[] parts = pattern.split("/");
         return parts.length > 3 && !parts[3].isBlank() ? parts[3] : "api";
     }
 }

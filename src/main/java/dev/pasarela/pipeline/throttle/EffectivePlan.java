@@ -28,10 +28,18 @@ public class EffectivePlan {
         this.clock = clock;
     }
 
+    private static Instant pastDueSince(Tenant.Subscription s) {
+        try {
+            return s.pastDueSince() == null ? null : Instant.parse(s.pastDueSince());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // unreadable: the grace period is not taken away on a guess
+        }
+    }
+
     public PlanCatalog.Plan of(Tenant tenant) {
         Tenant.Subscription s = tenant.subscription();
-        if (s != null && "past_due".equals(s.status()) && s.pastDueSince() != null
-                && Instant.parse(s.pastDueSince()).plus(catalog.pastDueGrace()).isBefore(clock.instant())) {
+        if (s != null && "past_due".equals(s.status()) && pastDueSince(s) != null
+                && pastDueSince(s).plus(catalog.pastDueGrace()).isBefore(clock.instant())) {
             return catalog.plan(catalog.defaultPlan());
         }
         return catalog.plan(tenant.plan() == null ? catalog.defaultPlan() : tenant.plan());

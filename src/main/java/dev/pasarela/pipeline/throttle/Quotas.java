@@ -44,8 +44,9 @@ public class Quotas {
     }
 
     /**
-     * Counts {@code amount} units of {@code channel} for the tenant, or refuses with a 429 naming the
-     * exhausted quota when they would go over it. A channel the plan does not meter is only counted.
+     * Counts {@code amount} units of {@code channel} for the tenant, or refuses with a 429 whose type
+     * names the exhausted quota ({@code quota-exhausted/<channel>}) when they would go over it. A
+     * channel the plan does not meter is only counted; a negative amount gives units back.
      */
     public void consume(Tenant tenant, String channel, long amount) {
         PlanCatalog.Plan plan = plans.of(tenant);
@@ -54,12 +55,12 @@ public class Quotas {
             String path = path(tenant.id(), month);
             long used = tx.get(path).map(d -> used(d, channel)).orElse(0L);
             Long limit = plan.quota(channel).orElse(null);
-            if (limit != null && used + amount > limit) {
-                throw new RateLimitedException("quota-exhausted", "Monthly quota exhausted",
+            if (amount > 0 && limit != null && used + amount > limit) {
+                throw new RateLimitedException("quota-exhausted/" + channel, "Monthly quota exhausted",
                         "The " + plan.name() + " plan's monthly " + channel + " quota (" + limit + ") is spent for "
                                 + month + ".", secondsToNextMonth(tenant));
             }
-            tx.merge(path, Map.of("month", month, "channels", Map.of(channel, used + amount)));
+            tx.merge(path, Map.of("month", month, "channels", Map.of(channel, Math.max(0, used + amount))));
             return null;
         });
     }

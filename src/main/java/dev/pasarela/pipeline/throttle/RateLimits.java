@@ -25,14 +25,17 @@ public class RateLimits {
     public Decision tryConsume(String tenantId, String integration, PlanCatalog.Plan plan) {
         long tenantRate = plan.requestsPerSecond();
         long integrationRate = plan.integrationRate(integration);
-        ConsumptionProbe whole = bucket(tenantId + "|*|" + plan.name() + "|" + tenantRate, tenantRate).tryConsumeAndReturnRemaining(1);
-        if (!whole.isConsumed()) {
-            return refused(tenantRate, whole, "tenant");
-        }
-        ConsumptionProbe one = bucket(tenantId + "|" + integration + "|" + plan.name() + "|" + integrationRate,
-                integrationRate).tryConsumeAndReturnRemaining(1);
+        // the integration first: a hammered integration must not drain the tenant's budget for the others
+        Bucket integrationBucket = bucket(tenantId + "|" + integration + "|" + plan.name() + "|" + integrationRate,
+                integrationRate);
+        ConsumptionProbe one = integrationBucket.tryConsumeAndReturnRemaining(1);
         if (!one.isConsumed()) {
             return refused(integrationRate, one, integration);
+        }
+        ConsumptionProbe whole = bucket(tenantId + "|*|" + plan.name() + "|" + tenantRate, tenantRate).tryConsumeAndReturnRemaining(1);
+        if (!whole.isConsumed()) {
+            integrationBucket.addTokens(1);
+            return refused(tenantRate, whole, "tenant");
         }
         boolean integrationTighter = one.getRemainingTokens() * tenantRate < whole.getRemainingTokens() * integrationRate;
         return integrationTighter ? new Decision(true, integrationRate, one.getRemainingTokens(), 1, null)

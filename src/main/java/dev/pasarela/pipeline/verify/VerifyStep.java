@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import dev.pasarela.pipeline.ingress.WebhookAbuseGuard;
+import dev.pasarela.pipeline.throttle.RateLimitedException;
 import org.springframework.stereotype.Component;
 
 /** Runs the provider's verifier over the raw request; refusals become problem+json and a metric. */
@@ -39,8 +40,10 @@ public class VerifyStep implements Processor {
             verifier.verify(request);
         } catch (SignatureVerificationException e) {
             meters.counter("pasarela.webhooks.rejected", "provider", provider, "reason", e.reason().tag).increment();
-            if (request.source() != null) {
-                abuse.refusedSignature(request.source());
+            long wait = request.source() == null ? 0 : abuse.refusedSignature(request.source());
+            if (wait > 0) {
+                throw new RateLimitedException("too-many-bad-signatures", "Too many requests",
+                        "Too many requests with invalid signatures came from this address.", wait);
             }
             throw new ProblemException(verifier.failureStatus(), "invalid-signature", "Invalid webhook signature",
                     e.reason().detail);

@@ -106,7 +106,7 @@ class StripeBillingTest {
         assertThat(r.json().path("url").asText()).startsWith("https://billing.stripe.com/p/session/");
         STRIPE.verify(postRequestedFor(urlPathEqualTo("/v1/billing_portal/sessions"))
                 .withHeader("Authorization", equalTo("Bearer " + KEY))
-                .withHeader("Idempotency-Key", equalTo("idem-portal-1"))
+                .withHeader("Idempotency-Key", equalTo(tenant + ":portal:idem-portal-1"))
                 .withRequestBody(containing("customer=cus_" + tenant))
                 .withRequestBody(containing("return_url=" + java.net.URLEncoder.encode("https://app.example.com/cuenta",
                         StandardCharsets.UTF_8))));
@@ -160,11 +160,24 @@ class StripeBillingTest {
     }
 
     @Test
+    void aTenantThatAlreadyPaysIsSentToThePortalNotToASecondSubscription(@Autowired dev.pasarela.store.DocumentStore store) {
+        store.merge("tenants/" + tenant, Map.of("subscription", Map.of("status", "active", "externalId", "sub_1")));
+        Http.Response r = call("/api/v1/billing/checkout-session", "{\"plan\":\"pro\"}", null);
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().path("type").asText()).endsWith("/already-subscribed");
+        assertThat(STRIPE.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
     void badRequestsAreRefusedBeforeStripeIsCalled() {
         assertThat(call("/api/v1/billing/checkout-session", "{\"plan\":\"free\"}", null).json().path("type").asText())
                 .endsWith("/invalid-plan");
-        assertThat(call("/api/v1/billing/portal-session", "{\"returnUrl\":\"https://evil.example.net/\"}", null)
-                .json().path("type").asText()).endsWith("/invalid-url");
+        for (String evil : new String[] {"https://evil.example.net/", "https://app.example.com.evil.net/x",
+                "https://user@app.example.com/x", "http://app.example.com/x", "https://app.example.com:8443/x"}) {
+            assertThat(call("/api/v1/billing/portal-session", "{\"returnUrl\":\"" + evil + "\"}", null)
+                    .json().path("type").asText()).as(evil).endsWith("/invalid-url");
+        }
+        assertThat(StripeBilling.sameOriginUnder("https://app.example.com/cuenta/ok", "https://app.example.com/")).isTrue();
         Http.Response malformed = call("/api/v1/billing/checkout-session", "{\"plan\":", null);
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.contentType()).startsWith("application/problem+json");

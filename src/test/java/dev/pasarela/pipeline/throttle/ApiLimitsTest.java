@@ -41,6 +41,13 @@ class ApiLimitsTest {
         Map<String, String> send() {
             return Map.of("status", "queued");
         }
+
+        @PostMapping("/api/v1/sms/failing")
+        @Metered("sms")
+        Map<String, String> fail() {
+            throw new dev.pasarela.pipeline.errors.ProblemException(422, "invalid-recipient", "Invalid recipient",
+                    "The number cannot receive SMS.");
+        }
     }
 
     @LocalServerPort
@@ -95,7 +102,7 @@ class ApiLimitsTest {
         assertThat(last.status()).isEqualTo(202);
         Http.Response spent = call("POST", "/api/v1/sms/messages");
         assertThat(spent.status()).isEqualTo(429);
-        assertThat(spent.json().path("type").asText()).endsWith("/quota-exhausted");
+        assertThat(spent.json().path("type").asText()).endsWith("/quota-exhausted/sms");
         assertThat(spent.json().path("detail").asText()).contains("sms", "20", month);
         assertThat(Long.parseLong(spent.raw().headers().firstValue("Retry-After").orElseThrow())).isPositive();
 
@@ -107,6 +114,21 @@ class ApiLimitsTest {
         assertThat(usage.path("channels").path("whatsapp").path("limit").asLong()).isEqualTo(100);
         assertThat(store.get("tenants/" + tenant + "/usage/" + month).orElseThrow().field("channels.sms")).isEqualTo(20L);
         assertThat(http.ops("GET", "/ops/tenants/" + tenant + "/usage", null).json()).isEqualTo(usage);
+    }
+
+    @Test
+    void aMeteredCallThatFailsGivesItsUnitBack() {
+        assertThat(call("POST", "/api/v1/sms/failing").status()).isEqualTo(422);
+        assertThat(call("GET", "/api/v1/usage").json().path("channels").path("sms").path("used").asLong()).isZero();
+    }
+
+    @Test
+    void anEncodedPathIsLimitedAsTheRouteItReaches() {
+        for (int i = 0; i < 6; i++) {
+            call("GET", "/api/v1/usage");
+        }
+        // %75sage is /usage: same integration bucket, already spent
+        assertThat(call("GET", "/api/v1/%75sage").status()).isEqualTo(429);
     }
 
     @Test
