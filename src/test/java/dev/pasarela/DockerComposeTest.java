@@ -23,6 +23,7 @@ class DockerComposeTest {
         JsonNode env = services.path("pasarela").path("environment");
         assertThat(env.path("FIRESTORE_EMULATOR_HOST").asText()).startsWith("firestore:");
         assertThat(env.path("SPRING_ARTEMIS_BROKER_URL").asText()).isEqualTo("tcp://artemis:61616");
+        assertThat(env.path("PASARELA_REDIS_URL").asText()).isEqualTo("redis://redis:6379");
         // secrets are required from the environment, never given a value here
         assertThat(env.path("STRIPE_WEBHOOK_SECRET").asText()).startsWith("${STRIPE_WEBHOOK_SECRET:?");
         assertThat(env.path("PASARELA_OPS_TOKEN").asText()).startsWith("${PASARELA_OPS_TOKEN:?");
