@@ -67,7 +67,6 @@ public class CredentialsController {
     }
 
     private void requireTenant(String id) {
-        tenants.find(id).orElseThrow(() -> new ProblemException(404, "tenant-not-found", "Tenant not found",
-                "No tenant with id '" + id + "'."));
+        tenants.require(id);
     }
 }

@@ -1,6 +1,5 @@
 package dev.pasarela.ops;
 
-import dev.pasarela.pipeline.errors.ProblemException;
 import dev.pasarela.pipeline.tenant.Tenant;
 import dev.pasarela.pipeline.tenant.TenantProfile;
 import dev.pasarela.pipeline.tenant.TenantRepository;
@@ -38,7 +37,7 @@ public class TenantsController {
 
     @GetMapping("/{id}")
     Tenant get(@PathVariable String id) {
-        return tenants.find(id).orElseThrow(() -> notFound(id));
+        return tenants.require(id);
     }
 
     @PutMapping("/{id}")
@@ -54,9 +53,5 @@ public class TenantsController {
         return store.query(TenantRepository.path(id) + "/events",
                         Query.all().orderBy("processedAt", true).limit(Math.max(1, Math.min(limit, 1000))))
                 .stream().map(Document::data).toList();
-    }
-
-    private static ProblemException notFound(String id) {
-        return new ProblemException(404, "tenant-not-found", "Tenant not found", "No tenant with id '" + id + "'.");
     }
 }

@@ -45,8 +45,7 @@ public class ApiKeys {
     }
 
     public Created create(String tenantId, String name) {
-        tenants.find(tenantId).orElseThrow(() -> new ProblemException(404, "tenant-not-found", "Tenant not found",
-                "No tenant with id '" + tenantId + "'."));
+        tenants.require(tenantId);
         String id = HexFormat.of().formatHex(random(8));
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random(32));
         String createdAt = Instant.now().toString();

@@ -1,6 +1,5 @@
 package dev.pasarela.pipeline.tenant;
 
-import dev.pasarela.pipeline.errors.ProblemException;
 import dev.pasarela.security.ApiCaller;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,8 +19,7 @@ public class TenantApiController {
     @GetMapping("/api/v1/tenants/{id}")
     Map<String, Object> tenant(@PathVariable String id) {
         ApiCaller.current().requireTenant(id);
-        Tenant t = tenants.find(id).orElseThrow(() -> new ProblemException(404, "tenant-not-found",
-                "Tenant not found", "No tenant with id '" + id + "'."));
+        Tenant t = tenants.require(id);
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("id", t.id());
         out.put("name", t.name());

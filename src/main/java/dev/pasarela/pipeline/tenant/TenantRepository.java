@@ -60,6 +60,12 @@ public class TenantRepository {
         return store.get(path(id)).map(this::toTenant);
     }
 
+    /** The tenant, or a 404 problem. */
+    public Tenant require(String id) {
+        return find(id).orElseThrow(() -> new ProblemException(404, "tenant-not-found", "Tenant not found",
+                "No tenant with id '" + id + "'."));
+    }
+
     public List<Tenant> list() {
         return store.query(TENANTS, Query.all()).stream().map(this::toTenant).toList();
     }

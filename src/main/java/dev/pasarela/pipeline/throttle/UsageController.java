@@ -1,6 +1,5 @@
 package dev.pasarela.pipeline.throttle;
 
-import dev.pasarela.pipeline.errors.ProblemException;
 import dev.pasarela.pipeline.tenant.TenantRepository;
 import dev.pasarela.security.ApiCaller;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,7 +29,6 @@ public class UsageController {
     }
 
     private Quotas.Usage usage(String id) {
-        return quotas.usage(tenants.find(id).orElseThrow(() -> new ProblemException(404, "tenant-not-found",
-                "Tenant not found", "No tenant with id '" + id + "'.")));
+        return quotas.usage(tenants.require(id));
     }
 }
