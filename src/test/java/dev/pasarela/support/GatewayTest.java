@@ -21,6 +21,8 @@ import org.springframework.boot.test.context.SpringBootTest;
         "pasarela.ops.token=" + GatewayTest.OPS_TOKEN,
         "pasarela.vault.master-keys=" + GatewayTest.MASTER_KEYS,
         "pasarela.stripe.webhook-secret=" + StripeFixtures.SECRET + "," + StripeFixtures.OTHER_SECRET,
+        "pasarela.meta.app-secret=" + GatewayTest.META_APP_SECRET,
+        "pasarela.meta.verify-token=" + GatewayTest.META_VERIFY_TOKEN,
         "pasarela.retry.initial-delay-ms=20",
         "pasarela.retry.max-delay-ms=200",
         "pasarela.retry.max-redeliveries=3",
@@ -29,6 +31,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 })
 public @interface GatewayTest {
     String OPS_TOKEN = "test-ops-token-0123456789abcdef0123456789";
+    String META_APP_SECRET = "test-meta-app-secret-5f4dcc3b5aa765d6";
+    String META_VERIFY_TOKEN = "test-meta-verify-token";
     /** Test-only AES keys (32 bytes each): k2 encrypts, k1 still decrypts. */
     String MASTER_KEYS = "k2:dGVzdC1tYXN0ZXIta2V5LTItLTMyLWJ5dGVzLWxvbmc=,k1:dGVzdC1tYXN0ZXIta2V5LTEtLTMyLWJ5dGVzLWxvbmc=";
 }

@@ -3,7 +3,7 @@ package dev.pasarela.pipeline.transform;
 import java.time.Instant;
 
 /** What providers tell the gateway, in the gateway's own words. One record per kind of fact. */
-public sealed interface CanonicalEvent permits SubscriptionChanged, PaymentRecorded {
+public sealed interface CanonicalEvent permits SubscriptionChanged, PaymentRecorded, InboundMessage, DeliveryStatus {
 
     String tenantId();
 

@@ -1,0 +1,152 @@
+package dev.pasarela.integrations.meta;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.transform.CanonicalEvent;
+import dev.pasarela.pipeline.transform.DeliveryStatus;
+import dev.pasarela.pipeline.transform.EventMapper;
+import dev.pasarela.pipeline.transform.InboundMessage;
+import dev.pasarela.pipeline.transform.QueuedEvent;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** WhatsApp, Messenger and Instagram webhook events → {@link InboundMessage} / {@link DeliveryStatus}. */
+@Component
+public class MetaEventMapper implements EventMapper {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public String provider() {
+        return MetaWebhookInterpreter.PROVIDER;
+    }
+
+    @Override
+    public List<CanonicalEvent> map(QueuedEvent q) {
+        JsonNode p;
+        try {
+            p = json.readTree(q.payload());
+        } catch (IOException e) {
+            throw new PermanentException("Meta event is not valid JSON", e);
+        }
+        return switch (q.eventType()) {
+            case "whatsapp.message" -> List.of(whatsappMessage(q, p));
+            case "whatsapp.status" -> List.of(whatsappStatus(q, p.path("status")));
+            case "messenger.message", "instagram.message", "messenger.postback", "instagram.postback" ->
+                    List.of(messagingMessage(q, p));
+            case "messenger.delivery", "instagram.delivery" -> deliveries(q, p);
+            default -> throw new PermanentException("Meta event type " + q.eventType() + " is not processed");
+        };
+    }
+
+    private InboundMessage whatsappMessage(QueuedEvent q, JsonNode p) {
+        JsonNode m = p.path("message");
+        String type = m.path("type").asText("unknown");
+        Map<String, Object> content = new LinkedHashMap<>();
+        String kind = type;
+        switch (type) {
+            case "text" -> content.put("text", m.path("text").path("body").asText());
+            case "image", "video", "audio", "document", "sticker" -> {
+                JsonNode media = m.path(type);
+                content.put("mediaId", media.path("id").asText());
+                putIfText(content, "mimeType", media.path("mime_type"));
+                putIfText(content, "sha256", media.path("sha256"));
+                putIfText(content, "caption", media.path("caption"));
+                putIfText(content, "filename", media.path("filename"));
+            }
+            case "location" -> content.putAll(json.convertValue(m.path("location"), MAP));
+            case "interactive" -> {
+                JsonNode i = m.path("interactive");
+                kind = i.path("type").asText("interactive");
+                content.putAll(json.convertValue(i.path(kind), MAP));
+            }
+            case "button" -> content.putAll(json.convertValue(m.path("button"), MAP));
+            case "reaction" -> {
+                content.put("messageId", m.path("reaction").path("message_id").asText());
+                putIfText(content, "emoji", m.path("reaction").path("emoji"));
+            }
+            default -> content.putAll(json.convertValue(m.path(type).isMissingNode() ? json.createObjectNode() : m.path(type), MAP));
+        }
+        String from = m.path("from").asText(null);
+        if (from == null || !m.path("id").isTextual()) {
+            throw new PermanentException("WhatsApp message without id or sender");
+        }
+        String name = null;
+        for (JsonNode c : p.path("contacts")) {
+            if (from.equals(c.path("wa_id").asText())) {
+                name = c.path("profile").path("name").asText(null);
+            }
+        }
+        return new InboundMessage(q.tenantId(), q.eventKey(), provider(), seconds(m.path("timestamp")), "whatsapp",
+                m.path("id").asText(), from, name, kind, content, m.path("context").path("id").asText(null));
+    }
+
+    private DeliveryStatus whatsappStatus(QueuedEvent q, JsonNode s) {
+        JsonNode error = s.path("errors").path(0);
+        return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), seconds(s.path("timestamp")), "whatsapp",
+                s.path("id").asText(), s.path("recipient_id").asText(null), s.path("status").asText(),
+                error.has("code") ? error.path("code").asText() : null, error.path("title").asText(null));
+    }
+
+    private InboundMessage messagingMessage(QueuedEvent q, JsonNode p) {
+        JsonNode m = p.path("messaging");
+        String channel = p.path("channel").asText();
+        Map<String, Object> content = new LinkedHashMap<>();
+        String kind;
+        String id;
+        String replyTo = null;
+        if (m.has("postback")) {
+            kind = "postback";
+            id = m.path("postback").path("mid").asText(q.eventKey());
+            putIfText(content, "title", m.path("postback").path("title"));
+            putIfText(content, "payload", m.path("postback").path("payload"));
+        } else {
+            JsonNode msg = m.path("message");
+            id = msg.path("mid").asText();
+            kind = msg.has("text") ? "text" : "attachment";
+            putIfText(content, "text", msg.path("text"));
+            if (msg.has("attachments")) {
+                content.put("attachments", json.convertValue(msg.path("attachments"), List.class));
+            }
+            putIfText(content, "quickReply", msg.path("quick_reply").path("payload"));
+            replyTo = msg.path("reply_to").path("mid").asText(null);
+        }
+        return new InboundMessage(q.tenantId(), q.eventKey(), provider(), millis(m.path("timestamp")), channel, id,
+                m.path("sender").path("id").asText(), null, kind, content, replyTo);
+    }
+
+    private List<CanonicalEvent> deliveries(QueuedEvent q, JsonNode p) {
+        JsonNode m = p.path("messaging");
+        List<CanonicalEvent> out = new ArrayList<>();
+        for (JsonNode mid : m.path("delivery").path("mids")) {
+            out.add(new DeliveryStatus(q.tenantId(), q.eventKey() + ":" + mid.asText(), provider(),
+                    millis(m.path("timestamp")), p.path("channel").asText(), mid.asText(), m.path("sender").path("id").asText(),
+                    "delivered", null, null));
+        }
+        return out;
+    }
+
+    private static void putIfText(Map<String, Object> content, String key, JsonNode value) {
+        if (value.isTextual()) {
+            content.put(key, value.asText());
+        }
+    }
+
+    /** WhatsApp sends Unix seconds as a string. */
+    private static Instant seconds(JsonNode timestamp) {
+        return Instant.ofEpochSecond(Long.parseLong(timestamp.asText("0")));
+    }
+
+    /** Messenger and Instagram send milliseconds. */
+    private static Instant millis(JsonNode timestamp) {
+        return Instant.ofEpochMilli(timestamp.asLong());
+    }
+}

@@ -1,0 +1,181 @@
+package dev.pasarela.integrations.meta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pasarela.pipeline.deliver.ConversationSink;
+import dev.pasarela.pipeline.tenant.TenantProfile;
+import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.store.Document;
+import dev.pasarela.store.DocumentStore;
+import dev.pasarela.support.GatewayTest;
+import dev.pasarela.support.Http;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Meta webhooks in over HTTP: handshake, signature over exact bytes, batches split per tenant, statuses in order. */
+@GatewayTest
+class MetaWebhookFlowTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TenantRepository tenants;
+    @Autowired
+    DocumentStore store;
+    Http http;
+    String norte;
+    String sur;
+    String phoneNorte;
+    String phoneSur;
+
+    @BeforeEach
+    void tenants() {
+        http = new Http(port);
+        String s = UUID.randomUUID().toString().replaceAll("[^0-9]", "").concat("000000").substring(0, 6);
+        norte = "wa-norte-" + s;
+        sur = "wa-sur-" + s;
+        phoneNorte = "1065403522" + s;
+        phoneSur = "1065403529" + s;
+        tenants.upsert(norte, new TenantProfile("Autos Norte", null, null, Map.of("whatsapp", phoneNorte,
+                "facebook", "1122334455" + s)));
+        tenants.upsert(sur, new TenantProfile("Autos Sur", null, null, Map.of("whatsapp", phoneSur)));
+    }
+
+    static String fixture(String name) {
+        try (var in = MetaWebhookFlowTest.class.getResourceAsStream("/meta/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sign(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(GatewayTest.META_APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Http.Response post(byte[] body, String signature) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + "/webhooks/meta"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) {
+            b.header("X-Hub-Signature-256", signature);
+        }
+        return http.send(b);
+    }
+
+    Http.Response get(String query) {
+        return http.send(HttpRequest.newBuilder(URI.create(http.base() + "/webhooks/meta?" + query)).GET());
+    }
+
+    Optional<Document> doc(String path) {
+        return store.get(path);
+    }
+
+    @Test
+    void theSubscriptionHandshakeEchoesTheChallengeOnlyForOurToken() {
+        Http.Response ok = get("hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=" + GatewayTest.META_VERIFY_TOKEN);
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("1158201444");
+        assertThat(get("hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=wrong").status()).isEqualTo(403);
+        assertThat(get("hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=" + GatewayTest.META_VERIFY_TOKEN).status())
+                .isEqualTo(403);
+        assertThat(get("hub.mode=subscribe&hub.verify_token=" + GatewayTest.META_VERIFY_TOKEN).status()).isEqualTo(403);
+    }
+
+    @Test
+    void anInboundTextIsStoredInTheContactsConversationWithItsExactText() {
+        byte[] body = fixture("whatsapp.text.json").replace("106540352242922", phoneNorte).getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("\\u00bf"); // signed as escaped, as Meta sends it
+        assertThat(post(body, sign(body)).status()).isEqualTo(200);
+        String conversation = ConversationSink.conversationPath(norte, "whatsapp", "16505551234");
+        Document message = await().atMost(Duration.ofSeconds(20)).until(() -> doc(conversation
+                + "/messages/wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA="), Optional::isPresent).get();
+        assertThat(message.field("content.text")).isEqualTo("¿Tienen el coche en otro color? Me interesa el SUV — gracias 🚗");
+        assertThat(message.field("kind")).isEqualTo("text");
+        Document conv = doc(conversation).orElseThrow();
+        assertThat(conv.field("contactName")).isEqualTo("Sheena Nelson");
+        assertThat(conv.field("lastInboundAt")).isEqualTo("2025-06-08T20:59:43Z");
+    }
+
+    @Test
+    void wrongOrMissingSignaturesAreRefusedWith401() {
+        byte[] body = fixture("whatsapp.text.json").getBytes(StandardCharsets.UTF_8);
+        assertThat(post(body, null).status()).isEqualTo(401);
+        assertThat(post(body, "sha256=" + "0".repeat(64)).status()).isEqualTo(401);
+        byte[] reencoded = fixture("whatsapp.text.json").replace("\\u00bf", "¿").getBytes(StandardCharsets.UTF_8);
+        assertThat(post(reencoded, sign(body)).status()).as("same JSON, other bytes").isEqualTo(401);
+    }
+
+    @Test
+    void aBatchForTwoTenantsIsSplitAndEachPartLandsWithItsTenant() {
+        byte[] body = fixture("whatsapp.batch.two-numbers.json").replace("106540352242922", phoneNorte)
+                .replace("106540352242999", phoneSur).getBytes(StandardCharsets.UTF_8);
+        assertThat(post(body, sign(body)).status()).isEqualTo(200);
+        Document image = await().atMost(Duration.ofSeconds(20)).until(() -> doc(ConversationSink.conversationPath(norte,
+                "whatsapp", "16505551234") + "/messages/wamid.BATCH1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), Optional::isPresent).get();
+        assertThat(image.field("content.mediaId")).isEqualTo("1003383421387256");
+        assertThat(image.field("content.caption")).isEqualTo("Mi coche actual");
+        Document reply = await().atMost(Duration.ofSeconds(20)).until(() -> doc(ConversationSink.conversationPath(sur,
+                "whatsapp", "5215512345678") + "/messages/wamid.BATCH2BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"), Optional::isPresent).get();
+        assertThat(reply.field("kind")).isEqualTo("button_reply");
+        assertThat(reply.field("content.id")).isEqualTo("cita-confirmar");
+        Document failed = await().atMost(Duration.ofSeconds(20)).until(() ->
+                doc("tenants/" + sur + "/messages/wamid.OUTBOUND2CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"), Optional::isPresent).get();
+        assertThat(failed.field("status")).isEqualTo("failed");
+        assertThat((List<?>) failed.field("statusHistory")).singleElement()
+                .satisfies(h -> assertThat(((Map<?, ?>) h).get("errorCode")).isEqualTo("131047"));
+        assertThat(doc(ConversationSink.conversationPath(norte, "whatsapp", "5215512345678"))).isEmpty();
+    }
+
+    @Test
+    void statusesOutOfOrderNeverMoveBackwardsAndDuplicatesChangeNothing() {
+        String wamid = "wamid.ORDER" + UUID.randomUUID().toString().replace("-", "");
+        String read = fixture("whatsapp.statuses.json").replace("106540352242922", phoneNorte)
+                .replace("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3NTY0QjY2RjAzQ0U1QjVFQjEA", wamid);
+        String delivered = read.replace("\"status\":\"read\"", "\"status\":\"delivered\"").replace("1750263773", "1750263770");
+        for (String s : new String[] {read, read, delivered, delivered}) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            assertThat(post(b, sign(b)).status()).isEqualTo(200);
+        }
+        String path = "tenants/" + norte + "/messages/" + wamid;
+        await().atMost(Duration.ofSeconds(20)).until(() -> doc(path).map(d -> ((List<?>) d.field("statusHistory")).size())
+                .orElse(0) == 2);
+        Document m = doc(path).orElseThrow();
+        assertThat(m.field("status")).isEqualTo("read");
+        assertThat(((List<?>) m.field("statusHistory")).stream().map(h -> String.valueOf(((Map<?, ?>) h).get("status"))).toList())
+                .containsExactly("delivered", "read");
+    }
+
+    @Test
+    void messengerMessagesRouteByPageAndEchoesAreNotProcessed() {
+        String page = "1122334455" + norte.substring(norte.length() - 6);
+        byte[] body = fixture("messenger.message.json").replace("112233445566778", page).getBytes(StandardCharsets.UTF_8);
+        assertThat(post(body, sign(body)).status()).isEqualTo(200);
+        String conversation = ConversationSink.conversationPath(norte, "messenger", "6789012345678901");
+        Document m = await().atMost(Duration.ofSeconds(20)).until(() -> doc(conversation + "/messages/"
+                + "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P"), Optional::isPresent).get();
+        assertThat(m.field("content.text")).isEqualTo("Hola, ¿sigue disponible el Corolla?");
+        assertThat(doc(ConversationSink.conversationPath(norte, "messenger", page))).isEmpty(); // the echo
+    }
+}
