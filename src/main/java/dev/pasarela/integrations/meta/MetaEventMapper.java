@@ -37,18 +37,28 @@ public class MetaEventMapper implements EventMapper {
         } catch (IOException e) {
             throw new PermanentException("Meta event is not valid JSON", e);
         }
-        return switch (q.eventType()) {
-            case "whatsapp.message" -> List.of(whatsappMessage(q, p));
-            case "whatsapp.status" -> List.of(whatsappStatus(q, p.path("status")));
-            case "messenger.message", "instagram.message", "messenger.postback", "instagram.postback" ->
-                    List.of(messagingMessage(q, p));
-            case "messenger.delivery", "instagram.delivery" -> deliveries(q, p);
-            default -> throw new PermanentException("Meta event type " + q.eventType() + " is not processed");
-        };
+        // every queued event is a one-event webhook (see MetaWebhookInterpreter)
+        JsonNode entry = p.path("entry").path(0);
+        JsonNode value = entry.path("changes").path(0).path("value");
+        JsonNode messaging = entry.path("messaging").path(0);
+        String channel = "page".equals(p.path("object").asText()) ? "messenger" : "instagram";
+        try {
+            return switch (q.eventType()) {
+                case "whatsapp.message" -> List.of(whatsappMessage(q, value));
+                case "whatsapp.status" -> List.of(whatsappStatus(q, value.path("statuses").path(0)));
+                case "messenger.message", "instagram.message", "messenger.postback", "instagram.postback" ->
+                        List.of(messagingMessage(q, channel, messaging));
+                case "messenger.delivery", "instagram.delivery" -> deliveries(q, channel, messaging);
+                default -> throw new PermanentException("Meta event type " + q.eventType() + " is not processed");
+            };
+        } catch (IllegalArgumentException | NullPointerException unreadable) {
+            throw new PermanentException("Meta event " + q.eventKey() + " cannot be read: " + unreadable.getMessage(),
+                    unreadable);
+        }
     }
 
     private InboundMessage whatsappMessage(QueuedEvent q, JsonNode p) {
-        JsonNode m = p.path("message");
+        JsonNode m = p.path("messages").path(0);
         String type = m.path("type").asText("unknown");
         Map<String, Object> content = new LinkedHashMap<>();
         String kind = type;
@@ -66,14 +76,24 @@ public class MetaEventMapper implements EventMapper {
             case "interactive" -> {
                 JsonNode i = m.path("interactive");
                 kind = i.path("type").asText("interactive");
-                content.putAll(json.convertValue(i.path(kind), MAP));
+                if (i.path(kind).isObject()) {
+                    content.putAll(json.convertValue(i.path(kind), MAP));
+                }
             }
+            case "contacts" -> content.put("contacts", json.convertValue(m.path("contacts"), List.class));
             case "button" -> content.putAll(json.convertValue(m.path("button"), MAP));
             case "reaction" -> {
                 content.put("messageId", m.path("reaction").path("message_id").asText());
                 putIfText(content, "emoji", m.path("reaction").path("emoji"));
             }
-            default -> content.putAll(json.convertValue(m.path(type).isMissingNode() ? json.createObjectNode() : m.path(type), MAP));
+            default -> {
+                JsonNode body = m.path(type);
+                if (body.isObject()) {
+                    content.putAll(json.convertValue(body, MAP));
+                } else if (!body.isMissingNode()) {
+                    content.put(type, json.convertValue(body, Object.class));
+                }
+            }
         }
         String from = m.path("from").asText(null);
         if (from == null || !m.path("id").isTextual()) {
@@ -91,14 +111,14 @@ public class MetaEventMapper implements EventMapper {
 
     private DeliveryStatus whatsappStatus(QueuedEvent q, JsonNode s) {
         JsonNode error = s.path("errors").path(0);
+        // key on the code and error_data.details: Meta calls the titles deprecated
+        String detail = error.path("error_data").path("details").asText(error.path("title").asText(null));
         return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), seconds(s.path("timestamp")), "whatsapp",
                 s.path("id").asText(), s.path("recipient_id").asText(null), s.path("status").asText(),
-                error.has("code") ? error.path("code").asText() : null, error.path("title").asText(null));
+                error.has("code") ? error.path("code").asText() : null, detail);
     }
 
-    private InboundMessage messagingMessage(QueuedEvent q, JsonNode p) {
-        JsonNode m = p.path("messaging");
-        String channel = p.path("channel").asText();
+    private InboundMessage messagingMessage(QueuedEvent q, String channel, JsonNode m) {
         Map<String, Object> content = new LinkedHashMap<>();
         String kind;
         String id;
@@ -123,12 +143,11 @@ public class MetaEventMapper implements EventMapper {
                 m.path("sender").path("id").asText(), null, kind, content, replyTo);
     }
 
-    private List<CanonicalEvent> deliveries(QueuedEvent q, JsonNode p) {
-        JsonNode m = p.path("messaging");
+    private List<CanonicalEvent> deliveries(QueuedEvent q, String channel, JsonNode m) {
         List<CanonicalEvent> out = new ArrayList<>();
         for (JsonNode mid : m.path("delivery").path("mids")) {
             out.add(new DeliveryStatus(q.tenantId(), q.eventKey() + ":" + mid.asText(), provider(),
-                    millis(m.path("timestamp")), p.path("channel").asText(), mid.asText(), m.path("sender").path("id").asText(),
+                    millis(m.path("timestamp")), channel, mid.asText(), m.path("sender").path("id").asText(),
                     "delivered", null, null));
         }
         return out;

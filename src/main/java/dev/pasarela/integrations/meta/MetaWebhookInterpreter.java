@@ -15,7 +15,10 @@ import org.springframework.stereotype.Component;
 /**
  * Meta batches: one webhook may carry several entries and changes, for several tenants (WhatsApp
  * phone number ids, Facebook page ids, Instagram account ids). Each message and each status
- * becomes its own event, routed and deduplicated on its own, with its own small payload.
+ * becomes its own event, routed and deduplicated on its own. Its payload is a one-event Meta
+ * webhook of the same shape, so reading it again (a parked event replayed) gives the same event.
+ * An entry that carries nothing processed (errors only, feed changes…) is still an event, counted
+ * and acknowledged: a 4xx would make Meta retry it for days.
  */
 @Component
 public class MetaWebhookInterpreter implements WebhookInterpreter {
@@ -42,11 +45,15 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
         String object = root.path("object").asText();
         List<InboundEvent> events = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
+            int before = events.size();
             switch (object) {
                 case "whatsapp_business_account" -> whatsapp(entry, events);
                 case "page", "instagram" -> messaging(object, entry, events);
-                default -> events.add(event(object + ":" + entry.path("id").asText() + ":" + entry.path("time").asText(),
-                        object, false, List.of(), entry));
+                default -> { }
+            }
+            if (events.size() == before) {
+                events.add(event(object + ":other:" + entry.path("id").asText() + ":"
+                        + Integer.toHexString(entry.toString().hashCode()), object + ".other", false, List.of(), entry));
             }
         }
         return events;
@@ -65,18 +72,19 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
                 continue;
             }
             for (JsonNode message : value.path("messages")) {
-                ObjectNode payload = json.createObjectNode().put("object", "whatsapp_business_account");
-                payload.set("metadata", value.path("metadata"));
-                payload.set("contacts", value.path("contacts"));
-                payload.set("message", message);
-                events.add(event("wa:msg:" + message.path("id").asText(), "whatsapp.message", true, routing, payload));
+                ObjectNode one = json.createObjectNode().put("messaging_product", "whatsapp");
+                one.set("metadata", value.path("metadata"));
+                one.set("contacts", value.path("contacts"));
+                one.putArray("messages").add(message);
+                events.add(event("wa:msg:" + message.path("id").asText(), "whatsapp.message", true, routing,
+                        whatsappEnvelope(entry, one)));
             }
             for (JsonNode status : value.path("statuses")) {
-                ObjectNode payload = json.createObjectNode().put("object", "whatsapp_business_account");
-                payload.set("metadata", value.path("metadata"));
-                payload.set("status", status);
+                ObjectNode one = json.createObjectNode().put("messaging_product", "whatsapp");
+                one.set("metadata", value.path("metadata"));
+                one.putArray("statuses").add(status);
                 events.add(event("wa:status:" + status.path("id").asText() + ":" + status.path("status").asText(),
-                        "whatsapp.status", true, routing, payload));
+                        "whatsapp.status", true, routing, whatsappEnvelope(entry, one)));
             }
         }
     }
@@ -86,8 +94,10 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
         String account = entry.path("id").asText();
         List<String> routing = List.of((object.equals("page") ? "facebook:" : "instagram:") + account);
         for (JsonNode m : entry.path("messaging")) {
-            ObjectNode payload = json.createObjectNode().put("object", object).put("channel", channel);
-            payload.set("messaging", m);
+            ObjectNode payload = json.createObjectNode().put("object", object);
+            ObjectNode one = payload.putArray("entry").addObject().put("id", account);
+            one.set("time", entry.path("time"));
+            one.putArray("messaging").add(m);
             String sender = m.path("sender").path("id").asText();
             if (m.has("message")) {
                 boolean echo = m.path("message").path("is_echo").asBoolean(false); // our own sends
@@ -100,10 +110,20 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
                 events.add(event(channel + ":delivery:" + sender + ":" + m.path("delivery").path("watermark").asText(),
                         channel + ".delivery", true, routing, payload));
             } else {
-                events.add(event(channel + ":other:" + sender + ":" + m.path("timestamp").asText(),
-                        channel + "." + m.fieldNames().next(), false, routing, payload));
+                events.add(event(channel + ":other:" + sender + ":" + m.path("timestamp").asText() + ":"
+                        + Integer.toHexString(m.toString().hashCode()), channel + ".other", false, routing, payload));
             }
         }
+    }
+
+    private ObjectNode whatsappEnvelope(JsonNode entry, ObjectNode value) {
+        ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
+        ObjectNode one = root.putArray("entry").addObject();
+        one.set("id", entry.path("id"));
+        ObjectNode change = one.putArray("changes").addObject();
+        change.set("value", value);
+        change.put("field", "messages");
+        return root;
     }
 
     private static InboundEvent event(String key, String type, boolean processable, List<String> routing, JsonNode payload) {

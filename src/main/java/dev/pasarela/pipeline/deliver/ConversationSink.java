@@ -72,7 +72,8 @@ public class ConversationSink implements EventSink {
             if (m.contactName() != null) {
                 conv.put("contactName", m.contactName());
             }
-            if (last == null || Instant.parse(last.toString()).isBefore(m.occurredAt())) {
+            // a system notice (the contact changed number…) is not the contact writing: no window opens
+            if (!"system".equals(m.kind()) && (last == null || Instant.parse(last.toString()).isBefore(m.occurredAt()))) {
                 conv.put("lastInboundAt", m.occurredAt().toString());
             }
             tx.merge(conversation, conv);
@@ -101,7 +102,7 @@ public class ConversationSink implements EventSink {
                 entry.put("errorTitle", s.errorTitle());
             }
             history.add(entry);
-            history.sort((a, b) -> String.valueOf(a.get("at")).compareTo(String.valueOf(b.get("at"))));
+            history.sort(java.util.Comparator.comparing(h -> Instant.parse(String.valueOf(h.get("at")))));
             int current = message.get("status") == null ? -1
                     : new DeliveryStatus(null, null, null, s.occurredAt(), null, null, null,
                             String.valueOf(message.get("status")), null, null).rank();

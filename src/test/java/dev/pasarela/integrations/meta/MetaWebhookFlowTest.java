@@ -168,6 +168,56 @@ class MetaWebhookFlowTest {
     }
 
     @Test
+    void aMessageForANumberNotYetOnboardedIsParkedThenReplayedToItsTenant() {
+        String s = UUID.randomUUID().toString().replaceAll("[^0-9]", "").concat("000000").substring(0, 6);
+        String newPhone = "1065409999" + s;
+        byte[] body = fixture("whatsapp.text.json").replace("106540352242922", newPhone)
+                .replace("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", "wamid.PARKED" + s)
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(post(body, sign(body)).status()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode parked = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (com.fasterxml.jackson.databind.JsonNode m : http.ops("GET", "/ops/dlq/parked.unknown-tenant", null).json()) {
+                if (m.path("eventKey").asText().equals("meta:wa:msg:wamid.PARKED" + s)) {
+                    return m;
+                }
+            }
+            return null;
+        }, m -> m != null);
+        String newcomer = "wa-nuevo-" + s;
+        tenants.upsert(newcomer, new TenantProfile("Autos Nuevos", null, null, Map.of("whatsapp", newPhone)));
+        assertThat(http.ops("POST", "/ops/dlq/parked.unknown-tenant/replay?id=" + parked.path("id").asText(), null)
+                .json().path("replayed").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> doc(ConversationSink.conversationPath(newcomer, "whatsapp",
+                "16505551234") + "/messages/wamid.PARKED" + s).isPresent());
+    }
+
+    @Test
+    void entriesWithNothingToProcessAreAcknowledgedAndContactCardsAreKept() {
+        String errorsOnly = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":"
+                + "[{\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"15550783881\","
+                + "\"phone_number_id\":\"" + phoneNorte + "\"},\"errors\":[{\"code\":131051,\"title\":\"Unsupported message type\"}]},"
+                + "\"field\":\"messages\"}]}]}";
+        String feed = "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1749416400000,\"changes\":[{\"field\":\"feed\","
+                + "\"value\":{\"item\":\"comment\",\"verb\":\"add\"}}]}]}";
+        for (String s : new String[] {errorsOnly, feed}) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            assertThat(post(b, sign(b)).status()).as(s).isEqualTo(200);
+        }
+        String contact = fixture("whatsapp.text.json").replace("106540352242922", phoneNorte)
+                .replace("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", "wamid.CONTACT" + phoneNorte)
+                .replaceAll("\"type\":\"text\",\"text\":\\{[^}]*\\}",
+                        "\"type\":\"contacts\",\"contacts\":[{\"name\":{\"formatted_name\":\"Ana Ruiz\"},"
+                                + "\"phones\":[{\"phone\":\"+34 600 000 000\",\"type\":\"CELL\"}]}]");
+        assertThat(contact).contains("\"type\":\"contacts\"");
+        byte[] b = contact.getBytes(StandardCharsets.UTF_8);
+        assertThat(post(b, sign(b)).status()).isEqualTo(200);
+        Document card = await().atMost(Duration.ofSeconds(20)).until(() -> doc(ConversationSink.conversationPath(norte,
+                "whatsapp", "16505551234") + "/messages/wamid.CONTACT" + phoneNorte), Optional::isPresent).get();
+        assertThat(card.field("kind")).isEqualTo("contacts");
+        assertThat(card.field("content").toString()).contains("Ana Ruiz");
+    }
+
+    @Test
     void messengerMessagesRouteByPageAndEchoesAreNotProcessed() {
         String page = "1122334455" + norte.substring(norte.length() - 6);
         byte[] body = fixture("messenger.message.json").replace("112233445566778", page).getBytes(StandardCharsets.UTF_8);
