@@ -19,13 +19,17 @@ public class IngressConfiguration {
         return reg;
     }
 
-    /** Internal and operator calls get their own, smaller body limit (413 above it). */
+    /**
+     * Internal and operator calls get their own, smaller body limit (413 above it). It runs after
+     * authentication (the ops token filter and Spring Security's chain), so nobody unauthenticated
+     * gets a body buffered.
+     */
     @Bean
     FilterRegistrationBean<RawBodyFilter> apiBodyLimitFilter(
             @Value("${pasarela.api.max-body-bytes:1048576}") long maxBytes) {
         FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes));
         reg.addUrlPatterns("/api/*", "/ops/*");
-        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
+        reg.setOrder(org.springframework.boot.autoconfigure.security.SecurityProperties.DEFAULT_FILTER_ORDER + 1);
         return reg;
     }
 }
