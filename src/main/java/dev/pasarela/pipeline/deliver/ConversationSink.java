@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
  * idempotent: a message id or a status already recorded changes nothing.
  */
 @Component
+@org.springframework.core.annotation.Order(10)
 public class ConversationSink implements EventSink {
 
     private final DocumentStore store;

@@ -11,7 +11,8 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Tenant(String id, String name, String plan, String timezone, Map<String, String> identities,
-                    Subscription subscription, Map<String, Subscription> subscriptions, Long revision) {
+                    Subscription subscription, Map<String, Subscription> subscriptions, Long revision,
+                    String callbackUrl) {
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 

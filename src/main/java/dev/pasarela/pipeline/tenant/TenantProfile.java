@@ -6,4 +6,9 @@ import java.util.Map;
 
 /** What an operator (or the tenants file) sets on a tenant; subscription state is not among it. */
 public record TenantProfile(@NotBlank @Size(max = 200) String name, String plan, String timezone,
-                            Map<String, String> identities) {}
+                            Map<String, String> identities, String callbackUrl) {
+
+    public TenantProfile(String name, String plan, String timezone, Map<String, String> identities) {
+        this(name, plan, timezone, identities, null);
+    }
+}

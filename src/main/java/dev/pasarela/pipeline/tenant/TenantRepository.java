@@ -114,6 +114,9 @@ public class TenantRepository {
                     : profile.plan() != null ? profile.plan() : plans.defaultPlan());
             doc.put("timezone", profile.timezone() == null
                     ? existing.map(d -> d.field("timezone")).orElse("UTC") : profile.timezone());
+            String callback = profile.callbackUrl() != null ? profile.callbackUrl()
+                    : (String) existing.map(d -> d.field("callbackUrl")).orElse(null);
+            doc.put("callbackUrl", callback == null || callback.isBlank() ? null : callback);
             Map<String, Object> ids = new TreeMap<>(identities);
             doc.put("identities", ids);
             if (existing.isEmpty()) {
@@ -147,6 +150,9 @@ public class TenantRepository {
         if (p.plan() != null && !plans.exists(p.plan())) {
             throw invalid("Unknown plan '" + p.plan() + "'; known plans: " + plans.names() + ".");
         }
+        if (p.callbackUrl() != null && !p.callbackUrl().isBlank() && !validCallback(p.callbackUrl())) {
+            throw invalid("callbackUrl must be an https URL (http only to localhost).");
+        }
         if (p.timezone() != null) {
             try {
                 ZoneId.of(p.timezone());
@@ -163,6 +169,16 @@ public class TenantRepository {
                     throw invalid("The " + provider + " identity must be 1-200 characters without '/' or spaces.");
                 }
             });
+        }
+    }
+
+    private static boolean validCallback(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            return u.getHost() != null && u.getRawUserInfo() == null && ("https".equals(u.getScheme())
+                    || "http".equals(u.getScheme()) && ("localhost".equals(u.getHost()) || "127.0.0.1".equals(u.getHost())));
+        } catch (java.net.URISyntaxException e) {
+            return false;
         }
     }
 

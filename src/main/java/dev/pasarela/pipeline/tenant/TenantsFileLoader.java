@@ -24,7 +24,8 @@ public class TenantsFileLoader implements InitializingBean {
 
     private static final Logger log = LoggerFactory.getLogger(TenantsFileLoader.class);
 
-    record Entry(String id, String name, String plan, String timezone, Map<String, String> identities) {}
+    record Entry(String id, String name, String plan, String timezone, Map<String, String> identities,
+                 String callbackUrl) {}
 
     record File(List<Entry> tenants) {}
 
@@ -58,7 +59,8 @@ public class TenantsFileLoader implements InitializingBean {
                 throw new IllegalStateException("PASARELA_TENANTS_FILE: every tenant needs an id");
             }
             try {
-                if (tenants.seed(e.id(), new TenantProfile(e.name(), e.plan(), e.timezone(), e.identities()))) {
+                if (tenants.seed(e.id(), new TenantProfile(e.name(), e.plan(), e.timezone(), e.identities(),
+                        e.callbackUrl()))) {
                     created++;
                 }
             } catch (ProblemException p) {

@@ -1,0 +1,64 @@
+package dev.pasarela.pipeline.deliver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.transform.CanonicalEvent;
+import dev.pasarela.pipeline.transform.InboundMessage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes inbound messages to the tenant's own systems: each one is queued on
+ * {@code out.callbacks} (after {@link ConversationSink} stored it), and {@code callbacks.out.deliver}
+ * posts it to the tenant's callback URL with the central retries and dead letters. At least once:
+ * receivers dedupe on {@code eventId}.
+ */
+@Component
+@Order(100)
+public class CallbackSink implements EventSink {
+
+    public static final String QUEUE = "out.callbacks";
+
+    private final ProducerTemplate producer;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public CallbackSink(ProducerTemplate producer) {
+        this.producer = producer;
+    }
+
+    @Override
+    public boolean accepts(CanonicalEvent event) {
+        return event instanceof InboundMessage;
+    }
+
+    @Override
+    public void deliver(CanonicalEvent event) {
+        InboundMessage m = (InboundMessage) event;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "inbound_message");
+        body.put("eventId", m.eventKey());
+        body.put("tenantId", m.tenantId());
+        body.put("channel", m.channel());
+        body.put("messageId", m.messageId());
+        body.put("from", m.contactId());
+        body.put("contactName", m.contactName());
+        body.put("kind", m.kind());
+        body.put("content", m.content());
+        body.put("replyTo", m.replyTo());
+        body.put("sentAt", m.occurredAt().toString());
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        producer.sendBodyAndHeaders("jms:queue:" + QUEUE, ExchangePattern.InOnly, payload, Map.of(
+                Variables.H_TENANT_ID, m.tenantId(), Variables.H_EVENT_KEY, m.eventKey(),
+                Variables.H_EVENT_TYPE, "inbound_message", Variables.H_PROVIDER, "callbacks"));
+    }
+}
