@@ -3,7 +3,6 @@ package dev.pasarela.integrations.meta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pasarela.pipeline.errors.ProblemException;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import java.io.IOException;
@@ -37,10 +36,10 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
         try {
             root = json.readTree(body);
         } catch (IOException e) {
-            throw invalid("The body is not valid JSON.");
+            throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
         }
         if (root == null || !root.path("object").isTextual() || !root.path("entry").isArray()) {
-            throw invalid("Expected a Meta webhook with an object and entries.");
+            throw WebhookInterpreter.invalidPayload("Expected a Meta webhook with an object and entries.");
         }
         String object = root.path("object").asText();
         List<InboundEvent> events = new ArrayList<>();
@@ -131,7 +130,4 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
                 payload.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static ProblemException invalid(String detail) {
-        return new ProblemException(400, "invalid-payload", "Invalid webhook payload", detail);
-    }
 }

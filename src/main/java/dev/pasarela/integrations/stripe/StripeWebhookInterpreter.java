@@ -2,7 +2,6 @@ package dev.pasarela.integrations.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pasarela.pipeline.errors.ProblemException;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import dev.pasarela.pipeline.tenant.TenantRepository;
@@ -33,11 +32,11 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
         try {
             event = json.readTree(body);
         } catch (IOException e) {
-            throw invalid("The body is not valid JSON.");
+            throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
         }
         if (event == null || !event.path("object").asText().equals("event")
                 || !event.path("id").isTextual() || !event.path("type").isTextual()) {
-            throw invalid("Expected a Stripe event object with an id and a type.");
+            throw WebhookInterpreter.invalidPayload("Expected a Stripe event object with an id and a type.");
         }
         String type = event.path("type").asText();
         JsonNode object = event.path("data").path("object");
@@ -47,7 +46,4 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
                 routing, StripeJson.text(StripeJson.metadataOf(object).path("tenant_id")), body));
     }
 
-    private static ProblemException invalid(String detail) {
-        return new ProblemException(400, "invalid-payload", "Invalid webhook payload", detail);
-    }
 }

@@ -1,7 +1,6 @@
 package dev.pasarela.pipeline.ingress;
 
 import dev.pasarela.pipeline.Variables;
-import dev.pasarela.pipeline.errors.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -58,7 +57,7 @@ public class IngressSteps {
         RawRequest request = exchange.getVariable(Variables.RAW_BODY, RawRequest.class);
         List<InboundEvent> events = interpreters.get(provider).interpret(request.body());
         if (events.isEmpty()) {
-            throw new ProblemException(400, "invalid-payload", "Invalid webhook payload", "The payload holds no events.");
+            throw WebhookInterpreter.invalidPayload("The payload holds no events.");
         }
         exchange.setVariable(Variables.EVENTS, events);
     }

@@ -1,5 +1,6 @@
 package dev.pasarela.pipeline.ingress;
 
+import dev.pasarela.pipeline.errors.ProblemException;
 import java.util.List;
 
 /**
@@ -12,4 +13,9 @@ public interface WebhookInterpreter {
     String provider();
 
     List<InboundEvent> interpret(byte[] body);
+
+    /** The 400 every interpreter answers for a body it cannot read. */
+    static ProblemException invalidPayload(String detail) {
+        return new ProblemException(400, "invalid-payload", "Invalid webhook payload", detail);
+    }
 }
