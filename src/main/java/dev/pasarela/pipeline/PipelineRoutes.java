@@ -5,6 +5,7 @@ import static dev.pasarela.pipeline.Variables.TENANT_ID;
 
 import dev.pasarela.pipeline.errors.DeadLetterPreparer;
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.outbound.OutboundSteps;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -24,6 +25,7 @@ import org.springframework.stereotype.Component;
  * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
  *                   → dedupe → enqueue on in.&lt;provider&gt; (or park) → 200
  * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → deliver
+ * outbound-delivery: out.&lt;channel&gt; → restore → shape per sender (the provider's rate) → send → record
  * </pre>
  */
 @Component
@@ -100,6 +102,19 @@ public class PipelineRoutes extends RouteBuilder {
                         .bean("deliverySteps", "transform").id("transform")
                         .bean("deliverySteps", "deliver").id("deliver")
                 .end();
+
+        routeTemplate("outbound-delivery")
+                .templateParameter("channel", null, "channel: consumes out.<channel>, sender by channel()")
+                .templateParameter("rate", null, "messages per second per sender, as the provider allows")
+                .from("jms:queue:out.{{channel}}?transacted=true&lazyCreateTransactionManager=false"
+                        + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
+                .routeConfigurationId(ErrorHandling.DELIVERY)
+                .autoStartup("{{pasarela.delivery.auto-startup:true}}")
+                .bean("outboundSteps", "restore(${exchange}, '{{channel}}')").id("restore")
+                // the provider's limit is shaped here (waits, never fails); per JVM, see docs/scale-out.md
+                .throttle(constant("{{rate}}")).correlationExpression(variable(OutboundSteps.SENDER))
+                    .totalRequestsMode().timePeriodMillis(1000).id("shape-per-sender")
+                .bean("outboundSteps", "send").id("provider-call");
 
         from(PARK_ENDPOINT).routeId("pasarela.park")
                 .routeConfigurationId(ErrorHandling.DEAD_LETTER) // a failure here must reach the caller

@@ -14,7 +14,8 @@ public class PlatformCredentials {
     private static final Map<String, Map<String, String>> VARIABLES = Map.of(
             "stripe", Map.of("secretKey", "STRIPE_SECRET_KEY"),
             "meta", Map.of("appId", "META_APP_ID", "appSecret", "META_APP_SECRET"),
-            "whatsapp", Map.of("phoneNumberId", "WHATSAPP_PHONE_NUMBER_ID", "accessToken", "WHATSAPP_ACCESS_TOKEN"),
+            "whatsapp", Map.of("phoneNumberId", "WHATSAPP_PHONE_NUMBER_ID", "accessToken", "WHATSAPP_ACCESS_TOKEN",
+                    "businessAccountId", "WHATSAPP_BUSINESS_ACCOUNT_ID"),
             "twilio", Map.of("accountSid", "TWILIO_ACCOUNT_SID", "authToken", "TWILIO_AUTH_TOKEN",
                     "phoneNumber", "TWILIO_PHONE_NUMBER"),
             "sendgrid", Map.of("apiKey", "SENDGRID_API_KEY"),

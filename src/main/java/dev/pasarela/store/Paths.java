@@ -6,6 +6,14 @@ import java.util.Map;
 public final class Paths {
     private Paths() {}
 
+    /**
+     * A provider id as one path segment: ids such as WhatsApp's base64 wamids may hold '/',
+     * which would split the path. '%' and '/' are percent-encoded; everything else is kept.
+     */
+    public static String segment(String id) {
+        return id.replace("%", "%25").replace("/", "%2F");
+    }
+
     public static String[] documentSegments(String path) {
         String[] s = segments(path);
         if (s.length % 2 != 0) {

@@ -9,6 +9,7 @@ import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.EventMapper;
 import dev.pasarela.pipeline.transform.InboundMessage;
 import dev.pasarela.pipeline.transform.QueuedEvent;
+import dev.pasarela.pipeline.transform.TemplateStatusChanged;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,11 @@ public class MetaEventMapper implements EventMapper {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private final ObjectMapper json = new ObjectMapper();
+    private final WhatsAppMedia media;
+
+    public MetaEventMapper(WhatsAppMedia media) {
+        this.media = media;
+    }
 
     @Override
     public String provider() {
@@ -46,6 +52,7 @@ public class MetaEventMapper implements EventMapper {
             return switch (q.eventType()) {
                 case "whatsapp.message" -> List.of(whatsappMessage(q, value));
                 case "whatsapp.status" -> List.of(whatsappStatus(q, value.path("statuses").path(0)));
+                case "whatsapp.template_status" -> List.of(templateStatus(q, entry, value));
                 case "messenger.message", "instagram.message", "messenger.postback", "instagram.postback" ->
                         List.of(messagingMessage(q, channel, messaging));
                 case "messenger.delivery", "instagram.delivery" -> deliveries(q, channel, messaging);
@@ -65,12 +72,16 @@ public class MetaEventMapper implements EventMapper {
         switch (type) {
             case "text" -> content.put("text", m.path("text").path("body").asText());
             case "image", "video", "audio", "document", "sticker" -> {
-                JsonNode media = m.path(type);
-                content.put("mediaId", media.path("id").asText());
-                putIfText(content, "mimeType", media.path("mime_type"));
-                putIfText(content, "sha256", media.path("sha256"));
-                putIfText(content, "caption", media.path("caption"));
-                putIfText(content, "filename", media.path("filename"));
+                JsonNode attached = m.path(type);
+                String mediaId = attached.path("id").asText();
+                content.put("mediaId", mediaId);
+                putIfText(content, "mimeType", attached.path("mime_type"));
+                putIfText(content, "sha256", attached.path("sha256"));
+                putIfText(content, "caption", attached.path("caption"));
+                putIfText(content, "filename", attached.path("filename"));
+                if (!mediaId.isEmpty()) {
+                    content.put("media", media.resolve(q.tenantId(), mediaId));
+                }
             }
             case "location" -> content.putAll(json.convertValue(m.path("location"), MAP));
             case "interactive" -> {
@@ -116,6 +127,19 @@ public class MetaEventMapper implements EventMapper {
         return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), seconds(s.path("timestamp")), "whatsapp",
                 s.path("id").asText(), s.path("recipient_id").asText(null), s.path("status").asText(),
                 error.has("code") ? error.path("code").asText() : null, detail);
+    }
+
+    /** {@code message_template_status_update}: {@code event} is the new status; {@code entry.time} is in seconds. */
+    private TemplateStatusChanged templateStatus(QueuedEvent q, JsonNode entry, JsonNode v) {
+        String name = v.path("message_template_name").asText(null);
+        String language = v.path("message_template_language").asText(null);
+        if (name == null || language == null || !v.path("event").isTextual()) {
+            throw new PermanentException("template status update without name, language or event");
+        }
+        Instant at = entry.has("time") ? Instant.ofEpochSecond(entry.path("time").asLong()) : Instant.now();
+        return new TemplateStatusChanged(q.tenantId(), q.eventKey(), provider(), at, "whatsapp",
+                v.path("message_template_id").asText(), name, language, v.path("event").asText(),
+                v.path("reason").asText(null));
     }
 
     private InboundMessage messagingMessage(QueuedEvent q, String channel, JsonNode m) {

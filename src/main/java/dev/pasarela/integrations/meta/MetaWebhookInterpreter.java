@@ -63,8 +63,20 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
             JsonNode value = change.path("value");
             String phoneNumberId = value.path("metadata").path("phone_number_id").asText(null);
             List<String> routing = phoneNumberId == null ? List.of() : List.of("whatsapp:" + phoneNumberId);
+            if ("message_template_status_update".equals(change.path("field").asText())) {
+                // no phone number here: the WABA (entry.id) names the tenant
+                ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
+                ObjectNode one = root.putArray("entry").addObject();
+                one.set("id", entry.path("id"));
+                one.set("time", entry.path("time"));
+                one.putArray("changes").add(change);
+                events.add(event("wa:template:" + value.path("message_template_id").asText() + ":"
+                        + value.path("event").asText() + ":" + entry.path("time").asText(), "whatsapp.template_status",
+                        true, List.of("whatsapp-business-account:" + entry.path("id").asText()), root));
+                continue;
+            }
             if (!"messages".equals(change.path("field").asText())) {
-                // template status updates and other fields arrive here too; later work processes them
+                // account alerts, quality updates… are acknowledged and counted, not processed
                 events.add(event("wa:" + change.path("field").asText() + ":" + entry.path("id").asText() + ":"
                         + Integer.toHexString(change.toString().hashCode()), "whatsapp." + change.path("field").asText(),
                         false, routing, change));

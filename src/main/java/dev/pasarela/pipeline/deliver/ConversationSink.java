@@ -1,15 +1,22 @@
 package dev.pasarela.pipeline.deliver;
 
+import dev.pasarela.pipeline.outbound.Outbox;
+import dev.pasarela.pipeline.tenant.Messaging;
+import dev.pasarela.pipeline.tenant.Tenant;
 import dev.pasarela.pipeline.tenant.TenantRepository;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.InboundMessage;
+import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,15 +26,28 @@ import org.springframework.stereotype.Component;
  * to {@code tenants/{t}/messages/{id}.statusHistory}; the message's {@code status} only moves
  * forwards (a {@code read} that overtook its {@code delivered} stays {@code read}). Both are
  * idempotent: a message id or a status already recorded changes nothing.
+ *
+ * <p>Opt-out: a message that is only a stop word (the tenant's, or {@code pasarela.messaging.stop-words})
+ * sets the conversation's {@code optedOut}; any later message from the contact clears it.
+ * Outbound sends to an opted-out contact are refused.
+ *
+ * <p>A status for one of our outbound messages lands on our message id through the link the
+ * sender wrote ({@code messageIds/{channel}:{providerId}}); one that overtakes that link is kept
+ * under the provider's id and folded in when the link is written.
  */
 @Component
 @org.springframework.core.annotation.Order(10)
 public class ConversationSink implements EventSink {
 
     private final DocumentStore store;
+    private final TenantRepository tenants;
+    private final List<String> defaultStopWords;
 
-    public ConversationSink(DocumentStore store) {
+    public ConversationSink(DocumentStore store, TenantRepository tenants,
+                            @Value("${pasarela.messaging.stop-words:BAJA,STOP}") List<String> defaultStopWords) {
         this.store = store;
+        this.tenants = tenants;
+        this.defaultStopWords = defaultStopWords;
     }
 
     @Override
@@ -45,17 +65,20 @@ public class ConversationSink implements EventSink {
     }
 
     public static String conversationPath(String tenantId, String channel, String contactId) {
-        return TenantRepository.path(tenantId) + "/conversations/" + channel + ":" + contactId;
+        return TenantRepository.path(tenantId) + "/conversations/" + channel + ":" + Paths.segment(contactId);
     }
 
     private void inbound(InboundMessage m) {
         String conversation = conversationPath(m.tenantId(), m.channel(), m.contactId());
-        String messagePath = conversation + "/messages/" + m.messageId();
+        String messagePath = conversation + "/messages/" + Paths.segment(m.messageId());
+        boolean stop = isStopWord(m);
         store.runTransaction(tx -> {
             if (tx.get(messagePath).isPresent()) {
                 return null;
             }
-            Object last = tx.get(conversation).map(d -> d.field("lastInboundAt")).orElse(null);
+            Optional<Document> existing = tx.get(conversation);
+            Object last = existing.map(d -> d.field("lastInboundAt")).orElse(null);
+            Object optChangedAt = existing.map(d -> d.field("optOutChangedAt")).orElse(null);
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("id", m.messageId());
             message.put("direction", "inbound");
@@ -77,15 +100,34 @@ public class ConversationSink implements EventSink {
             if (!"system".equals(m.kind()) && (last == null || Instant.parse(last.toString()).isBefore(m.occurredAt()))) {
                 conv.put("lastInboundAt", m.occurredAt().toString());
             }
+            // the newest message decides: a stop word opts out, anything written after it opts back in
+            boolean newer = optChangedAt == null || Instant.parse(optChangedAt.toString()).isBefore(m.occurredAt());
+            if (!"system".equals(m.kind()) && newer && (stop || optChangedAt != null)) {
+                conv.put("optedOut", stop);
+                conv.put("optOutChangedAt", m.occurredAt().toString());
+            }
             tx.merge(conversation, conv);
             return null;
         });
     }
 
+    private boolean isStopWord(InboundMessage m) {
+        if (!(m.content() != null && m.content().get("text") instanceof String text)) {
+            return false;
+        }
+        String said = text.strip().replaceAll("[\\p{Punct}\\s]+$", "");
+        List<String> words = tenants.find(m.tenantId()).map(Tenant::messaging).map(Messaging::stopWords)
+                .orElse(defaultStopWords);
+        return words.stream().anyMatch(w -> w.strip().equalsIgnoreCase(said));
+    }
+
     @SuppressWarnings("unchecked")
     private void status(DeliveryStatus s) {
-        String path = TenantRepository.path(s.tenantId()) + "/messages/" + s.messageId();
+        String orphanPath = Outbox.messagePath(s.tenantId(), s.messageId());
+        String linkPath = Outbox.linkPath(s.tenantId(), s.channel(), s.messageId());
         store.runTransaction(tx -> {
+            String path = tx.get(linkPath).map(l -> Outbox.messagePath(s.tenantId(), (String) l.field("messageId")))
+                    .orElse(orphanPath);
             Map<String, Object> message = tx.get(path).map(d -> new LinkedHashMap<>(d.data())).orElseGet(LinkedHashMap::new);
             List<Map<String, Object>> history = new ArrayList<>();
             if (message.get("statusHistory") instanceof List<?> h) {
@@ -107,7 +149,7 @@ public class ConversationSink implements EventSink {
             int current = message.get("status") == null ? -1
                     : new DeliveryStatus(null, null, null, s.occurredAt(), null, null, null,
                             String.valueOf(message.get("status")), null, null).rank();
-            message.put("id", s.messageId());
+            message.putIfAbsent("id", s.messageId());
             message.put("channel", s.channel());
             message.putIfAbsent("to", s.recipientId());
             message.put("statusHistory", history);

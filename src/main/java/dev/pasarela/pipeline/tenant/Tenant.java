@@ -12,7 +12,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Tenant(String id, String name, String plan, String timezone, Map<String, String> identities,
                     Subscription subscription, Map<String, Subscription> subscriptions, Long revision,
-                    String callbackUrl) {
+                    String callbackUrl, Messaging messaging) {
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 

@@ -117,6 +117,9 @@ public class TenantRepository {
             String callback = profile.callbackUrl() != null ? profile.callbackUrl()
                     : (String) existing.map(d -> d.field("callbackUrl")).orElse(null);
             doc.put("callbackUrl", callback == null || callback.isBlank() ? null : callback);
+            if (profile.messaging() != null) {
+                doc.put("messaging", json.convertValue(profile.messaging(), Map.class));
+            }
             Map<String, Object> ids = new TreeMap<>(identities);
             doc.put("identities", ids);
             if (existing.isEmpty()) {
@@ -152,6 +155,10 @@ public class TenantRepository {
         }
         if (p.callbackUrl() != null && !p.callbackUrl().isBlank() && !validCallback(p.callbackUrl())) {
             throw invalid("callbackUrl must be an https URL (http only to localhost).");
+        }
+        if (p.messaging() != null && p.messaging().stopWords() != null
+                && p.messaging().stopWords().stream().anyMatch(w -> w == null || w.isBlank() || w.length() > 50)) {
+            throw invalid("messaging.stopWords must be words of 1-50 characters.");
         }
         if (p.timezone() != null) {
             try {

@@ -25,7 +25,7 @@ public class TenantsFileLoader implements InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(TenantsFileLoader.class);
 
     record Entry(String id, String name, String plan, String timezone, Map<String, String> identities,
-                 String callbackUrl) {}
+                 String callbackUrl, Messaging messaging) {}
 
     record File(List<Entry> tenants) {}
 
@@ -60,7 +60,7 @@ public class TenantsFileLoader implements InitializingBean {
             }
             try {
                 if (tenants.seed(e.id(), new TenantProfile(e.name(), e.plan(), e.timezone(), e.identities(),
-                        e.callbackUrl()))) {
+                        e.callbackUrl(), e.messaging()))) {
                     created++;
                 }
             } catch (ProblemException p) {

@@ -3,7 +3,8 @@ package dev.pasarela.pipeline.transform;
 import java.time.Instant;
 
 /** What providers tell the gateway, in the gateway's own words. One record per kind of fact. */
-public sealed interface CanonicalEvent permits SubscriptionChanged, PaymentRecorded, InboundMessage, DeliveryStatus {
+public sealed interface CanonicalEvent permits SubscriptionChanged, PaymentRecorded, InboundMessage, DeliveryStatus,
+        TemplateStatusChanged {
 
     String tenantId();
 

@@ -11,10 +11,10 @@ public record DeliveryStatus(String tenantId, String eventKey, String provider, 
                              String channel, String messageId, String recipientId, String status,
                              String errorCode, String errorTitle) implements CanonicalEvent {
 
-    /** accepted < sent < delivered < read/played; failed ends the message whenever it comes. */
+    /** accepted (by us), submitted (to the provider) < sent < delivered < read/played; failed ends the message whenever it comes. */
     public int rank() {
         return switch (status) {
-            case "accepted", "queued" -> 0;
+            case "accepted", "queued", "submitted" -> 0;
             case "sent" -> 1;
             case "delivered" -> 2;
             case "read", "played" -> 3;

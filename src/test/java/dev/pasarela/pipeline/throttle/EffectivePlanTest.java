@@ -19,7 +19,7 @@ class EffectivePlanTest {
     Tenant tenant(String plan, String status, String pastDueSince) {
         Tenant.Subscription s = status == null ? null : new Tenant.Subscription(status, "stripe", "sub_1", "price_1",
                 plan, null, false, now.toString(), 0L, pastDueSince, null);
-        return new Tenant("t", "T", plan, "UTC", Map.of(), s, Map.of(), 1L, null);
+        return new Tenant("t", "T", plan, "UTC", Map.of(), s, Map.of(), 1L, null, null);
     }
 
     @Test

@@ -1,0 +1,87 @@
+package dev.pasarela.integrations.meta;
+
+import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.pipeline.errors.TransientException;
+import java.util.Set;
+
+/**
+ * A Graph API error answer ({@code {"error":{"code":…,"error_subcode":…,"error_data":{"details":…}}}}),
+ * classified as Meta's error-code table says (shared/providers.md §2.6). We key on {@code code}
+ * and the details; Meta calls the titles deprecated.
+ */
+public class GraphException extends RuntimeException {
+
+    public enum Kind {
+        /** retry with backoff: rate limits, temporary downtime, maintenance */
+        TRANSIENT,
+        /** the token was revoked or expired: stop sending with it, an operator must replace it */
+        TOKEN,
+        /** our side must fix something (permissions, account, template, request): dead letter */
+        OPERATOR,
+        /** about this recipient or this message (not on WhatsApp, window closed, opted out): ends it */
+        RECIPIENT
+    }
+
+    private static final Set<Integer> TRANSIENT = Set.of(1, 2, 4, 17, 32, 613, 80007, 130429, 131000, 131016,
+            131056, 131057, 133016);
+    private static final Set<Integer> TOKEN = Set.of(0, 190, 102, 463, 467);
+    private static final Set<Integer> RECIPIENT = Set.of(130472, 131021, 131026, 131047, 131049, 131050, 551);
+    /** Messenger/Instagram: outside the 24 h window (10/2018278), no such user (100/2018001), user unavailable. */
+    private static final Set<Integer> RECIPIENT_SUBCODES = Set.of(2018278, 2018001, 2018108, 1545041);
+
+    private final int httpStatus;
+    private final int code;
+    private final int subcode;
+    private final String details;
+    private final String fbtraceId;
+
+    public GraphException(int httpStatus, int code, int subcode, String message, String details, String fbtraceId) {
+        super(message);
+        this.httpStatus = httpStatus;
+        this.code = code;
+        this.subcode = subcode;
+        this.details = details;
+        this.fbtraceId = fbtraceId;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String details() {
+        return details;
+    }
+
+    public Kind kind() {
+        if (RECIPIENT.contains(code) || RECIPIENT_SUBCODES.contains(subcode)) {
+            return Kind.RECIPIENT;
+        }
+        if (TOKEN.contains(code)) {
+            return Kind.TOKEN;
+        }
+        if (TRANSIENT.contains(code) || (code < 0 && (httpStatus >= 500 || httpStatus == 429))) {
+            return Kind.TRANSIENT;
+        }
+        return httpStatus >= 500 && code < 0 ? Kind.TRANSIENT : Kind.OPERATOR;
+    }
+
+    /** What the code is, with Meta's details: kept in a status history and a dead letter's cause. */
+    public String describe() {
+        String what = "Graph error " + code + (subcode != 0 ? "/" + subcode : "") + ": " + getMessage();
+        return (details == null || details.isBlank() || what.contains(details) ? what : what + " (" + details + ")")
+                + (fbtraceId == null ? "" : " [fbtrace_id " + fbtraceId + "]");
+    }
+
+    /** As a delivery failure: retried, or refused with the code (dead-lettered when someone can act). */
+    public RuntimeException asDeliveryFailure() {
+        return switch (kind()) {
+            case TRANSIENT -> new TransientException(describe(), this);
+            case RECIPIENT -> new RejectedByProviderException(String.valueOf(code), describe(), false);
+            case TOKEN, OPERATOR -> new RejectedByProviderException(String.valueOf(code), describe(), true);
+        };
+    }
+}

@@ -1,0 +1,17 @@
+package dev.pasarela.pipeline.outbound;
+
+/**
+ * Sends queued messages of one channel through its provider. Throws
+ * {@link dev.pasarela.pipeline.errors.TransientException} for what a retry may fix and
+ * {@link dev.pasarela.pipeline.errors.RejectedByProviderException} for a refusal with a code.
+ */
+public interface OutboundSender {
+
+    String channel();
+
+    /** What the provider rate-limits sends by (a WhatsApp phone number id, a page): the shaping key. */
+    String senderKey(OutboundMessage message);
+
+    /** @return the provider's id for the message (a WhatsApp wamid, a Messenger mid, a Twilio SID) */
+    String send(OutboundMessage message);
+}
