@@ -101,7 +101,8 @@ public class ConversationSink implements EventSink {
                 conv.put("lastInboundAt", m.occurredAt().toString());
             }
             // the newest message decides: a stop word opts out, anything written after it opts back in
-            boolean newer = optChangedAt == null || Instant.parse(optChangedAt.toString()).isBefore(m.occurredAt());
+            // (timestamps are whole seconds: within one second, the one processed last wins)
+            boolean newer = optChangedAt == null || !Instant.parse(optChangedAt.toString()).isAfter(m.occurredAt());
             if (!"system".equals(m.kind()) && newer && (stop || optChangedAt != null)) {
                 conv.put("optedOut", stop);
                 conv.put("optOutChangedAt", m.occurredAt().toString());
