@@ -51,6 +51,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class MetaOutboundTest {
 
     static final WireMockServer GRAPH = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    static final int RATE = 5;
     static final String WAMID = "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA";
 
     static {
@@ -60,6 +61,7 @@ class MetaOutboundTest {
     @DynamicPropertySource
     static void graph(DynamicPropertyRegistry registry) {
         registry.add("pasarela.meta.graph-base-url", GRAPH::baseUrl);
+        registry.add("pasarela.whatsapp.messages-per-second", () -> String.valueOf(RATE));
     }
 
     @AfterAll
@@ -219,6 +221,28 @@ class MetaOutboundTest {
         assertThat(history(read)).containsExactlyInAnyOrder("accepted", "submitted", "sent", "delivered", "read");
         assertThat(history(read).stream().filter(List.of("sent", "delivered", "read")::contains).toList())
                 .containsExactly("sent", "delivered", "read");
+    }
+
+    @Test
+    void sendsFromOneNumberAreShapedToItsRateAndNoneFails() {
+        contactWrites("5215512340009", "Hola");
+        awaitWindowOpen("5215512340009");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4 * RATE; i++) {
+            Http.Response r = sendWhatsApp(text("+5215512340009", "Aviso " + i), null);
+            assertThat(r.status()).as(r.body()).isEqualTo(202);
+            ids.add(r.json().path("id").asText());
+        }
+        ids.forEach(id -> awaitStatus(id, "submitted"));
+        List<Long> at = GRAPH.findAll(postRequestedFor(urlEqualTo("/v25.0/" + phone + "/messages")))
+                .stream().map(r -> r.getLoggedDate().getTime()).sorted().toList();
+        assertThat(at).hasSize(4 * RATE);
+        // without shaping, 4 consumers send all 20 in a burst; with it, no second holds more than
+        // the rate (twice the rate allowed here, for where the throttle's periods fall)
+        for (int i = 0; i < at.size(); i++) {
+            long start = at.get(i);
+            assertThat(at.stream().filter(t -> t >= start && t < start + 1000).count()).isLessThanOrEqualTo(2L * RATE);
+        }
     }
 
     @Test
