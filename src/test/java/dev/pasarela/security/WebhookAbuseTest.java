@@ -38,4 +38,19 @@ class WebhookAbuseTest {
         byte[] signed = StripeFixtures.event("checkout.session.completed.json").id("evt_after_" + UUID.randomUUID()).bytes();
         assertThat(http.stripe(signed, StripeFixtures.sign(signed)).status()).isEqualTo(200);
     }
+
+    @Test
+    void guessingMetasVerifyTokenSpendsTheSameAllowanceButMetaStillGetsItsChallenge() {
+        Http http = new Http(port);
+        String challenge = "/webhooks/meta?hub.mode=subscribe&hub.challenge=4242&hub.verify_token=";
+        for (int i = 0; i < 3; i++) { // this address may already be out of allowance (the other test)
+            assertThat(http.ops("GET", challenge + "guess" + i, null, null).status()).isIn(403, 429);
+        }
+        Http.Response blocked = http.ops("GET", challenge + "guess-again", null, null);
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.raw().headers().firstValue("Retry-After")).isPresent();
+        Http.Response meta = http.ops("GET", challenge + GatewayTest.META_VERIFY_TOKEN, null, null);
+        assertThat(meta.status()).isEqualTo(200);
+        assertThat(meta.body()).isEqualTo("4242");
+    }
 }

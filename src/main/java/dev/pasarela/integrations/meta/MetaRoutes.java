@@ -2,9 +2,12 @@ package dev.pasarela.integrations.meta;
 
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.ingress.WebhookAbuseGuard;
+import dev.pasarela.pipeline.throttle.RateLimitedException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -18,9 +21,11 @@ import org.springframework.stereotype.Component;
 public class MetaRoutes extends RouteBuilder {
 
     private final byte[] verifyToken;
+    private final WebhookAbuseGuard abuse;
 
-    public MetaRoutes(@Value("${pasarela.meta.verify-token:}") String verifyToken) {
+    public MetaRoutes(@Value("${pasarela.meta.verify-token:}") String verifyToken, WebhookAbuseGuard abuse) {
         this.verifyToken = verifyToken.getBytes(StandardCharsets.UTF_8);
+        this.abuse = abuse;
     }
 
     @Override
@@ -38,6 +43,13 @@ public class MetaRoutes extends RouteBuilder {
                 && MessageDigest.isEqual(verifyToken, token.getBytes(StandardCharsets.UTF_8))
                 && challenge != null && challenge.matches("[A-Za-z0-9._-]{1,200}");
         if (!ok) {
+            // guessing the verify token spends the address's allowance like a bad signature does
+            String source = e.getIn() instanceof PlatformHttpMessage http ? http.getRequest().getRemoteAddr() : null;
+            long wait = source == null ? 0 : abuse.refusedSignature(source);
+            if (wait > 0) {
+                throw new RateLimitedException("too-many-bad-signatures", "Too many requests",
+                        "Too many failed verification attempts came from this address.", wait);
+            }
             throw new ProblemException(403, "verification-failed", "Verification failed",
                     "hub.mode must be subscribe and hub.verify_token must match the configured token.");
         }
