@@ -46,6 +46,10 @@ class ConventionsTest {
         }
         assertThat(camel.getRoute("stripe.in.receive")).isNotNull();
         assertThat(camel.getRoute("stripe.in.deliver")).isNotNull();
+        for (String id : new String[] {"twilio.in.receive-status", "twilio.in.receive-inbound", "twilio.in.deliver",
+                "sendgrid.in.receive", "sendgrid.in.deliver", "resend.in.receive", "resend.in.deliver"}) {
+            assertThat(camel.getRoute(id)).as(id).isNotNull();
+        }
     }
 
     @Test
@@ -62,7 +66,8 @@ class ConventionsTest {
 
     @Test
     void noEndpointUriCarriesASecret() {
-        Set<String> secrets = Set.of(StripeFixtures.SECRET, StripeFixtures.OTHER_SECRET, GatewayTest.OPS_TOKEN);
+        Set<String> secrets = Set.of(StripeFixtures.SECRET, StripeFixtures.OTHER_SECRET, GatewayTest.OPS_TOKEN,
+                GatewayTest.TWILIO_AUTH_TOKEN, GatewayTest.RESEND_WEBHOOK_SECRET, GatewayTest.META_APP_SECRET);
         for (Endpoint e : camel.getEndpoints()) {
             String uri = e.getEndpointUri();
             assertThat(uri).doesNotContainPattern(SECRET_OPTION);

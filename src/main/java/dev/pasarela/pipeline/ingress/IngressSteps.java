@@ -55,7 +55,7 @@ public class IngressSteps {
     public void interpret(Exchange exchange) {
         String provider = exchange.getVariable(Variables.PROVIDER, String.class);
         RawRequest request = exchange.getVariable(Variables.RAW_BODY, RawRequest.class);
-        List<InboundEvent> events = interpreters.get(provider).interpret(request.body());
+        List<InboundEvent> events = interpreters.get(provider).interpret(request);
         if (events.isEmpty()) {
             throw WebhookInterpreter.invalidPayload("The payload holds no events.");
         }
@@ -81,10 +81,12 @@ public class IngressSteps {
     }
 
     public void acknowledge(Exchange exchange) {
+        WebhookInterpreter.Acknowledgement ack =
+                interpreters.get(exchange.getVariable(Variables.PROVIDER, String.class)).acknowledgement();
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody("{\"received\":true}".getBytes(StandardCharsets.UTF_8));
+        out.setHeader(Exchange.CONTENT_TYPE, ack.contentType());
+        out.setBody(ack.body().getBytes(StandardCharsets.UTF_8));
     }
 }

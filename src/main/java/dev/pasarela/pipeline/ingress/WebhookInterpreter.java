@@ -14,6 +14,24 @@ public interface WebhookInterpreter {
 
     List<InboundEvent> interpret(byte[] body);
 
+    /**
+     * Reads a request as it arrived. Providers whose event id or kind is in a header or the path
+     * (Svix's {@code svix-id}, Twilio's two webhook URLs) override this and enqueue a payload that
+     * {@link #interpret(byte[])} reads alone, so a parked event replays the same.
+     */
+    default List<InboundEvent> interpret(RawRequest request) {
+        return interpret(request.body());
+    }
+
+    /** What the provider gets back once every event is queued; JSON unless it expects something else. */
+    default Acknowledgement acknowledgement() {
+        return Acknowledgement.JSON;
+    }
+
+    record Acknowledgement(String contentType, String body) {
+        public static final Acknowledgement JSON = new Acknowledgement("application/json", "{\"received\":true}");
+    }
+
     /** The 400 every interpreter answers for a body it cannot read. */
     static ProblemException invalidPayload(String detail) {
         return new ProblemException(400, "invalid-payload", "Invalid webhook payload", detail);

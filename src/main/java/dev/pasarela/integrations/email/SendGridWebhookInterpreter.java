@@ -1,0 +1,61 @@
+package dev.pasarela.integrations.email;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.pipeline.ingress.WebhookInterpreter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * SendGrid posts a JSON array of events, batched across messages (and so across tenants). Each
+ * event is its own {@link InboundEvent}, deduplicated on {@code sg_event_id}, queued as a one-event
+ * array so a replayed event reads the same. The tenant is the {@code tenant_id} custom arg the
+ * gateway's sender puts on every message (custom args come back as top-level keys): SendGrid's
+ * events carry neither the sender nor the account, so there is no identity to route by.
+ */
+@Component
+public class SendGridWebhookInterpreter implements WebhookInterpreter {
+
+    public static final String PROVIDER = "sendgrid";
+    public static final String TENANT_ARG = "tenant_id";
+    static final Set<String> PROCESSED = Set.of("processed", "deferred", "delivered", "bounce", "dropped",
+            "spamreport", "open", "click");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public List<InboundEvent> interpret(byte[] body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (IOException e) {
+            throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
+        }
+        if (root == null || !root.isArray()) {
+            throw WebhookInterpreter.invalidPayload("Expected a JSON array of SendGrid events.");
+        }
+        List<InboundEvent> events = new ArrayList<>();
+        for (JsonNode event : root) {
+            if (!event.isObject() || !event.path("event").isTextual()) {
+                throw WebhookInterpreter.invalidPayload("Every SendGrid event is an object with an event name.");
+            }
+            String type = event.path("event").asText();
+            String id = event.path("sg_event_id").isTextual() ? event.path("sg_event_id").asText()
+                    : "noid:" + Integer.toHexString(event.toString().hashCode());
+            byte[] payload = json.createArrayNode().add(event).toString().getBytes(StandardCharsets.UTF_8);
+            events.add(new InboundEvent(PROVIDER + ":" + id, PROVIDER + "." + type, PROCESSED.contains(type), List.of(),
+                    event.path(TENANT_ARG).asText(null), payload));
+        }
+        return events;
+    }
+}
