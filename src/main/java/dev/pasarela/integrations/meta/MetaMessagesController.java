@@ -2,13 +2,10 @@ package dev.pasarela.integrations.meta;
 
 import dev.pasarela.pipeline.errors.ProblemException;
 import dev.pasarela.pipeline.outbound.Outbox;
-import dev.pasarela.pipeline.tenant.Tenant;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.pipeline.outbound.OutboxResponses;
 import dev.pasarela.pipeline.throttle.Metered;
-import dev.pasarela.pipeline.throttle.Quotas;
 import dev.pasarela.security.ApiCaller;
 import dev.pasarela.store.Document;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,17 +40,15 @@ public class MetaMessagesController {
     private static final Set<String> TEMPLATE_ADMINS = Set.of("owner", "admin", "service");
 
     private final Outbox outbox;
+    private final OutboxResponses responses;
     private final WhatsAppTemplates templates;
-    private final TenantRepository tenants;
-    private final Quotas quotas;
     private final Duration window;
 
-    public MetaMessagesController(Outbox outbox, WhatsAppTemplates templates, TenantRepository tenants, Quotas quotas,
+    public MetaMessagesController(Outbox outbox, OutboxResponses responses, WhatsAppTemplates templates,
                                   @Value("${pasarela.messaging.service-window:PT24H}") Duration window) {
         this.outbox = outbox;
+        this.responses = responses;
         this.templates = templates;
-        this.tenants = tenants;
-        this.quotas = quotas;
         this.window = window;
     }
 
@@ -209,27 +204,11 @@ public class MetaMessagesController {
 
     private ResponseEntity<Map<String, Object>> accepted(String tenantId, String channel, String to,
                                                          Map<String, Object> request, String key, Runnable checks) {
-        Outbox.Accepted a = outbox.accept(tenantId, channel, to, request, key, checks);
-        if (a.replayed()) {
-            // the first call spent the quota unit; the interceptor spent another for this one
-            Tenant tenant = tenants.require(tenantId);
-            quotas.consume(tenant, channel.equals("whatsapp") ? "whatsapp" : "social-messages", -1);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", a.id());
-        out.put("channel", a.channel());
-        out.put("status", a.status());
-        out.put("createdAt", a.createdAt());
-        return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + a.id()))
-                .header("Idempotent-Replayed", String.valueOf(a.replayed())).body(out);
+        return responses.accepted(tenantId, channel, outbox.accept(tenantId, channel, to, request, key, checks));
     }
 
     private static void refuseOptedOut(Optional<Document> conversation, String to) {
-        if (conversation.map(d -> Boolean.TRUE.equals(d.field("optedOut"))).orElse(false)) {
-            throw new ProblemException(422, "recipient-opted-out", "Recipient opted out",
-                    to + " asked to stop receiving messages on this channel (" + conversation.get().field("optOutChangedAt")
-                            + "); nothing is sent until they write again.");
-        }
+        OutboxResponses.refuseOptedOut(conversation, to);
     }
 
     private boolean insideWindow(Optional<Document> conversation) {

@@ -59,6 +59,16 @@ public class MetaSenders {
         }
 
         @Override
+        public boolean canSend(String tenantId) {
+            try {
+                accounts.account(tenantId, channel);
+                return true;
+            } catch (PermanentException e) {
+                return false;
+            }
+        }
+
+        @Override
         public String send(OutboundMessage m) {
             MetaAccounts.Account account = accounts.account(m.tenantId(), channel);
             accounts.checkNotRevoked(m.tenantId(), account);

@@ -1,5 +1,6 @@
 package dev.pasarela.pipeline.deliver;
 
+import dev.pasarela.pipeline.outbound.MessageFailureListener;
 import dev.pasarela.pipeline.outbound.Outbox;
 import dev.pasarela.pipeline.tenant.Messaging;
 import dev.pasarela.pipeline.tenant.Tenant;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -42,12 +44,15 @@ public class ConversationSink implements EventSink {
     private final DocumentStore store;
     private final TenantRepository tenants;
     private final List<String> defaultStopWords;
+    private final ObjectProvider<MessageFailureListener> listeners;
 
     public ConversationSink(DocumentStore store, TenantRepository tenants,
-                            @Value("${pasarela.messaging.stop-words:BAJA,STOP}") List<String> defaultStopWords) {
+                            @Value("${pasarela.messaging.stop-words:BAJA,STOP}") List<String> defaultStopWords,
+                            ObjectProvider<MessageFailureListener> listeners) {
         this.store = store;
         this.tenants = tenants;
         this.defaultStopWords = defaultStopWords;
+        this.listeners = listeners;
     }
 
     @Override
@@ -112,6 +117,15 @@ public class ConversationSink implements EventSink {
         });
     }
 
+    /** A message of ours that ended unreached, for a notification that may try another channel. */
+    private static Map<String, Object> ended(Map<String, Object> message) {
+        boolean failed = message.get("status") != null && message.get("notificationId") != null
+                && new DeliveryStatus(null, null, null, null, null, null, null, String.valueOf(message.get("status")),
+                        null, null).rank() == 4;
+        return failed ? Map.of("notificationId", message.get("notificationId"), "messageId", message.get("id"))
+                : Map.of();
+    }
+
     private boolean isStopWord(InboundMessage m) {
         if (!(m.content() != null && m.content().get("text") instanceof String text)) {
             return false;
@@ -126,7 +140,7 @@ public class ConversationSink implements EventSink {
     private void status(DeliveryStatus s) {
         String orphanPath = Outbox.messagePath(s.tenantId(), s.messageId());
         String linkPath = Outbox.linkPath(s.tenantId(), s.channel(), s.messageId());
-        store.runTransaction(tx -> {
+        Map<String, Object> endedNow = store.runTransaction(tx -> {
             String path = tx.get(linkPath).map(l -> Outbox.messagePath(s.tenantId(), (String) l.field("messageId")))
                     .orElse(orphanPath);
             Map<String, Object> message = tx.get(path).map(d -> new LinkedHashMap<>(d.data())).orElseGet(LinkedHashMap::new);
@@ -136,7 +150,7 @@ public class ConversationSink implements EventSink {
             }
             boolean seen = history.stream().anyMatch(h -> s.status().equals(h.get("status")));
             if (seen) {
-                return null;
+                return ended(message); // told again on a redelivery: listeners are idempotent
             }
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("status", s.status());
@@ -159,7 +173,12 @@ public class ConversationSink implements EventSink {
                 message.put("statusAt", s.occurredAt().toString());
             }
             tx.set(path, message);
-            return null;
+            return ended(message);
         });
+        if (!endedNow.isEmpty()) {
+            listeners.forEach(l -> l.messageFailed(s.tenantId(), (String) endedNow.get("messageId"),
+                    (String) endedNow.get("notificationId"), s.channel(), s.status()
+                            + (s.errorCode() == null ? "" : " " + s.errorCode())));
+        }
     }
 }

@@ -12,6 +12,11 @@ public interface OutboundSender {
     /** What the provider rate-limits sends by (a WhatsApp phone number id, a page): the shaping key. */
     String senderKey(OutboundMessage message);
 
+    /** Whether the tenant has what this channel needs to send (an account, a token); false skips the channel. */
+    default boolean canSend(String tenantId) {
+        return true;
+    }
+
     /** @return the provider's id for the message (a WhatsApp wamid, a Messenger mid, a Twilio SID) */
     String send(OutboundMessage message);
 }

@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /** The provider-agnostic steps of the outbound-delivery template: queued message → provider call → outcome recorded. */
@@ -25,11 +26,14 @@ public class OutboundSteps {
     private final Outbox outbox;
     private final Map<String, OutboundSender> senders;
     private final MeterRegistry meters;
+    private final ObjectProvider<MessageFailureListener> listeners;
 
-    public OutboundSteps(Outbox outbox, List<OutboundSender> senders, MeterRegistry meters) {
+    public OutboundSteps(Outbox outbox, List<OutboundSender> senders, MeterRegistry meters,
+                         ObjectProvider<MessageFailureListener> listeners) {
         this.outbox = outbox;
         this.senders = senders.stream().collect(Collectors.toMap(OutboundSender::channel, Function.identity()));
         this.meters = meters;
+        this.listeners = listeners;
     }
 
     /** Queue message → variables; the shaping key is the sender (phone number, page) the provider limits. */
@@ -53,6 +57,8 @@ public class OutboundSteps {
             providerId = sender(m.channel()).send(m);
         } catch (RejectedByProviderException e) {
             outbox.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
+            outbox.message(m.tenantId(), m.id()).map(d -> (String) d.field("notificationId")).ifPresent(n ->
+                    listeners.forEach(l -> l.messageFailed(m.tenantId(), m.id(), n, m.channel(), e.code())));
             meters.counter("pasarela.outbound.failures", "channel", m.channel(), "tenant", m.tenantId(),
                     "code", e.code()).increment();
             if (e.operatorAction()) {

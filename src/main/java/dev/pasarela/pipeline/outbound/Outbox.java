@@ -76,6 +76,12 @@ public class Outbox {
      */
     public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
                            String idempotencyKey, Runnable checks) {
+        return accept(tenantId, channel, to, request, idempotencyKey, checks, Map.of());
+    }
+
+    /** As above; {@code annotations} (a notification id…) are kept on the message, not sent. */
+    public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
+                           String idempotencyKey, Runnable checks, Map<String, Object> annotations) {
         String requestHash = sha256(canonicalJson(Map.of("channel", channel, "to", to, "request", request)));
         String keyPath = idempotencyKey == null ? null : TenantRepository.path(tenantId) + "/idempotencyKeys/"
                 + channel + "-" + sha256(checkKey(idempotencyKey));
@@ -103,6 +109,7 @@ public class Outbox {
             message.put("statusAt", now.toString());
             message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
             message.put("createdAt", now.toString());
+            message.putAll(annotations);
             tx.set(messagePath(tenantId, id), message);
             if (keyPath != null) {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),

@@ -160,6 +160,19 @@ public class TenantRepository {
                 && p.messaging().stopWords().stream().anyMatch(w -> w == null || w.isBlank() || w.length() > 50)) {
             throw invalid("messaging.stopWords must be words of 1-50 characters.");
         }
+        if (p.messaging() != null && p.messaging().quietHours() != null) {
+            Messaging.QuietHours q = p.messaging().quietHours();
+            try {
+                java.time.LocalTime.parse(String.valueOf(q.start()));
+                java.time.LocalTime.parse(String.valueOf(q.end()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw invalid("messaging.quietHours needs start and end as local times such as 21:00 and 08:00.");
+            }
+        }
+        if (p.messaging() != null && p.messaging().channelPolicy() != null
+                && !java.util.Set.of("whatsapp", "sms", "email").containsAll(p.messaging().channelPolicy())) {
+            throw invalid("messaging.channelPolicy lists channels among whatsapp, sms and email.");
+        }
         if (p.timezone() != null) {
             try {
                 ZoneId.of(p.timezone());

@@ -1,0 +1,277 @@
+package dev.pasarela.integrations.email;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.pipeline.errors.TransientException;
+import dev.pasarela.pipeline.outbound.OutboundMessage;
+import dev.pasarela.pipeline.outbound.OutboundSender;
+import dev.pasarela.security.CredentialVault;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Email through SendGrid or Resend, whichever the tenant uses (its key in the vault, else the
+ * platform's {@code SENDGRID_API_KEY} / {@code RESEND_API_KEY}; SendGrid first when both, or
+ * {@code pasarela.email.primary}), with the other as failover while the first is down: a timeout,
+ * a 5xx, a 429, or its circuit breaker open. A permanent rejection (bad address, unverified
+ * sender, bad key) never fails over: the other provider would refuse it too, or send what the
+ * first refused. The message carries the tenant and our id (SendGrid custom args, Resend tags)
+ * so the event webhooks find both.
+ *
+ * <p>Both APIs are one JSON POST; neither SDK lets a stand-in take the host's place as simply,
+ * and the Resend SDK is not on our repository.
+ */
+@Component
+public class EmailSender implements OutboundSender {
+
+    private static final Logger log = LoggerFactory.getLogger(EmailSender.class);
+    private static final Pattern NAMED = Pattern.compile("\\s*(.*?)\\s*<([^>]+)>\\s*");
+
+    private final CredentialVault vault;
+    private final MeterRegistry meters;
+    private final String sendgridBase;
+    private final String resendBase;
+    private final String primary;
+    private final String defaultFrom;
+    private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final Duration timeout;
+
+    public EmailSender(CredentialVault vault, MeterRegistry meters,
+                       @Value("${pasarela.sendgrid.api-base:https://api.sendgrid.com}") String sendgridBase,
+                       @Value("${pasarela.resend.api-base:https://api.resend.com}") String resendBase,
+                       @Value("${pasarela.email.primary:sendgrid}") String primary,
+                       @Value("${pasarela.email.from:}") String defaultFrom,
+                       @Value("${pasarela.email.timeout:PT10S}") Duration timeout,
+                       @Value("${pasarela.email.breaker.open-for:PT30S}") Duration openFor) {
+        this.vault = vault;
+        this.meters = meters;
+        this.sendgridBase = sendgridBase.replaceAll("/+$", "");
+        this.resendBase = resendBase.replaceAll("/+$", "");
+        this.primary = primary;
+        this.defaultFrom = defaultFrom;
+        this.timeout = timeout;
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
+                .minimumNumberOfCalls(5).failureRateThreshold(50).waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .recordExceptions(TransientException.class) // a rejection says the provider is up
+                .build();
+        for (String p : List.of("sendgrid", "resend")) {
+            breakers.put(p, CircuitBreaker.of("email-" + p, config));
+        }
+    }
+
+    @Override
+    public String channel() {
+        return "email";
+    }
+
+    @Override
+    public boolean canSend(String tenantId) {
+        return !providers(tenantId).isEmpty();
+    }
+
+    @Override
+    public String senderKey(OutboundMessage m) {
+        return m.tenantId(); // the providers limit per account; the tenant is the closest key we have
+    }
+
+    /** The providers to try, in order, each with its key. */
+    List<Map.Entry<String, Map<String, String>>> providers(String tenantId) {
+        List<Map.Entry<String, Map<String, String>>> out = new ArrayList<>();
+        Optional<Map<String, String>> sendgrid = vault.credentials(tenantId, "sendgrid").filter(c -> c.get("apiKey") != null);
+        Optional<Map<String, String>> resend = vault.credentials(tenantId, "resend").filter(c -> c.get("apiKey") != null);
+        List<String> order = "resend".equals(primary) ? List.of("resend", "sendgrid") : List.of("sendgrid", "resend");
+        for (String p : order) {
+            (p.equals("sendgrid") ? sendgrid : resend).ifPresent(c -> out.add(Map.entry(p, c)));
+        }
+        return out;
+    }
+
+    @Override
+    public String send(OutboundMessage m) {
+        List<Map.Entry<String, Map<String, String>>> providers = providers(m.tenantId());
+        if (providers.isEmpty()) {
+            throw new RejectedByProviderException("not-configured", "tenant " + m.tenantId() + " has no SendGrid or "
+                    + "Resend key (vault credential 'sendgrid' or 'resend' with apiKey, or SENDGRID_API_KEY / RESEND_API_KEY)",
+                    true);
+        }
+        List<String> down = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> p : providers) {
+            String provider = p.getKey();
+            if (!usable(provider, m)) {
+                continue;
+            }
+            try {
+                String id = breakers.get(provider).executeCallable(() -> provider.equals("sendgrid")
+                        ? sendgrid(m, p.getValue()) : resend(m, p.getValue()));
+                if (!down.isEmpty()) {
+                    log.warn("Email {} of {} sent by {} after {} failed", m.id(), m.tenantId(), provider, down);
+                    meters.counter("pasarela.email.failovers", "tenant", m.tenantId(), "to", provider).increment();
+                }
+                return id;
+            } catch (CallNotPermittedException open) {
+                down.add(provider + ": circuit open");
+            } catch (TransientException e) {
+                down.add(provider + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (down.isEmpty()) {
+            throw new RejectedByProviderException("no-template", "message " + m.id() + " names a template of a provider "
+                    + "the tenant does not use, and has no subject and html to send otherwise", true);
+        }
+        throw new TransientException("no email provider took message " + m.id() + ": " + String.join("; ", down));
+    }
+
+    /** A template id is one provider's; without a subject and html the other cannot send it. */
+    @SuppressWarnings("unchecked")
+    private boolean usable(String provider, OutboundMessage m) {
+        Map<String, Object> r = m.request();
+        if (!(r.get("template") instanceof Map<?, ?> t)) {
+            return true;
+        }
+        return ((Map<String, Object>) t).get(provider) != null || (r.get("subject") != null && r.get("html") != null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private String sendgrid(OutboundMessage m, Map<String, String> creds) {
+        Map<String, Object> r = m.request();
+        Map<String, Object> personalization = new LinkedHashMap<>();
+        personalization.put("to", List.of(Map.of("email", m.to())));
+        personalization.put("custom_args", Map.of("tenant_id", m.tenantId(), "message_id", m.id()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("personalizations", List.of(personalization));
+        body.put("from", address(from(creds)));
+        Object template = r.get("template") instanceof Map<?, ?> t ? ((Map<String, Object>) t).get("sendgrid") : null;
+        if (template != null) {
+            body.put("template_id", template);
+            personalization.put("dynamic_template_data", r.getOrDefault("data", Map.of()));
+        } else {
+            body.put("subject", r.get("subject"));
+            List<Map<String, String>> content = new ArrayList<>();
+            if (r.get("text") != null) {
+                content.add(Map.of("type", "text/plain", "value", (String) r.get("text")));
+            }
+            content.add(Map.of("type", "text/html", "value", (String) r.get("html")));
+            body.put("content", content);
+        }
+        HttpResponse<String> response = post(sendgridBase + "/v3/mail/send", creds.get("apiKey"), body, null, "SendGrid");
+        if (response.statusCode() / 100 == 2) {
+            return response.headers().firstValue("X-Message-Id").orElseThrow(() ->
+                    new TransientException("SendGrid accepted message " + m.id() + " without an X-Message-Id"));
+        }
+        JsonNode errors = read(response.body()).path("errors");
+        String detail = "SendGrid HTTP " + response.statusCode() + ": " + (errors.isArray() && !errors.isEmpty()
+                ? errors.get(0).path("message").asText() + field(errors.get(0)) : response.body());
+        throw failure(response.statusCode(), detail, response.statusCode() == 400);
+    }
+
+    @SuppressWarnings("unchecked")
+    private String resend(OutboundMessage m, Map<String, String> creds) {
+        Map<String, Object> r = m.request();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", from(creds));
+        body.put("to", List.of(m.to()));
+        Object template = r.get("template") instanceof Map<?, ?> t ? ((Map<String, Object>) t).get("resend") : null;
+        if (template != null) {
+            body.put("template", Map.of("id", template, "variables", r.getOrDefault("data", Map.of())));
+        } else {
+            body.put("subject", r.get("subject"));
+            body.put("html", r.get("html"));
+            if (r.get("text") != null) {
+                body.put("text", r.get("text"));
+            }
+        }
+        body.put("tags", List.of(Map.of("name", "tenant_id", "value", m.tenantId()),
+                Map.of("name", "message_id", "value", m.id())));
+        // Resend keeps an idempotency key 24 h: a retry of this message is not a second email
+        HttpResponse<String> response = post(resendBase + "/emails", creds.get("apiKey"), body, m.id(), "Resend");
+        JsonNode answer = read(response.body());
+        if (response.statusCode() / 100 == 2 && answer.hasNonNull("id")) {
+            return answer.path("id").asText();
+        }
+        String name = answer.path("name").asText("");
+        String detail = "Resend HTTP " + response.statusCode() + " " + name + ": " + answer.path("message").asText("");
+        if (name.endsWith("_quota_exceeded")) { // not "down": the account's quota is spent, an operator's call
+            throw new RejectedByProviderException(name, detail, true);
+        }
+        throw failure(response.statusCode(), detail, response.statusCode() == 422 || response.statusCode() == 400);
+    }
+
+    private HttpResponse<String> post(String url, String apiKey, Object body, String idempotencyKey, String provider) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                    .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            if (idempotencyKey != null) {
+                b.header("Idempotency-Key", idempotencyKey);
+            }
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new TransientException(provider + " unreachable: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientException("interrupted while calling " + provider);
+        }
+    }
+
+    /** 429 and 5xx: the provider is down for us now. 400/422: this message. 401/403/413…: our setup. */
+    private static RuntimeException failure(int status, String detail, boolean aboutTheMessage) {
+        if (status == 429 || status >= 500) {
+            return new TransientException(detail);
+        }
+        return new RejectedByProviderException(String.valueOf(status), detail, !aboutTheMessage);
+    }
+
+    private String from(Map<String, String> creds) {
+        String from = creds.getOrDefault("from", defaultFrom);
+        if (from == null || from.isBlank()) {
+            throw new RejectedByProviderException("not-configured", "no sender address: set the vault field 'from' "
+                    + "or EMAIL_FROM", true);
+        }
+        return from;
+    }
+
+    private static Map<String, String> address(String from) {
+        Matcher named = NAMED.matcher(from);
+        return named.matches() ? Map.of("email", named.group(2), "name", named.group(1)) : Map.of("email", from.trim());
+    }
+
+    private static String field(JsonNode error) {
+        return error.hasNonNull("field") ? " (" + error.path("field").asText() + ")" : "";
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body == null || body.isEmpty() ? "{}" : body);
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.pasarela.notifications;
+
+import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.store.Document;
+import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.Query;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reminders: a notification to create at a time. Kept at {@code tenants/{t}/reminders/{id}}
+ * ({@code scheduled → sent | missed | cancelled}) with a {@link Scheduling} timer. When the timer
+ * fires later than {@code pasarela.reminders.max-lateness} after the reminder's time (the gateway
+ * was down), the reminder is {@code missed} instead of sent: an appointment reminder hours late
+ * is worse than none. The notification is created with the key {@code reminder:<id>}, so a
+ * timer run twice still makes one notification.
+ */
+@Component
+public class Reminders {
+
+    public static final Set<String> STATUSES = Set.of("scheduled", "sent", "missed", "cancelled");
+    private static final Logger log = LoggerFactory.getLogger(Reminders.class);
+    private static final int MAX_TIMES = 10;
+
+    private final DocumentStore store;
+    private final Scheduling scheduling;
+    private final Notifications notifications;
+    private final Duration maxLateness;
+
+    public Reminders(DocumentStore store, Scheduling scheduling, @Lazy Notifications notifications,
+                     @Value("${pasarela.reminders.max-lateness:PT1H}") Duration maxLateness) {
+        this.store = store;
+        this.scheduling = scheduling;
+        this.notifications = notifications;
+        this.maxLateness = maxLateness;
+    }
+
+    static String collection(String tenantId) {
+        return TenantRepository.path(tenantId) + "/reminders";
+    }
+
+    static String path(String tenantId, String id) {
+        return collection(tenantId) + "/" + id;
+    }
+
+    /**
+     * {@code {"notification": {...}, "sendAt": "…"}}, or {@code "sendAt": [...]}, or
+     * {@code "at": "…", "offsets": ["-PT24H", "-PT2H"]} (an appointment and when to remind of it),
+     * or {@code "offsets": ["P7D", "P30D"]} from now (post-sale follow-ups).
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> create(String tenantId, Map<String, Object> request) {
+        if (!(request.get("notification") instanceof Map<?, ?> notification)) {
+            throw invalid("notification is required: the notification to send (recipient, kind, data).");
+        }
+        if (!Notifications.KINDS.contains(String.valueOf(((Map<String, Object>) notification).get("kind")))) {
+            throw invalid("notification.kind must be one of " + Notifications.KINDS + ".");
+        }
+        Instant now = Instant.now();
+        List<Instant> times = times(request, now);
+        for (Instant t : times) {
+            if (t.isBefore(now)) {
+                throw invalid("A reminder time (" + t + ") is in the past.");
+            }
+        }
+        String group = "rgrp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Instant t : times) {
+            String id = "rem_" + UUID.randomUUID().toString().replace("-", "");
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("id", id);
+            doc.put("status", "scheduled");
+            doc.put("sendAt", t.toString());
+            doc.put("groupId", group);
+            doc.put("notification", notification);
+            doc.put("createdAt", now.toString());
+            store.set(path(tenantId, id), doc);
+            scheduling.schedule(Scheduling.REMINDER, tenantId, id, t);
+            out.add(view(doc));
+        }
+        return out;
+    }
+
+    public List<Map<String, Object>> list(String tenantId, String status, int limit) {
+        Query q = Query.all().orderBy("sendAt", false).limit(Math.max(1, Math.min(limit, 500)));
+        if (status != null) {
+            if (!STATUSES.contains(status)) {
+                throw invalid("status must be one of " + STATUSES + ".");
+            }
+            q = Query.all().whereEqualTo("status", status).orderBy("sendAt", false).limit(Math.max(1, Math.min(limit, 500)));
+        }
+        return store.query(collection(tenantId), q).stream().map(d -> view(d.data())).toList();
+    }
+
+    public Map<String, Object> get(String tenantId, String id) {
+        return view(require(tenantId, id).data());
+    }
+
+    public Map<String, Object> cancel(String tenantId, String id) {
+        Map<String, Object> doc = transition(tenantId, id, "cancel", d -> {
+            d.put("status", "cancelled");
+            d.put("cancelledAt", Instant.now().toString());
+        });
+        scheduling.cancel(Scheduling.REMINDER, tenantId, id);
+        return view(doc);
+    }
+
+    public Map<String, Object> reschedule(String tenantId, String id, String sendAt) {
+        Instant t = instant(sendAt, "sendAt");
+        if (t.isBefore(Instant.now())) {
+            throw invalid("sendAt is in the past.");
+        }
+        Map<String, Object> doc = transition(tenantId, id, "reschedule", d -> d.put("sendAt", t.toString()));
+        scheduling.schedule(Scheduling.REMINDER, tenantId, id, t);
+        return view(doc);
+    }
+
+    /** The timer fired: send, or mark missed when too late. */
+    @SuppressWarnings("unchecked")
+    void fire(String tenantId, String id) {
+        Instant now = Instant.now();
+        Map<String, Object> due = store.runTransaction(tx -> {
+            Optional<Document> d = tx.get(path(tenantId, id));
+            if (d.isEmpty() || !"scheduled".equals(d.get().field("status"))) {
+                return null; // cancelled, or already fired (a second run after recovery)
+            }
+            Map<String, Object> doc = new LinkedHashMap<>(d.get().data());
+            Instant sendAt = Instant.parse((String) doc.get("sendAt"));
+            if (now.isAfter(sendAt.plus(maxLateness))) {
+                doc.put("status", "missed");
+                doc.put("missedBy", Duration.between(sendAt, now).toString());
+                tx.set(path(tenantId, id), doc);
+                return null;
+            }
+            return doc;
+        });
+        if (due == null) {
+            return;
+        }
+        Map<String, Object> n = notifications.create(tenantId, (Map<String, Object>) due.get("notification"),
+                "reminder:" + id, Map.of("reminderId", id));
+        store.merge(path(tenantId, id), Map.of("status", "sent", "notificationId", n.get("id"),
+                "firedAt", now.toString()));
+        log.info("Reminder {} of {} sent as notification {}", id, tenantId, n.get("id"));
+    }
+
+    private Map<String, Object> transition(String tenantId, String id, String what,
+                                           java.util.function.Consumer<Map<String, Object>> change) {
+        require(tenantId, id);
+        Object[] result = store.runTransaction(tx -> {
+            Map<String, Object> doc = new LinkedHashMap<>(tx.get(path(tenantId, id)).orElseThrow().data());
+            if (!"scheduled".equals(doc.get("status"))) {
+                return new Object[] {doc, false};
+            }
+            change.accept(doc);
+            tx.set(path(tenantId, id), doc);
+            return new Object[] {doc, true};
+        });
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) result[0];
+        if (!(Boolean) result[1]) {
+            throw new ProblemException(409, "reminder-not-scheduled", "Reminder not scheduled",
+                    "Reminder " + id + " is " + doc.get("status") + "; only a scheduled reminder can " + what + ".");
+        }
+        return doc;
+    }
+
+    private Document require(String tenantId, String id) {
+        return (id.matches("rem_[0-9a-f]{32}") ? store.get(path(tenantId, id)) : Optional.<Document>empty())
+                .orElseThrow(() -> new ProblemException(404, "reminder-not-found", "Reminder not found",
+                        "No reminder " + id + " for this tenant."));
+    }
+
+    private static List<Instant> times(Map<String, Object> request, Instant now) {
+        List<Instant> times = new ArrayList<>();
+        Object sendAt = request.get("sendAt");
+        if (sendAt instanceof String s) {
+            times.add(instant(s, "sendAt"));
+        } else if (sendAt instanceof List<?> l) {
+            l.forEach(s -> times.add(instant(String.valueOf(s), "sendAt")));
+        } else if (request.get("offsets") instanceof List<?> offsets) {
+            Instant base = request.get("at") instanceof String at ? instant(at, "at") : now;
+            for (Object o : offsets) {
+                try {
+                    times.add(base.plus(Duration.parse(String.valueOf(o))));
+                } catch (DateTimeParseException e) {
+                    throw invalid("offsets are ISO-8601 durations such as -PT24H, -PT2H or P7D (days as P7D, not months).");
+                }
+            }
+        } else {
+            throw invalid("Give sendAt (a time or a list), or offsets (from at, or from now).");
+        }
+        if (times.isEmpty() || times.size() > MAX_TIMES) {
+            throw invalid("Between 1 and " + MAX_TIMES + " reminder times per request.");
+        }
+        return times;
+    }
+
+    private static Instant instant(String text, String field) {
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalid(field + " must be an ISO-8601 time with its offset, such as 2026-12-01T10:00:00-06:00.");
+        }
+    }
+
+    private static Map<String, Object> view(Map<String, Object> doc) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String f : List.of("id", "status", "sendAt", "groupId", "notificationId", "missedBy", "firedAt",
+                "cancelledAt", "notification", "createdAt")) {
+            if (doc.get(f) != null) {
+                out.put(f, doc.get(f));
+            }
+        }
+        return out;
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(400, "invalid-request", "Invalid request", detail);
+    }
+}
