@@ -196,7 +196,7 @@ public class Reminders {
             Instant base = request.get("at") instanceof String at ? instant(at, "at") : now;
             for (Object o : offsets) {
                 try {
-                    times.add(base.plus(Duration.parse(String.valueOf(o))));
+                    times.add(base.plus(Duration.parse(String.valueOf(o))).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
                 } catch (DateTimeParseException e) {
                     throw invalid("offsets are ISO-8601 durations such as -PT24H, -PT2H or P7D (days as P7D, not months).");
                 }
@@ -210,9 +210,10 @@ public class Reminders {
         return times;
     }
 
+    /** To the millisecond, Quartz's precision. */
     private static Instant instant(String text, String field) {
         try {
-            return java.time.OffsetDateTime.parse(text).toInstant();
+            return java.time.OffsetDateTime.parse(text).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         } catch (DateTimeParseException e) {
             throw invalid(field + " must be an ISO-8601 time with its offset, such as 2026-12-01T10:00:00-06:00.");
         }
