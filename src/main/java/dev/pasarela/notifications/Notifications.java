@@ -92,7 +92,13 @@ public class Notifications implements MessageFailureListener {
         if (keyPath != null) {
             Optional<Document> known = store.get(keyPath);
             if (known.isPresent()) {
-                return view(store.get(path(tenantId, (String) known.get().field("notificationId"))).orElseThrow().data());
+                String id = (String) known.get().field("notificationId");
+                Map<String, Object> first = store.get(path(tenantId, id)).orElseThrow().data();
+                if ("pending".equals(first.get("status")) && attempts(first).isEmpty()) {
+                    dispatch(tenantId, id); // created, then the dispatch failed (broker down, crash): finish it
+                    first = store.get(path(tenantId, id)).orElseThrow().data();
+                }
+                return view(first);
             }
         }
         Map<String, Object> n = validate(tenant, request);

@@ -2,7 +2,11 @@ package dev.pasarela.notifications;
 
 import java.sql.Connection;
 import javax.sql.DataSource;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
 import org.springframework.boot.autoconfigure.quartz.QuartzProperties;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -11,6 +15,18 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 @EnableConfigurationProperties(NotificationTexts.class)
 public class NotificationsConfiguration {
+
+    /** Timers start firing once Camel and the broker are up, not before (see spring.quartz.auto-startup). */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> startTimers(Scheduler scheduler) {
+        return ready -> {
+            try {
+                scheduler.start();
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("The reminder scheduler did not start: " + e.getMessage(), e);
+            }
+        };
+    }
 
     /**
      * Quartz reads its job data with the delegate of the database underneath: the standard one

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pasarela.support.GatewayProcess;
 import dev.pasarela.support.Http;
 import dev.pasarela.support.StripeFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -33,14 +32,12 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 class NothingLostE2ETest {
 
-    static final String OPS = "e2e-ops-token-0123456789abcdef0123456789";
+    static final String OPS = GatewayProcess.OPS;
     static final List<String> TENANTS = List.of("e2e-norte", "e2e-sur", "e2e-este");
 
     final Path dir = Path.of("target", "e2e", "nothing-lost-" + System.currentTimeMillis()).toAbsolutePath();
-    final int port = freePort();
-    final Http http = new Http(port);
-    Process gateway;
-    int starts;
+    final GatewayProcess gateway = new GatewayProcess(dir, "gateway");
+    final Http http = gateway.http();
 
     /** event key → (tenant, created, applies to subscription state) for every acknowledged event */
     final Map<String, Acked> acked = Collections.synchronizedMap(new HashMap<>());
@@ -49,9 +46,7 @@ class NothingLostE2ETest {
 
     @AfterEach
     void stop() {
-        if (gateway != null) {
-            gateway.destroyForcibly();
-        }
+        gateway.stop();
     }
 
     @Test
@@ -123,7 +118,7 @@ class NothingLostE2ETest {
         }
         assertThat(acked.size()).isGreaterThanOrEqualTo(70);
 
-        String logs = Files.readString(dir.resolve("gateway.log"));
+        String logs = Files.readString(gateway.log());
         assertThat(logs).doesNotContain(StripeFixtures.SECRET).doesNotContain(OPS);
     }
 
@@ -157,43 +152,11 @@ class NothingLostE2ETest {
     }
 
     void start(Path tenantsFile, boolean deliver) throws IOException {
-        String jar = System.getProperty("pasarela.jar", "target/pasarela-0.1.0-SNAPSHOT.jar");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar,
-                "--pasarela.delivery.auto-startup=" + deliver));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
-        pb.environment().putAll(Map.of(
-                "SERVER_PORT", String.valueOf(port),
-                "PASARELA_DATA_DIR", dir.resolve("data").toString(),
-                "PASARELA_OPS_TOKEN", OPS,
-                "PASARELA_MASTER_KEYS", dev.pasarela.support.GatewayTest.MASTER_KEYS,
-                "STRIPE_WEBHOOK_SECRET", StripeFixtures.SECRET,
-                "PASARELA_TENANTS_FILE", tenantsFile.toString()));
-        gateway = pb.start();
-        starts++;
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            assertThat(gateway.isAlive()).as("gateway process (start %d) alive; see %s", starts,
-                    dir.resolve("gateway.log")).isTrue();
-            try {
-                return http.ops("GET", "/actuator/health", null, null).status() == 200;
-            } catch (UncheckedIOException notYet) {
-                return false;
-            }
-        });
+        gateway.start(Map.of("STRIPE_WEBHOOK_SECRET", StripeFixtures.SECRET,
+                "PASARELA_TENANTS_FILE", tenantsFile.toString()), "--pasarela.delivery.auto-startup=" + deliver);
     }
 
     void kill() throws InterruptedException {
-        gateway.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
-        assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(gateway.exitValue()).isEqualTo(137);
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        gateway.kill();
     }
 }
