@@ -127,6 +127,9 @@ public class ConversationSink implements EventSink {
     }
 
     private boolean isStopWord(InboundMessage m) {
+        if (m.content() != null && "STOP".equals(m.content().get("optOutType"))) {
+            return true; // the provider recognised an opt-out keyword of its own (Twilio's Advanced Opt-Out)
+        }
         if (!(m.content() != null && m.content().get("text") instanceof String text)) {
             return false;
         }
