@@ -1,7 +1,11 @@
 package dev.pasarela.integrations.twilio;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.twilio.exception.ApiConnectionException;
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.rest.api.v2010.account.MessageCreator;
+import com.twilio.type.PhoneNumber;
 import dev.pasarela.pipeline.deliver.ConversationSink;
 import dev.pasarela.pipeline.errors.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
@@ -9,21 +13,12 @@ import dev.pasarela.pipeline.outbound.OutboundMessage;
 import dev.pasarela.pipeline.outbound.OutboundSender;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.store.DocumentStore;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -33,11 +28,10 @@ import org.springframework.stereotype.Component;
  * the platform's {@code TWILIO_*}. Each message asks for status callbacks at
  * {@code <public base URL>/webhooks/twilio/status}.
  *
- * <p>Why not twilio-java's REST client or Camel's twilio component: the client's host is fixed
- * to Twilio's domains (region and edge only), so a stand-in cannot take its place; the component
- * holds one account's credentials per endpoint; and the client's HTTP and XML dependencies would
- * change the converters Spring MVC answers with (we keep only its RequestValidator). The API is
- * one form POST with basic auth.
+ * <p>twilio-java's {@code Message.creator} builds the call and reads the answer (errors as
+ * {@link ApiException} with Twilio's code), over {@link TwilioTransport}, which only points it at
+ * the configured base URL. Not Camel's twilio component: it holds one account's credentials per
+ * endpoint, and ours differ per tenant.
  */
 @Component
 public class TwilioSmsSender implements OutboundSender {
@@ -49,18 +43,17 @@ public class TwilioSmsSender implements OutboundSender {
 
     private final CredentialVault vault;
     private final DocumentStore store;
-    private final String apiBase;
-    private final String statusCallback;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final URI statusCallback;
+    private final TwilioTransport transport;
 
     public TwilioSmsSender(CredentialVault vault, DocumentStore store,
                            @Value("${pasarela.twilio.api-base:https://api.twilio.com}") String apiBase,
                            @Value("${pasarela.twilio.public-base-url:}") String publicBaseUrl) {
         this.vault = vault;
         this.store = store;
-        this.apiBase = apiBase.replaceAll("/+$", "");
-        this.statusCallback = publicBaseUrl.isBlank() ? null : publicBaseUrl.replaceAll("/+$", "") + "/webhooks/twilio/status";
+        this.transport = new TwilioTransport(apiBase, Duration.ofSeconds(15));
+        this.statusCallback = publicBaseUrl.isBlank() ? null
+                : URI.create(publicBaseUrl.replaceAll("/+$", "") + "/webhooks/twilio/status");
     }
 
     @Override
@@ -90,52 +83,31 @@ public class TwilioSmsSender implements OutboundSender {
             throw new RejectedByProviderException("not-configured", "tenant " + m.tenantId() + " has no Twilio account "
                     + "(vault credential 'twilio' with accountSid, authToken, phoneNumber, or TWILIO_*)", true);
         }
-        List<String[]> form = new ArrayList<>();
-        form.add(new String[] {"To", m.to()});
-        form.add(new String[] {"From", from});
-        form.add(new String[] {"Body", (String) ((Map<String, Object>) m.request().get("text")).get("body")});
+        TwilioRestClient client = new TwilioRestClient.Builder(sid, token).accountSid(sid).httpClient(transport).build();
+        MessageCreator creator = Message.creator(sid, new PhoneNumber(m.to()), new PhoneNumber(from),
+                (String) ((Map<String, Object>) m.request().get("text")).get("body"));
         if (m.request().get("mediaUrl") instanceof String media) {
-            form.add(new String[] {"MediaUrl", media});
+            creator.setMediaUrl(List.of(URI.create(media)));
         }
         if (statusCallback != null) {
-            form.add(new String[] {"StatusCallback", statusCallback});
+            creator.setStatusCallback(statusCallback);
         }
-        String body = form.stream().map(p -> URLEncoder.encode(p[0], StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(p[1], StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(apiBase + "/2010-04-01/Accounts/"
-                        + URLEncoder.encode(sid, StandardCharsets.UTF_8) + "/Messages.json"))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((sid + ":" + token)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new TransientException("Twilio unreachable: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientException("interrupted while calling Twilio");
+            return creator.create(client).getSid();
+        } catch (ApiConnectionException e) {
+            throw new TransientException("Twilio unreachable: " + e.getMessage());
+        } catch (ApiException e) {
+            int code = e.getCode() == null ? -1 : e.getCode();
+            int status = e.getStatusCode() == null ? -1 : e.getStatusCode();
+            String what = "Twilio error " + code + " (HTTP " + status + "): " + e.getMessage();
+            if (status == 429 || status >= 500 || TRANSIENT.contains(code)) {
+                throw new TransientException(what);
+            }
+            if (code == 21610) { // the recipient replied STOP to this sender: mirror Twilio's block
+                store.merge(ConversationSink.conversationPath(m.tenantId(), "sms", m.to()), Map.of("channel", "sms",
+                        "contactId", m.to(), "optedOut", true, "optOutChangedAt", Instant.now().toString()));
+            }
+            throw new RejectedByProviderException(String.valueOf(code), what, !RECIPIENT.contains(code));
         }
-        JsonNode answer;
-        try {
-            answer = json.readTree(response.body().isEmpty() ? "{}" : response.body());
-        } catch (IOException e) {
-            answer = json.createObjectNode();
-        }
-        if (response.statusCode() / 100 == 2 && answer.hasNonNull("sid")) {
-            return answer.path("sid").asText();
-        }
-        int code = answer.path("code").asInt(-1);
-        String what = "Twilio error " + code + " (HTTP " + response.statusCode() + "): " + answer.path("message").asText("");
-        if (response.statusCode() == 429 || response.statusCode() >= 500 || TRANSIENT.contains(code)) {
-            throw new TransientException(what);
-        }
-        if (code == 21610) { // the recipient replied STOP to this sender: mirror Twilio's block
-            store.merge(ConversationSink.conversationPath(m.tenantId(), "sms", m.to()), Map.of("channel", "sms",
-                    "contactId", m.to(), "optedOut", true, "optOutChangedAt", Instant.now().toString()));
-        }
-        throw new RejectedByProviderException(String.valueOf(code), what, !RECIPIENT.contains(code));
     }
 }

@@ -32,10 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Import(ApiLimitsTest.SmsStandIn.class)
 class ApiLimitsTest {
 
-    /** An /api endpoint that spends the sms quota, standing in for the SMS integration to come. */
+    /** An /api endpoint that spends the sms quota without sending anything (the real one sends through Twilio). */
     @RestController
     static class SmsStandIn {
-        @PostMapping("/api/v1/sms/messages")
+        @PostMapping("/api/v1/sms/stand-in")
         @ResponseStatus(HttpStatus.ACCEPTED)
         @Metered("sms")
         Map<String, String> send() {
@@ -98,9 +98,9 @@ class ApiLimitsTest {
         String month = DateTimeFormatter.ofPattern("yyyy-MM").format(ZonedDateTime.now(ZoneId.of("America/Mexico_City")));
         store.set("tenants/" + tenant + "/usage/" + month, Map.of("month", month, "channels", Map.of("sms", 19)));
 
-        Http.Response last = call("POST", "/api/v1/sms/messages");
+        Http.Response last = call("POST", "/api/v1/sms/stand-in");
         assertThat(last.status()).isEqualTo(202);
-        Http.Response spent = call("POST", "/api/v1/sms/messages");
+        Http.Response spent = call("POST", "/api/v1/sms/stand-in");
         assertThat(spent.status()).isEqualTo(429);
         assertThat(spent.json().path("type").asText()).endsWith("/quota-exhausted/sms");
         assertThat(spent.json().path("detail").asText()).contains("sms", "20", month);
