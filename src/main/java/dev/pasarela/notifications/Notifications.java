@@ -376,11 +376,11 @@ public class Notifications implements MessageFailureListener {
             copy(contact.data(), recipient);
         }
         copy(given, recipient);
-        if (recipient.get("phone") != null && !String.valueOf(recipient.get("phone")).matches("\\+[1-9][0-9]{6,14}")) {
+        if (recipient.get("phone") != null && !OutboxResponses.E164.matcher(String.valueOf(recipient.get("phone"))).matches()) {
             throw invalid("recipient.phone must be an E.164 number with '+'.");
         }
         if (recipient.get("email") != null
-                && !String.valueOf(recipient.get("email")).matches("[^@\\s<>]{1,64}@[^@\\s<>]{1,255}\\.[^@\\s<>.]{2,}")) {
+                && !OutboxResponses.EMAIL.matcher(String.valueOf(recipient.get("email"))).matches()) {
             throw invalid("recipient.email must be one email address.");
         }
         if (recipient.get("phone") == null && recipient.get("email") == null) {

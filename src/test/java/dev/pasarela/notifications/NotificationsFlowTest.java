@@ -28,7 +28,6 @@ import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -146,11 +145,7 @@ class NotificationsFlowTest {
     }
 
     static String fixture(String path) {
-        try (var in = NotificationsFlowTest.class.getResourceAsStream("/" + path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.pasarela.support.Fixtures.read(path).trim();
     }
 
     Http.Response api(String method, String path, String body) {

@@ -9,7 +9,6 @@ import dev.pasarela.security.ApiCaller;
 import dev.pasarela.store.DocumentStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -23,8 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class EmailController {
-
-    static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]{1,64}@[^@\\s<>]{1,255}\\.[^@\\s<>.]{2,}");
 
     private final Outbox outbox;
     private final OutboxResponses responses;
@@ -42,7 +39,7 @@ public class EmailController {
                                              @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         String tenantId = ApiCaller.current().tenantId();
         String to = body.get("to") instanceof String s ? s.trim() : null;
-        if (to == null || !ADDRESS.matcher(to).matches()) {
+        if (to == null || !OutboxResponses.EMAIL.matcher(to).matches()) {
             throw invalid("to must be one email address.");
         }
         Map<String, Object> request = request(body);

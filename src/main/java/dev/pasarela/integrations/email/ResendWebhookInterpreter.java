@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.RawRequest;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,15 +67,11 @@ public class ResendWebhookInterpreter implements WebhookInterpreter {
     }
 
     private JsonNode read(byte[] body) {
-        try {
-            JsonNode n = json.readTree(body);
-            if (n == null || !n.isObject()) {
-                throw WebhookInterpreter.invalidPayload("Expected a JSON object.");
-            }
-            return n;
-        } catch (IOException e) {
-            throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
+        JsonNode n = WebhookInterpreter.readJson(json, body);
+        if (n == null || !n.isObject()) {
+            throw WebhookInterpreter.invalidPayload("Expected a JSON object.");
         }
+        return n;
     }
 
     /** Tags arrive as an object ({@code {"tenant_id":"t1"}}) in Resend's webhook and as name/value pairs when sent. */

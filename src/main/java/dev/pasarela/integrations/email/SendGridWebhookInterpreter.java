@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +34,7 @@ public class SendGridWebhookInterpreter implements WebhookInterpreter {
 
     @Override
     public List<InboundEvent> interpret(byte[] body) {
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (IOException e) {
-            throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
-        }
+        JsonNode root = WebhookInterpreter.readJson(json, body);
         if (root == null || !root.isArray()) {
             throw WebhookInterpreter.invalidPayload("Expected a JSON array of SendGrid events.");
         }

@@ -32,7 +32,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class MetaMessagesController {
 
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Pattern SCOPED_ID = Pattern.compile("[0-9]{1,40}");
     /** Messenger tags allowed outside the 24 h window (no promotional content). */
     private static final Set<String> TAGS = Set.of("HUMAN_AGENT", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE",
@@ -58,7 +57,7 @@ public class MetaMessagesController {
                                                  @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         String tenantId = ApiCaller.current().tenantId();
         String to = string(body, "to");
-        if (to == null || !E164.matcher(to).matches()) {
+        if (to == null || !OutboxResponses.E164.matcher(to).matches()) {
             throw invalid("to must be an E.164 number with '+' and the country code, such as +5215512345678.");
         }
         String type = string(body, "type");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +31,7 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
 
     @Override
     public List<InboundEvent> interpret(byte[] body) {
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (IOException e) {
-            throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
-        }
+        JsonNode root = WebhookInterpreter.readJson(json, body);
         if (root == null || !root.path("object").isTextual() || !root.path("entry").isArray()) {
             throw WebhookInterpreter.invalidPayload("Expected a Meta webhook with an object and entries.");
         }

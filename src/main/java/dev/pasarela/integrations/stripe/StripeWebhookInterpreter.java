@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import dev.pasarela.pipeline.tenant.TenantRepository;
-import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
@@ -28,12 +27,7 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
 
     @Override
     public List<InboundEvent> interpret(byte[] body) {
-        JsonNode event;
-        try {
-            event = json.readTree(body);
-        } catch (IOException e) {
-            throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
-        }
+        JsonNode event = WebhookInterpreter.readJson(json, body);
         if (event == null || !event.path("object").asText().equals("event")
                 || !event.path("id").isTextual() || !event.path("type").isTextual()) {
             throw WebhookInterpreter.invalidPayload("Expected a Stripe event object with an id and a type.");

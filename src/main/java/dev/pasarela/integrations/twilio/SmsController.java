@@ -7,7 +7,6 @@ import dev.pasarela.pipeline.throttle.Metered;
 import dev.pasarela.security.ApiCaller;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -18,7 +17,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class SmsController {
 
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
     private final Outbox outbox;
     private final OutboxResponses responses;
@@ -34,7 +32,7 @@ public class SmsController {
                                              @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         String tenantId = ApiCaller.current().tenantId();
         String to = body.get("to") instanceof String s ? s : null;
-        if (to == null || !E164.matcher(to).matches()) {
+        if (to == null || !OutboxResponses.E164.matcher(to).matches()) {
             throw invalid("to must be an E.164 number with '+' and the country code.");
         }
         String text = body.get("body") instanceof String s && !s.isBlank() ? s : null;

@@ -36,4 +36,13 @@ public interface WebhookInterpreter {
     static ProblemException invalidPayload(String detail) {
         return new ProblemException(400, "invalid-payload", "Invalid webhook payload", detail);
     }
+
+    /** The body as JSON, or the invalid-payload problem; {@code null} for an empty body. */
+    static com.fasterxml.jackson.databind.JsonNode readJson(com.fasterxml.jackson.databind.ObjectMapper json, byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (java.io.IOException e) {
+            throw invalidPayload("The body is not valid JSON.");
+        }
+    }
 }

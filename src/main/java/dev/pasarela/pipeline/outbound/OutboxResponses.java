@@ -25,6 +25,12 @@ public class OutboxResponses {
         this.quotas = quotas;
     }
 
+    /** A phone number as every channel takes it: E.164 with '+' and the country code. */
+    public static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[1-9][0-9]{6,14}");
+    /** One email address, loosely: the provider has the last word. */
+    public static final java.util.regex.Pattern EMAIL =
+            java.util.regex.Pattern.compile("[^@\\s<>]{1,64}@[^@\\s<>]{1,255}\\.[^@\\s<>.]{2,}");
+
     /** The monthly quota a channel's sends spend. */
     public static String quotaChannel(String channel) {
         return switch (channel) {

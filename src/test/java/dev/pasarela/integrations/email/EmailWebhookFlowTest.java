@@ -12,7 +12,6 @@ import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -52,11 +51,7 @@ class EmailWebhookFlowTest {
     }
 
     static String fixture(String name) {
-        try (var in = EmailWebhookFlowTest.class.getResourceAsStream("/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.pasarela.support.Fixtures.read(name);
     }
 
     /** Fresh event and message ids per test run, so the shared dedupe store sees new events. */

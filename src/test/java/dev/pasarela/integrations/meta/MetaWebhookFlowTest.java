@@ -11,7 +11,6 @@ import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -58,11 +57,7 @@ class MetaWebhookFlowTest {
     }
 
     static String fixture(String name) {
-        try (var in = MetaWebhookFlowTest.class.getResourceAsStream("/meta/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.pasarela.support.Fixtures.read("meta/" + name).trim();
     }
 
     static String sign(byte[] body) {

@@ -16,7 +16,6 @@ import dev.pasarela.pipeline.tenant.TenantRepository;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpRequest;
@@ -70,11 +69,7 @@ class StripeBillingTest {
     String apiKey;
 
     static String fixture(String name) {
-        try (var in = StripeBillingTest.class.getResourceAsStream("/stripe/api/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.pasarela.support.Fixtures.read("stripe/api/" + name);
     }
 
     @BeforeEach
