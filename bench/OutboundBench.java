@@ -90,6 +90,7 @@ public class OutboundBench {
             accept.add(run(client, send, requests, concurrency, 202, "accept"));
         }
         int accepted = accept.stream().mapToInt(x -> x.requests() - (int) x.errors()).sum();
+        long acceptEnd = System.currentTimeMillis();
         awaitDelivered(accepted);
 
         System.out.printf("| endpoint | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) |%n|---|---|---|---|---|---|%n");
@@ -112,6 +113,10 @@ public class OutboundBench {
         System.out.printf("%nDelivery to the Graph stand-in: %d messages in %.1f s = %.0f messages/s; most in any 1 s: %d "
                         + "(per-number rate %d/s)%n", t.length, (t[t.length - 1] - t[0]) / 1000.0,
                 t.length / Math.max(0.001, (t[t.length - 1] - t[0]) / 1000.0), most, rate);
+        long backlog = Arrays.stream(t).filter(x -> x > acceptEnd).count();
+        double drain = (t[t.length - 1] - acceptEnd) / 1000.0;
+        System.out.printf("Backlog after the last accept (delivery alone, load generator idle): %d messages in %.1f s = %.0f "
+                + "messages/s%n", backlog, drain, backlog / Math.max(0.001, drain));
         System.exit(0);
     }
 
