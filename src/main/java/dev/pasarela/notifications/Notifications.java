@@ -88,17 +88,18 @@ public class Notifications implements MessageFailureListener {
                                       Map<String, Object> annotations) {
         Tenant tenant = tenants.require(tenantId);
         String keyPath = idempotencyKey == null ? null
-                : TenantRepository.path(tenantId) + "/idempotencyKeys/notification-" + Paths.segment(idempotencyKey);
+                : TenantRepository.path(tenantId) + "/idempotencyKeys/notification-" + Outbox.keyDigest(idempotencyKey);
+        String requestHash = Outbox.digest(request);
         if (keyPath != null) {
             Optional<Document> known = store.get(keyPath);
             if (known.isPresent()) {
-                String id = (String) known.get().field("notificationId");
-                Map<String, Object> first = store.get(path(tenantId, id)).orElseThrow().data();
-                if ("pending".equals(first.get("status")) && attempts(first).isEmpty()) {
-                    dispatch(tenantId, id); // created, then the dispatch failed (broker down, crash): finish it
-                    first = store.get(path(tenantId, id)).orElseThrow().data();
+                if (known.get().field("requestHash") != null && !requestHash.equals(known.get().field("requestHash"))) {
+                    throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
+                            "This Idempotency-Key was first used with a different notification; use a new key.");
                 }
-                return view(first);
+                String id = (String) known.get().field("notificationId");
+                resume(tenantId, id); // created, then its dispatch or its timer failed (broker down, crash): finish it
+                return view(store.get(path(tenantId, id)).orElseThrow().data());
             }
         }
         Map<String, Object> n = validate(tenant, request);
@@ -118,7 +119,7 @@ public class Notifications implements MessageFailureListener {
             }
             tx.set(path(tenantId, id), n);
             if (keyPath != null) {
-                tx.set(keyPath, Map.of("notificationId", id, "createdAt", now.toString()));
+                tx.set(keyPath, Map.of("notificationId", id, "requestHash", requestHash, "createdAt", now.toString()));
             }
             return true;
         });
@@ -134,21 +135,43 @@ public class Notifications implements MessageFailureListener {
         return view(store.get(path(tenantId, id)).orElseThrow().data());
     }
 
+    /** Refuses (400) a notification request that could not be created; for reminders, checked when made. */
+    public void check(String tenantId, Map<String, Object> request) {
+        validate(tenants.require(tenantId), request);
+    }
+
     public Optional<Map<String, Object>> find(String tenantId, String id) {
         return id.matches("ntf_[0-9a-f]{32}") ? store.get(path(tenantId, id)).map(d -> view(d.data())) : Optional.empty();
     }
 
     /** Quiet hours are over: a held notification goes out. */
     public void release(String tenantId, String id) {
-        boolean released = store.runTransaction(tx -> {
+        store.runTransaction(tx -> {
             Optional<Document> d = tx.get(path(tenantId, id));
-            if (d.isEmpty() || !"held".equals(d.get().field("status"))) {
-                return false;
+            if (d.isPresent() && "held".equals(d.get().field("status"))) {
+                tx.merge(path(tenantId, id), Map.of("status", "pending", "releasedAt", Instant.now().toString()));
             }
-            tx.merge(path(tenantId, id), Map.of("status", "pending", "releasedAt", Instant.now().toString()));
-            return true;
+            return null;
         });
-        if (released) {
+        resume(tenantId, id); // also after a release whose dispatch failed: the timer's retry finishes it
+    }
+
+    /**
+     * Finishes what an interrupted step left: a held notification gets its timer again; a pending
+     * one with no attempt, or whose last attempt failed, is dispatched. Idempotent.
+     */
+    void resume(String tenantId, String id) {
+        Map<String, Object> n = store.get(path(tenantId, id)).map(Document::data).orElse(null);
+        if (n == null) {
+            return;
+        }
+        if ("held".equals(n.get("status")) && n.get("heldUntil") != null) {
+            scheduling.schedule(Scheduling.NOTIFICATION, tenantId, id, Instant.parse((String) n.get("heldUntil")));
+            return;
+        }
+        List<Map<String, Object>> attempts = attempts(n);
+        if ("pending".equals(n.get("status"))
+                && (attempts.isEmpty() || "failed".equals(attempts.get(attempts.size() - 1).get("outcome")))) {
             dispatch(tenantId, id);
         }
     }
@@ -171,13 +194,13 @@ public class Notifications implements MessageFailureListener {
                     return true;
                 }
             }
-            return false; // already moved on (a redelivered status, or the refusal and its webhook both)
+            return false; // already marked (a redelivered status, or the refusal and its webhook both)
         });
         if (advance) {
             log.info("Notification {} of {}: {} message {} failed ({}); trying the next channel", notificationId,
                     tenantId, channel, messageId, reason);
-            dispatch(tenantId, notificationId);
         }
+        resume(tenantId, notificationId); // told again after a dispatch that failed: it goes on from here
     }
 
     /** Sends on the next channel the recipient can receive on, or ends the notification as failed. */
@@ -190,8 +213,6 @@ public class Notifications implements MessageFailureListener {
         List<Map<String, Object>> attempts = attempts(n);
         int from = attempts.size();
         List<Map<String, Object>> added = new ArrayList<>();
-        String status = "failed";
-        String channelUsed = null;
         for (int i = from; i < policy.size(); i++) {
             String channel = policy.get(i);
             Map<String, Object> attempt = new LinkedHashMap<>();
@@ -211,17 +232,27 @@ public class Notifications implements MessageFailureListener {
                 added.add(attempt);
                 continue;
             }
-            Outbox.Accepted a = outbox.accept(tenantId, channel, c.to(), c.request(), "notification:" + id + ":" + channel,
-                    () -> { }, Map.of("notificationId", id));
             attempt.put("outcome", "queued");
-            attempt.put("messageId", a.id());
             added.add(attempt);
-            status = "dispatched";
-            channelUsed = channel;
-            break;
+            // the attempt is recorded before the message is queued: a refusal may come back at once
+            Outbox.Accepted a = outbox.accept(tenantId, channel, c.to(), c.request(), "notification:" + id + ":" + channel,
+                    () -> { }, Map.of("notificationId", id), messageId -> {
+                        attempt.put("messageId", messageId);
+                        record(tenantId, id, from, added, "dispatched", channel);
+                    });
+            if (a.replayed()) { // queued by an earlier dispatch of this step that did not record it
+                attempt.put("messageId", a.id());
+                record(tenantId, id, from, added, "dispatched", channel);
+            }
+            return;
         }
-        String finalStatus = status;
-        String finalChannel = channelUsed;
+        record(tenantId, id, from, added, "failed", null);
+        log.warn("Notification {} of {} reached no channel: {}", id, tenantId, added);
+    }
+
+    /** Appends this dispatch's attempts, unless another dispatcher already recorded this step. */
+    private void record(String tenantId, String id, int from, List<Map<String, Object>> added, String status,
+                        String channel) {
         store.runTransaction(tx -> {
             Map<String, Object> current = tx.get(path(tenantId, id)).map(Document::data).orElseThrow();
             if (attempts(current).size() != from) {
@@ -231,15 +262,12 @@ public class Notifications implements MessageFailureListener {
             all.addAll(added);
             Map<String, Object> update = new LinkedHashMap<>();
             update.put("attempts", all);
-            update.put("status", finalStatus);
-            update.put("channel", finalChannel);
+            update.put("status", status);
+            update.put("channel", channel);
             update.put("updatedAt", Instant.now().toString());
             tx.merge(path(tenantId, id), update);
             return null;
         });
-        if (finalChannel == null) {
-            log.warn("Notification {} of {} reached no channel: {}", id, tenantId, added);
-        }
     }
 
     record Candidate(String to, Map<String, Object> request, String skip) {
@@ -370,6 +398,9 @@ public class Notifications implements MessageFailureListener {
         Map<String, Object> given = request.get("recipient") instanceof Map<?, ?> r ? (Map<String, Object>) r : Map.of();
         Map<String, Object> recipient = new LinkedHashMap<>();
         if (given.get("contactId") instanceof String contactId) {
+            if (!contactId.matches("[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}")) {
+                throw invalid("recipient.contactId must be 1-200 letters, digits and . _ : @ + -, starting with a letter or digit.");
+            }
             Document contact = store.get(TenantRepository.path(tenant.id()) + "/contacts/" + Paths.segment(contactId))
                     .orElseThrow(() -> invalid("No contact " + contactId + " in the tenant's contacts."));
             recipient.put("contactId", contactId);

@@ -35,6 +35,8 @@ public class Reminders {
     public static final Set<String> STATUSES = Set.of("scheduled", "sent", "missed", "cancelled");
     private static final Logger log = LoggerFactory.getLogger(Reminders.class);
     private static final int MAX_TIMES = 10;
+    /** Post-sale follow-ups reach +6 months; a year and a bit covers the yearly service. */
+    static final Duration MAX_AHEAD = Duration.ofDays(400);
 
     private final DocumentStore store;
     private final Scheduling scheduling;
@@ -67,14 +69,15 @@ public class Reminders {
         if (!(request.get("notification") instanceof Map<?, ?> notification)) {
             throw invalid("notification is required: the notification to send (recipient, kind, data).");
         }
-        if (!Notifications.KINDS.contains(String.valueOf(((Map<String, Object>) notification).get("kind")))) {
-            throw invalid("notification.kind must be one of " + Notifications.KINDS + ".");
-        }
+        notifications.check(tenantId, (Map<String, Object>) notification); // refused now, not when it fires
         Instant now = Instant.now();
         List<Instant> times = times(request, now);
         for (Instant t : times) {
             if (t.isBefore(now)) {
                 throw invalid("A reminder time (" + t + ") is in the past.");
+            }
+            if (t.isAfter(now.plus(MAX_AHEAD))) {
+                throw invalid("A reminder time (" + t + ") is more than " + MAX_AHEAD.toDays() + " days ahead.");
             }
         }
         String group = "rgrp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -121,8 +124,8 @@ public class Reminders {
 
     public Map<String, Object> reschedule(String tenantId, String id, String sendAt) {
         Instant t = instant(sendAt, "sendAt");
-        if (t.isBefore(Instant.now())) {
-            throw invalid("sendAt is in the past.");
+        if (t.isBefore(Instant.now()) || t.isAfter(Instant.now().plus(MAX_AHEAD))) {
+            throw invalid("sendAt must be in the future and at most " + MAX_AHEAD.toDays() + " days ahead.");
         }
         Map<String, Object> doc = transition(tenantId, id, "reschedule", d -> d.put("sendAt", t.toString()));
         scheduling.schedule(Scheduling.REMINDER, tenantId, id, t);
@@ -197,7 +200,7 @@ public class Reminders {
             for (Object o : offsets) {
                 try {
                     times.add(base.plus(Duration.parse(String.valueOf(o))).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-                } catch (DateTimeParseException e) {
+                } catch (java.time.DateTimeException | ArithmeticException e) {
                     throw invalid("offsets are ISO-8601 durations such as -PT24H, -PT2H or P7D (days as P7D, not months).");
                 }
             }
@@ -214,7 +217,7 @@ public class Reminders {
     private static Instant instant(String text, String field) {
         try {
             return java.time.OffsetDateTime.parse(text).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) {
             throw invalid(field + " must be an ISO-8601 time with its offset, such as 2026-12-01T10:00:00-06:00.");
         }
     }

@@ -91,7 +91,8 @@ public class Scheduling {
     }
 
     private static ProblemException unavailable(SchedulerException e) {
+        org.slf4j.LoggerFactory.getLogger(Scheduling.class).error("Scheduler unavailable: {}", e.toString());
         return new ProblemException(503, "temporarily-unavailable", "Temporarily unavailable",
-                "The scheduler could not record the time: " + e.getMessage());
+                "The scheduler could not record the time; retry later.");
     }
 }

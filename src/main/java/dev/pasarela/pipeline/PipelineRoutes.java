@@ -130,6 +130,7 @@ public class PipelineRoutes extends RouteBuilder {
                         e.getMessage().getHeader(Variables.H_FAILED_ROUTE, String.class), "tenant",
                         String.valueOf(e.getMessage().getHeader(Variables.H_TENANT_ID, "unknown", String.class)))
                         .increment())
+                .bean("outboundSteps", "deadLettered") // an outbound message out of retries ends failed
                 .log(LoggingLevel.WARN, "Dead-lettered ${header." + Variables.H_EVENT_KEY + "} from ${header."
                         + Variables.H_FAILED_ROUTE + "}: ${header." + Variables.H_FAILURE_CAUSE + "}")
                 .toD("jms:queue:${header." + DeadLetterPreparer.H_DEAD_LETTER_QUEUE + "}?exchangePattern=InOnly")

@@ -288,6 +288,41 @@ class NotificationsFlowTest {
     }
 
     @Test
+    void aRefusalAnOperatorMustFixOrAnOutageFallsBackAtOnceWithoutADeadLetterToReplay() {
+        profile(new Messaging(null, null, null, Map.of("confirmation", new Messaging.NotificationContent(
+                null, null, null, null, "confirmacion", "es_MX", List.of("name")))));
+        // a revoked WhatsApp token: the notification goes on by SMS; nothing waits in the DLQ to send twice
+        PROVIDERS.stubFor(post(urlEqualTo("/v25.0/" + phoneNumberId + "/messages"))
+                .willReturn(json(400, fixture("meta/graph/error.190.json"))));
+        String body = "{\"recipient\":{\"phone\":\"+15017120011\"},\"kind\":\"confirmation\","
+                + "\"channels\":[\"whatsapp\",\"sms\"],\"data\":{\"name\":\"Ana\",\"detail\":\"su cita\"}}";
+        String revoked = api("POST", "/api/v1/notifications", body).json().path("id").asText();
+        JsonNode n = awaitNotification(revoked, x -> "sms".equals(x.path("channel").asText()));
+        assertThat(attempts(n, "reason").get(0)).isEqualTo("190");
+        String whatsappMessage = n.path("attempts").get(0).path("messageId").asText();
+        assertThat(http.ops("GET", "/ops/dlq/dlq.whatsapp.out.deliver", null).body()).doesNotContain(whatsappMessage);
+
+        // Graph down for longer than the retries: the message is dead-lettered, ends failed, and the
+        // notification goes on by SMS (a replay of that dead letter sends nothing: its notification moved on)
+        PROVIDERS.stubFor(post(urlEqualTo("/v25.0/" + phoneNumberId + "/messages")).willReturn(aResponse().withStatus(503)));
+        vault.put(tenant, "whatsapp", Map.of("accessToken", "EAAG-ntf-renewed-" + s));
+        String outage = api("POST", "/api/v1/notifications", body.replace("0011", "0012")).json().path("id").asText();
+        JsonNode after = awaitNotification(outage, x -> "sms".equals(x.path("channel").asText()));
+        assertThat(attempts(after, "reason").get(0)).isEqualTo("retries-exhausted");
+        String dead = after.path("attempts").get(0).path("messageId").asText();
+        assertThat(awaitMessage(dead, "failed").path("error").path("code").asText()).isEqualTo("retries-exhausted");
+        int sends = PROVIDERS.findAll(postRequestedFor(urlEqualTo("/v25.0/" + phoneNumberId + "/messages"))).size();
+        JsonNode dlq = await().atMost(Duration.ofSeconds(20)).until(
+                () -> http.ops("GET", "/ops/dlq/dlq.whatsapp.out.deliver", null).json(), d -> d.toString().contains(dead));
+        String jmsId = StreamSupport.stream(dlq.spliterator(), false).filter(m -> dead.equals(m.path("eventKey").asText()))
+                .findFirst().orElseThrow().path("id").asText();
+        assertThat(http.ops("POST", "/ops/dlq/dlq.whatsapp.out.deliver/replay", "{\"ids\":[\"" + jmsId + "\"]}")
+                .json().path("replayed").asInt()).isEqualTo(1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> PROVIDERS.findAll(
+                postRequestedFor(urlEqualTo("/v25.0/" + phoneNumberId + "/messages"))).size() == sends);
+    }
+
+    @Test
     void anSmsReportedUndeliveredLaterMovesTheNotificationToEmail() {
         String sid = "SM" + s + "d".repeat(25);
         twilioAnswers(created(sid));
@@ -367,6 +402,10 @@ class NotificationsFlowTest {
         assertThat(missed.path("notificationId").isMissingNode()).isTrue();
         assertThat(api("POST", "/api/v1/reminders", "{\"notification\":" + notification + ",\"sendAt\":\"2020-01-01T00:00:00Z\"}")
                 .status()).isEqualTo(400);
+        Http.Response incomplete = api("POST", "/api/v1/reminders", "{\"notification\":" + notification.replace(
+                ",\"date\":\"mañana a las 10\"", "") + ",\"sendAt\":\"" + Instant.now().plusSeconds(60) + "\"}");
+        assertThat(incomplete.status()).as("refused when made, not when it fires").isEqualTo(400);
+        assertThat(incomplete.json().path("detail").asText()).contains("date");
     }
 
     @Test

@@ -53,7 +53,9 @@ public class EmailSender implements OutboundSender {
     private final String resendBase;
     private final String primary;
     private final String defaultFrom;
-    private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
+    /** Per provider account (API key): one tenant's rate limit does not open the breaker for the others. */
+    private final Map<String, CircuitBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CircuitBreakerConfig breakerConfig;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final Duration timeout;
@@ -72,15 +74,12 @@ public class EmailSender implements OutboundSender {
         this.primary = primary;
         this.defaultFrom = defaultFrom;
         this.timeout = timeout;
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+        this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
                 .minimumNumberOfCalls(5).failureRateThreshold(50).waitDurationInOpenState(openFor)
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .recordExceptions(TransientException.class) // a rejection says the provider is up
                 .build();
-        for (String p : List.of("sendgrid", "resend")) {
-            breakers.put(p, CircuitBreaker.of("email-" + p, config));
-        }
     }
 
     @Override
@@ -125,7 +124,7 @@ public class EmailSender implements OutboundSender {
                 continue;
             }
             try {
-                String id = breakers.get(provider).executeCallable(() -> provider.equals("sendgrid")
+                String id = breaker(provider, p.getValue().get("apiKey")).executeCallable(() -> provider.equals("sendgrid")
                         ? sendgrid(m, p.getValue()) : resend(m, p.getValue()));
                 if (!down.isEmpty()) {
                     log.warn("Email {} of {} sent by {} after {} failed", m.id(), m.tenantId(), provider, down);
@@ -147,6 +146,11 @@ public class EmailSender implements OutboundSender {
                     + "the tenant does not use, and has no subject and html to send otherwise", true);
         }
         throw new TransientException("no email provider took message " + m.id() + ": " + String.join("; ", down));
+    }
+
+    private CircuitBreaker breaker(String provider, String apiKey) {
+        String account = provider + ":" + Integer.toHexString(apiKey.hashCode()); // a key's hash, never the key
+        return breakers.computeIfAbsent(account, a -> CircuitBreaker.of("email-" + a, breakerConfig));
     }
 
     /** A template id is one provider's; without a subject and html the other cannot send it. */
@@ -183,8 +187,11 @@ public class EmailSender implements OutboundSender {
         }
         HttpResponse<String> response = post(sendgridBase + "/v3/mail/send", creds.get("apiKey"), body, null, "SendGrid");
         if (response.statusCode() / 100 == 2) {
-            return response.headers().firstValue("X-Message-Id").orElseThrow(() ->
-                    new TransientException("SendGrid accepted message " + m.id() + " without an X-Message-Id"));
+            // accepted all the same: failing over or retrying would send it twice
+            return response.headers().firstValue("X-Message-Id").orElseGet(() -> {
+                log.warn("SendGrid accepted message {} without an X-Message-Id: its events cannot be linked", m.id());
+                return m.id();
+            });
         }
         JsonNode errors = read(response.body()).path("errors");
         String detail = "SendGrid HTTP " + response.statusCode() + ": " + (errors.isArray() && !errors.isEmpty()

@@ -76,8 +76,9 @@ public class MetaMessagesController {
             case "template" -> {
                 String name = string(content, "name");
                 String language = string(content, "language");
-                if (name == null || language == null) {
-                    throw invalid("template.name and template.language are required.");
+                if (name == null || language == null || !name.matches("[a-z0-9_]{1,512}")
+                        || !language.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
+                    throw invalid("template.name (a-z, 0-9, '_') and template.language (such as es_MX) are required.");
                 }
                 Map<String, Object> template = new LinkedHashMap<>();
                 template.put("name", name);

@@ -43,17 +43,29 @@ public class TwilioSmsSender implements OutboundSender {
 
     private final CredentialVault vault;
     private final DocumentStore store;
+    private final dev.pasarela.pipeline.tenant.TenantRepository tenants;
     private final URI statusCallback;
     private final TwilioTransport transport;
 
-    public TwilioSmsSender(CredentialVault vault, DocumentStore store,
+    public TwilioSmsSender(CredentialVault vault, DocumentStore store, dev.pasarela.pipeline.tenant.TenantRepository tenants,
                            @Value("${pasarela.twilio.api-base:https://api.twilio.com}") String apiBase,
                            @Value("${pasarela.twilio.public-base-url:}") String publicBaseUrl) {
         this.vault = vault;
         this.store = store;
+        this.tenants = tenants;
         this.transport = new TwilioTransport(apiBase, Duration.ofSeconds(15));
         this.statusCallback = publicBaseUrl.isBlank() ? null
                 : URI.create(publicBaseUrl.replaceAll("/+$", "") + "/webhooks/twilio/status");
+    }
+
+    /** The sending number: the vault entry's, else the tenant's {@code twilio} identity when it is a number. */
+    private String from(String tenantId, Map<String, String> creds) {
+        if (creds.get("phoneNumber") != null) {
+            return creds.get("phoneNumber");
+        }
+        String identity = tenants.find(tenantId).map(t -> t.identities() == null ? null : t.identities().get("twilio"))
+                .orElse(null);
+        return identity != null && identity.startsWith("+") ? identity : null;
     }
 
     @Override
@@ -64,12 +76,13 @@ public class TwilioSmsSender implements OutboundSender {
     @Override
     public boolean canSend(String tenantId) {
         Map<String, String> c = vault.credentials(tenantId, "twilio").orElse(Map.of());
-        return c.get("accountSid") != null && c.get("authToken") != null && c.get("phoneNumber") != null;
+        return c.get("accountSid") != null && c.get("authToken") != null && from(tenantId, c) != null;
     }
 
     @Override
     public String senderKey(OutboundMessage m) {
-        return vault.credentials(m.tenantId(), "twilio").map(c -> c.get("phoneNumber")).orElse("unconfigured");
+        String from = from(m.tenantId(), vault.credentials(m.tenantId(), "twilio").orElse(Map.of()));
+        return from == null ? "unconfigured" : from;
     }
 
     @Override
@@ -78,10 +91,11 @@ public class TwilioSmsSender implements OutboundSender {
         Map<String, String> c = vault.credentials(m.tenantId(), "twilio").orElse(Map.of());
         String sid = c.get("accountSid");
         String token = c.get("authToken");
-        String from = c.get("phoneNumber");
+        String from = from(m.tenantId(), c);
         if (sid == null || token == null || from == null) {
             throw new RejectedByProviderException("not-configured", "tenant " + m.tenantId() + " has no Twilio account "
-                    + "(vault credential 'twilio' with accountSid, authToken, phoneNumber, or TWILIO_*)", true);
+                    + "(vault credential 'twilio' with accountSid, authToken and phoneNumber or a twilio identity "
+                    + "that is a number, or TWILIO_*)", true);
         }
         TwilioRestClient client = new TwilioRestClient.Builder(sid, token).accountSid(sid).httpClient(transport).build();
         MessageCreator creator = Message.creator(sid, new PhoneNumber(m.to()), new PhoneNumber(from),

@@ -1,6 +1,7 @@
 package dev.pasarela.pipeline.deliver;
 
 import dev.pasarela.pipeline.outbound.MessageFailureListener;
+import dev.pasarela.pipeline.outbound.OutboundSteps;
 import dev.pasarela.pipeline.outbound.Outbox;
 import dev.pasarela.pipeline.tenant.Messaging;
 import dev.pasarela.pipeline.tenant.Tenant;
@@ -119,9 +120,8 @@ public class ConversationSink implements EventSink {
 
     /** A message of ours that ended unreached, for a notification that may try another channel. */
     private static Map<String, Object> ended(Map<String, Object> message) {
-        boolean failed = message.get("status") != null && message.get("notificationId") != null
-                && new DeliveryStatus(null, null, null, null, null, null, null, String.valueOf(message.get("status")),
-                        null, null).rank() == 4;
+        boolean failed = message.get("notificationId") != null
+                && OutboundSteps.FAILURES.contains(String.valueOf(message.get("status")));
         return failed ? Map.of("notificationId", message.get("notificationId"), "messageId", message.get("id"))
                 : Map.of();
     }
@@ -139,10 +139,20 @@ public class ConversationSink implements EventSink {
         return words.stream().anyMatch(w -> w.strip().equalsIgnoreCase(said));
     }
 
-    @SuppressWarnings("unchecked")
     private void status(DeliveryStatus s) {
         String orphanPath = Outbox.messagePath(s.tenantId(), s.messageId());
         String linkPath = Outbox.linkPath(s.tenantId(), s.channel(), s.messageId());
+        apply(s, orphanPath, linkPath);
+        // the link may have been written while this status went to the provider's id (the embedded
+        // store does not lock a document that does not exist yet): apply it again under our id
+        if (store.get(orphanPath).isPresent() && store.get(linkPath).isPresent()) {
+            apply(s, orphanPath, linkPath);
+            store.delete(orphanPath);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void apply(DeliveryStatus s, String orphanPath, String linkPath) {
         Map<String, Object> endedNow = store.runTransaction(tx -> {
             String path = tx.get(linkPath).map(l -> Outbox.messagePath(s.tenantId(), (String) l.field("messageId")))
                     .orElse(orphanPath);

@@ -82,6 +82,16 @@ public class Outbox {
     /** As above; {@code annotations} (a notification id…) are kept on the message, not sent. */
     public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
                            String idempotencyKey, Runnable checks, Map<String, Object> annotations) {
+        return accept(tenantId, channel, to, request, idempotencyKey, checks, annotations, id -> { });
+    }
+
+    /**
+     * As above; {@code onRecorded} runs with the new message's id once it is recorded and before it
+     * is queued (a caller that must know the id before a consumer can act on it). Not for a replay.
+     */
+    public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
+                           String idempotencyKey, Runnable checks, Map<String, Object> annotations,
+                           java.util.function.Consumer<String> onRecorded) {
         String requestHash = sha256(canonicalJson(Map.of("channel", channel, "to", to, "request", request)));
         String keyPath = idempotencyKey == null ? null : TenantRepository.path(tenantId) + "/idempotencyKeys/"
                 + channel + "-" + sha256(checkKey(idempotencyKey));
@@ -123,7 +133,12 @@ public class Outbox {
                 throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
                         "This Idempotency-Key was first used with a different request; use a new key for a new message.");
             }
-            Document first = store.get(messagePath(tenantId, messageId)).orElseThrow();
+            Optional<Document> found = store.get(messagePath(tenantId, messageId));
+            if (found.isEmpty()) { // its first call failed and was undone, all but the key: start again
+                store.delete(keyPath);
+                return accept(tenantId, channel, to, request, idempotencyKey, checks, annotations, onRecorded);
+            }
+            Document first = found.get();
             if (first.field("queuedAt") == null
                     && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
                 enqueue(tenantId, channel, to, request, messageId, (String) first.field("createdAt"));
@@ -132,7 +147,8 @@ public class Outbox {
                     String.valueOf(first.field("createdAt")), true);
         }
         try {
-            enqueue(tenantId, channel, to, request, id, now.toString());
+            onRecorded.accept(id);
+            send(tenantId, channel, to, request, id, now.toString());
         } catch (RuntimeException e) {
             log.error("Message {} of {} could not be queued: {}", id, tenantId, e.toString());
             try {
@@ -141,7 +157,7 @@ public class Outbox {
                     store.delete(keyPath);
                 }
             } catch (RuntimeException ignored) {
-                // the key then answers with this id, and its retry queues the message (see above)
+                // the message stays unqueued (no queuedAt): a retry of its key queues it (see above)
             }
             throw new ProblemException(503, "temporarily-unavailable", "Temporarily unavailable",
                     "The message could not be queued; it was not accepted. Retry with the same Idempotency-Key.");
@@ -151,11 +167,21 @@ public class Outbox {
 
     private void enqueue(String tenantId, String channel, String to, Map<String, Object> request, String id,
                          String createdAt) {
+        send(tenantId, channel, to, request, id, createdAt);
+    }
+
+    /** Queues the message; once queued, a failure to note it is only logged: the message is on its way. */
+    private void send(String tenantId, String channel, String to, Map<String, Object> request, String id,
+                      String createdAt) {
         OutboundMessage m = new OutboundMessage(id, tenantId, channel, to, request, createdAt);
         producer.sendBodyAndHeaders("jms:queue:" + queue(channel), ExchangePattern.InOnly, canonicalJson(m), Map.of(
                 Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
-        store.merge(messagePath(tenantId, id), Map.of("queuedAt", Instant.now().toString()));
+        try {
+            store.merge(messagePath(tenantId, id), Map.of("queuedAt", Instant.now().toString()));
+        } catch (RuntimeException e) {
+            log.warn("Message {} of {} is queued but queuedAt was not noted: {}", id, tenantId, e.toString());
+        }
     }
 
     public OutboundMessage read(byte[] queued) {
@@ -180,10 +206,10 @@ public class Outbox {
      * overtook this write (stored under the provider id, see ConversationSink).
      */
     @SuppressWarnings("unchecked")
-    public void recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
+    public String recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
         String path = messagePath(tenantId, messageId);
         String orphanPath = messagePath(tenantId, providerId);
-        store.runTransaction(tx -> {
+        return store.runTransaction(tx -> {
             Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
             Optional<Document> orphan = tx.get(orphanPath);
             List<Map<String, Object>> history = history(message);
@@ -196,10 +222,11 @@ public class Outbox {
             // a send after an operator's fix supersedes the failure that dead-lettered it
             message.put("status", orphan.map(o -> o.field("status")).orElse("submitted"));
             message.put("statusAt", orphan.map(o -> o.field("statusAt")).orElse(now));
+            message.remove("error"); // a send after an operator's fix: the earlier refusal is history
             tx.set(path, message);
             tx.set(linkPath(tenantId, channel, providerId), Map.of("messageId", messageId));
             orphan.ifPresent(o -> tx.delete(orphanPath));
-            return null;
+            return String.valueOf(message.get("status"));
         });
     }
 
@@ -233,6 +260,23 @@ public class Outbox {
         }
         return out;
     }
+
+    /** An Idempotency-Key, checked, as a store path segment (its SHA-256). */
+    public static String keyDigest(String key) {
+        return sha256(checkKey(key));
+    }
+
+    /** A request's fingerprint, to tell a retry from a new request under the same key. */
+    public static String digest(Object request) {
+        try {
+            return sha256(CANONICAL.writeValueAsBytes(request));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private static String checkKey(String key) {
         if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
