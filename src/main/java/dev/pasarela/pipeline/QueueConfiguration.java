@@ -11,6 +11,24 @@ import org.springframework.context.annotation.Configuration;
 public class QueueConfiguration {
 
     /**
+     * The JMS component {@link dev.pasarela.pipeline.outbound.Outbox} sends with: the same broker
+     * through a connection factory of its own. A send made while a transacted queue consumer runs
+     * (a notification falling back from inside a delivery) would otherwise join that consumer's
+     * session and be committed, or lost, with it, while the store already says the message is
+     * queued; with its own factory it is sent, and synced, at once.
+     */
+    @Bean("outboxjms")
+    org.apache.camel.component.jms.JmsComponent outboxJms(jakarta.jms.ConnectionFactory connectionFactory) {
+        jakarta.jms.ConnectionFactory target = connectionFactory instanceof
+                org.springframework.jms.connection.CachingConnectionFactory caching
+                && caching.getTargetConnectionFactory() != null ? caching.getTargetConnectionFactory() : connectionFactory;
+        org.springframework.jms.connection.CachingConnectionFactory own =
+                new org.springframework.jms.connection.CachingConnectionFactory(target);
+        own.setSessionCacheSize(10);
+        return org.apache.camel.component.jms.JmsComponent.jmsComponent(own);
+    }
+
+    /**
      * Broker-side safety net for the embedded broker. Camel's error handling normally settles
      * every message; when even writing a dead letter fails, the consumer rolls back and the
      * broker redelivers with backoff instead of spinning, and never drops the message.

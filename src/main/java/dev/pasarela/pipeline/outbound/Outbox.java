@@ -174,7 +174,8 @@ public class Outbox {
     private void send(String tenantId, String channel, String to, Map<String, Object> request, String id,
                       String createdAt) {
         OutboundMessage m = new OutboundMessage(id, tenantId, channel, to, request, createdAt);
-        producer.sendBodyAndHeaders("jms:queue:" + queue(channel), ExchangePattern.InOnly, canonicalJson(m), Map.of(
+        // outboxjms: a connection factory of its own, never a consumer's transaction (QueueConfiguration)
+        producer.sendBodyAndHeaders("outboxjms:queue:" + queue(channel), ExchangePattern.InOnly, canonicalJson(m), Map.of(
                 Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
         try {
