@@ -336,8 +336,7 @@ public class Notifications implements MessageFailureListener {
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("type", "email");
                 if (content.emailTemplateId() != null) {
-                    request.put("template", Map.of(content.emailTemplateId().startsWith("d-") ? "sendgrid" : "resend",
-                            content.emailTemplateId()));
+                    request.put("template", content.emailTemplateId());
                     request.put("data", data);
                 }
                 String subject = NotificationTexts.render(content.subject(), data, false);

@@ -71,7 +71,7 @@ public class Scheduling {
         }
     }
 
-    /** When the timer will fire, if there is one (for tests and operators). */
+    /** When the timer will fire, if there is one. */
     public java.util.Optional<Instant> nextFire(String kind, String tenantId, String id) {
         try {
             return scheduler.getTriggersOfJob(key(kind, tenantId, id)).stream().map(Trigger::getNextFireTime)
@@ -81,7 +81,7 @@ public class Scheduling {
         }
     }
 
-    /** Runs a timer now, as if its time had come (operators: "send this reminder now"). */
+    /** Runs a timer now, as if its time had come. */
     public void fireNow(String kind, String tenantId, String id) {
         try {
             scheduler.triggerJob(key(kind, tenantId, id));

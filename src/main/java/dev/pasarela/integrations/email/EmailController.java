@@ -47,13 +47,13 @@ public class EmailController {
         return responses.accepted(tenantId, "email", a);
     }
 
-    /** The queued form of an email: {@code template} as {@code {sendgrid|resend: id}}, data, subject, html, text. */
+    /** The queued form of an email: {@code template} (an id, or {@code {sendgrid|resend: id}}), data, subject, html, text. */
     public static Map<String, Object> request(Map<String, Object> body) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("type", "email");
         Object template = body.get("template");
         if (template instanceof String id && !id.isBlank()) {
-            request.put("template", Map.of(id.startsWith("d-") ? "sendgrid" : "resend", id));
+            request.put("template", id); // whose it is, the sender tells (EmailSender.template)
         } else if (template instanceof Map<?, ?> ids && !ids.isEmpty()
                 && ids.keySet().stream().allMatch(k -> k.equals("sendgrid") || k.equals("resend"))
                 && ids.values().stream().allMatch(v -> v instanceof String s && !s.isBlank())) {

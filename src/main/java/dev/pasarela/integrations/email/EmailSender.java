@@ -154,13 +154,22 @@ public class EmailSender implements OutboundSender {
     }
 
     /** A template id is one provider's; without a subject and html the other cannot send it. */
-    @SuppressWarnings("unchecked")
     private boolean usable(String provider, OutboundMessage m) {
         Map<String, Object> r = m.request();
-        if (!(r.get("template") instanceof Map<?, ?> t)) {
-            return true;
+        return r.get("template") == null || template(provider, r) != null
+                || (r.get("subject") != null && r.get("html") != null);
+    }
+
+    /**
+     * The request's template id for one provider: {@code {"sendgrid": …, "resend": …}}, or one id,
+     * SendGrid's when it is a dynamic template ({@code d-…}), else Resend's.
+     */
+    static Object template(String provider, Map<String, Object> request) {
+        Object t = request.get("template");
+        if (t instanceof Map<?, ?> ids) {
+            return ids.get(provider);
         }
-        return ((Map<String, Object>) t).get(provider) != null || (r.get("subject") != null && r.get("html") != null);
+        return t instanceof String id && id.startsWith("d-") == provider.equals("sendgrid") ? id : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -172,7 +181,7 @@ public class EmailSender implements OutboundSender {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("personalizations", List.of(personalization));
         body.put("from", address(from(creds)));
-        Object template = r.get("template") instanceof Map<?, ?> t ? ((Map<String, Object>) t).get("sendgrid") : null;
+        Object template = template("sendgrid", r);
         if (template != null) {
             body.put("template_id", template);
             personalization.put("dynamic_template_data", r.getOrDefault("data", Map.of()));
@@ -205,7 +214,7 @@ public class EmailSender implements OutboundSender {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("from", from(creds));
         body.put("to", List.of(m.to()));
-        Object template = r.get("template") instanceof Map<?, ?> t ? ((Map<String, Object>) t).get("resend") : null;
+        Object template = template("resend", r);
         if (template != null) {
             body.put("template", Map.of("id", template, "variables", r.getOrDefault("data", Map.of())));
         } else {

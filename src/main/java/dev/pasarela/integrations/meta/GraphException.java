@@ -44,16 +44,8 @@ public class GraphException extends RuntimeException {
         this.fbtraceId = fbtraceId;
     }
 
-    public int httpStatus() {
-        return httpStatus;
-    }
-
     public int code() {
         return code;
-    }
-
-    public String details() {
-        return details;
     }
 
     public Kind kind() {

@@ -113,7 +113,7 @@ public class MetaMessagesController {
         String contact = to.substring(1); // WhatsApp's wa_id: the number without '+'
         return accepted(tenantId, "whatsapp", to, request, key, () -> {
             Optional<Document> conversation = outbox.conversation(tenantId, "whatsapp", contact);
-            refuseOptedOut(conversation, to);
+            OutboxResponses.refuseOptedOut(conversation, to);
             if (type.equals("template")) {
                 Map<?, ?> t = (Map<?, ?>) request.get("template");
                 templates.status(tenantId, (String) t.get("name"), (String) t.get("language"))
@@ -193,7 +193,7 @@ public class MetaMessagesController {
         }
         return accepted(tenantId, channel, to, request, key, () -> {
             Optional<Document> conversation = outbox.conversation(tenantId, channel, to);
-            refuseOptedOut(conversation, to);
+            OutboxResponses.refuseOptedOut(conversation, to);
             if (tag == null && !insideWindow(conversation)) {
                 throw new ProblemException(422, "message-tag-required", "Message tag required",
                         "More than 24 hours have passed since " + to + " last wrote: Meta only delivers messages "
@@ -205,10 +205,6 @@ public class MetaMessagesController {
     private ResponseEntity<Map<String, Object>> accepted(String tenantId, String channel, String to,
                                                          Map<String, Object> request, String key, Runnable checks) {
         return responses.accepted(tenantId, channel, outbox.accept(tenantId, channel, to, request, key, checks));
-    }
-
-    private static void refuseOptedOut(Optional<Document> conversation, String to) {
-        OutboxResponses.refuseOptedOut(conversation, to);
     }
 
     private boolean insideWindow(Optional<Document> conversation) {

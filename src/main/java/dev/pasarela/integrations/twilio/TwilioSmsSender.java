@@ -6,16 +6,14 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.type.PhoneNumber;
-import dev.pasarela.pipeline.deliver.ConversationSink;
+import dev.pasarela.pipeline.errors.RecipientOptedOutException;
 import dev.pasarela.pipeline.errors.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.pipeline.outbound.OutboundMessage;
 import dev.pasarela.pipeline.outbound.OutboundSender;
 import dev.pasarela.security.CredentialVault;
-import dev.pasarela.store.DocumentStore;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,16 +40,14 @@ public class TwilioSmsSender implements OutboundSender {
     private static final Set<Integer> RECIPIENT = Set.of(21211, 21610, 21612, 21614, 21217, 30003, 30004, 30005, 30006);
 
     private final CredentialVault vault;
-    private final DocumentStore store;
     private final dev.pasarela.pipeline.tenant.TenantRepository tenants;
     private final URI statusCallback;
     private final TwilioTransport transport;
 
-    public TwilioSmsSender(CredentialVault vault, DocumentStore store, dev.pasarela.pipeline.tenant.TenantRepository tenants,
+    public TwilioSmsSender(CredentialVault vault, dev.pasarela.pipeline.tenant.TenantRepository tenants,
                            @Value("${pasarela.twilio.api-base:https://api.twilio.com}") String apiBase,
                            @Value("${pasarela.twilio.public-base-url:}") String publicBaseUrl) {
         this.vault = vault;
-        this.store = store;
         this.tenants = tenants;
         this.transport = new TwilioTransport(apiBase, Duration.ofSeconds(15));
         this.statusCallback = publicBaseUrl.isBlank() ? null
@@ -117,9 +113,8 @@ public class TwilioSmsSender implements OutboundSender {
             if (status == 429 || status >= 500 || TRANSIENT.contains(code)) {
                 throw new TransientException(what);
             }
-            if (code == 21610) { // the recipient replied STOP to this sender: mirror Twilio's block
-                store.merge(ConversationSink.conversationPath(m.tenantId(), "sms", m.to()), Map.of("channel", "sms",
-                        "contactId", m.to(), "optedOut", true, "optOutChangedAt", Instant.now().toString()));
+            if (code == 21610) { // the recipient replied STOP to this sender: Twilio blocks until START
+                throw new RecipientOptedOutException(String.valueOf(code), what, m.to());
             }
             throw new RejectedByProviderException(String.valueOf(code), what, !RECIPIENT.contains(code));
         }

@@ -130,8 +130,8 @@ public class ConversationSink implements EventSink {
         if (m.content() != null && "STOP".equals(m.content().get("optOutType"))) {
             return true; // the provider recognised an opt-out keyword of its own (Twilio's Advanced Opt-Out)
         }
-        if (!(m.content() != null && m.content().get("text") instanceof String text)) {
-            return false;
+        if (!(m.content() != null && m.content().get("text") instanceof String text) || text.length() > 60) {
+            return false; // stop words are 1-50 characters: no tenant lookup for an ordinary message
         }
         String said = text.strip().replaceAll("[\\p{Punct}\\s]+$", "");
         List<String> words = tenants.find(m.tenantId()).map(Tenant::messaging).map(Messaging::stopWords)
@@ -142,20 +142,23 @@ public class ConversationSink implements EventSink {
     private void status(DeliveryStatus s) {
         String orphanPath = Outbox.messagePath(s.tenantId(), s.messageId());
         String linkPath = Outbox.linkPath(s.tenantId(), s.channel(), s.messageId());
-        apply(s, orphanPath, linkPath);
+        boolean underProviderId = apply(s, orphanPath, linkPath);
         // the link may have been written while this status went to the provider's id (the embedded
         // store does not lock a document that does not exist yet): apply it again under our id
-        if (store.get(orphanPath).isPresent() && store.get(linkPath).isPresent()) {
+        if (underProviderId && store.get(linkPath).isPresent()) {
             apply(s, orphanPath, linkPath);
             store.delete(orphanPath);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void apply(DeliveryStatus s, String orphanPath, String linkPath) {
+    /** @return whether the status went under the provider's id (no link to our id yet) */
+    private boolean apply(DeliveryStatus s, String orphanPath, String linkPath) {
+        boolean[] underProviderId = new boolean[1];
         Map<String, Object> endedNow = store.runTransaction(tx -> {
             String path = tx.get(linkPath).map(l -> Outbox.messagePath(s.tenantId(), (String) l.field("messageId")))
                     .orElse(orphanPath);
+            underProviderId[0] = path.equals(orphanPath);
             Map<String, Object> message = tx.get(path).map(d -> new LinkedHashMap<>(d.data())).orElseGet(LinkedHashMap::new);
             List<Map<String, Object>> history = new ArrayList<>();
             if (message.get("statusHistory") instanceof List<?> h) {
@@ -193,5 +196,6 @@ public class ConversationSink implements EventSink {
                     (String) endedNow.get("notificationId"), s.channel(), s.status()
                             + (s.errorCode() == null ? "" : " " + s.errorCode())));
         }
+        return underProviderId[0];
     }
 }

@@ -2,6 +2,7 @@ package dev.pasarela.pipeline.outbound;
 
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.errors.RecipientOptedOutException;
 import dev.pasarela.pipeline.errors.RejectedByProviderException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -71,6 +72,9 @@ public class OutboundSteps {
             providerId = sender(m.channel()).send(m);
         } catch (RejectedByProviderException e) {
             outbox.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
+            if (e instanceof RecipientOptedOutException optedOut) {
+                outbox.markOptedOut(m.tenantId(), m.channel(), optedOut.contactId());
+            }
             meters.counter("pasarela.outbound.failures", "channel", m.channel(), "tenant", m.tenantId(),
                     "code", e.code()).increment();
             if (notificationId != null) {

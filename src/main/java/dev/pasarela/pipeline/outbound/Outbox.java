@@ -49,7 +49,6 @@ public class Outbox {
     private final DocumentStore store;
     private final ProducerTemplate producer;
     private final Duration idempotencyWindow;
-    private final ObjectMapper canonical = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     public Outbox(DocumentStore store, ProducerTemplate producer,
                   @Value("${pasarela.outbound.idempotency-window:PT24H}") Duration idempotencyWindow) {
@@ -92,9 +91,9 @@ public class Outbox {
     public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
                            String idempotencyKey, Runnable checks, Map<String, Object> annotations,
                            java.util.function.Consumer<String> onRecorded) {
-        String requestHash = sha256(canonicalJson(Map.of("channel", channel, "to", to, "request", request)));
+        String requestHash = digest(Map.of("channel", channel, "to", to, "request", request));
         String keyPath = idempotencyKey == null ? null : TenantRepository.path(tenantId) + "/idempotencyKeys/"
-                + channel + "-" + sha256(checkKey(idempotencyKey));
+                + channel + "-" + keyDigest(idempotencyKey);
         Instant now = Instant.now();
         boolean known = keyPath != null && store.get(keyPath)
                 .map(d -> Instant.parse((String) d.field("expiresAt")).isAfter(now)).orElse(false);
@@ -141,7 +140,7 @@ public class Outbox {
             Document first = found.get();
             if (first.field("queuedAt") == null
                     && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
-                enqueue(tenantId, channel, to, request, messageId, (String) first.field("createdAt"));
+                send(tenantId, channel, to, request, messageId, (String) first.field("createdAt"));
             }
             return new Accepted(messageId, channel, String.valueOf(first.field("status")),
                     String.valueOf(first.field("createdAt")), true);
@@ -165,11 +164,6 @@ public class Outbox {
         return new Accepted(id, channel, "accepted", now.toString(), false);
     }
 
-    private void enqueue(String tenantId, String channel, String to, Map<String, Object> request, String id,
-                         String createdAt) {
-        send(tenantId, channel, to, request, id, createdAt);
-    }
-
     /** Queues the message; once queued, a failure to note it is only logged: the message is on its way. */
     private void send(String tenantId, String channel, String to, Map<String, Object> request, String id,
                       String createdAt) {
@@ -187,7 +181,7 @@ public class Outbox {
 
     public OutboundMessage read(byte[] queued) {
         try {
-            return canonical.readValue(queued, OutboundMessage.class);
+            return CANONICAL.readValue(queued, OutboundMessage.class);
         } catch (java.io.IOException e) {
             throw new dev.pasarela.pipeline.errors.PermanentException("queued message is not readable", e);
         }
@@ -200,6 +194,13 @@ public class Outbox {
     /** The conversation of a contact on a channel: {@code lastInboundAt}, {@code optedOut}… */
     public Optional<Document> conversation(String tenantId, String channel, String contactId) {
         return store.get(dev.pasarela.pipeline.deliver.ConversationSink.conversationPath(tenantId, channel, contactId));
+    }
+
+    /** The contact opted out with the provider itself: mark the conversation as a stop word would. */
+    public void markOptedOut(String tenantId, String channel, String contactId) {
+        store.merge(dev.pasarela.pipeline.deliver.ConversationSink.conversationPath(tenantId, channel, contactId),
+                Map.of("channel", channel, "contactId", contactId, "optedOut", true,
+                        "optOutChangedAt", Instant.now().toString()));
     }
 
     /**
@@ -264,16 +265,12 @@ public class Outbox {
 
     /** An Idempotency-Key, checked, as a store path segment (its SHA-256). */
     public static String keyDigest(String key) {
-        return sha256(checkKey(key));
+        return sha256(checkKey(key).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A request's fingerprint, to tell a retry from a new request under the same key. */
     public static String digest(Object request) {
-        try {
-            return sha256(CANONICAL.writeValueAsBytes(request));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return sha256(canonicalJson(request));
     }
 
     private static final ObjectMapper CANONICAL =
@@ -287,16 +284,12 @@ public class Outbox {
         return key;
     }
 
-    private byte[] canonicalJson(Object value) {
+    private static byte[] canonicalJson(Object value) {
         try {
-            return canonical.writeValueAsBytes(value);
+            return CANONICAL.writeValueAsBytes(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String sha256(String text) {
-        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String sha256(byte[] bytes) {
