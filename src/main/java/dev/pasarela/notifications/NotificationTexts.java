@@ -1,6 +1,6 @@
 package dev.pasarela.notifications;
 
-import dev.pasarela.pipeline.tenant.Messaging;
+import dev.pasarela.tenants.Messaging;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;

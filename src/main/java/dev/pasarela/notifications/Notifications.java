@@ -1,16 +1,16 @@
 package dev.pasarela.notifications;
 
-import dev.pasarela.pipeline.deliver.SuppressionSink;
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.outbound.MessageFailureListener;
-import dev.pasarela.pipeline.outbound.OutboundSender;
-import dev.pasarela.pipeline.outbound.Outbox;
-import dev.pasarela.pipeline.outbound.OutboxResponses;
-import dev.pasarela.pipeline.tenant.Messaging;
-import dev.pasarela.pipeline.tenant.Tenant;
-import dev.pasarela.pipeline.tenant.TenantRepository;
-import dev.pasarela.pipeline.throttle.Quotas;
-import dev.pasarela.pipeline.throttle.RateLimitedException;
+import dev.pasarela.messaging.SuppressionSink;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.messaging.MessageFailureListener;
+import dev.pasarela.messaging.OutboundSender;
+import dev.pasarela.messaging.Outbox;
+import dev.pasarela.messaging.OutboxResponses;
+import dev.pasarela.tenants.Messaging;
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantRepository;
+import dev.pasarela.tenants.Quotas;
+import dev.pasarela.api.limits.RateLimitedException;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;

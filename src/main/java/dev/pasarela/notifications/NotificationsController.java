@@ -1,7 +1,7 @@
 package dev.pasarela.notifications;
 
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.security.ApiCaller;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.api.ApiCaller;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public record QuietHours(LocalTime start, LocalTime end, ZoneId zone) {
 
-    public static Optional<QuietHours> of(dev.pasarela.pipeline.tenant.Messaging.QuietHours settings, String zone) {
+    public static Optional<QuietHours> of(dev.pasarela.tenants.Messaging.QuietHours settings, String zone) {
         if (settings == null || settings.start() == null || settings.end() == null) {
             return Optional.empty();
         }

@@ -1,6 +1,6 @@
 package dev.pasarela.notifications;
 
-import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.api.ProblemException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package dev.pasarela.ops;
 
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.tenant.Tenant;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.security.VaultConfiguration;
 import java.util.List;

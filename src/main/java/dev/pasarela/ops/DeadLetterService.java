@@ -3,7 +3,7 @@ package dev.pasarela.ops;
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;
-import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.api.ProblemException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;

@@ -1,8 +1,8 @@
 package dev.pasarela.ops;
 
-import dev.pasarela.pipeline.tenant.Tenant;
-import dev.pasarela.pipeline.tenant.TenantProfile;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Query;

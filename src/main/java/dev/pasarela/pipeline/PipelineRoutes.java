@@ -5,7 +5,7 @@ import static dev.pasarela.pipeline.Variables.TENANT_ID;
 
 import dev.pasarela.pipeline.errors.DeadLetterPreparer;
 import dev.pasarela.pipeline.errors.ErrorHandling;
-import dev.pasarela.pipeline.outbound.OutboundSteps;
+import dev.pasarela.messaging.OutboundSteps;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;

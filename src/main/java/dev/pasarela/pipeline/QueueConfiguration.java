@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 public class QueueConfiguration {
 
     /**
-     * The JMS component {@link dev.pasarela.pipeline.outbound.Outbox} sends with: the same broker
+     * The JMS component {@link dev.pasarela.messaging.Outbox} sends with: the same broker
      * through a connection factory of its own. A send made while a transacted queue consumer runs
      * (a notification falling back from inside a delivery) would otherwise join that consumer's
      * session and be committed, or lost, with it, while the store already says the message is

@@ -1,5 +1,6 @@
 package dev.pasarela.security;
 
+import dev.pasarela.api.ApiCaller;
 import java.util.List;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;

@@ -1,7 +1,8 @@
 package dev.pasarela.security;
 
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.api.ApiCaller;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Query;

@@ -2,8 +2,8 @@ package dev.pasarela.security;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Query;

@@ -4,7 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import dev.pasarela.pipeline.tenant.Tenant;
+import dev.pasarela.tenants.Tenant;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

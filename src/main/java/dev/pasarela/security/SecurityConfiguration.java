@@ -1,6 +1,7 @@
 package dev.pasarela.security;
 
-import dev.pasarela.pipeline.errors.Problems;
+import dev.pasarela.api.ApiCaller;
+import dev.pasarela.api.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

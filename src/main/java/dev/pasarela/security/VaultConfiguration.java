@@ -1,7 +1,7 @@
 package dev.pasarela.security;
 
-import dev.pasarela.pipeline.tenant.Tenant;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.DocumentStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;

@@ -2,7 +2,7 @@ package dev.pasarela.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pasarela.pipeline.tenant.Messaging;
+import dev.pasarela.tenants.Messaging;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pasarela.pipeline.tenant.TenantProfile;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;

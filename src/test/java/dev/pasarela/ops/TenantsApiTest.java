@@ -3,8 +3,8 @@ package dev.pasarela.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pasarela.pipeline.tenant.TenantProfile;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.support.GatewayTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import dev.pasarela.support.Http;

@@ -71,7 +71,7 @@ class StartupConfigurationTest {
     void theDevProfileRunsWithoutAnOpsTokenAndLoadsTheExampleTenants() {
         try (ConfigurableApplicationContext ctx = start("--spring.profiles.active=dev", "--pasarela.ops.token=",
                 "--pasarela.tenants-file=config/tenants.example.yml")) {
-            assertThat(ctx.getBean(dev.pasarela.pipeline.tenant.TenantRepository.class).find("autos-garcia"))
+            assertThat(ctx.getBean(dev.pasarela.tenants.TenantRepository.class).find("autos-garcia"))
                     .hasValueSatisfying(t -> assertThat(t.identities()).containsEntry("stripe", "cus_NffrFeUfNV2Hib"));
         }
     }

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import dev.pasarela.pipeline.tenant.TenantProfile;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.support.FirebaseTokens;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;

@@ -2,8 +2,8 @@ package dev.pasarela.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pasarela.pipeline.tenant.TenantProfile;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;

@@ -3,8 +3,8 @@ package dev.pasarela.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pasarela.pipeline.tenant.TenantProfile;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
 import dev.pasarela.support.StripeFixtures;

@@ -1,11 +1,11 @@
 package dev.pasarela.integrations.email;
 
-import dev.pasarela.pipeline.deliver.SuppressionSink;
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.outbound.Outbox;
-import dev.pasarela.pipeline.outbound.OutboxResponses;
-import dev.pasarela.pipeline.throttle.Metered;
-import dev.pasarela.security.ApiCaller;
+import dev.pasarela.messaging.SuppressionSink;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.messaging.Outbox;
+import dev.pasarela.messaging.OutboxResponses;
+import dev.pasarela.api.limits.Metered;
+import dev.pasarela.api.ApiCaller;
 import dev.pasarela.store.DocumentStore;
 import java.util.LinkedHashMap;
 import java.util.Map;

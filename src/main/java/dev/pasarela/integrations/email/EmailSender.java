@@ -2,10 +2,10 @@ package dev.pasarela.integrations.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
-import dev.pasarela.pipeline.outbound.OutboundMessage;
-import dev.pasarela.pipeline.outbound.OutboundSender;
+import dev.pasarela.messaging.OutboundMessage;
+import dev.pasarela.messaging.OutboundSender;
 import dev.pasarela.security.CredentialVault;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

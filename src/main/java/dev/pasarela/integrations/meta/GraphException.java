@@ -1,6 +1,6 @@
 package dev.pasarela.integrations.meta;
 
-import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package dev.pasarela.integrations.meta;
 
-import dev.pasarela.pipeline.errors.RejectedByProviderException;
-import dev.pasarela.pipeline.tenant.Tenant;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.messaging.RejectedByProviderException;
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.store.DocumentStore;
 import io.micrometer.core.instrument.MeterRegistry;

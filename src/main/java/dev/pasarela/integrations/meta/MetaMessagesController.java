@@ -1,10 +1,10 @@
 package dev.pasarela.integrations.meta;
 
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.outbound.Outbox;
-import dev.pasarela.pipeline.outbound.OutboxResponses;
-import dev.pasarela.pipeline.throttle.Metered;
-import dev.pasarela.security.ApiCaller;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.messaging.Outbox;
+import dev.pasarela.messaging.OutboxResponses;
+import dev.pasarela.api.limits.Metered;
+import dev.pasarela.api.ApiCaller;
 import dev.pasarela.store.Document;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.pasarela.integrations.meta;
 
 import dev.pasarela.pipeline.errors.ErrorHandling;
-import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.api.ProblemException;
 import dev.pasarela.pipeline.ingress.WebhookAbuseGuard;
-import dev.pasarela.pipeline.throttle.RateLimitedException;
+import dev.pasarela.api.limits.RateLimitedException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.camel.Exchange;

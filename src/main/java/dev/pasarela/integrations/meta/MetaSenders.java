@@ -2,8 +2,8 @@ package dev.pasarela.integrations.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pasarela.pipeline.errors.PermanentException;
-import dev.pasarela.pipeline.outbound.OutboundMessage;
-import dev.pasarela.pipeline.outbound.OutboundSender;
+import dev.pasarela.messaging.OutboundMessage;
+import dev.pasarela.messaging.OutboundSender;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;

@@ -1,7 +1,7 @@
 package dev.pasarela.integrations.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.messaging.RejectedByProviderException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

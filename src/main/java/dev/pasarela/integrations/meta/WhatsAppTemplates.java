@@ -2,12 +2,12 @@ package dev.pasarela.integrations.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
-import dev.pasarela.pipeline.throttle.RateLimitedException;
+import dev.pasarela.api.limits.RateLimitedException;
 import dev.pasarela.pipeline.transform.TemplateStatusChanged;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;

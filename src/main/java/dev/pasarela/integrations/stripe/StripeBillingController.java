@@ -1,9 +1,9 @@
 package dev.pasarela.integrations.stripe;
 
-import dev.pasarela.pipeline.errors.ProblemException;
-import dev.pasarela.pipeline.tenant.Tenant;
-import dev.pasarela.pipeline.tenant.TenantRepository;
-import dev.pasarela.security.ApiCaller;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantRepository;
+import dev.pasarela.api.ApiCaller;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;

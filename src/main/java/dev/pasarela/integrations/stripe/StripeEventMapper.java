@@ -3,7 +3,7 @@ package dev.pasarela.integrations.stripe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.errors.PermanentException;
-import dev.pasarela.pipeline.throttle.PlanCatalog;
+import dev.pasarela.tenants.PlanCatalog;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.EventMapper;
 import dev.pasarela.pipeline.transform.PaymentRecorded;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.tenants.TenantRepository;
 import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;

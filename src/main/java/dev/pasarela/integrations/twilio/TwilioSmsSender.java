@@ -6,11 +6,11 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.type.PhoneNumber;
-import dev.pasarela.pipeline.errors.RecipientOptedOutException;
-import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.messaging.RecipientOptedOutException;
+import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
-import dev.pasarela.pipeline.outbound.OutboundMessage;
-import dev.pasarela.pipeline.outbound.OutboundSender;
+import dev.pasarela.messaging.OutboundMessage;
+import dev.pasarela.messaging.OutboundSender;
 import dev.pasarela.security.CredentialVault;
 import java.net.URI;
 import java.time.Duration;
@@ -40,11 +40,11 @@ public class TwilioSmsSender implements OutboundSender {
     private static final Set<Integer> RECIPIENT = Set.of(21211, 21610, 21612, 21614, 21217, 30003, 30004, 30005, 30006);
 
     private final CredentialVault vault;
-    private final dev.pasarela.pipeline.tenant.TenantRepository tenants;
+    private final dev.pasarela.tenants.TenantRepository tenants;
     private final URI statusCallback;
     private final TwilioTransport transport;
 
-    public TwilioSmsSender(CredentialVault vault, dev.pasarela.pipeline.tenant.TenantRepository tenants,
+    public TwilioSmsSender(CredentialVault vault, dev.pasarela.tenants.TenantRepository tenants,
                            @Value("${pasarela.twilio.api-base:https://api.twilio.com}") String apiBase,
                            @Value("${pasarela.twilio.public-base-url:}") String publicBaseUrl) {
         this.vault = vault;

@@ -1,5 +1,6 @@
 package dev.pasarela.pipeline.deliver;
 
+import dev.pasarela.messaging.ConversationSink;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.Variables;

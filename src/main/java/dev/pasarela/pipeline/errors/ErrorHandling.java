@@ -1,5 +1,7 @@
 package dev.pasarela.pipeline.errors;
 
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.api.Problems;
 import dev.pasarela.pipeline.Variables;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
@@ -69,7 +71,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .process(e -> {
                     ProblemException p = e.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class);
                     problem(e, p.status(), p.type(), p.title(), p.detail());
-                    if (p instanceof dev.pasarela.pipeline.throttle.RateLimitedException limited) {
+                    if (p instanceof dev.pasarela.api.limits.RateLimitedException limited) {
                         e.getMessage().setHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
                     }
                 })

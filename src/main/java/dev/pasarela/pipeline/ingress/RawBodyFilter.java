@@ -1,6 +1,6 @@
 package dev.pasarela.pipeline.ingress;
 
-import dev.pasarela.pipeline.errors.Problems;
+import dev.pasarela.api.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

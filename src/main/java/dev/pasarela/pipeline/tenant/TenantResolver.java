@@ -1,5 +1,7 @@
 package dev.pasarela.pipeline.tenant;
 
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantRepository;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.pasarela.pipeline.ingress.InboundEvent;

@@ -1,7 +1,7 @@
 package dev.pasarela.pipeline.verify;
 
 import dev.pasarela.pipeline.Variables;
-import dev.pasarela.pipeline.errors.ProblemException;
+import dev.pasarela.api.ProblemException;
 import dev.pasarela.pipeline.ingress.RawRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import dev.pasarela.pipeline.ingress.WebhookAbuseGuard;
-import dev.pasarela.pipeline.throttle.RateLimitedException;
+import dev.pasarela.api.limits.RateLimitedException;
 import org.springframework.stereotype.Component;
 
 /** Runs the provider's verifier over the raw request; refusals become problem+json and a metric. */

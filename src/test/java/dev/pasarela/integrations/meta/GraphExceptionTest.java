@@ -2,7 +2,7 @@ package dev.pasarela.integrations.meta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pasarela.pipeline.errors.RejectedByProviderException;
+import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

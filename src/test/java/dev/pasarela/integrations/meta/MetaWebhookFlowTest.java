@@ -3,9 +3,9 @@ package dev.pasarela.integrations.meta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pasarela.pipeline.deliver.ConversationSink;
-import dev.pasarela.pipeline.tenant.TenantProfile;
-import dev.pasarela.pipeline.tenant.TenantRepository;
+import dev.pasarela.messaging.ConversationSink;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.GatewayTest;

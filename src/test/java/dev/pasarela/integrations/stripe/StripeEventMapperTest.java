@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.ingress.InboundEvent;
-import dev.pasarela.pipeline.throttle.PlanCatalog;
+import dev.pasarela.tenants.PlanCatalog;
 import dev.pasarela.pipeline.transform.PaymentRecorded;
 import dev.pasarela.pipeline.transform.QueuedEvent;
 import dev.pasarela.pipeline.transform.SubscriptionChanged;

@@ -1,0 +1,39 @@
+package dev.pasarela.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/** RFC 9457 bodies, the same from Camel routes, Spring MVC handlers and servlet filters. */
+public final class Problems {
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String TYPE_BASE = "https://pasarela.dev/problems/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Problems() {}
+
+    public static ProblemDetail detail(int status, String type, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(status), detail);
+        p.setType(URI.create(TYPE_BASE + type));
+        p.setTitle(title);
+        return p;
+    }
+
+    public static ProblemDetail detail(ProblemException e) {
+        return detail(e.status(), e.type(), e.title(), e.detail());
+    }
+
+    public static String json(int status, String type, String title, String detail, String instance) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", TYPE_BASE + type);
+        n.put("title", title);
+        n.put("status", status);
+        n.put("detail", detail);
+        if (instance != null) {
+            n.put("instance", instance);
+        }
+        return n.toString();
+    }
+}

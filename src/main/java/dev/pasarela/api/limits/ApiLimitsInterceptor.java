@@ -1,0 +1,100 @@
+package dev.pasarela.api.limits;
+
+import dev.pasarela.tenants.EffectivePlan;
+import dev.pasarela.tenants.PlanCatalog;
+import dev.pasarela.tenants.Quotas;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.tenants.Tenant;
+import dev.pasarela.tenants.TenantRepository;
+import dev.pasarela.api.ApiCaller;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Every authenticated {@code /api/**} call: the caller's tenant must exist; then its plan's rate
+ * limits (429 with {@code Retry-After} and {@code RateLimit-*} headers) and, for {@link Metered}
+ * handlers, its monthly quota. Counted per tenant and integration in Micrometer.
+ */
+@Component
+public class ApiLimitsInterceptor implements HandlerInterceptor {
+
+    private final TenantRepository tenants;
+    private final EffectivePlan plans;
+    private final RateLimits rateLimits;
+    private final Quotas quotas;
+    private final MeterRegistry meters;
+
+    public ApiLimitsInterceptor(TenantRepository tenants, EffectivePlan plans, RateLimits rateLimits, Quotas quotas,
+                                MeterRegistry meters) {
+        this.tenants = tenants;
+        this.plans = plans;
+        this.rateLimits = rateLimits;
+        this.quotas = quotas;
+        this.meters = meters;
+    }
+
+    private static final String SPENT = ApiLimitsInterceptor.class.getName() + ".spent";
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (!(handler instanceof HandlerMethod method)) {
+            return true; // no API behind this path: a 404, which spends nothing and adds no metric series
+        }
+        ApiCaller caller = ApiCaller.current();
+        // from the matched route, not the raw URI: /api/v1/%75sage is still the usage integration
+        String integration = integration(String.valueOf(request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)));
+        Tenant tenant = tenants.find(caller.tenantId()).orElseThrow(() -> {
+            reject(caller.tenantId(), integration, "unknown-tenant");
+            return new ProblemException(403, "unknown-tenant", "Forbidden",
+                    "The credentials name a tenant the gateway does not know.");
+        });
+        PlanCatalog.Plan plan = plans.of(tenant);
+        RateLimits.Decision d = rateLimits.tryConsume(tenant.id(), integration, plan);
+        response.setHeader("RateLimit-Limit", String.valueOf(d.limit()));
+        response.setHeader("RateLimit-Remaining", String.valueOf(d.remaining()));
+        response.setHeader("RateLimit-Reset", String.valueOf(d.resetSeconds()));
+        response.setHeader("RateLimit-Policy", d.limit() + ";w=1");
+        if (!d.allowed()) {
+            reject(tenant.id(), integration, "rate");
+            throw new RateLimitedException("rate-limited", "Too many requests",
+                    "The " + plan.name() + " plan allows " + d.limit() + " requests per second"
+                            + (d.exhausted().equals("tenant") ? "" : " to " + d.exhausted()) + ".", d.resetSeconds());
+        }
+        if (method.hasMethodAnnotation(Metered.class)) {
+            String channel = method.getMethodAnnotation(Metered.class).value();
+            try {
+                quotas.consume(tenant, channel, 1);
+                request.setAttribute(SPENT, new Object[] {tenant, channel});
+            } catch (RateLimitedException spent) {
+                reject(tenant.id(), integration, "quota");
+                throw spent;
+            }
+        }
+        meters.counter("pasarela.api.requests", "tenant", tenant.id(), "integration", integration).increment();
+        return true;
+    }
+
+    /** A metered call that failed (4xx/5xx or an exception) gives its unit back. */
+    @Override
+    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+        if (request.getAttribute(SPENT) instanceof Object[] spent && (ex != null || response.getStatus() >= 400)) {
+            quotas.consume((Tenant) spent[0], (String) spent[1], -1);
+        }
+    }
+
+    private void reject(String tenant, String integration, String reason) {
+        meters.counter("pasarela.api.rejections", "tenant", tenant, "integration", integration, "reason", reason)
+                .increment();
+    }
+
+    /** {@code /api/v1/<integration>/…} (the handler's pattern) → integration. */
+    static String integration(String pattern) {
+        String[] parts = pattern.split("/");
+        return parts.length > 3 && !parts[3].isBlank() ? parts[3] : "api";
+    }
+}

@@ -1,0 +1,161 @@
+package dev.pasarela.messaging;
+
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.errors.PermanentException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import dev.pasarela.store.Document;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/** The provider-agnostic steps of the outbound-delivery template: queued message → provider call → outcome recorded. */
+@Component("outboundSteps")
+public class OutboundSteps {
+
+    public static final String MESSAGE = "outboundMessage";
+    public static final String SENDER = "sender";
+    /** Statuses that end a message unreached (a complaint or an open comes after delivery: not these). */
+    public static final java.util.Set<String> FAILURES = java.util.Set.of("failed", "undelivered", "bounced", "dropped");
+    private static final Logger log = LoggerFactory.getLogger(OutboundSteps.class);
+
+    private final Outbox outbox;
+    private final Map<String, OutboundSender> senders;
+    private final MeterRegistry meters;
+    private final ObjectProvider<MessageFailureListener> listeners;
+
+    public OutboundSteps(Outbox outbox, List<OutboundSender> senders, MeterRegistry meters,
+                         ObjectProvider<MessageFailureListener> listeners) {
+        this.outbox = outbox;
+        this.senders = senders.stream().collect(Collectors.toMap(OutboundSender::channel, Function.identity()));
+        this.meters = meters;
+        this.listeners = listeners;
+    }
+
+    /** Queue message → variables; the shaping key is the sender (phone number, page) the provider limits. */
+    public void restore(Exchange exchange, String channel) throws InvalidPayloadException {
+        OutboundMessage m = outbox.read(exchange.getIn().getMandatoryBody(byte[].class));
+        exchange.setVariable(Variables.PROVIDER, channel);
+        exchange.setVariable(Variables.TENANT_ID, m.tenantId());
+        exchange.setVariable(Variables.EVENT_KEY, m.id());
+        exchange.setVariable(MESSAGE, m);
+        exchange.setVariable(SENDER, sender(channel).senderKey(m));
+    }
+
+    public void send(Exchange exchange) {
+        OutboundMessage m = exchange.getVariable(MESSAGE, OutboundMessage.class);
+        Optional<Document> recorded = outbox.message(m.tenantId(), m.id());
+        if (recorded.isEmpty()) {
+            log.warn("Message {} of {} is not recorded (its acceptance was undone): not sent", m.id(), m.tenantId());
+            return;
+        }
+        if (recorded.get().field("providerMessageId") != null) {
+            log.info("Message {} of {} was already sent: not sending it twice", m.id(), m.tenantId());
+            return; // redelivered after the process died between the provider's answer and the commit
+        }
+        String notificationId = (String) recorded.get().field("notificationId");
+        if (notificationId != null && "failed".equals(recorded.get().field("status"))) {
+            log.info("Message {} of {} failed and its notification moved on: not sent again", m.id(), m.tenantId());
+            return; // a replayed dead letter would reach the recipient twice
+        }
+        String providerId;
+        try {
+            providerId = sender(m.channel()).send(m);
+        } catch (RejectedByProviderException e) {
+            outbox.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
+            if (e instanceof RecipientOptedOutException optedOut) {
+                outbox.markOptedOut(m.tenantId(), m.channel(), optedOut.contactId());
+            }
+            meters.counter("pasarela.outbound.failures", "channel", m.channel(), "tenant", m.tenantId(),
+                    "code", e.code()).increment();
+            if (notificationId != null) {
+                // the notification tries its next channel; no dead letter, whose replay would send twice
+                log.warn("Message {} of {} refused ({}), notification {} falls back: {}", m.id(), m.tenantId(),
+                        e.code(), notificationId, e.getMessage());
+                failed(m.tenantId(), m.id(), notificationId, m.channel(), e.code());
+                return;
+            }
+            if (e.operatorAction()) {
+                throw e; // dead-lettered, to be replayed once the operator fixed it
+            }
+            log.info("Message {} of {} refused by the provider ({}): {}", m.id(), m.tenantId(), e.code(), e.getMessage());
+            return;
+        }
+        String status = recordSent(m, providerId);
+        meters.counter("pasarela.outbound.sent", "channel", m.channel(), "tenant", m.tenantId()).increment();
+        if (notificationId != null && FAILURES.contains(status)) { // a failure status overtook the provider's answer
+            failed(m.tenantId(), m.id(), notificationId, m.channel(), status);
+        }
+    }
+
+    /**
+     * The provider took the message: record it, retrying here rather than through the route, whose
+     * retry would call the provider again and send a second copy.
+     */
+    private String recordSent(OutboundMessage m, String providerId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return outbox.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId);
+            } catch (RuntimeException e) {
+                if (attempt == 5) {
+                    log.error("Message {} of {} was sent ({}) but could not be recorded: {}", m.id(), m.tenantId(),
+                            providerId, e.toString());
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Called by the dead-letter route for an outbound message out of retries: it ends {@code failed}
+     * and its notification, if any, tries its next channel. Never throws: the dead letter comes first.
+     */
+    public void deadLettered(Exchange exchange) {
+        String type = exchange.getMessage().getHeader(Variables.H_EVENT_TYPE, String.class);
+        String tenant = exchange.getMessage().getHeader(Variables.H_TENANT_ID, String.class);
+        String id = exchange.getMessage().getHeader(Variables.H_EVENT_KEY, String.class);
+        if (type == null || !type.endsWith(".message") || tenant == null || id == null) {
+            return;
+        }
+        try {
+            Optional<Document> d = outbox.message(tenant, id);
+            if (d.isEmpty() || "failed".equals(d.get().field("status")) || d.get().field("providerMessageId") != null) {
+                return;
+            }
+            String cause = String.valueOf(exchange.getMessage().getHeader(Variables.H_FAILURE_CAUSE));
+            outbox.recordFailed(tenant, id, "retries-exhausted", cause);
+            String notificationId = (String) d.get().field("notificationId");
+            if (notificationId != null) {
+                failed(tenant, id, notificationId, type.substring(0, type.length() - ".message".length()),
+                        "retries-exhausted");
+            }
+        } catch (RuntimeException e) {
+            log.error("Dead-lettered message {} of {} could not be marked failed: {}", id, tenant, e.toString());
+        }
+    }
+
+    private void failed(String tenantId, String messageId, String notificationId, String channel, String reason) {
+        listeners.forEach(l -> l.messageFailed(tenantId, messageId, notificationId, channel, reason));
+    }
+
+    private OutboundSender sender(String channel) {
+        OutboundSender s = senders.get(channel);
+        if (s == null) {
+            throw new PermanentException("no OutboundSender for channel " + channel);
+        }
+        return s;
+    }
+}

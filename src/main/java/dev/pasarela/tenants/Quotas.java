@@ -1,0 +1,113 @@
+package dev.pasarela.tenants;
+
+import dev.pasarela.api.limits.RateLimitedException;
+import dev.pasarela.store.Document;
+import dev.pasarela.store.DocumentStore;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Monthly quotas per tenant and channel, metered in the store at {@code tenants/{id}/usage/{yyyy-MM}}
+ * (the month in the tenant's time zone), so counts survive restarts and are shared by replicas.
+ */
+@Component
+public class Quotas {
+
+    public record ChannelUsage(long used, Long limit, Long remaining) {}
+
+    public record Usage(String tenantId, String month, String plan, Map<String, ChannelUsage> channels) {}
+
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
+
+    private final DocumentStore store;
+    private final EffectivePlan plans;
+    private final Clock clock;
+
+    @Autowired
+    public Quotas(DocumentStore store, EffectivePlan plans) {
+        this(store, plans, Clock.systemUTC());
+    }
+
+    Quotas(DocumentStore store, EffectivePlan plans, Clock clock) {
+        this.store = store;
+        this.plans = plans;
+        this.clock = clock;
+    }
+
+    /**
+     * Counts {@code amount} units of {@code channel} for the tenant, or refuses with a 429 whose type
+     * names the exhausted quota ({@code quota-exhausted/<channel>}) when they would go over it. A
+     * channel the plan does not meter is only counted; a negative amount gives units back.
+     */
+    public void consume(Tenant tenant, String channel, long amount) {
+        PlanCatalog.Plan plan = plans.of(tenant);
+        String month = month(tenant);
+        store.runTransaction(tx -> {
+            String path = path(tenant.id(), month);
+            long used = tx.get(path).map(d -> used(d, channel)).orElse(0L);
+            Long limit = plan.quota(channel).orElse(null);
+            if (amount > 0 && limit != null && used + amount > limit) {
+                throw new RateLimitedException("quota-exhausted/" + channel, "Monthly quota exhausted",
+                        "The " + plan.name() + " plan's monthly " + channel + " quota (" + limit + ") is spent for "
+                                + month + ".", secondsToNextMonth(tenant));
+            }
+            tx.merge(path, Map.of("month", month, "channels", Map.of(channel, Math.max(0, used + amount))));
+            return null;
+        });
+    }
+
+    public Usage usage(Tenant tenant) {
+        PlanCatalog.Plan plan = plans.of(tenant);
+        String month = month(tenant);
+        Map<String, Object> counted = store.get(path(tenant.id(), month)).map(d -> d.field("channels"))
+                .filter(Map.class::isInstance).map(m -> {
+                    @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) m;
+                    return c;
+                }).orElse(Map.of());
+        Map<String, ChannelUsage> channels = new LinkedHashMap<>();
+        plan.quotas().keySet().stream().sorted().forEach(ch -> channels.put(ch, channel(counted.get(ch), plan.quotas().get(ch))));
+        counted.forEach((ch, v) -> channels.putIfAbsent(ch, channel(v, null)));
+        return new Usage(tenant.id(), month, plan.name(), channels);
+    }
+
+    private static ChannelUsage channel(Object counted, Long limit) {
+        long used = counted instanceof Number n ? n.longValue() : 0L;
+        return new ChannelUsage(used, limit, limit == null ? null : Math.max(0, limit - used));
+    }
+
+    private static long used(Document d, String channel) {
+        return d.field("channels." + channel) instanceof Number n ? n.longValue() : 0L;
+    }
+
+    static String path(String tenantId, String month) {
+        return TenantRepository.path(tenantId) + "/usage/" + month;
+    }
+
+    private ZonedDateTime now(Tenant tenant) {
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(tenant.timezone() == null ? "UTC" : tenant.timezone());
+        } catch (DateTimeException e) {
+            zone = ZoneId.of("UTC");
+        }
+        return ZonedDateTime.now(clock.withZone(zone));
+    }
+
+    private String month(Tenant tenant) {
+        return MONTH.format(now(tenant));
+    }
+
+    private long secondsToNextMonth(Tenant tenant) {
+        ZonedDateTime now = now(tenant);
+        ZonedDateTime next = now.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).plusMonths(1);
+        return Math.max(1, ChronoUnit.SECONDS.between(now, next));
+    }
+}

@@ -1,0 +1,216 @@
+package dev.pasarela.tenants;
+
+import dev.pasarela.pipeline.tenant.TenantResolver;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.store.Document;
+import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.Query;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tenants at {@code tenants/{id}} and the routing index at {@code routing/{provider}:{externalId}},
+ * kept consistent in one store transaction.
+ */
+@Component
+public class TenantRepository {
+
+    public static final String TENANTS = "tenants";
+    public static final String ROUTING = "routing";
+    private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[^/\\s]{1,200}");
+
+    private final DocumentStore store;
+    private final PlanCatalog plans;
+    private final TenantResolver resolver;
+    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public TenantRepository(DocumentStore store, PlanCatalog plans, TenantResolver resolver) {
+        this.store = store;
+        this.plans = plans;
+        this.resolver = resolver;
+    }
+
+    public static String path(String tenantId) {
+        return TENANTS + "/" + tenantId;
+    }
+
+    public static String routingPath(String routingKey) {
+        return ROUTING + "/" + routingKey;
+    }
+
+    public static String routingKey(String provider, String externalId) {
+        return provider + ":" + externalId;
+    }
+
+    public Optional<Tenant> find(String id) {
+        if (!Tenant.isValidId(id)) {
+            return Optional.empty();
+        }
+        return store.get(path(id)).map(this::toTenant);
+    }
+
+    /** The tenant, or a 404 problem. */
+    public Tenant require(String id) {
+        return find(id).orElseThrow(() -> new ProblemException(404, "tenant-not-found", "Tenant not found",
+                "No tenant with id '" + id + "'."));
+    }
+
+    public List<Tenant> list() {
+        return store.query(TENANTS, Query.all()).stream().map(this::toTenant).toList();
+    }
+
+    public Tenant toTenant(Document d) {
+        Map<String, Object> data = new HashMap<>(d.data());
+        data.put("id", d.id());
+        return json.convertValue(data, Tenant.class);
+    }
+
+    /** Creates or updates a tenant's profile as an operator states it (PUT); true when it was created. */
+    public boolean upsert(String id, TenantProfile profile) {
+        return upsert(id, profile, false);
+    }
+
+    /**
+     * Creates or updates a tenant from the tenants file at start-up. Unlike {@link #upsert}, it
+     * never changes the plan of an existing tenant (its subscription sets it) and keeps the
+     * identities the gateway learnt since (a Stripe customer id, say): the file adds, it does not remove.
+     */
+    public boolean seed(String id, TenantProfile profile) {
+        return upsert(id, profile, true);
+    }
+
+    private boolean upsert(String id, TenantProfile profile, boolean seed) {
+        validate(id, profile);
+        Map<String, String> given = profile.identities() == null ? Map.of() : profile.identities();
+        boolean created = store.runTransaction(tx -> {
+            Optional<Document> existing = tx.get(path(id));
+            Map<String, String> previous = existing.map(d -> stringMap(d.field("identities"))).orElse(Map.of());
+            Map<String, String> identities = new TreeMap<>(seed ? previous : Map.of());
+            identities.putAll(given);
+            for (Map.Entry<String, String> e : identities.entrySet()) {
+                String key = routingKey(e.getKey(), e.getValue());
+                Optional<Document> route = tx.get(routingPath(key));
+                Object owner = route.map(r -> r.field("tenantId")).orElse(null);
+                if (owner != null && !owner.equals(id)) {
+                    throw new ProblemException(409, "identity-conflict", "Identity already in use",
+                            "The " + e.getKey() + " identity is already mapped to another tenant.");
+                }
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("name", profile.name());
+            Object storedPlan = existing.map(d -> d.field("plan")).orElse(null);
+            doc.put("plan", storedPlan != null && (seed || profile.plan() == null) ? storedPlan
+                    : profile.plan() != null ? profile.plan() : plans.defaultPlan());
+            doc.put("timezone", profile.timezone() == null
+                    ? existing.map(d -> d.field("timezone")).orElse("UTC") : profile.timezone());
+            String callback = profile.callbackUrl() != null ? profile.callbackUrl()
+                    : (String) existing.map(d -> d.field("callbackUrl")).orElse(null);
+            doc.put("callbackUrl", callback == null || callback.isBlank() ? null : callback);
+            if (profile.messaging() != null) {
+                doc.put("messaging", json.convertValue(profile.messaging(), Map.class));
+            }
+            Map<String, Object> ids = new TreeMap<>(identities);
+            doc.put("identities", ids);
+            if (existing.isEmpty()) {
+                doc.put("revision", 0L);
+                tx.set(path(id), doc);
+            } else {
+                Map<String, Object> merged = new LinkedHashMap<>(existing.get().data());
+                merged.putAll(doc); // identities replaced as a whole, subscription kept
+                tx.set(path(id), merged);
+            }
+            previous.forEach((provider, externalId) -> {
+                if (!externalId.equals(identities.get(provider))) {
+                    tx.delete(routingPath(routingKey(provider, externalId)));
+                }
+            });
+            identities.forEach((provider, externalId) ->
+                    tx.set(routingPath(routingKey(provider, externalId)), Map.of("tenantId", id)));
+            return existing.isEmpty();
+        });
+        resolver.invalidateTenant(id);
+        return created;
+    }
+
+    private void validate(String id, TenantProfile p) {
+        if (!Tenant.isValidId(id)) {
+            throw invalid("Tenant ids are 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit.");
+        }
+        if (p.name() == null || p.name().isBlank()) {
+            throw invalid("name is required.");
+        }
+        if (p.plan() != null && !plans.exists(p.plan())) {
+            throw invalid("Unknown plan '" + p.plan() + "'; known plans: " + plans.names() + ".");
+        }
+        if (p.callbackUrl() != null && !p.callbackUrl().isBlank() && !validCallback(p.callbackUrl())) {
+            throw invalid("callbackUrl must be an https URL (http only to localhost).");
+        }
+        if (p.messaging() != null && p.messaging().stopWords() != null
+                && p.messaging().stopWords().stream().anyMatch(w -> w == null || w.isBlank() || w.length() > 50)) {
+            throw invalid("messaging.stopWords must be words of 1-50 characters.");
+        }
+        if (p.messaging() != null && p.messaging().quietHours() != null) {
+            Messaging.QuietHours q = p.messaging().quietHours();
+            try {
+                java.time.LocalTime.parse(String.valueOf(q.start()));
+                java.time.LocalTime.parse(String.valueOf(q.end()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw invalid("messaging.quietHours needs start and end as local times such as 21:00 and 08:00.");
+            }
+        }
+        if (p.messaging() != null && p.messaging().channelPolicy() != null
+                && !java.util.Set.of("whatsapp", "sms", "email").containsAll(p.messaging().channelPolicy())) {
+            throw invalid("messaging.channelPolicy lists channels among whatsapp, sms and email.");
+        }
+        if (p.timezone() != null) {
+            try {
+                ZoneId.of(p.timezone());
+            } catch (DateTimeException e) {
+                throw invalid("Unknown timezone '" + p.timezone() + "'; use an IANA zone id such as Europe/Madrid.");
+            }
+        }
+        if (p.identities() != null) {
+            p.identities().forEach((provider, externalId) -> {
+                if (provider == null || !PROVIDER.matcher(provider).matches()) {
+                    throw invalid("Identity providers are lower-case names such as stripe or whatsapp.");
+                }
+                if (externalId == null || !EXTERNAL_ID.matcher(externalId).matches()) {
+                    throw invalid("The " + provider + " identity must be 1-200 characters without '/' or spaces.");
+                }
+            });
+        }
+    }
+
+    private static boolean validCallback(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            return u.getHost() != null && u.getRawUserInfo() == null && ("https".equals(u.getScheme())
+                    || "http".equals(u.getScheme()) && ("localhost".equals(u.getHost()) || "127.0.0.1".equals(u.getHost())));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(400, "invalid-tenant", "Invalid tenant", detail);
+    }
+
+    private static Map<String, String> stringMap(Object v) {
+        Map<String, String> out = new HashMap<>();
+        if (v instanceof Map<?, ?> m) {
+            m.forEach((k, x) -> out.put(String.valueOf(k), String.valueOf(x)));
+        }
+        return out;
+    }
+}
