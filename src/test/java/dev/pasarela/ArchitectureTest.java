@@ -28,7 +28,7 @@ class ArchitectureTest {
             "com.twilio..", "dev.pasarela.integrations.twilio..",
             "com.sendgrid..", "dev.pasarela.integrations.email..",
             "com.svix..", "dev.pasarela.integrations.email..",
-            "com.google.cloud.firestore..", "dev.pasarela.store.firestore..",
+            "com.google.cloud.firestore..", "dev.pasarela.store..",
             "com.google.cloud.storage..", "dev.pasarela.integrations.storage..",
             "dev.langchain4j..", "dev.pasarela.integrations.ai..",
             "com.openai..", "dev.pasarela.integrations.ai..",
@@ -75,10 +75,19 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheApiAndOpsLayersServeHttpOutsideTheirOwnConcepts() {
-        // the HTTP problem types are the API's; the store and the pipeline stages never answer HTTP themselves
-        noClasses().that().resideInAnyPackage("dev.pasarela.store..", "dev.pasarela.pipeline..")
-                .should().dependOnClassesThat().resideInAPackage("dev.pasarela.api..")
+    void theStoreAndThePipelineAreTheFoundation() {
+        noClasses().that().resideInAPackage("dev.pasarela.store..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.pasarela.store..", "java..", "javax..",
+                        "jakarta..", "org.springframework..", "org.slf4j..", "com.fasterxml.jackson..", "com.google..",
+                        "io.grpc..", "org.h2..", "org.postgresql..")
+                .because("the store is shaped like Firestore and knows nothing of the gateway")
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.pasarela.pipeline..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pasarela.tenants..",
+                        "dev.pasarela.messaging..", "dev.pasarela.notifications..", "dev.pasarela.callbacks..",
+                        "dev.pasarela.security..", "dev.pasarela.ops..")
+                .because("concepts plug into the pipeline's SPIs (EventSink, TenantDirectory, DeadLetterListener),"
+                        + " never the other way round")
                 .check(classes);
     }
 }

@@ -14,7 +14,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ProblemDetail problem(ProblemException e, jakarta.servlet.http.HttpServletResponse response) {
-        if (e instanceof dev.pasarela.api.limits.RateLimitedException limited) {
+        if (e instanceof dev.pasarela.api.RateLimitedException limited) {
             response.setHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
         }
         return Problems.detail(e);

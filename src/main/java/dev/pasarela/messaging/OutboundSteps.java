@@ -1,6 +1,7 @@
 package dev.pasarela.messaging;
 
 import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.errors.PermanentException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /** The provider-agnostic steps of the outbound-delivery template: queued message → provider call → outcome recorded. */
 @Component("outboundSteps")
-public class OutboundSteps {
+public class OutboundSteps implements DeadLetterListener {
 
     public static final String MESSAGE = "outboundMessage";
     public static final String SENDER = "sender";
@@ -123,6 +124,8 @@ public class OutboundSteps {
      * Called by the dead-letter route for an outbound message out of retries: it ends {@code failed}
      * and its notification, if any, tries its next channel. Never throws: the dead letter comes first.
      */
+    /** An outbound message out of retries ends failed. */
+    @Override
     public void deadLettered(Exchange exchange) {
         String type = exchange.getMessage().getHeader(Variables.H_EVENT_TYPE, String.class);
         String tenant = exchange.getMessage().getHeader(Variables.H_TENANT_ID, String.class);

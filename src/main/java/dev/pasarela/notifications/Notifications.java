@@ -10,7 +10,7 @@ import dev.pasarela.tenants.Messaging;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.tenants.Quotas;
-import dev.pasarela.api.limits.RateLimitedException;
+import dev.pasarela.api.RateLimitedException;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;

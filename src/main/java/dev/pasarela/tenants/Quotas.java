@@ -1,6 +1,6 @@
 package dev.pasarela.tenants;
 
-import dev.pasarela.api.limits.RateLimitedException;
+import dev.pasarela.api.RateLimitedException;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import java.time.Clock;

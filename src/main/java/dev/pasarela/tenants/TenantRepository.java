@@ -1,6 +1,7 @@
 package dev.pasarela.tenants;
 
-import dev.pasarela.pipeline.tenant.TenantResolver;
+import dev.pasarela.pipeline.tenant.TenantDirectory;
+import dev.pasarela.pipeline.tenant.TenantRoutesChanged;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.api.ProblemException;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,22 +25,21 @@ import org.springframework.stereotype.Component;
  * kept consistent in one store transaction.
  */
 @Component
-public class TenantRepository {
+public class TenantRepository implements TenantDirectory {
 
     public static final String TENANTS = "tenants";
-    public static final String ROUTING = "routing";
     private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[^/\\s]{1,200}");
 
     private final DocumentStore store;
     private final PlanCatalog plans;
-    private final TenantResolver resolver;
+    private final ApplicationEventPublisher events;
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public TenantRepository(DocumentStore store, PlanCatalog plans, TenantResolver resolver) {
+    public TenantRepository(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events) {
         this.store = store;
         this.plans = plans;
-        this.resolver = resolver;
+        this.events = events;
     }
 
     public static String path(String tenantId) {
@@ -46,7 +47,12 @@ public class TenantRepository {
     }
 
     public static String routingPath(String routingKey) {
-        return ROUTING + "/" + routingKey;
+        return TenantDirectory.routingPath(routingKey);
+    }
+
+    @Override
+    public boolean exists(String tenantId) {
+        return Tenant.isValidId(tenantId) && store.get(path(tenantId)).isPresent();
     }
 
     public static String routingKey(String provider, String externalId) {
@@ -139,7 +145,7 @@ public class TenantRepository {
                     tx.set(routingPath(routingKey(provider, externalId)), Map.of("tenantId", id)));
             return existing.isEmpty();
         });
-        resolver.invalidateTenant(id);
+        events.publishEvent(new TenantRoutesChanged(id));
         return created;
     }
 

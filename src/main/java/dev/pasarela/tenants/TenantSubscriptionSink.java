@@ -2,7 +2,7 @@ package dev.pasarela.tenants;
 
 import dev.pasarela.pipeline.deliver.EventSink;
 import dev.pasarela.pipeline.errors.PermanentException;
-import dev.pasarela.pipeline.tenant.TenantResolver;
+import dev.pasarela.pipeline.tenant.TenantRoutesChanged;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.PaymentRecorded;
 import dev.pasarela.pipeline.transform.SubscriptionChanged;
@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,12 +34,12 @@ public class TenantSubscriptionSink implements EventSink {
 
     private final DocumentStore store;
     private final PlanCatalog plans;
-    private final TenantResolver resolver;
+    private final ApplicationEventPublisher events;
 
-    public TenantSubscriptionSink(DocumentStore store, PlanCatalog plans, TenantResolver resolver) {
+    public TenantSubscriptionSink(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events) {
         this.store = store;
         this.plans = plans;
-        this.resolver = resolver;
+        this.events = events;
     }
 
     @Override
@@ -79,7 +80,7 @@ public class TenantSubscriptionSink implements EventSink {
             return newRoute;
         });
         if (routed) {
-            resolver.invalidateTenant(event.tenantId());
+            events.publishEvent(new TenantRoutesChanged(event.tenantId()));
         }
     }
 

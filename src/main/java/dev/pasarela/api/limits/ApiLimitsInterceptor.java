@@ -1,5 +1,6 @@
 package dev.pasarela.api.limits;
 
+import dev.pasarela.api.RateLimitedException;
 import dev.pasarela.tenants.EffectivePlan;
 import dev.pasarela.tenants.PlanCatalog;
 import dev.pasarela.tenants.Quotas;

@@ -3,7 +3,7 @@ package dev.pasarela.integrations.meta;
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.pipeline.ingress.WebhookAbuseGuard;
-import dev.pasarela.api.limits.RateLimitedException;
+import dev.pasarela.api.RateLimitedException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.camel.Exchange;

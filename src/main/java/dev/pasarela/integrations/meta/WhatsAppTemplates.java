@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
-import dev.pasarela.api.limits.RateLimitedException;
+import dev.pasarela.api.RateLimitedException;
 import dev.pasarela.pipeline.transform.TemplateStatusChanged;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;

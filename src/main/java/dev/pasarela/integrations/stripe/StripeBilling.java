@@ -13,7 +13,7 @@ import com.stripe.param.billingportal.SessionCreateParams;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.PlanCatalog;
-import dev.pasarela.api.limits.RateLimitedException;
+import dev.pasarela.api.RateLimitedException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

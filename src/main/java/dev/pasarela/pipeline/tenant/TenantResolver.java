@@ -1,7 +1,5 @@
 package dev.pasarela.pipeline.tenant;
 
-import dev.pasarela.tenants.Tenant;
-import dev.pasarela.tenants.TenantRepository;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.pasarela.pipeline.ingress.InboundEvent;
@@ -9,6 +7,7 @@ import dev.pasarela.store.DocumentStore;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,10 +19,13 @@ import org.springframework.stereotype.Component;
 public class TenantResolver {
 
     private final DocumentStore store;
+    private final TenantDirectory tenants;
     private final Cache<String, String> routes;
 
-    public TenantResolver(DocumentStore store, @Value("${pasarela.tenants.routing-cache-ttl:PT5M}") Duration ttl) {
+    public TenantResolver(DocumentStore store, TenantDirectory tenants,
+                          @Value("${pasarela.tenants.routing-cache-ttl:PT5M}") Duration ttl) {
         this.store = store;
+        this.tenants = tenants;
         this.routes = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
     }
 
@@ -35,7 +37,7 @@ public class TenantResolver {
             }
         }
         String claimed = event.claimedTenantId();
-        if (Tenant.isValidId(claimed) && store.get(TenantRepository.path(claimed)).isPresent()) {
+        if (claimed != null && tenants.exists(claimed)) {
             return Optional.of(claimed);
         }
         return Optional.empty();
@@ -49,14 +51,15 @@ public class TenantResolver {
         if (key.contains("/") || key.startsWith("__") || key.equals(".") || key.equals("..")) {
             return Optional.empty(); // not a routing key we could have written: unknown tenant
         }
-        Optional<String> found = store.get(TenantRepository.routingPath(key))
+        Optional<String> found = store.get(TenantDirectory.routingPath(key))
                 .map(d -> d.field("tenantId")).map(String::valueOf);
         found.ifPresent(t -> routes.put(key, t));
         return found;
     }
 
     /** Drops cached routes of a tenant whose identities changed in this process. */
-    public void invalidateTenant(String tenantId) {
-        routes.asMap().values().removeIf(tenantId::equals);
+    @EventListener
+    public void invalidate(TenantRoutesChanged change) {
+        routes.asMap().values().removeIf(change.tenantId()::equals);
     }
 }

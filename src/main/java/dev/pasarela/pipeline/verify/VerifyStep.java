@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import dev.pasarela.pipeline.ingress.WebhookAbuseGuard;
-import dev.pasarela.api.limits.RateLimitedException;
+import dev.pasarela.api.RateLimitedException;
 import org.springframework.stereotype.Component;
 
 /** Runs the provider's verifier over the raw request; refusals become problem+json and a metric. */

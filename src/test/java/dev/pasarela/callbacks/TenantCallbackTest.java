@@ -1,4 +1,4 @@
-package dev.pasarela.pipeline.deliver;
+package dev.pasarela.callbacks;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -101,7 +101,7 @@ class TenantCallbackTest {
         assertThat(delivered.getHeader("X-Pasarela-Event-Id")).isEqualTo("meta:wa:msg:wamid.CALLBACK1" + tenant);
         String signature = delivered.getHeader("X-Pasarela-Signature");
         long t = Long.parseLong(signature.substring(2, signature.indexOf(',')));
-        assertThat(signature).isEqualTo(dev.pasarela.pipeline.deliver.CallbackRoutes.sign(delivered.getBody(), secret, t));
+        assertThat(signature).isEqualTo(dev.pasarela.callbacks.CallbackRoutes.sign(delivered.getBody(), secret, t));
         assertThat(delivered.getBodyAsString()).doesNotContain(secret);
     }
 

@@ -1,5 +1,6 @@
-package dev.pasarela.store;
+package dev.pasarela.store.config;
 
+import dev.pasarela.store.DocumentStore;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.firestore.FirestoreOptions;

@@ -1,17 +1,22 @@
-package dev.pasarela.pipeline;
+package dev.pasarela.pipeline.templates;
 
+import dev.pasarela.pipeline.Queues;
+import dev.pasarela.pipeline.Variables;
 import static dev.pasarela.pipeline.Variables.EVENTS;
 import static dev.pasarela.pipeline.Variables.TENANT_ID;
 
+import dev.pasarela.pipeline.Queues;
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.errors.DeadLetterPreparer;
 import dev.pasarela.pipeline.errors.ErrorHandling;
-import dev.pasarela.messaging.OutboundSteps;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -19,13 +24,13 @@ import org.springframework.stereotype.Component;
 /**
  * The two pipelines every inbound integration is made of, as route templates, and the shared
  * dead-letter and parking routes. An integration instantiates the templates (see
- * {@code routes/*.camel.yaml}) and supplies a verifier, an interpreter and a mapper.
+ * {@code routes/*.camel.yaml}) and supplies a verifier, an interpreter and a mapper. The outbound
+ * template, behind the outbox, is messaging's ({@code dev.pasarela.messaging.OutboundRoutes}).
  *
  * <pre>
  * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
  *                   → dedupe → enqueue on in.&lt;provider&gt; (or park) → 200
  * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → deliver
- * outbound-delivery: out.&lt;channel&gt; → restore → shape per sender (the provider's rate) → send → record
  * </pre>
  */
 @Component
@@ -35,13 +40,15 @@ public class PipelineRoutes extends RouteBuilder {
 
     private final IdempotentRepository webhookIdempotentRepository;
     private final MeterRegistry meters;
+    private final ObjectProvider<DeadLetterListener> deadLetterListeners;
     private final long perTenantRate;
 
     public PipelineRoutes(@Qualifier("webhookIdempotentRepository") IdempotentRepository webhookIdempotentRepository,
-                          MeterRegistry meters,
+                          MeterRegistry meters, ObjectProvider<DeadLetterListener> deadLetterListeners,
                           @Value("${pasarela.delivery.per-tenant-rate:50}") long perTenantRate) {
         this.webhookIdempotentRepository = webhookIdempotentRepository;
         this.meters = meters;
+        this.deadLetterListeners = deadLetterListeners;
         this.perTenantRate = perTenantRate;
     }
 
@@ -103,19 +110,6 @@ public class PipelineRoutes extends RouteBuilder {
                         .bean("deliverySteps", "deliver").id("deliver")
                 .end();
 
-        routeTemplate("outbound-delivery")
-                .templateParameter("channel", null, "channel: consumes out.<channel>, sender by channel()")
-                .templateParameter("rate", null, "messages per second per sender, as the provider allows")
-                .from("jms:queue:out.{{channel}}?transacted=true&lazyCreateTransactionManager=false"
-                        + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
-                .routeConfigurationId(ErrorHandling.DELIVERY)
-                .autoStartup("{{pasarela.delivery.auto-startup:true}}")
-                .bean("outboundSteps", "restore(${exchange}, '{{channel}}')").id("restore")
-                // the provider's limit is shaped here (waits, never fails); per JVM, see docs/scale-out.md
-                .throttle(constant("{{rate}}")).correlationExpression(variable(OutboundSteps.SENDER))
-                    .totalRequestsMode().timePeriodMillis(1000).id("shape-per-sender")
-                .bean("outboundSteps", "send").id("provider-call");
-
         from(PARK_ENDPOINT).routeId("pasarela.park")
                 .routeConfigurationId(ErrorHandling.DEAD_LETTER) // a failure here must reach the caller
                 .setHeader(Variables.H_PARKED_REASON, constant("unknown-tenant"))
@@ -130,7 +124,7 @@ public class PipelineRoutes extends RouteBuilder {
                         e.getMessage().getHeader(Variables.H_FAILED_ROUTE, String.class), "tenant",
                         String.valueOf(e.getMessage().getHeader(Variables.H_TENANT_ID, "unknown", String.class)))
                         .increment())
-                .bean("outboundSteps", "deadLettered") // an outbound message out of retries ends failed
+                .process(e -> deadLetterListeners.orderedStream().forEach(l -> l.deadLettered(e))).id("dead-letter-listeners")
                 .log(LoggingLevel.WARN, "Dead-lettered ${header." + Variables.H_EVENT_KEY + "} from ${header."
                         + Variables.H_FAILED_ROUTE + "}: ${header." + Variables.H_FAILURE_CAUSE + "}")
                 .toD("jms:queue:${header." + DeadLetterPreparer.H_DEAD_LETTER_QUEUE + "}?exchangePattern=InOnly")

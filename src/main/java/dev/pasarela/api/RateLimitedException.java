@@ -1,6 +1,5 @@
-package dev.pasarela.api.limits;
+package dev.pasarela.api;
 
-import dev.pasarela.api.ProblemException;
 
 /** A 429: over a rate limit or out of a monthly quota; {@code retryAfterSeconds} becomes Retry-After. */
 public class RateLimitedException extends ProblemException {

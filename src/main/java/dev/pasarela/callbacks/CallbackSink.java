@@ -1,5 +1,6 @@
-package dev.pasarela.pipeline.deliver;
+package dev.pasarela.callbacks;
 
+import dev.pasarela.pipeline.deliver.EventSink;
 import dev.pasarela.messaging.ConversationSink;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

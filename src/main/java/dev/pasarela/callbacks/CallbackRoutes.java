@@ -1,4 +1,4 @@
-package dev.pasarela.pipeline.deliver;
+package dev.pasarela.callbacks;
 
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;

@@ -1,0 +1,32 @@
+package dev.pasarela.messaging;
+
+import dev.pasarela.pipeline.errors.ErrorHandling;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The pipeline every outbound channel is made of, as a route template behind the {@link Outbox}:
+ * <pre>
+ * outbound-delivery: out.&lt;channel&gt; → restore → shape per sender (the provider's rate) → send → record
+ * </pre>
+ * A channel instantiates it (see {@code routes/*.camel.yaml}) and supplies an {@link OutboundSender}.
+ */
+@Component
+public class OutboundRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        routeTemplate("outbound-delivery")
+                .templateParameter("channel", null, "channel: consumes out.<channel>, sender by channel()")
+                .templateParameter("rate", null, "messages per second per sender, as the provider allows")
+                .from("jms:queue:out.{{channel}}?transacted=true&lazyCreateTransactionManager=false"
+                        + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
+                .routeConfigurationId(ErrorHandling.DELIVERY)
+                .autoStartup("{{pasarela.delivery.auto-startup:true}}")
+                .bean("outboundSteps", "restore(${exchange}, '{{channel}}')").id("restore")
+                // the provider's limit is shaped here (waits, never fails); per JVM, see docs/scale-out.md
+                .throttle(constant("{{rate}}")).correlationExpression(variable(OutboundSteps.SENDER))
+                    .totalRequestsMode().timePeriodMillis(1000).id("shape-per-sender")
+                .bean("outboundSteps", "send").id("provider-call");
+    }
+}
