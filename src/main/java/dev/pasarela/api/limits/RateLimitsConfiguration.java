@@ -5,6 +5,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +25,14 @@ public class RateLimitsConfiguration {
 
     @Bean
     RateLimits rateLimits(@Value("${pasarela.rate-limits.store:memory}") String store,
-                          @Value("${pasarela.rate-limits.redis-url:redis://127.0.0.1:6379}") String redisUrl) {
+                          @Value("${pasarela.rate-limits.redis-url:redis://127.0.0.1:6379}") String redisUrl,
+                          Clock clock) {
         return switch (store) {
-            case "memory" -> new RateLimits(RateLimits.inMemory());
+            case "memory" -> new RateLimits(RateLimits.inMemory(), clock);
             case "redis" -> {
                 log.info("Rate limits shared through Redis at {}", redisUrl.replaceAll("//[^@/]*@", "//***@"));
                 try {
-                    yield new RateLimits(redis(RedisClient.create(redisUrl)));
+                    yield new RateLimits(redis(RedisClient.create(redisUrl)), clock);
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("PASARELA_REDIS_URL: cannot reach Redis for rate limits: "
                             + e.getClass().getSimpleName(), e);

@@ -4,6 +4,7 @@ import dev.pasarela.api.ProblemException;
 import dev.pasarela.api.Problems;
 import dev.pasarela.pipeline.Variables;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
@@ -38,13 +39,16 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private final int maxRedeliveries;
     private final long initialDelay;
     private final long maxDelay;
+    private final DeadLetterPreparer deadLetterPreparer;
 
     public ErrorHandling(@Value("${pasarela.retry.max-redeliveries:5}") int maxRedeliveries,
                          @Value("${pasarela.retry.initial-delay-ms:500}") long initialDelay,
-                         @Value("${pasarela.retry.max-delay-ms:8000}") long maxDelay) {
+                         @Value("${pasarela.retry.max-delay-ms:8000}") long maxDelay,
+                         Clock clock) {
         this.maxRedeliveries = maxRedeliveries;
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
+        this.deadLetterPreparer = new DeadLetterPreparer(clock);
     }
 
     @Override
@@ -61,8 +65,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                         .maximumRedeliveryDelay(maxDelay)
                         .retryAttemptedLogLevel(LoggingLevel.WARN)
                         .logStackTrace(false)
-                        .onExceptionOccurred(DeadLetterPreparer::recordFirstFailure)
-                        .onPrepareFailure(new DeadLetterPreparer()))
+                        .onExceptionOccurred(deadLetterPreparer::recordFirstFailure)
+                        .onPrepareFailure(deadLetterPreparer))
                 // an onException clause has its own policy: it must keep the original message too
                 .onException(PermanentException.class).maximumRedeliveries(0).useOriginalMessage().end();
 
