@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * <pre>
  * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
  *                   → dedupe → enqueue on in.&lt;provider&gt; (or park) → 200
- * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → deliver
+ * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → enrich (optional,
+ *                   per provider) → deliver
  * </pre>
  */
 @Component
@@ -107,6 +108,8 @@ public class PipelineRoutes extends RouteBuilder {
                         .throttle(constant(perTenantRate), variable(TENANT_ID)).totalRequestsMode()
                             .timePeriodMillis(1000).id("shape-per-tenant")
                         .bean("deliverySteps", "transform").id("transform")
+                        // the provider's EventEnricher, if any: the I/O (media URLs…) kept out of the pure mapper
+                        .bean("deliverySteps", "enrich").id("enrich")
                         .bean("deliverySteps", "deliver").id("deliver")
                 .end();
 
