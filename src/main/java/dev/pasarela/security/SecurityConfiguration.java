@@ -7,12 +7,12 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -63,16 +64,17 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder firebaseIdTokens(@Value("${pasarela.auth.firebase.project-id:${FIREBASE_PROJECT_ID:}}") String projectId,
-                                @Value("${pasarela.auth.firebase.public-keys-url}") URI publicKeysUrl,
+    JwtDecoder firebaseIdTokens(FirebaseProperties firebase, RestClient.Builder http, ObjectProvider<Clock> clock,
                                 @Value("${pasarela.auth.tenant-claim:tenantId}") String tenantClaim,
                                 @Value("${pasarela.auth.clock-skew:PT2M}") Duration skew) {
-        if (projectId.isBlank()) {
+        if (firebase.projectId().isBlank()) {
             return token -> {
                 throw new JwtException("Firebase ID tokens are not accepted: FIREBASE_PROJECT_ID is not set");
             };
         }
-        return FirebaseIdTokens.decoder(projectId, publicKeysUrl, tenantClaim, skew, Clock.systemUTC());
+        Clock time = clock.getIfAvailable(Clock::systemUTC);
+        return FirebaseIdTokens.decoder(firebase.projectId(), new GooglePublicKeys(http, firebase, time), tenantClaim,
+                skew, time);
     }
 
     static void unauthenticated(MeterRegistry meters, HttpServletRequest req, HttpServletResponse res) throws IOException {
