@@ -215,8 +215,9 @@ public class EmailSender implements OutboundSender {
             return id;
         }
         JsonNode errors = read(response.getBody()).path("errors");
-        String detail = "SendGrid HTTP " + status + ": " + (errors.isArray() && !errors.isEmpty()
-                ? errors.get(0).path("message").asText() + field(errors.get(0)) : response.getBody());
+        // only SendGrid's own error words: any other body (a proxy's page) may echo what we sent
+        String detail = "SendGrid HTTP " + status + (errors.isArray() && !errors.isEmpty()
+                ? ": " + errors.get(0).path("message").asText() + field(errors.get(0)) : "");
         throw failure(status, detail, status == 400, retryAfter(response));
     }
 
