@@ -4,6 +4,7 @@ import dev.pasarela.messaging.RejectedByProviderException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pasarela.pipeline.errors.TransientException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,6 +65,11 @@ public class GraphException extends RuntimeException {
 
     public int code() {
         return code;
+    }
+
+    /** How long Meta asked us to wait, when its answer said ({@code Retry-After}). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public Kind kind() {

@@ -80,9 +80,11 @@ class GraphApiTest {
                 .withHeader("Retry-After", "7").withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":{\"message\":\"(#130429) Rate limit hit\",\"code\":130429}}")));
         assertThatThrownBy(() -> graph(Duration.ofSeconds(5)).post("/1/messages", Map.of("to", "1"), "EAAG-t"))
-                .isInstanceOfSatisfying(GraphException.class, e -> assertThat(e.asDeliveryFailure())
-                        .isInstanceOfSatisfying(TransientException.class,
-                                t -> assertThat(t.retryAfter()).contains(Duration.ofSeconds(7))));
+                .isInstanceOfSatisfying(GraphException.class, e -> {
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+                    assertThat(e.asDeliveryFailure()).isInstanceOfSatisfying(TransientException.class,
+                            t -> assertThat(t.retryAfter()).contains(Duration.ofSeconds(7)));
+                });
     }
 
     @Test
