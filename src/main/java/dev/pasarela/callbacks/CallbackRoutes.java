@@ -6,15 +6,11 @@ import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
+import dev.pasarela.pipeline.deliver.ProviderHttp;
 import dev.pasarela.security.CredentialVault;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -23,15 +19,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 /**
  * {@code callbacks.out.deliver}: posts queued events to the tenant's {@code callbackUrl}. Signed
  * like Stripe signs ({@code X-Pasarela-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">}) when
  * the tenant has a {@code callback} credential with a {@code signingSecret} in the vault.
- * Timeouts, 408, 425, 429 and 5xx are retried; other 4xx are permanent (dead letter). A tenant
- * without a callback URL is skipped.
+ * Timeouts, 408, 425, 429 (after its {@code Retry-After}) and 5xx are retried; other 4xx and 3xx
+ * are permanent (dead letter). A tenant without a callback URL is skipped.
  */
 @Component
 public class CallbackRoutes extends RouteBuilder {
@@ -41,22 +40,24 @@ public class CallbackRoutes extends RouteBuilder {
 
     private final TenantRepository tenants;
     private final CredentialVault vault;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final CallbackProperties properties;
+    private final RestClient http;
+    private final Clock clock;
 
-    public CallbackRoutes(TenantRepository tenants, CredentialVault vault,
-                          @Value("${pasarela.callbacks.timeout:PT10S}") Duration timeout) {
+    public CallbackRoutes(TenantRepository tenants, CredentialVault vault, CallbackProperties properties,
+                          RestClient.Builder http, Clock clock) {
         this.tenants = tenants;
         this.vault = vault;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.properties = properties;
+        this.clock = clock;
+        this.http = http.requestFactory(ProviderHttp.requestFactory(properties.connectTimeout(), properties.timeout()))
+                .build();
     }
 
     @Override
     public void configure() {
         from("jms:queue:" + CallbackSink.QUEUE + "?transacted=true&lazyCreateTransactionManager=false"
-                + "&concurrentConsumers={{pasarela.callbacks.concurrency:2}}")
+                + "&concurrentConsumers=" + properties.concurrency())
                 .routeId("callbacks.out.deliver")
                 .routeConfigurationId(ErrorHandling.DELIVERY)
                 .process(this::post).id("deliver-call");
@@ -71,29 +72,35 @@ public class CallbackRoutes extends RouteBuilder {
             return;
         }
         byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tenant.get().callbackUrl()))
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
+        String what = "callback of " + tenantId;
+        RestClient.RequestBodySpec request = http.post().uri(URI.create(tenant.get().callbackUrl()))
+                .contentType(MediaType.APPLICATION_JSON)
                 .header("X-Pasarela-Event", exchange.getIn().getHeader(Variables.H_EVENT_TYPE, String.class))
                 .header("X-Pasarela-Event-Id", exchange.getIn().getHeader(Variables.H_EVENT_KEY, String.class))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .body(body);
         vault.credentials(tenantId, "callback").map(c -> c.get("signingSecret"))
-                .ifPresent(secret -> request.header(SIGNATURE_HEADER, sign(body, secret, Instant.now().getEpochSecond())));
-        HttpResponse<Void> response;
+                .ifPresent(secret -> request.header(SIGNATURE_HEADER, sign(body, secret, clock.instant().getEpochSecond())));
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            throw new TransientException("callback of " + tenantId + " unreachable: " + e.getClass().getSimpleName(), e);
+            request.retrieve()
+                    .onStatus(CallbackRoutes::retryable, (req, response) -> {
+                        throw new TransientException(what + " answered " + response.getStatusCode().value(), null,
+                                ProviderHttp.retryAfter(response.getHeaders(), clock).orElse(null));
+                    })
+                    .onStatus(status -> !status.is2xxSuccessful(), (req, response) -> {
+                        throw new PermanentException(what + " answered " + response.getStatusCode().value());
+                    })
+                    .toBodilessEntity();
+        } catch (ResourceAccessException e) {
+            // the cause's class only: the tenant's URL may carry a token of theirs
+            throw new TransientException(what + " unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(),
+                    e.getMostSpecificCause());
         }
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return;
-        }
-        String what = "callback of " + tenantId + " answered " + status;
-        if (status == 408 || status == 425 || status == 429 || status >= 500) {
-            throw new TransientException(what);
-        }
-        throw new PermanentException(what);
+    }
+
+    /** Worth another try: the receiver is slow, early, rate-limiting or failing. */
+    static boolean retryable(HttpStatusCode status) {
+        int code = status.value();
+        return code == 408 || code == 425 || code == 429 || status.is5xxServerError();
     }
 
     public static String sign(byte[] body, String secret, long timestamp) {

@@ -5,7 +5,6 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.pasarela.tenants.Tenant;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +29,11 @@ public final class FirebaseIdTokens {
 
     private FirebaseIdTokens() {}
 
-    public static JwtDecoder decoder(String projectId, URI publicKeysUrl, String tenantClaim, Duration skew, Clock clock) {
+    public static JwtDecoder decoder(String projectId, GooglePublicKeys publicKeys, String tenantClaim, Duration skew,
+                                     Clock clock) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         JWSVerificationKeySelector<SecurityContext> keys = new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                new GooglePublicKeys(publicKeysUrl, clock));
+                publicKeys);
         // Nimbus matches any key when the header names none: Firebase tokens always carry a kid
         processor.setJWSKeySelector((header, context) ->
                 header.getKeyID() == null ? java.util.List.of() : keys.selectJWSKeys(header, context));

@@ -6,11 +6,8 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import java.io.IOException;
+import dev.pasarela.pipeline.deliver.ProviderHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
 
 /**
  * The public keys Firebase signs ID tokens with, as a JWKS, cached for as long as the response's
@@ -34,16 +34,17 @@ public class GooglePublicKeys implements JWKSource<SecurityContext> {
     private static final Duration MIN_REFRESH_INTERVAL = Duration.ofMinutes(1);
 
     private final URI url;
-    private final HttpClient http;
+    private final RestClient http;
     private final Clock clock;
     private volatile JWKSet keys;
     private volatile Instant expires = Instant.EPOCH;
     private volatile Instant lastFetch = Instant.EPOCH;
 
-    public GooglePublicKeys(URI url, Clock clock) {
-        this.url = url;
+    public GooglePublicKeys(RestClient.Builder http, FirebaseProperties firebase, Clock clock) {
+        this.url = firebase.publicKeysUrl();
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = http.requestFactory(ProviderHttp.requestFactory(firebase.keysConnectTimeout(), firebase.keysTimeout()))
+                .build();
     }
 
     @Override
@@ -65,25 +66,24 @@ public class GooglePublicKeys implements JWKSource<SecurityContext> {
             return; // another thread refreshed while this one waited for the lock
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IOException("public keys endpoint answered " + r.statusCode());
-            }
-            keys = JWKSet.parse(r.body());
+            // any answer but a 200 is a RestClientException (3xx included: redirects are not followed)
+            ResponseEntity<String> r = http.get().uri(url).retrieve()
+                    .onStatus(status -> status.value() != 200, (req, response) -> {
+                        throw new RestClientException("public keys endpoint answered " + response.getStatusCode().value());
+                    })
+                    .toEntity(String.class);
+            keys = JWKSet.parse(r.getBody() == null ? "" : r.getBody());
             lastFetch = now;
-            expires = now.plus(r.headers().firstValue("Cache-Control").map(GooglePublicKeys::maxAge).orElse(DEFAULT_TTL));
+            String cacheControl = r.getHeaders().getCacheControl();
+            expires = now.plus(cacheControl == null ? DEFAULT_TTL : maxAge(cacheControl));
             log.info("Firebase public keys refreshed: {} keys, valid until {}", keys.getKeys().size(), expires);
-        } catch (IOException | ParseException e) {
+        } catch (RestClientException | ParseException e) {
             if (keys == null) {
                 throw new KeySourceException("cannot fetch Firebase public keys from " + url + ": " + e.getMessage(), e);
             }
             log.warn("Firebase public keys refresh failed, keeping the cached ones: {}", e.toString());
             expires = now.plus(MIN_REFRESH_INTERVAL);
             lastFetch = now;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeySourceException("interrupted fetching Firebase public keys", e);
         }
     }
 

@@ -7,13 +7,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -24,6 +21,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -38,8 +36,7 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder firebaseIdTokens, ApiKeys apiKeys, MeterRegistry meters,
-                                    @Value("${pasarela.auth.tenant-claim:tenantId}") String tenantClaim,
-                                    @Value("${pasarela.auth.role-claim:role}") String roleClaim) throws Exception {
+                                    AuthProperties auth) throws Exception {
         // this chain owns /api/** only: the ops token on /ops/** is not a JWT to decode
         http.securityMatcher("/api/**")
                 .csrf(AbstractHttpConfigurer::disable)
@@ -51,8 +48,8 @@ public class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.decoder(firebaseIdTokens).jwtAuthenticationConverter(token ->
-                                new ApiCallerAuthentication(new ApiCaller(token.getClaimAsString(tenantClaim),
-                                        token.getSubject(), token.getClaimAsString(roleClaim), ApiCaller.Via.FIREBASE))))
+                                new ApiCallerAuthentication(new ApiCaller(token.getClaimAsString(auth.tenantClaim()),
+                                        token.getSubject(), token.getClaimAsString(auth.roleClaim()), ApiCaller.Via.FIREBASE))))
                         .authenticationEntryPoint((req, res, e) -> unauthenticated(meters, req, res)))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> unauthenticated(meters, req, res))
@@ -63,16 +60,15 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder firebaseIdTokens(@Value("${pasarela.auth.firebase.project-id:${FIREBASE_PROJECT_ID:}}") String projectId,
-                                @Value("${pasarela.auth.firebase.public-keys-url}") URI publicKeysUrl,
-                                @Value("${pasarela.auth.tenant-claim:tenantId}") String tenantClaim,
-                                @Value("${pasarela.auth.clock-skew:PT2M}") Duration skew) {
-        if (projectId.isBlank()) {
+    JwtDecoder firebaseIdTokens(FirebaseProperties firebase, AuthProperties auth, RestClient.Builder http,
+                                Clock clock) {
+        if (firebase.projectId().isBlank()) {
             return token -> {
                 throw new JwtException("Firebase ID tokens are not accepted: FIREBASE_PROJECT_ID is not set");
             };
         }
-        return FirebaseIdTokens.decoder(projectId, publicKeysUrl, tenantClaim, skew, Clock.systemUTC());
+        return FirebaseIdTokens.decoder(firebase.projectId(), new GooglePublicKeys(http, firebase, clock),
+                auth.tenantClaim(), auth.clockSkew(), clock);
     }
 
     static void unauthenticated(MeterRegistry meters, HttpServletRequest req, HttpServletResponse res) throws IOException {

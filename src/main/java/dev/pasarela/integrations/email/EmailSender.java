@@ -3,6 +3,7 @@ package dev.pasarela.integrations.email;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.messaging.RejectedByProviderException;
+import dev.pasarela.pipeline.deliver.ProviderHttp;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.messaging.OutboundMessage;
 import dev.pasarela.messaging.OutboundSender;
@@ -12,10 +13,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +27,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 /**
  * Email through SendGrid or Resend, whichever the tenant uses (its key in the vault, else the
@@ -56,24 +60,23 @@ public class EmailSender implements OutboundSender {
     /** Per provider account (API key): one tenant's rate limit does not open the breaker for the others. */
     private final Map<String, CircuitBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
     private final CircuitBreakerConfig breakerConfig;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
-    private final Duration timeout;
+    private final RestClient http;
+    private final ObjectMapper json;
+    private final Clock clock;
 
-    public EmailSender(CredentialVault vault, MeterRegistry meters,
-                       @Value("${pasarela.sendgrid.api-base:https://api.sendgrid.com}") String sendgridBase,
-                       @Value("${pasarela.resend.api-base:https://api.resend.com}") String resendBase,
-                       @Value("${pasarela.email.primary:sendgrid}") String primary,
-                       @Value("${pasarela.email.from:}") String defaultFrom,
-                       @Value("${pasarela.email.timeout:PT10S}") Duration timeout,
-                       @Value("${pasarela.email.breaker.open-for:PT30S}") Duration openFor) {
+    public EmailSender(CredentialVault vault, MeterRegistry meters, EmailProperties properties, RestClient.Builder http,
+                       ObjectMapper json, Clock clock) {
+        EmailProperties.Email email = properties.email();
         this.vault = vault;
         this.meters = meters;
-        this.sendgridBase = sendgridBase.replaceAll("/+$", "");
-        this.resendBase = resendBase.replaceAll("/+$", "");
-        this.primary = primary;
-        this.defaultFrom = defaultFrom;
-        this.timeout = timeout;
+        this.sendgridBase = properties.sendgrid().apiBase().replaceAll("/+$", "");
+        this.resendBase = properties.resend().apiBase().replaceAll("/+$", "");
+        this.primary = email.primary();
+        this.defaultFrom = email.from();
+        this.json = json;
+        this.clock = clock;
+        this.http = http.requestFactory(ProviderHttp.requestFactory(email.connectTimeout(), email.timeout())).build();
+        Duration openFor = email.breaker().openFor();
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
                 .minimumNumberOfCalls(5).failureRateThreshold(50).waitDurationInOpenState(openFor)
@@ -118,6 +121,7 @@ public class EmailSender implements OutboundSender {
                     true);
         }
         List<String> down = new ArrayList<>();
+        List<Duration> waits = new ArrayList<>(); // each down provider's Retry-After, when every one said
         for (Map.Entry<String, Map<String, String>> p : providers) {
             String provider = p.getKey();
             if (!usable(provider, m)) {
@@ -135,6 +139,7 @@ public class EmailSender implements OutboundSender {
                 down.add(provider + ": circuit open");
             } catch (TransientException e) {
                 down.add(provider + ": " + e.getMessage());
+                e.retryAfter().ifPresent(waits::add);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -145,7 +150,10 @@ public class EmailSender implements OutboundSender {
             throw new RejectedByProviderException("no-template", "message " + m.id() + " names a template of a provider "
                     + "the tenant does not use, and has no subject and html to send otherwise", true);
         }
-        throw new TransientException("no email provider took message " + m.id() + ": " + String.join("; ", down));
+        // the soonest a provider said it takes mail again, when each one that was tried said so
+        Duration retryAfter = waits.size() == down.size() ? waits.stream().min(Duration::compareTo).orElse(null) : null;
+        throw new TransientException("no email provider took message " + m.id() + ": " + String.join("; ", down), null,
+                retryAfter);
     }
 
     private CircuitBreaker breaker(String provider, String apiKey) {
@@ -194,18 +202,22 @@ public class EmailSender implements OutboundSender {
             content.add(Map.of("type", "text/html", "value", (String) r.get("html")));
             body.put("content", content);
         }
-        HttpResponse<String> response = post(sendgridBase + "/v3/mail/send", creds.get("apiKey"), body, null, "SendGrid");
-        if (response.statusCode() / 100 == 2) {
+        ResponseEntity<String> response = post(sendgridBase + "/v3/mail/send", creds.get("apiKey"), body, null, "SendGrid");
+        int status = response.getStatusCode().value();
+        if (response.getStatusCode().is2xxSuccessful()) {
             // accepted all the same: failing over or retrying would send it twice
-            return response.headers().firstValue("X-Message-Id").orElseGet(() -> {
+            String id = response.getHeaders().getFirst("X-Message-Id");
+            if (id == null) {
                 log.warn("SendGrid accepted message {} without an X-Message-Id: its events cannot be linked", m.id());
                 return m.id();
-            });
+            }
+            return id;
         }
-        JsonNode errors = read(response.body()).path("errors");
-        String detail = "SendGrid HTTP " + response.statusCode() + ": " + (errors.isArray() && !errors.isEmpty()
-                ? errors.get(0).path("message").asText() + field(errors.get(0)) : response.body());
-        throw failure(response.statusCode(), detail, response.statusCode() == 400);
+        JsonNode errors = read(response.getBody()).path("errors");
+        // only SendGrid's own error words: any other body (a proxy's page) may echo what we sent
+        String detail = "SendGrid HTTP " + status + (errors.isArray() && !errors.isEmpty()
+                ? ": " + errors.get(0).path("message").asText() + field(errors.get(0)) : "");
+        throw failure(status, detail, status == 400, retryAfter(response));
     }
 
     @SuppressWarnings("unchecked")
@@ -227,40 +239,50 @@ public class EmailSender implements OutboundSender {
         body.put("tags", List.of(Map.of("name", "tenant_id", "value", m.tenantId()),
                 Map.of("name", "message_id", "value", m.id())));
         // Resend keeps an idempotency key 24 h: a retry of this message is not a second email
-        HttpResponse<String> response = post(resendBase + "/emails", creds.get("apiKey"), body, m.id(), "Resend");
-        JsonNode answer = read(response.body());
-        if (response.statusCode() / 100 == 2 && answer.hasNonNull("id")) {
+        ResponseEntity<String> response = post(resendBase + "/emails", creds.get("apiKey"), body, m.id(), "Resend");
+        int status = response.getStatusCode().value();
+        JsonNode answer = read(response.getBody());
+        if (response.getStatusCode().is2xxSuccessful() && answer.hasNonNull("id")) {
             return answer.path("id").asText();
         }
         String name = answer.path("name").asText("");
-        String detail = "Resend HTTP " + response.statusCode() + " " + name + ": " + answer.path("message").asText("");
+        String detail = "Resend HTTP " + status + " " + name + ": " + answer.path("message").asText("");
         if (name.endsWith("_quota_exceeded")) { // not "down": the account's quota is spent, an operator's call
             throw new RejectedByProviderException(name, detail, true);
         }
-        throw failure(response.statusCode(), detail, response.statusCode() == 422 || response.statusCode() == 400);
+        throw failure(status, detail, status == 422 || status == 400, retryAfter(response));
     }
 
-    private HttpResponse<String> post(String url, String apiKey, Object body, String idempotencyKey, String provider) {
+    /** Every answer, whatever its status, for the provider's own reading of its error body. */
+    private ResponseEntity<String> post(String url, String apiKey, Object body, String idempotencyKey, String provider) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                    .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
-            if (idempotencyKey != null) {
-                b.header("Idempotency-Key", idempotencyKey);
-            }
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new TransientException(provider + " unreachable: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientException("interrupted while calling " + provider);
+            return http.post().uri(URI.create(url)).contentType(MediaType.APPLICATION_JSON)
+                    .headers(h -> {
+                        h.setBearerAuth(apiKey);
+                        if (idempotencyKey != null) {
+                            h.set("Idempotency-Key", idempotencyKey);
+                        }
+                    })
+                    .body(body)
+                    .exchange((request, response) -> {
+                        try (InputStream in = response.getBody()) {
+                            return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                                    .body(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        }
+                    });
+        } catch (ResourceAccessException e) {
+            throw new TransientException(provider + " unreachable: " + e.getMostSpecificCause().getClass().getSimpleName());
         }
     }
 
+    private Duration retryAfter(ResponseEntity<?> response) {
+        return ProviderHttp.retryAfter(response.getHeaders(), clock).orElse(null);
+    }
+
     /** 429 and 5xx: the provider is down for us now. 400/422: this message. 401/403/413…: our setup. */
-    private static RuntimeException failure(int status, String detail, boolean aboutTheMessage) {
+    private static RuntimeException failure(int status, String detail, boolean aboutTheMessage, Duration retryAfter) {
         if (status == 429 || status >= 500) {
-            return new TransientException(detail);
+            return new TransientException(detail, null, retryAfter);
         }
         return new RejectedByProviderException(String.valueOf(status), detail, !aboutTheMessage);
     }

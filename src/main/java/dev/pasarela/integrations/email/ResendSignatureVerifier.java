@@ -12,7 +12,6 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,9 +33,8 @@ public class ResendSignatureVerifier implements SignatureVerifier {
     private final Clock clock;
 
     @Autowired
-    public ResendSignatureVerifier(@Value("${pasarela.resend.webhook-secret:}") String secret,
-                                   @Value("${pasarela.resend.tolerance-seconds:300}") long toleranceSeconds) {
-        this(secret, toleranceSeconds, Clock.systemUTC());
+    public ResendSignatureVerifier(ResendWebhookProperties resend, Clock clock) {
+        this(resend.webhookSecret(), resend.toleranceSeconds(), clock);
     }
 
     ResendSignatureVerifier(String secret, long toleranceSeconds, Clock clock) {
@@ -45,7 +43,7 @@ public class ResendSignatureVerifier implements SignatureVerifier {
         this.clock = clock;
     }
 
-    private static byte[] decode(String secret) {
+    static byte[] decode(String secret) {
         try {
             byte[] k = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
             if (k.length == 0) {

@@ -14,7 +14,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.Base64;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,9 +34,8 @@ public class SendGridSignatureVerifier implements SignatureVerifier {
     private final Clock clock;
 
     @Autowired
-    public SendGridSignatureVerifier(@Value("${pasarela.sendgrid.webhook-public-key:}") String publicKey,
-                                     @Value("${pasarela.sendgrid.tolerance-seconds:300}") long toleranceSeconds) {
-        this(publicKey, toleranceSeconds, Clock.systemUTC());
+    public SendGridSignatureVerifier(SendGridWebhookProperties sendgrid, Clock clock) {
+        this(sendgrid.webhookPublicKey(), sendgrid.toleranceSeconds(), clock);
     }
 
     SendGridSignatureVerifier(String publicKey, long toleranceSeconds, Clock clock) {
@@ -46,7 +44,7 @@ public class SendGridSignatureVerifier implements SignatureVerifier {
         this.clock = clock;
     }
 
-    private static PublicKey parse(String base64Der) {
+    static PublicKey parse(String base64Der) {
         try {
             PublicKey k = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder()
                     .decode(base64Der)));

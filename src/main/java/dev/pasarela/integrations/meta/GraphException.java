@@ -1,7 +1,10 @@
 package dev.pasarela.integrations.meta;
 
 import dev.pasarela.messaging.RejectedByProviderException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pasarela.pipeline.errors.TransientException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,18 +37,39 @@ public class GraphException extends RuntimeException {
     private final int subcode;
     private final String details;
     private final String fbtraceId;
+    /** The answer's {@code Retry-After}, when Meta sent one. */
+    private final Duration retryAfter;
 
     public GraphException(int httpStatus, int code, int subcode, String message, String details, String fbtraceId) {
+        this(httpStatus, code, subcode, message, details, fbtraceId, null);
+    }
+
+    public GraphException(int httpStatus, int code, int subcode, String message, String details, String fbtraceId,
+                          Duration retryAfter) {
         super(message);
         this.httpStatus = httpStatus;
         this.code = code;
         this.subcode = subcode;
         this.details = details;
         this.fbtraceId = fbtraceId;
+        this.retryAfter = retryAfter;
+    }
+
+    /** From an answer's {@code error} object (missing when the body was not Meta's, e.g. a proxy's 502). */
+    static GraphException of(int httpStatus, JsonNode error, Duration retryAfter) {
+        return new GraphException(httpStatus, error.path("code").asInt(-1), error.path("error_subcode").asInt(0),
+                error.path("message").asText("HTTP " + httpStatus),
+                error.path("error_data").path("details").asText(error.path("error_user_msg").asText(null)),
+                error.path("fbtrace_id").asText(null), retryAfter);
     }
 
     public int code() {
         return code;
+    }
+
+    /** How long Meta asked us to wait, when its answer said ({@code Retry-After}). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public Kind kind() {
@@ -71,7 +95,7 @@ public class GraphException extends RuntimeException {
     /** As a delivery failure: retried, or refused with the code (dead-lettered when someone can act). */
     public RuntimeException asDeliveryFailure() {
         return switch (kind()) {
-            case TRANSIENT -> new TransientException(describe(), this);
+            case TRANSIENT -> new TransientException(describe(), this, retryAfter);
             case RECIPIENT -> new RejectedByProviderException(String.valueOf(code), describe(), false);
             case TOKEN, OPERATOR -> new RejectedByProviderException(String.valueOf(code), describe(), true);
         };

@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.apache.camel.builder.RouteBuilder;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,8 +22,8 @@ public class MetaRoutes extends RouteBuilder {
     private final byte[] verifyToken;
     private final WebhookAbuseGuard abuse;
 
-    public MetaRoutes(@Value("${pasarela.meta.verify-token:}") String verifyToken, WebhookAbuseGuard abuse) {
-        this.verifyToken = verifyToken.getBytes(StandardCharsets.UTF_8);
+    public MetaRoutes(MetaWebhookProperties meta, WebhookAbuseGuard abuse) {
+        this.verifyToken = meta.verifyToken().getBytes(StandardCharsets.UTF_8);
         this.abuse = abuse;
     }
 

@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +24,12 @@ public class MetaSignatureVerifier implements SignatureVerifier {
     public static final String HEADER = "X-Hub-Signature-256";
     private final byte[] appSecret;
 
-    public MetaSignatureVerifier(@Value("${pasarela.meta.app-secret:}") String appSecret) {
+    @Autowired
+    public MetaSignatureVerifier(MetaWebhookProperties meta) {
+        this(meta.appSecret());
+    }
+
+    MetaSignatureVerifier(String appSecret) {
         this.appSecret = appSecret.getBytes(StandardCharsets.UTF_8);
     }
 

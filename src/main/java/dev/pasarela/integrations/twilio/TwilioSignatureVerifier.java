@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +22,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,15 +49,18 @@ public class TwilioSignatureVerifier implements SignatureVerifier {
     private final TenantResolver resolver;
     private final CredentialVault vault;
 
-    public TwilioSignatureVerifier(@Value("${pasarela.twilio.auth-token:}") String authTokens,
-                                   @Value("${pasarela.twilio.public-base-url:}") String publicBaseUrl,
-                                   TenantResolver resolver, CredentialVault vault) {
-        this.platformTokens = Arrays.stream(authTokens.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        this.publicBaseUrl = publicBaseUrl.isBlank() ? null : stripSlash(publicBaseUrl.trim());
-        if (this.publicBaseUrl != null && !this.publicBaseUrl.matches("https?://[^/?#]+(/[^?#]*)?")) {
-            throw new IllegalStateException("PASARELA_TWILIO_PUBLIC_BASE_URL (pasarela.twilio.public-base-url) must be "
-                    + "an http(s) URL without query, e.g. https://gateway.example.com");
+    @Autowired
+    public TwilioSignatureVerifier(TwilioWebhookProperties twilio, TenantResolver resolver, CredentialVault vault) {
+        this(twilio.authToken(), twilio.publicBaseUrl(), resolver, vault);
+    }
+
+    TwilioSignatureVerifier(String authTokens, String publicBaseUrl, TenantResolver resolver, CredentialVault vault) {
+        TwilioWebhookProperties settings = new TwilioWebhookProperties(authTokens, publicBaseUrl);
+        if (!settings.problems().isEmpty()) {
+            throw new IllegalStateException(settings.problems().get(0));
         }
+        this.platformTokens = settings.authTokens();
+        this.publicBaseUrl = publicBaseUrl.isBlank() ? null : stripSlash(publicBaseUrl.trim());
         this.resolver = resolver;
         this.vault = vault;
     }

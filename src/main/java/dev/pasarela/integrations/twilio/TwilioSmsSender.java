@@ -45,11 +45,11 @@ public class TwilioSmsSender implements OutboundSender {
     private final TwilioTransport transport;
 
     public TwilioSmsSender(CredentialVault vault, dev.pasarela.tenants.TenantRepository tenants,
-                           @Value("${pasarela.twilio.api-base:https://api.twilio.com}") String apiBase,
+                           TwilioTransport transport,
                            @Value("${pasarela.twilio.public-base-url:}") String publicBaseUrl) {
         this.vault = vault;
         this.tenants = tenants;
-        this.transport = new TwilioTransport(apiBase, Duration.ofSeconds(15));
+        this.transport = transport;
         this.statusCallback = publicBaseUrl.isBlank() ? null
                 : URI.create(publicBaseUrl.replaceAll("/+$", "") + "/webhooks/twilio/status");
     }

@@ -4,55 +4,64 @@ import com.twilio.exception.ApiConnectionException;
 import com.twilio.http.HttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
-import java.io.IOException;
+import dev.pasarela.pipeline.deliver.ProviderHttp;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 /**
- * twilio-java's transport, pointed at {@code pasarela.twilio.api-base}: the SDK builds the request
- * (URL, form, basic auth) and reads the answer; this only swaps Twilio's scheme and host for the
- * configured base, which the SDK itself allows only as a region or edge of twilio.com.
+ * twilio-java's transport over a {@link RestClient} from Boot's builder (timeouts of
+ * {@link TwilioProperties}, {@code http.client.requests} metrics), pointed at
+ * {@code pasarela.twilio.api-base}: the SDK builds the request (URL, form, basic auth) and reads the
+ * answer, Twilio's error codes included; this only sends it, to the configured base, which the SDK
+ * itself allows only as a region or edge of twilio.com.
  */
+@Component
 class TwilioTransport extends HttpClient {
 
     private final String base;
-    private final Duration timeout;
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5)).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+    private final RestClient http;
 
-    TwilioTransport(String base, Duration timeout) {
-        this.base = base.replaceAll("/+$", "");
-        this.timeout = timeout;
+    TwilioTransport(RestClient.Builder http, TwilioProperties twilio) {
+        this.base = twilio.apiBase().replaceAll("/+$", "");
+        this.http = http.requestFactory(ProviderHttp.requestFactory(twilio.connectTimeout(), twilio.timeout())).build();
     }
 
     @Override
     public Response makeRequest(Request request) {
         URL url = request.constructURL();
-        String target = base + url.getPath() + (url.getQuery() == null ? "" : "?" + url.getQuery());
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target)).timeout(timeout)
-                .header("Accept", "application/json");
+        URI target = URI.create(base + url.getPath() + (url.getQuery() == null ? "" : "?" + url.getQuery()));
+        RestClient.RequestBodySpec call = http.method(switch (request.getMethod()) {
+            case POST -> HttpMethod.POST;
+            case DELETE -> HttpMethod.DELETE;
+            default -> HttpMethod.GET;
+        }).uri(target).accept(MediaType.APPLICATION_JSON);
         if (request.requiresAuthentication()) {
-            b.header("Authorization", request.getAuthString());
+            call.header("Authorization", request.getAuthString());
         }
-        request.getHeaderParams().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
-        String form = request.encodeFormBody();
-        switch (request.getMethod()) {
-            case POST -> b.header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form));
-            case DELETE -> b.DELETE();
-            default -> b.GET();
+        request.getHeaderParams().forEach((name, values) -> values.forEach(v -> call.header(name, v)));
+        if (request.getMethod() == com.twilio.http.HttpMethod.POST) {
+            // the SDK encoded the form already: sent as bytes, so no converter re-encodes it or adds a charset
+            call.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                    .body(request.encodeFormBody().getBytes(StandardCharsets.UTF_8));
         }
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.body(), r.statusCode());
-        } catch (IOException e) {
-            throw new ApiConnectionException("Twilio unreachable: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiConnectionException("interrupted while calling Twilio", e);
+            // every status is the SDK's to read: it turns Twilio's error bodies into ApiException with the code
+            return call.exchange((req, response) -> {
+                try (InputStream in = response.getBody()) {
+                    return new Response(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                            response.getStatusCode().value());
+                }
+            });
+        } catch (ResourceAccessException e) {
+            throw new ApiConnectionException("Twilio unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(),
+                    e.getMostSpecificCause());
         }
     }
 }

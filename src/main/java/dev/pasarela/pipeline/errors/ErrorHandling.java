@@ -61,7 +61,10 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                         .maximumRedeliveryDelay(maxDelay)
                         .retryAttemptedLogLevel(LoggingLevel.WARN)
                         .logStackTrace(false)
-                        .onExceptionOccurred(deadLetterPreparer::recordFirstFailure)
+                        .onExceptionOccurred(e -> {
+                            deadLetterPreparer.recordFirstFailure(e);
+                            honourRetryAfter(e, maxDelay);
+                        })
                         .onPrepareFailure(deadLetterPreparer))
                 // an onException clause has its own policy: it must keep the original message too
                 .onException(PermanentException.class).maximumRedeliveries(0).useOriginalMessage().end();
@@ -87,6 +90,26 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .end();
 
         routeConfiguration(DEAD_LETTER).errorHandler(noErrorHandler());
+    }
+
+    /**
+     * A provider's {@code Retry-After} (carried by a {@link TransientException}) sets the next
+     * redelivery's delay instead of the backoff, capped at the longest backoff: the consumer's
+     * JMS transaction stays open while it waits.
+     */
+    static void honourRetryAfter(Exchange exchange, long maxDelay) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        while (failure != null && !(failure instanceof TransientException)) {
+            failure = failure.getCause();
+        }
+        if (failure instanceof TransientException t && t.retryAfter().isPresent()) {
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(t.retryAfter().get().toMillis(), maxDelay));
+        } else {
+            exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
+        }
     }
 
     static void problem(Exchange exchange, int status, String type, String title, String detail) {

@@ -1,12 +1,28 @@
 package dev.pasarela.pipeline.errors;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /** A fault that may clear by itself (timeout, 5xx, 429, store unavailable): retried with backoff. */
 public class TransientException extends RuntimeException {
+
+    /** How long the other side asked us to wait (its {@code Retry-After}), when it said. */
+    private final Duration retryAfter;
+
     public TransientException(String message) {
-        super(message);
+        this(message, null, null);
     }
 
     public TransientException(String message, Throwable cause) {
+        this(message, cause, null);
+    }
+
+    public TransientException(String message, Throwable cause, Duration retryAfter) {
         super(message, cause);
+        this.retryAfter = retryAfter;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 }

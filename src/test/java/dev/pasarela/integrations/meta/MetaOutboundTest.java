@@ -79,6 +79,8 @@ class MetaOutboundTest {
     ApiKeys apiKeys;
     @Autowired
     DocumentStore store;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     Http http;
     String tenant;
@@ -221,6 +223,23 @@ class MetaOutboundTest {
         assertThat(history(read)).containsExactlyInAnyOrder("accepted", "submitted", "sent", "delivered", "read");
         assertThat(history(read).stream().filter(List.of("sent", "delivered", "read")::contains).toList())
                 .containsExactly("sent", "delivered", "read");
+    }
+
+    /** GraphApi is built from Boot's RestClient.Builder, so its calls are timed like any client request. */
+    @Test
+    void graphCallsAreTimedAsHttpClientRequests() {
+        contactWrites("5215512340011", "Hola");
+        awaitWindowOpen("5215512340011");
+        long before = graphPostsTimed();
+        String id = sendWhatsApp(text("+5215512340011", "Hola"), null).json().path("id").asText();
+        awaitStatus(id, "submitted");
+        assertThat(graphPostsTimed()).isGreaterThan(before);
+    }
+
+    long graphPostsTimed() {
+        io.micrometer.core.instrument.Timer timer = meters.find("http.client.requests").tag("client.name", "localhost")
+                .tag("method", "POST").tag("status", "200").tag("outcome", "SUCCESS").timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test
