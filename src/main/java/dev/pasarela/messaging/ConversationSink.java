@@ -5,6 +5,7 @@ import dev.pasarela.tenants.Messaging;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
+import dev.pasarela.pipeline.transform.DeliveryState;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.InboundMessage;
 import dev.pasarela.store.Document;
@@ -119,7 +120,7 @@ public class ConversationSink implements EventSink {
     /** A message of ours that ended unreached, for a notification that may try another channel. */
     private static Map<String, Object> ended(Map<String, Object> message) {
         boolean failed = message.get("notificationId") != null
-                && OutboundSteps.FAILURES.contains(String.valueOf(message.get("status")));
+                && DeliveryState.of(String.valueOf(message.get("status"))).unreached();
         return failed ? Map.of("notificationId", message.get("notificationId"), "messageId", message.get("id"))
                 : Map.of();
     }
@@ -169,6 +170,9 @@ public class ConversationSink implements EventSink {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("status", s.status());
             entry.put("at", s.occurredAt().toString());
+            if (s.providerStatus() != null && !s.providerStatus().equals(s.status())) {
+                entry.put("providerStatus", s.providerStatus()); // the provider's word, for whoever reads its docs
+            }
             if (s.errorCode() != null) {
                 entry.put("errorCode", s.errorCode());
                 entry.put("errorTitle", s.errorTitle());
@@ -176,8 +180,7 @@ public class ConversationSink implements EventSink {
             history.add(entry);
             history.sort(java.util.Comparator.comparing(h -> Instant.parse(String.valueOf(h.get("at")))));
             int current = message.get("status") == null ? -1
-                    : new DeliveryStatus(null, null, null, s.occurredAt(), null, null, null,
-                            String.valueOf(message.get("status")), null, null).rank();
+                    : DeliveryState.of(String.valueOf(message.get("status"))).rank();
             message.putIfAbsent("id", s.messageId());
             message.put("channel", s.channel());
             message.putIfAbsent("to", s.recipientId());

@@ -23,8 +23,6 @@ public class OutboundSteps implements DeadLetterListener {
 
     public static final String MESSAGE = "outboundMessage";
     public static final String SENDER = "sender";
-    /** Statuses that end a message unreached (a complaint or an open comes after delivery: not these). */
-    public static final java.util.Set<String> FAILURES = java.util.Set.of("failed", "undelivered", "bounced", "dropped");
     private static final Logger log = LoggerFactory.getLogger(OutboundSteps.class);
 
     private final Outbox outbox;
@@ -91,7 +89,7 @@ public class OutboundSteps implements DeadLetterListener {
         }
         String status = recordSent(m, providerId);
         meters.counter("pasarela.outbound.sent", "channel", m.channel(), "tenant", m.tenantId()).increment();
-        if (notificationId != null && FAILURES.contains(status)) { // a failure status overtook the provider's answer
+        if (notificationId != null && dev.pasarela.pipeline.transform.DeliveryState.of(status).unreached()) { // a failure status overtook the provider's answer
             failed(m.tenantId(), m.id(), notificationId, m.channel(), status);
         }
     }
