@@ -3,7 +3,11 @@ package dev.pasarela.messaging;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.errors.PermanentException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +33,10 @@ public class OutboundSteps implements DeadLetterListener {
     private final Map<String, OutboundSender> senders;
     private final MeterRegistry meters;
     private final ObjectProvider<MessageFailureListener> listeners;
+    /** 5 attempts 200, 400, 600, 800 ms apart: a store hiccup, not an outage (the route must not resend). */
+    private final Retry recordRetry = Retry.of("outbound-record-sent", RetryConfig.custom()
+            .maxAttempts(5).intervalFunction(IntervalFunction.of(Duration.ofMillis(200), previous -> previous + 200))
+            .build());
 
     public OutboundSteps(Outbox outbox, List<OutboundSender> senders, MeterRegistry meters,
                          ObjectProvider<MessageFailureListener> listeners) {
@@ -99,22 +107,12 @@ public class OutboundSteps implements DeadLetterListener {
      * retry would call the provider again and send a second copy.
      */
     private String recordSent(OutboundMessage m, String providerId) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return outbox.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId);
-            } catch (RuntimeException e) {
-                if (attempt == 5) {
-                    log.error("Message {} of {} was sent ({}) but could not be recorded: {}", m.id(), m.tenantId(),
-                            providerId, e.toString());
-                    throw e;
-                }
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+        try {
+            return recordRetry.executeSupplier(() -> outbox.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId));
+        } catch (RuntimeException e) {
+            log.error("Message {} of {} was sent ({}) but could not be recorded: {}", m.id(), m.tenantId(), providerId,
+                    e.toString());
+            throw e;
         }
     }
 
