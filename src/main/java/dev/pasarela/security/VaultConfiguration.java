@@ -25,15 +25,15 @@ public class VaultConfiguration {
 
     /** Required outside the dev profile, which makes up a key for the run (and says so). */
     @Bean
-    MasterKeys masterKeys(@Value("${pasarela.vault.master-keys:}") String spec, Environment env) {
-        if (spec.isBlank() && Arrays.asList(env.getActiveProfiles()).contains("dev")) {
+    MasterKeys masterKeys(VaultProperties vault) {
+        if (vault.masterKeys().isBlank() && vault.generateKey()) {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             log.warn("dev profile: PASARELA_MASTER_KEYS is not set; credentials stored in this run"
                     + " cannot be read after a restart");
             return MasterKeys.parse("dev-ephemeral:" + Base64.getEncoder().encodeToString(key));
         }
-        return MasterKeys.parse(spec);
+        return MasterKeys.parse(vault.masterKeys());
     }
 
     @Bean
@@ -43,8 +43,8 @@ public class VaultConfiguration {
 
     @Bean
     StaleCredentialsReport staleCredentialsReport(CredentialVault vault, TenantRepository tenants, MeterRegistry meters,
-                                                  @Value("${pasarela.vault.max-credential-age:P90D}") Duration maxAge) {
-        return new StaleCredentialsReport(vault, tenants, maxAge, meters);
+                                                  VaultProperties properties) {
+        return new StaleCredentialsReport(vault, tenants, properties.maxCredentialAge(), meters);
     }
 
     /** Reports, daily, the credentials not replaced for longer than the configured age. */

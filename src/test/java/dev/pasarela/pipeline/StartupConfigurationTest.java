@@ -11,12 +11,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import dev.pasarela.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Missing or malformed configuration stops the start, with the variable named and no secret shown. */
+@ExtendWith(OutputCaptureExtension.class)
 class StartupConfigurationTest {
 
     @TempDir
@@ -74,6 +79,26 @@ class StartupConfigurationTest {
             assertThat(ctx.getBean(dev.pasarela.tenants.TenantRepository.class).find("autos-garcia"))
                     .hasValueSatisfying(t -> assertThat(t.identities()).containsEntry("stripe", "cus_NffrFeUfNV2Hib"));
         }
+    }
+
+    @Test
+    void namesEveryMissingOrMalformedVariableInOneShortReport(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--pasarela.ops.token=short-token-value", "--pasarela.vault.master-keys=",
+                "--pasarela.stripe.webhook-secret=sk_live_not_a_webhook_secret", "--pasarela.retry.max-redeliveries=-1",
+                "--pasarela.ingress.abuse.window=soon", "--pasarela.rate-limits.store=disk"))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .hasSize(6)
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_OPS_TOKEN (pasarela.ops.token)"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_MASTER_KEYS"))
+                        .anySatisfy(p -> assertThat(p).startsWith("STRIPE_WEBHOOK_SECRET (pasarela.stripe.webhook-secret)"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_RETRY_MAX_REDELIVERIES"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_INGRESS_ABUSE_WINDOW"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_RATE_LIMITS_STORE")));
+        // Spring Boot's start-failure report: every variable, no value, no stack trace
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                .contains("has 6 problems").contains("PASARELA_OPS_TOKEN").contains("STRIPE_WEBHOOK_SECRET")
+                .doesNotContain("short-token-value").doesNotContain("sk_live_not_a_webhook_secret")
+                .doesNotContain("\tat org.springframework");
     }
 
     private static String stack(Throwable e) {

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,9 +22,9 @@ public class RateLimitsConfiguration {
     private static final Logger log = LoggerFactory.getLogger(RateLimitsConfiguration.class);
 
     @Bean
-    RateLimits rateLimits(@Value("${pasarela.rate-limits.store:memory}") String store,
-                          @Value("${pasarela.rate-limits.redis-url:redis://127.0.0.1:6379}") String redisUrl) {
-        return switch (store) {
+    RateLimits rateLimits(RateLimitsProperties properties) {
+        String redisUrl = properties.redisUrl().toString();
+        return switch (properties.store()) {
             case "memory" -> new RateLimits(RateLimits.inMemory());
             case "redis" -> {
                 log.info("Rate limits shared through Redis at {}", redisUrl.replaceAll("//[^@/]*@", "//***@"));
@@ -37,7 +36,7 @@ public class RateLimitsConfiguration {
                 }
             }
             default -> throw new IllegalStateException(
-                    "PASARELA_RATE_LIMITS_STORE must be memory or redis, not '" + store + "'");
+                    "PASARELA_RATE_LIMITS_STORE must be memory or redis, not '" + properties.store() + "'");
         };
     }
 

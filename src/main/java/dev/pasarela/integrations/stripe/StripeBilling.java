@@ -39,23 +39,18 @@ public class StripeBilling {
     private final String cancelUrl;
     private final List<String> allowedReturnPrefixes;
 
-    public StripeBilling(@Value("${pasarela.stripe.secret-key:}") String secretKey,
-                         @Value("${pasarela.stripe.api-base:https://api.stripe.com}") String apiBase,
-                         @Value("${pasarela.stripe.portal-return-url:}") String defaultReturnUrl,
-                         @Value("${pasarela.stripe.checkout-success-url:}") String successUrl,
-                         @Value("${pasarela.stripe.checkout-cancel-url:}") String cancelUrl,
-                         @Value("${pasarela.stripe.allowed-return-url-prefixes:}") List<String> allowedReturnPrefixes,
-                         PlanCatalog plans) {
-        this.stripe = secretKey.isBlank() ? null : StripeClient.builder().setApiKey(secretKey).setApiBase(apiBase)
+    public StripeBilling(StripeProperties config, PlanCatalog plans) {
+        this.stripe = config.secretKey().isBlank() ? null : StripeClient.builder().setApiKey(config.secretKey())
+                .setApiBase(config.apiBase().toString().replaceAll("/+$", ""))
                 .setMaxNetworkRetries(0).setConnectTimeout(5_000).setReadTimeout(20_000).build();
         if (stripe == null) {
             log.warn("STRIPE_SECRET_KEY is not set: the billing endpoints answer 503 until it is");
         }
         this.plans = plans;
-        this.defaultReturnUrl = defaultReturnUrl;
-        this.successUrl = successUrl;
-        this.cancelUrl = cancelUrl;
-        this.allowedReturnPrefixes = allowedReturnPrefixes.stream().filter(p -> !p.isBlank()).toList();
+        this.defaultReturnUrl = config.portalReturnUrl();
+        this.successUrl = config.checkoutSuccessUrl();
+        this.cancelUrl = config.checkoutCancelUrl();
+        this.allowedReturnPrefixes = config.allowedReturnUrlPrefixes().stream().filter(p -> !p.isBlank()).toList();
     }
 
     public Session portal(Tenant tenant, String returnUrl, String idempotencyKey) {

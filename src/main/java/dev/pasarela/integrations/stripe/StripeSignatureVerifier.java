@@ -31,20 +31,16 @@ public class StripeSignatureVerifier implements SignatureVerifier {
     private final Clock clock;
 
     @Autowired
-    public StripeSignatureVerifier(@Value("${pasarela.stripe.webhook-secret:}") String secrets,
-                                   @Value("${pasarela.stripe.tolerance-seconds:300}") long toleranceSeconds) {
-        this(secrets, toleranceSeconds, Clock.systemUTC());
+    public StripeSignatureVerifier(StripeProperties stripe, Clock clock) {
+        this(stripe.webhookSecret(), stripe.toleranceSeconds(), clock);
     }
 
     StripeSignatureVerifier(String secrets, long toleranceSeconds, Clock clock) {
-        this.secrets = Arrays.stream(secrets.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (this.secrets.isEmpty()) {
-            throw new IllegalStateException("STRIPE_WEBHOOK_SECRET is not set: it is the endpoint's signing secret"
-                    + " (whsec_…), several comma-separated during a rotation");
+        StripeProperties checked = new StripeProperties(secrets, toleranceSeconds, "", null, "", "", "", List.of());
+        if (!checked.problems().isEmpty()) {
+            throw new IllegalStateException(checked.problems().get(0));
         }
-        if (this.secrets.stream().anyMatch(s -> !s.startsWith("whsec_"))) {
-            throw new IllegalStateException("STRIPE_WEBHOOK_SECRET is malformed: each secret starts with whsec_");
-        }
+        this.secrets = checked.webhookSecrets();
         this.toleranceSeconds = toleranceSeconds;
         this.clock = clock;
     }

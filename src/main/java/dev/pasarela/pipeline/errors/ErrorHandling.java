@@ -39,12 +39,10 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private final long initialDelay;
     private final long maxDelay;
 
-    public ErrorHandling(@Value("${pasarela.retry.max-redeliveries:5}") int maxRedeliveries,
-                         @Value("${pasarela.retry.initial-delay-ms:500}") long initialDelay,
-                         @Value("${pasarela.retry.max-delay-ms:8000}") long maxDelay) {
-        this.maxRedeliveries = maxRedeliveries;
-        this.initialDelay = initialDelay;
-        this.maxDelay = maxDelay;
+    public ErrorHandling(RetryProperties retry) {
+        this.maxRedeliveries = retry.maxRedeliveries();
+        this.initialDelay = retry.initialDelayMs();
+        this.maxDelay = retry.maxDelayMs();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.pasarela.pipeline.ingress;
 
-import org.springframework.beans.factory.annotation.Value;
+import dev.pasarela.api.ApiProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,9 +11,8 @@ public class IngressConfiguration {
 
     /** Meta documents webhook payloads of up to 3 MB; the default leaves room above that. */
     @Bean
-    FilterRegistrationBean<RawBodyFilter> rawBodyFilter(
-            @Value("${pasarela.ingress.max-body-bytes:4194304}") long maxBytes) {
-        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes));
+    FilterRegistrationBean<RawBodyFilter> rawBodyFilter(IngressProperties ingress) {
+        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(ingress.maxBodyBytes()));
         reg.addUrlPatterns("/webhooks/*");
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return reg;
@@ -25,9 +24,8 @@ public class IngressConfiguration {
      * gets a body buffered.
      */
     @Bean
-    FilterRegistrationBean<RawBodyFilter> apiBodyLimitFilter(
-            @Value("${pasarela.api.max-body-bytes:1048576}") long maxBytes) {
-        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(maxBytes));
+    FilterRegistrationBean<RawBodyFilter> apiBodyLimitFilter(ApiProperties api) {
+        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(api.maxBodyBytes()));
         reg.addUrlPatterns("/api/*", "/ops/*");
         reg.setOrder(org.springframework.boot.autoconfigure.security.SecurityProperties.DEFAULT_FILTER_ORDER + 1);
         return reg;

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,10 +23,9 @@ public class WebhookAbuseGuard {
     private final Cache<String, Bucket> sources = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofHours(1)).maximumSize(100_000).build();
 
-    public WebhookAbuseGuard(@Value("${pasarela.ingress.abuse.max-bad-signatures:30}") long maxFailures,
-                             @Value("${pasarela.ingress.abuse.window:PT1M}") Duration window) {
-        this.maxFailures = maxFailures;
-        this.window = window;
+    public WebhookAbuseGuard(IngressProperties ingress) {
+        this.maxFailures = ingress.abuse().maxBadSignatures();
+        this.window = ingress.abuse().window();
     }
 
     /** Records a refused signature; the seconds the source should wait, or 0 while under the limit. */

@@ -45,7 +45,8 @@ class RedisRateLimitsTest {
     @Test
     void aRedisThatCannotBeReachedAtStartStopsTheStartNamingTheVariable() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        new RateLimitsConfiguration().rateLimits("redis", "redis://127.0.0.1:1"))
+                        new RateLimitsConfiguration().rateLimits(
+                                new RateLimitsProperties("redis", java.net.URI.create("redis://127.0.0.1:1"))))
                 .hasMessageContaining("PASARELA_REDIS_URL");
     }
 

@@ -1,0 +1,27 @@
+package dev.pasarela.security;
+
+import dev.pasarela.config.SelfChecking;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The operations API's bearer token ({@code PASARELA_OPS_TOKEN}). {@code generateToken} (set by the
+ * dev profile) lets a run without one make up a token and print it.
+ */
+@ConfigurationProperties("pasarela.ops")
+public record OpsProperties(@DefaultValue("") String token, boolean generateToken) implements SelfChecking {
+
+    static final int MIN_LENGTH = 32;
+
+    @Override
+    public List<String> problems() {
+        if (token.isBlank() && generateToken) {
+            return List.of();
+        }
+        return token.length() < MIN_LENGTH
+                ? List.of("PASARELA_OPS_TOKEN (pasarela.ops.token): must be at least " + MIN_LENGTH
+                        + " characters (it guards /ops); only the dev profile may run without it")
+                : List.of();
+    }
+}
