@@ -2,18 +2,14 @@ package dev.pasarela.messaging;
 
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
-import dev.pasarela.pipeline.errors.PermanentException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import dev.pasarela.store.Document;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
@@ -30,7 +26,7 @@ public class OutboundSteps implements DeadLetterListener {
     private static final Logger log = LoggerFactory.getLogger(OutboundSteps.class);
 
     private final Outbox outbox;
-    private final Map<String, OutboundSender> senders;
+    private final Channels channels;
     private final MeterRegistry meters;
     private final ObjectProvider<MessageFailureListener> listeners;
     /** 5 attempts 200, 400, 600, 800 ms apart: a store hiccup, not an outage (the route must not resend). */
@@ -38,10 +34,10 @@ public class OutboundSteps implements DeadLetterListener {
             .maxAttempts(5).intervalFunction(IntervalFunction.of(Duration.ofMillis(200), previous -> previous + 200))
             .build());
 
-    public OutboundSteps(Outbox outbox, List<OutboundSender> senders, MeterRegistry meters,
+    public OutboundSteps(Outbox outbox, Channels channels, MeterRegistry meters,
                          ObjectProvider<MessageFailureListener> listeners) {
         this.outbox = outbox;
-        this.senders = senders.stream().collect(Collectors.toMap(OutboundSender::channel, Function.identity()));
+        this.channels = channels;
         this.meters = meters;
         this.listeners = listeners;
     }
@@ -53,7 +49,7 @@ public class OutboundSteps implements DeadLetterListener {
         exchange.setVariable(Variables.TENANT_ID, m.tenantId());
         exchange.setVariable(Variables.EVENT_KEY, m.id());
         exchange.setVariable(MESSAGE, m);
-        exchange.setVariable(SENDER, sender(channel).senderKey(m));
+        exchange.setVariable(SENDER, channels.require(channel).senderKey(m));
     }
 
     public void send(Exchange exchange) {
@@ -74,7 +70,7 @@ public class OutboundSteps implements DeadLetterListener {
         }
         String providerId;
         try {
-            providerId = sender(m.channel()).send(m);
+            providerId = channels.send(m);
         } catch (RejectedByProviderException e) {
             outbox.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
             if (e instanceof RecipientOptedOutException optedOut) {
@@ -148,13 +144,5 @@ public class OutboundSteps implements DeadLetterListener {
 
     private void failed(String tenantId, String messageId, String notificationId, String channel, String reason) {
         listeners.forEach(l -> l.messageFailed(tenantId, messageId, notificationId, channel, reason));
-    }
-
-    private OutboundSender sender(String channel) {
-        OutboundSender s = senders.get(channel);
-        if (s == null) {
-            throw new PermanentException("no OutboundSender for channel " + channel);
-        }
-        return s;
     }
 }

@@ -11,6 +11,7 @@ import dev.pasarela.store.Paths;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,12 +49,19 @@ public class Outbox {
     private final DocumentStore store;
     private final ProducerTemplate producer;
     private final Duration idempotencyWindow;
+    private final Clock clock;
+    private final ObjectMapper json;
+    /** Map keys in order, so a request's fingerprint does not depend on how its fields were put. */
+    private final ObjectMapper canonical;
 
-    public Outbox(DocumentStore store, ProducerTemplate producer,
-                  @Value("${pasarela.outbound.idempotency-window:PT24H}") Duration idempotencyWindow) {
+    public Outbox(DocumentStore store, ProducerTemplate producer, OutboundProperties properties, Clock clock,
+                  ObjectMapper json) {
         this.store = store;
         this.producer = producer;
-        this.idempotencyWindow = idempotencyWindow;
+        this.idempotencyWindow = properties.idempotencyWindow();
+        this.clock = clock;
+        this.json = json;
+        this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
 
     public static String queue(String channel) {
@@ -69,36 +76,18 @@ public class Outbox {
         return TenantRepository.path(tenantId) + "/messageIds/" + channel + ":" + Paths.segment(providerId);
     }
 
-    /**
-     * Accepts a message: {@code checks} (the channel's rules, which may refuse with a problem) run
-     * for a new request only, so a retried key gets its first answer even if the rules changed since.
-     */
-    public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
-                           String idempotencyKey, Runnable checks) {
-        return accept(tenantId, channel, to, request, idempotencyKey, checks, Map.of());
-    }
-
-    /** As above; {@code annotations} (a notification id…) are kept on the message, not sent. */
-    public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
-                           String idempotencyKey, Runnable checks, Map<String, Object> annotations) {
-        return accept(tenantId, channel, to, request, idempotencyKey, checks, annotations, id -> { });
-    }
-
-    /**
-     * As above; {@code onRecorded} runs with the new message's id once it is recorded and before it
-     * is queued (a caller that must know the id before a consumer can act on it). Not for a replay.
-     */
-    public Accepted accept(String tenantId, String channel, String to, Map<String, Object> request,
-                           String idempotencyKey, Runnable checks, Map<String, Object> annotations,
-                           java.util.function.Consumer<String> onRecorded) {
-        String requestHash = digest(Map.of("channel", channel, "to", to, "request", request));
-        String keyPath = idempotencyKey == null ? null : TenantRepository.path(tenantId) + "/idempotencyKeys/"
-                + channel + "-" + keyDigest(idempotencyKey);
-        Instant now = Instant.now();
+    /** Accepts a message: recorded, then queued; the same Idempotency-Key gets the first answer. */
+    public Accepted accept(OutboundRequest r) {
+        // stored and queued as a map: the JSON shape a message queued by an earlier version has too
+        Map<String, Object> request = asMap(r.request());
+        String requestHash = digest(Map.of("channel", r.channel(), "to", r.to(), "request", request));
+        String keyPath = r.idempotencyKey() == null ? null : TenantRepository.path(r.tenantId()) + "/idempotencyKeys/"
+                + r.channel() + "-" + keyDigest(r.idempotencyKey());
+        Instant now = clock.instant();
         boolean known = keyPath != null && store.get(keyPath)
                 .map(d -> Instant.parse((String) d.field("expiresAt")).isAfter(now)).orElse(false);
         if (!known) {
-            checks.run();
+            r.checks().run();
         }
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         Object[] outcome = store.runTransaction(tx -> {
@@ -111,15 +100,15 @@ public class Outbox {
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("id", id);
             message.put("direction", "outbound");
-            message.put("channel", channel);
-            message.put("to", to);
+            message.put("channel", r.channel());
+            message.put("to", r.to());
             message.put("request", request);
             message.put("status", "accepted");
             message.put("statusAt", now.toString());
             message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
             message.put("createdAt", now.toString());
-            message.putAll(annotations);
-            tx.set(messagePath(tenantId, id), message);
+            message.putAll(r.annotations());
+            tx.set(messagePath(r.tenantId(), id), message);
             if (keyPath != null) {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
                         "expiresAt", now.plus(idempotencyWindow).toString()));
@@ -128,40 +117,51 @@ public class Outbox {
         });
         String messageId = (String) outcome[0];
         if (!messageId.equals(id)) {
-            if (!requestHash.equals(outcome[1])) {
-                throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
-                        "This Idempotency-Key was first used with a different request; use a new key for a new message.");
-            }
-            Optional<Document> found = store.get(messagePath(tenantId, messageId));
-            if (found.isEmpty()) { // its first call failed and was undone, all but the key: start again
-                store.delete(keyPath);
-                return accept(tenantId, channel, to, request, idempotencyKey, checks, annotations, onRecorded);
-            }
-            Document first = found.get();
-            if (first.field("queuedAt") == null
-                    && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
-                send(tenantId, channel, to, request, messageId, (String) first.field("createdAt"));
-            }
-            return new Accepted(messageId, channel, String.valueOf(first.field("status")),
-                    String.valueOf(first.field("createdAt")), true);
+            return replay(r, request, requestHash, keyPath, messageId, outcome[1], now);
         }
         try {
-            onRecorded.accept(id);
-            send(tenantId, channel, to, request, id, now.toString());
+            r.onRecorded().accept(id);
+            send(r.tenantId(), r.channel(), r.to(), request, id, now.toString());
         } catch (RuntimeException e) {
-            log.error("Message {} of {} could not be queued: {}", id, tenantId, e.toString());
+            log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             try {
-                store.delete(messagePath(tenantId, id));
+                store.delete(messagePath(r.tenantId(), id));
                 if (keyPath != null) {
                     store.delete(keyPath);
                 }
             } catch (RuntimeException ignored) {
-                // the message stays unqueued (no queuedAt): a retry of its key queues it (see above)
+                // the message stays unqueued (no queuedAt): a retry of its key queues it (see replay)
             }
             throw new ProblemException(503, "temporarily-unavailable", "Temporarily unavailable",
                     "The message could not be queued; it was not accepted. Retry with the same Idempotency-Key.");
         }
-        return new Accepted(id, channel, "accepted", now.toString(), false);
+        return new Accepted(id, r.channel(), "accepted", now.toString(), false);
+    }
+
+    /** The key was used before: its first answer, after queueing a message its first call left unqueued. */
+    private Accepted replay(OutboundRequest r, Map<String, Object> request, String requestHash, String keyPath,
+                           String messageId, Object firstHash, Instant now) {
+        if (!requestHash.equals(firstHash)) {
+            throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
+                    "This Idempotency-Key was first used with a different request; use a new key for a new message.");
+        }
+        Optional<Document> found = store.get(messagePath(r.tenantId(), messageId));
+        if (found.isEmpty()) { // its first call failed and was undone, all but the key: start again
+            store.delete(keyPath);
+            return accept(r);
+        }
+        Document first = found.get();
+        if (first.field("queuedAt") == null
+                && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
+            send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"));
+        }
+        return new Accepted(messageId, r.channel(), String.valueOf(first.field("status")),
+                String.valueOf(first.field("createdAt")), true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asMap(ChannelRequest request) {
+        return json.convertValue(request, LinkedHashMap.class);
     }
 
     /** Queues the message; once queued, a failure to note it is only logged: the message is on its way. */
@@ -173,7 +173,7 @@ public class Outbox {
                 Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
         try {
-            store.merge(messagePath(tenantId, id), Map.of("queuedAt", Instant.now().toString()));
+            store.merge(messagePath(tenantId, id), Map.of("queuedAt", clock.instant().toString()));
         } catch (RuntimeException e) {
             log.warn("Message {} of {} is queued but queuedAt was not noted: {}", id, tenantId, e.toString());
         }
@@ -181,7 +181,7 @@ public class Outbox {
 
     public OutboundMessage read(byte[] queued) {
         try {
-            return CANONICAL.readValue(queued, OutboundMessage.class);
+            return json.readValue(queued, OutboundMessage.class);
         } catch (java.io.IOException e) {
             throw new dev.pasarela.pipeline.errors.PermanentException("queued message is not readable", e);
         }
@@ -191,16 +191,11 @@ public class Outbox {
         return store.get(messagePath(tenantId, messageId));
     }
 
-    /** The conversation of a contact on a channel: {@code lastInboundAt}, {@code optedOut}… */
-    public Optional<Document> conversation(String tenantId, String channel, String contactId) {
-        return store.get(dev.pasarela.messaging.ConversationSink.conversationPath(tenantId, channel, contactId));
-    }
-
     /** The contact opted out with the provider itself: mark the conversation as a stop word would. */
     public void markOptedOut(String tenantId, String channel, String contactId) {
         store.merge(dev.pasarela.messaging.ConversationSink.conversationPath(tenantId, channel, contactId),
                 Map.of("channel", channel, "contactId", contactId, "optedOut", true,
-                        "optOutChangedAt", Instant.now().toString()));
+                        "optOutChangedAt", clock.instant().toString()));
     }
 
     /**
@@ -215,7 +210,7 @@ public class Outbox {
             Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
             Optional<Document> orphan = tx.get(orphanPath);
             List<Map<String, Object>> history = history(message);
-            String now = Instant.now().toString();
+            String now = clock.instant().toString();
             history.add(Map.of("status", "submitted", "at", now, "providerMessageId", providerId));
             orphan.ifPresent(o -> history.addAll(history(o.data())));
             history.sort(java.util.Comparator.comparing(h -> String.valueOf(h.get("at"))));
@@ -238,7 +233,7 @@ public class Outbox {
         store.runTransaction(tx -> {
             Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
             List<Map<String, Object>> history = history(message);
-            String now = Instant.now().toString();
+            String now = clock.instant().toString();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("status", "failed");
             entry.put("at", now);
@@ -269,12 +264,9 @@ public class Outbox {
     }
 
     /** A request's fingerprint, to tell a retry from a new request under the same key. */
-    public static String digest(Object request) {
+    public String digest(Object request) {
         return sha256(canonicalJson(request));
     }
-
-    private static final ObjectMapper CANONICAL =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private static String checkKey(String key) {
         if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
@@ -284,9 +276,9 @@ public class Outbox {
         return key;
     }
 
-    private static byte[] canonicalJson(Object value) {
+    private byte[] canonicalJson(Object value) {
         try {
-            return CANONICAL.writeValueAsBytes(value);
+            return canonical.writeValueAsBytes(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -34,12 +35,16 @@ public class TenantRepository implements TenantDirectory {
     private final DocumentStore store;
     private final PlanCatalog plans;
     private final ApplicationEventPublisher events;
+    /** Looked up when a profile is checked: the channels' beans need the repository themselves. */
+    private final ObjectProvider<NotificationChannelNames> channelNames;
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public TenantRepository(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events) {
+    public TenantRepository(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events,
+                            ObjectProvider<NotificationChannelNames> channelNames) {
         this.store = store;
         this.plans = plans;
         this.events = events;
+        this.channelNames = channelNames;
     }
 
     public static String path(String tenantId) {
@@ -175,9 +180,11 @@ public class TenantRepository implements TenantDirectory {
                 throw invalid("messaging.quietHours needs start and end as local times such as 21:00 and 08:00.");
             }
         }
-        if (p.messaging() != null && p.messaging().channelPolicy() != null
-                && !java.util.Set.of("whatsapp", "sms", "email").containsAll(p.messaging().channelPolicy())) {
-            throw invalid("messaging.channelPolicy lists channels among whatsapp, sms and email.");
+        if (p.messaging() != null && p.messaging().channelPolicy() != null) {
+            List<String> known = channelNames.getObject().notificationChannels();
+            if (!known.containsAll(p.messaging().channelPolicy())) {
+                throw invalid("messaging.channelPolicy lists channels among " + String.join(", ", known) + ".");
+            }
         }
         if (p.timezone() != null) {
             try {
