@@ -6,21 +6,20 @@ import dev.pasarela.messaging.NotificationChannel;
 import dev.pasarela.messaging.NotificationDraft;
 import dev.pasarela.messaging.OutboundMessage;
 import dev.pasarela.messaging.Recipients;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * SMS (and MMS) through Twilio. Its rules: Twilio refuses a body over 1600 characters, which it
- * would split into at most 10 segments of 153 GSM-7 characters (or 67 UCS-2 ones, for any
- * character outside GSM-7 such as an emoji); nothing to a number that opted out (a stop word,
- * or Twilio's own STOP handling).
+ * SMS (and MMS) through Twilio. Its rules: Twilio refuses a body over 1600 characters (error
+ * 21617); nothing to a number that opted out (a stop word, or Twilio's own STOP handling). Twilio
+ * bills per segment, 153 GSM-7 characters (67 UCS-2 ones as soon as one character is outside
+ * GSM-7, an emoji or an 'á'): the segments sent are metered per tenant.
  */
 @Component
 public class SmsChannel implements NotificationChannel<SmsRequest> {
 
     static final String NAME = "sms";
     static final int MAX_CHARACTERS = 1600;
-    /** Twilio's recommendation; past it, carriers may drop or reorder the segments. */
-    static final int MAX_SEGMENTS = 10;
     private static final String GSM7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     /** GSM-7's extension table: each takes two septets. */
@@ -28,10 +27,12 @@ public class SmsChannel implements NotificationChannel<SmsRequest> {
 
     private final Recipients recipients;
     private final TwilioSmsSender sender;
+    private final MeterRegistry meters;
 
-    public SmsChannel(Recipients recipients, TwilioSmsSender sender) {
+    public SmsChannel(Recipients recipients, TwilioSmsSender sender, MeterRegistry meters) {
         this.recipients = recipients;
         this.sender = sender;
+        this.meters = meters;
     }
 
     @Override
@@ -95,7 +96,7 @@ public class SmsChannel implements NotificationChannel<SmsRequest> {
         if (n.text() == null) {
             return NotificationCandidate.skipped("no-text");
         }
-        if (n.text().length() > MAX_CHARACTERS || segments(n.text()) > MAX_SEGMENTS) {
+        if (n.text().length() > MAX_CHARACTERS) {
             return NotificationCandidate.skipped("text-too-long"); // Twilio would refuse it: the next channel
         }
         return NotificationCandidate.send(n.phone(), SmsRequest.text(n.text(), null));
@@ -113,6 +114,8 @@ public class SmsChannel implements NotificationChannel<SmsRequest> {
 
     @Override
     public String send(OutboundMessage m, SmsRequest request) {
-        return sender.send(m, request);
+        String sid = sender.send(m, request);
+        meters.summary("pasarela.sms.segments", "tenant", m.tenantId()).record(segments(request.body()));
+        return sid;
     }
 }
