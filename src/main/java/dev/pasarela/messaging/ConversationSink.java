@@ -11,6 +11,7 @@ import dev.pasarela.pipeline.transform.InboundMessage;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,14 +45,15 @@ public class ConversationSink implements EventSink {
     private final TenantRepository tenants;
     private final List<String> defaultStopWords;
     private final ObjectProvider<MessageFailureListener> listeners;
+    private final Clock clock;
 
-    public ConversationSink(DocumentStore store, TenantRepository tenants,
-                            @Value("${pasarela.messaging.stop-words:BAJA,STOP}") List<String> defaultStopWords,
-                            ObjectProvider<MessageFailureListener> listeners) {
+    public ConversationSink(DocumentStore store, TenantRepository tenants, MessagingProperties properties,
+                            ObjectProvider<MessageFailureListener> listeners, Clock clock) {
         this.store = store;
         this.tenants = tenants;
-        this.defaultStopWords = defaultStopWords;
+        this.defaultStopWords = properties.stopWords();
         this.listeners = listeners;
+        this.clock = clock;
     }
 
     @Override
@@ -93,7 +94,7 @@ public class ConversationSink implements EventSink {
             message.put("content", m.content());
             message.put("replyTo", m.replyTo());
             message.put("sentAt", m.occurredAt().toString());
-            message.put("receivedAt", Instant.now().toString());
+            message.put("receivedAt", clock.instant().toString());
             tx.set(messagePath, message);
             Map<String, Object> conv = new LinkedHashMap<>();
             conv.put("channel", m.channel());

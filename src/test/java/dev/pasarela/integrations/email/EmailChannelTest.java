@@ -15,6 +15,7 @@ import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class EmailChannelTest {
 
     DocumentStore store = mock(DocumentStore.class);
-    EmailChannel email = new EmailChannel(new Recipients(store, new MessagingProperties(Duration.ofHours(24)),
+    EmailChannel email = new EmailChannel(new Recipients(store, new MessagingProperties(Duration.ofHours(24), List.of("STOP")),
             Clock.systemUTC()), mock(EmailSender.class));
 
     @BeforeEach

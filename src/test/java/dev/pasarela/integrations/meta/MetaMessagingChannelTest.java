@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class MetaMessagingChannelTest {
 
     DocumentStore store = mock(DocumentStore.class);
     MetaMessagingChannel messenger = new MetaMessagingChannel("messenger", new Recipients(store,
-            new MessagingProperties(Duration.ofHours(24)), Clock.fixed(NOW, ZoneOffset.UTC)), mock(MetaSenders.class));
+            new MessagingProperties(Duration.ofHours(24), List.of("STOP")), Clock.fixed(NOW, ZoneOffset.UTC)), mock(MetaSenders.class));
 
     @Test
     void outsideTheWindowOnlyATaggedMessageGoes() {

@@ -37,7 +37,7 @@ class WhatsAppChannelTest {
     void setUp() {
         when(store.get(anyString())).thenReturn(Optional.empty());
         when(templates.status(anyString(), anyString(), anyString())).thenReturn(Optional.empty());
-        Recipients recipients = new Recipients(store, new MessagingProperties(Duration.ofHours(24)),
+        Recipients recipients = new Recipients(store, new MessagingProperties(Duration.ofHours(24), List.of("STOP")),
                 Clock.fixed(NOW, ZoneOffset.UTC));
         channel = new WhatsAppChannel(recipients, templates, mock(MetaSenders.class));
     }

@@ -16,6 +16,7 @@ import dev.pasarela.store.DocumentStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class SmsChannelTest {
     static final String PHONE = "+5215512345678";
 
     DocumentStore store = mock(DocumentStore.class);
-    SmsChannel sms = new SmsChannel(new Recipients(store, new MessagingProperties(Duration.ofHours(24)),
+    SmsChannel sms = new SmsChannel(new Recipients(store, new MessagingProperties(Duration.ofHours(24), List.of("STOP")),
             Clock.systemUTC()), mock(TwilioSmsSender.class), new SimpleMeterRegistry());
 
     /** GSM-7: 160 in one, 153 per part; UCS-2 (an accent outside GSM-7, an emoji): 70 in one, 67 per part. */
