@@ -39,7 +39,8 @@ public class Channels implements NotificationChannelNames {
 
     @Override
     public List<String> notificationChannels() {
-        return byName.values().stream().filter(NotificationChannel.class::isInstance).map(Channel::name).toList();
+        return byName.values().stream().filter(NotificationChannel.class::isInstance).map(Channel::name).sorted()
+                .toList(); // sorted: the beans' order is the classpath scan's, not one worth showing
     }
 
     /** Sends a queued message through its channel, its request read back as the channel's record. */
