@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
  * <pre>
  * outbound-delivery: out.&lt;channel&gt; → restore → shape per sender (the provider's rate) → send → record
  * </pre>
- * A channel instantiates it (see {@code routes/*.camel.yaml}) and supplies an {@link OutboundSender}.
+ * A channel instantiates it (see {@code routes/*.camel.yaml}) and registers a {@link Channel} of that name.
  */
 @Component
 public class OutboundRoutes extends RouteBuilder {
@@ -17,7 +17,7 @@ public class OutboundRoutes extends RouteBuilder {
     @Override
     public void configure() {
         routeTemplate("outbound-delivery")
-                .templateParameter("channel", null, "channel: consumes out.<channel>, sender by channel()")
+                .templateParameter("channel", null, "channel: consumes out.<channel>; the Channel of that name() sends")
                 .templateParameter("rate", null, "messages per second per sender, as the provider allows")
                 .from("jms:queue:out.{{channel}}?transacted=true&lazyCreateTransactionManager=false"
                         + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
