@@ -140,8 +140,8 @@ public class ConversationSink implements EventSink {
     }
 
     private void status(DeliveryStatus s) {
-        String orphanPath = Outbox.messagePath(s.tenantId(), s.messageId());
-        String linkPath = Outbox.linkPath(s.tenantId(), s.channel(), s.messageId());
+        String orphanPath = MessageHistory.messagePath(s.tenantId(), s.messageId());
+        String linkPath = MessageHistory.linkPath(s.tenantId(), s.channel(), s.messageId());
         boolean underProviderId = apply(s, orphanPath, linkPath);
         // the link may have been written while this status went to the provider's id (the embedded
         // store does not lock a document that does not exist yet): apply it again under our id
@@ -156,7 +156,7 @@ public class ConversationSink implements EventSink {
     private boolean apply(DeliveryStatus s, String orphanPath, String linkPath) {
         boolean[] underProviderId = new boolean[1];
         Map<String, Object> endedNow = store.runTransaction(tx -> {
-            String path = tx.get(linkPath).map(l -> Outbox.messagePath(s.tenantId(), (String) l.field("messageId")))
+            String path = tx.get(linkPath).map(l -> MessageHistory.messagePath(s.tenantId(), (String) l.field("messageId")))
                     .orElse(orphanPath);
             underProviderId[0] = path.equals(orphanPath);
             Map<String, Object> message = tx.get(path).map(d -> new LinkedHashMap<>(d.data())).orElseGet(LinkedHashMap::new);

@@ -25,6 +25,7 @@ public class OutboundSteps implements DeadLetterListener {
     private static final Logger log = LoggerFactory.getLogger(OutboundSteps.class);
 
     private final Outbox outbox;
+    private final MessageHistory messages;
     private final Channels channels;
     private final MeterRegistry meters;
     private final ObjectProvider<MessageFailureListener> listeners;
@@ -33,9 +34,10 @@ public class OutboundSteps implements DeadLetterListener {
             .maxAttempts(5).intervalFunction(IntervalFunction.of(Duration.ofMillis(200), previous -> previous + 200))
             .build());
 
-    public OutboundSteps(Outbox outbox, Channels channels, MeterRegistry meters,
+    public OutboundSteps(Outbox outbox, MessageHistory messages, Channels channels, MeterRegistry meters,
                          ObjectProvider<MessageFailureListener> listeners) {
         this.outbox = outbox;
+        this.messages = messages;
         this.channels = channels;
         this.meters = meters;
         this.listeners = listeners;
@@ -53,7 +55,7 @@ public class OutboundSteps implements DeadLetterListener {
 
     public void send(Exchange exchange) {
         OutboundMessage m = exchange.getVariable(MESSAGE, OutboundMessage.class);
-        Optional<Document> recorded = outbox.message(m.tenantId(), m.id());
+        Optional<Document> recorded = messages.message(m.tenantId(), m.id());
         if (recorded.isEmpty()) {
             log.warn("Message {} of {} is not recorded (its acceptance was undone): not sent", m.id(), m.tenantId());
             return;
@@ -71,9 +73,9 @@ public class OutboundSteps implements DeadLetterListener {
         try {
             providerId = channels.send(m);
         } catch (RejectedByProviderException e) {
-            outbox.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
+            messages.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
             if (e instanceof RecipientOptedOutException optedOut) {
-                outbox.markOptedOut(m.tenantId(), m.channel(), optedOut.contactId());
+                messages.markOptedOut(m.tenantId(), m.channel(), optedOut.contactId());
             }
             meters.counter("pasarela.outbound.failures", "channel", m.channel(), "tenant", m.tenantId(),
                     "code", e.code()).increment();
@@ -103,7 +105,7 @@ public class OutboundSteps implements DeadLetterListener {
      */
     private String recordSent(OutboundMessage m, String providerId) {
         try {
-            return recordRetry.executeSupplier(() -> outbox.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId));
+            return recordRetry.executeSupplier(() -> messages.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId));
         } catch (RuntimeException e) {
             log.error("Message {} of {} was sent ({}) but could not be recorded: {}", m.id(), m.tenantId(), providerId,
                     e.toString());
@@ -115,7 +117,6 @@ public class OutboundSteps implements DeadLetterListener {
      * Called by the dead-letter route for an outbound message out of retries: it ends {@code failed}
      * and its notification, if any, tries its next channel. Never throws: the dead letter comes first.
      */
-    /** An outbound message out of retries ends failed. */
     @Override
     public void deadLettered(Exchange exchange) {
         String type = exchange.getMessage().getHeader(Variables.H_EVENT_TYPE, String.class);
@@ -125,12 +126,12 @@ public class OutboundSteps implements DeadLetterListener {
             return;
         }
         try {
-            Optional<Document> d = outbox.message(tenant, id);
+            Optional<Document> d = messages.message(tenant, id);
             if (d.isEmpty() || "failed".equals(d.get().field("status")) || d.get().field("providerMessageId") != null) {
                 return;
             }
             String cause = String.valueOf(exchange.getMessage().getHeader(Variables.H_FAILURE_CAUSE));
-            outbox.recordFailed(tenant, id, "retries-exhausted", cause);
+            messages.recordFailed(tenant, id, "retries-exhausted", cause);
             String notificationId = (String) d.get().field("notificationId");
             if (notificationId != null) {
                 failed(tenant, id, notificationId, type.substring(0, type.length() - ".message".length()),

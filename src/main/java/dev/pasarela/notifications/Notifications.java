@@ -3,7 +3,7 @@ package dev.pasarela.notifications;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.messaging.MessageFailureListener;
-import dev.pasarela.messaging.Outbox;
+import dev.pasarela.messaging.RequestFingerprints;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.tenants.Tenant;
@@ -36,7 +36,7 @@ public class Notifications implements MessageFailureListener {
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
 
     private final DocumentStore store;
-    private final Outbox outbox;
+    private final RequestFingerprints fingerprints;
     private final TenantRepository tenants;
     private final NotificationRequests requests;
     private final NotificationDispatcher dispatcher;
@@ -44,10 +44,10 @@ public class Notifications implements MessageFailureListener {
     private final Clock clock;
     private final ObjectMapper json;
 
-    public Notifications(DocumentStore store, Outbox outbox, TenantRepository tenants, NotificationRequests requests,
+    public Notifications(DocumentStore store, RequestFingerprints fingerprints, TenantRepository tenants, NotificationRequests requests,
                          NotificationDispatcher dispatcher, Scheduling scheduling, Clock clock, ObjectMapper json) {
         this.store = store;
-        this.outbox = outbox;
+        this.fingerprints = fingerprints;
         this.tenants = tenants;
         this.requests = requests;
         this.dispatcher = dispatcher;
@@ -74,8 +74,8 @@ public class Notifications implements MessageFailureListener {
                                       Map<String, Object> annotations) {
         Tenant tenant = tenants.require(tenantId);
         String keyPath = idempotencyKey == null ? null
-                : TenantRepository.path(tenantId) + "/idempotencyKeys/notification-" + Outbox.keyDigest(idempotencyKey);
-        String requestHash = outbox.digest(request);
+                : TenantRepository.path(tenantId) + "/idempotencyKeys/notification-" + RequestFingerprints.keyDigest(idempotencyKey);
+        String requestHash = fingerprints.digest(request);
         if (keyPath != null) {
             Optional<Document> known = store.get(keyPath);
             if (known.isPresent()) {

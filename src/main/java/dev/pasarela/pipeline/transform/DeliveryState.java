@@ -7,11 +7,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The normalised states of a message the gateway sent, in every provider's vocabulary that the
- * mappers read today (WhatsApp, Messenger/Instagram, Twilio, SendGrid, Resend). {@link #wireName()}
- * is what stored documents and API answers carry, unchanged from the free strings they held before.
- * {@link #OTHER} is a word no mapper normalises (WhatsApp's {@code deleted}, Twilio's {@code receiving}):
- * kept in the history under the provider's own word, never moving the message's state.
+ * The normalised states of a message the gateway sent: every word the providers' mappers produce.
+ * {@link #wireName()} is what stored documents and API answers carry, unchanged from the free
+ * strings they held before. {@link #OTHER} is a provider word no state stands for (a message
+ * deleted by its sender, a status of an inbound message): kept in the history under the
+ * provider's own word, never moving the message's state.
  */
 public enum DeliveryState {
     ACCEPTED("accepted", 0),

@@ -5,8 +5,7 @@ import java.time.Instant;
 /**
  * What a provider says became of a message the gateway sent: a normalised {@link DeliveryState}
  * ({@code sent}, {@code delivered}, {@code read}, {@code failed} with the provider's error code and
- * title, …) and, beside it, the provider's own word for it ({@code undelivered}, {@code bounce},
- * {@code email.opened}). Statuses arrive out of order; {@link #rank()} keeps a message's state from
+ * title, …) and, beside it, the provider's own word for it ({@code bounce}, {@code email.opened}). Statuses arrive out of order; {@link #rank()} keeps a message's state from
  * moving backwards.
  *
  * @param providerStatus the word the provider used, for operators and the status history
