@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -35,16 +36,12 @@ public class TenantRepository implements TenantDirectory {
     private final DocumentStore store;
     private final PlanCatalog plans;
     private final ApplicationEventPublisher events;
-    /** Looked up when a profile is checked: the channels' beans need the repository themselves. */
-    private final ObjectProvider<NotificationChannelNames> channelNames;
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public TenantRepository(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events,
-                            ObjectProvider<NotificationChannelNames> channelNames) {
+    public TenantRepository(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events) {
         this.store = store;
         this.plans = plans;
         this.events = events;
-        this.channelNames = channelNames;
     }
 
     public static String path(String tenantId) {
@@ -152,6 +149,14 @@ public class TenantRepository implements TenantDirectory {
         });
         events.publishEvent(new TenantRoutesChanged(id));
         return created;
+    }
+
+    /** Looked up when a profile is checked: the channels' beans need this repository themselves. */
+    private ObjectProvider<NotificationChannelNames> channelNames;
+
+    @Autowired
+    void setChannelNames(ObjectProvider<NotificationChannelNames> channelNames) {
+        this.channelNames = channelNames;
     }
 
     private void validate(String id, TenantProfile p) {
