@@ -1,6 +1,6 @@
 package dev.pasarela.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -10,7 +10,6 @@ import org.springframework.http.ProblemDetail;
 public final class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_BASE = "https://pasarela.dev/problems/";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Problems() {}
 
@@ -26,7 +25,8 @@ public final class Problems {
     }
 
     public static String json(int status, String type, String title, String detail, String instance) {
-        ObjectNode n = JSON.createObjectNode();
+        // static for the filters and the Camel error handler; no mapper needed, a node tree writes itself
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("type", TYPE_BASE + type);
         n.put("title", title);
         n.put("status", status);

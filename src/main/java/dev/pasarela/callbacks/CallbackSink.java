@@ -27,10 +27,11 @@ public class CallbackSink implements EventSink {
     public static final String QUEUE = "out.callbacks";
 
     private final ProducerTemplate producer;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
 
-    public CallbackSink(ProducerTemplate producer) {
+    public CallbackSink(ProducerTemplate producer, ObjectMapper json) {
         this.producer = producer;
+        this.json = json;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pasarela.config;
 
 import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 public class ClockConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean // a test configuration may supply a fixed or movable clock instead
     Clock clock() {
         return Clock.systemUTC();
     }

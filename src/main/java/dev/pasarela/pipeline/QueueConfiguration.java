@@ -3,7 +3,6 @@ package dev.pasarela.pipeline;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,13 +33,10 @@ public class QueueConfiguration {
      * broker redelivers with backoff instead of spinning, and never drops the message.
      */
     @Bean
-    ArtemisConfigurationCustomizer pasarelaBrokerSettings(
-            @Value("${pasarela.broker.journal-buffer-timeout-ns:500000}") int journalBufferTimeoutNanos) {
+    ArtemisConfigurationCustomizer pasarelaBrokerSettings(BrokerProperties broker) {
         return configuration -> configuration
-                // a webhook's 2xx waits for its journal sync: flush the journal buffer sooner than
-                // Artemis's NIO default (3.3 ms), syncs are still batched across concurrent sends
-                .setJournalBufferTimeout_NIO(journalBufferTimeoutNanos)
-                .setJournalBufferTimeout_AIO(journalBufferTimeoutNanos)
+                .setJournalBufferTimeout_NIO(broker.journalBufferTimeoutNs())
+                .setJournalBufferTimeout_AIO(broker.journalBufferTimeoutNs())
                 .addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue"))

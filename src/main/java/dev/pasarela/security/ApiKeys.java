@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -39,17 +39,19 @@ public class ApiKeys {
 
     private final DocumentStore store;
     private final TenantRepository tenants;
+    private final Clock clock;
 
-    public ApiKeys(DocumentStore store, TenantRepository tenants) {
+    public ApiKeys(DocumentStore store, TenantRepository tenants, Clock clock) {
         this.store = store;
         this.tenants = tenants;
+        this.clock = clock;
     }
 
     public Created create(String tenantId, String name) {
         tenants.require(tenantId);
         String id = HexFormat.of().formatHex(random(8));
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random(32));
-        String createdAt = Instant.now().toString();
+        String createdAt = clock.instant().toString();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("tenantId", tenantId);
         doc.put("name", name == null || name.isBlank() ? "api key" : name);
@@ -74,7 +76,7 @@ public class ApiKeys {
                 return false;
             }
             if (d.get().field("revokedAt") == null) {
-                tx.merge(COLLECTION + "/" + keyId, Map.of("revokedAt", Instant.now().toString()));
+                tx.merge(COLLECTION + "/" + keyId, Map.of("revokedAt", clock.instant().toString()));
             }
             return true;
         });

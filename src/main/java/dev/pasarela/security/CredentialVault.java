@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -48,12 +49,16 @@ public class CredentialVault {
     private final DocumentStore store;
     private final MasterKeys keys;
     private final PlatformCredentials platform;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+    private final Clock clock;
 
-    public CredentialVault(DocumentStore store, MasterKeys keys, PlatformCredentials platform) {
+    public CredentialVault(DocumentStore store, MasterKeys keys, PlatformCredentials platform, ObjectMapper json,
+                           Clock clock) {
         this.store = store;
         this.keys = keys;
         this.platform = platform;
+        this.json = json;
+        this.clock = clock;
     }
 
     static String path(String tenantId, String provider) {
@@ -75,7 +80,7 @@ public class CredentialVault {
         byte[] dataKey = random(32);
         byte[] iv = random(12);
         byte[] keyIv = random(12);
-        String now = Instant.now().toString();
+        String now = clock.instant().toString();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("provider", provider);
         doc.put("fields", new ArrayList<>(new TreeMap<>(secret).keySet()));
@@ -144,7 +149,7 @@ public class CredentialVault {
                     patch.put("keyIv", b64(keyIv));
                     patch.put("wrappedKey", b64(gcm(Cipher.ENCRYPT_MODE, keys.current(), keyIv, dataKey,
                             aad(tenantId, provider, keys.currentId()))));
-                    patch.put("rotatedAt", Instant.now().toString());
+                    patch.put("rotatedAt", clock.instant().toString());
                     java.util.Arrays.fill(dataKey, (byte) 0);
                     tx.set(path(tenantId, provider), patch);
                     return true;
@@ -165,7 +170,7 @@ public class CredentialVault {
 
     /** Credentials not replaced for longer than {@code maxAge}: provider secrets should be rotated too. */
     public List<Stale> olderThan(List<String> tenantIds, Duration maxAge) {
-        Instant limit = Instant.now().minus(maxAge);
+        Instant limit = clock.instant().minus(maxAge);
         List<Stale> out = new ArrayList<>();
         for (String tenantId : tenantIds) {
             for (Document d : store.query(TenantRepository.path(tenantId) + "/credentials", Query.all())) {

@@ -3,8 +3,10 @@ package dev.pasarela.security;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.DocumentStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -37,8 +39,9 @@ public class VaultConfiguration {
     }
 
     @Bean
-    CredentialVault credentialVault(DocumentStore store, MasterKeys keys, Environment env) {
-        return new CredentialVault(store, keys, new PlatformCredentials(env));
+    CredentialVault credentialVault(DocumentStore store, MasterKeys keys, Environment env, ObjectMapper json,
+                                    Clock clock) {
+        return new CredentialVault(store, keys, new PlatformCredentials(env), json, clock);
     }
 
     @Bean

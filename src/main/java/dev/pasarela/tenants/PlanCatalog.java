@@ -55,6 +55,8 @@ public class PlanCatalog {
         Resource resource = loader.getResource(location.contains(":") ? location : "file:" + location);
         File file;
         try (InputStream in = resource.getInputStream()) {
+            // a YAML reader of its own: Boot's mapper reads JSON only and ignores unknown keys, while a
+            // mistyped key in this operator-written file must stop the start
             file = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
                     .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(in, File.class);
         } catch (IOException e) {

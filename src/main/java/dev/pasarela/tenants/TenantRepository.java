@@ -2,7 +2,6 @@ package dev.pasarela.tenants;
 
 import dev.pasarela.pipeline.tenant.TenantDirectory;
 import dev.pasarela.pipeline.tenant.TenantRoutesChanged;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.store.Document;
@@ -36,12 +35,14 @@ public class TenantRepository implements TenantDirectory {
     private final DocumentStore store;
     private final PlanCatalog plans;
     private final ApplicationEventPublisher events;
-    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json; // Boot's: unknown document fields are ignored, as stored tenants grow fields
 
-    public TenantRepository(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events) {
+    public TenantRepository(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events,
+                            ObjectMapper json) {
         this.store = store;
         this.plans = plans;
         this.events = events;
+        this.json = json;
     }
 
     public static String path(String tenantId) {

@@ -10,6 +10,7 @@ import dev.pasarela.pipeline.transform.SubscriptionStatus;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.StoreTransaction;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,11 +36,14 @@ public class TenantSubscriptionSink implements EventSink {
     private final DocumentStore store;
     private final PlanCatalog plans;
     private final ApplicationEventPublisher events;
+    private final Clock clock;
 
-    public TenantSubscriptionSink(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events) {
+    public TenantSubscriptionSink(DocumentStore store, PlanCatalog plans, ApplicationEventPublisher events,
+                                  Clock clock) {
         this.store = store;
         this.plans = plans;
         this.events = events;
+        this.clock = clock;
     }
 
     @Override
@@ -68,7 +72,7 @@ public class TenantSubscriptionSink implements EventSink {
             marker.put("eventKey", event.eventKey());
             marker.put("kind", event.getClass().getSimpleName());
             marker.put("occurredAt", event.occurredAt().toString());
-            marker.put("processedAt", Instant.now().toString());
+            marker.put("processedAt", clock.instant().toString());
             marker.put("outcome", outcome);
             tx.set(markerPath, marker);
             // the customer id becomes a routing identity the first time an event names it

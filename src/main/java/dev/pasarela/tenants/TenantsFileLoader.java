@@ -45,6 +45,8 @@ public class TenantsFileLoader implements InitializingBean {
         Path path = Path.of(location);
         File file;
         try {
+            // a YAML reader of its own: Boot's mapper reads JSON only and ignores unknown keys, while a
+            // mistyped key in this operator-written file must stop the start
             file = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .readValue(Files.readAllBytes(path), File.class);
         } catch (IOException e) {

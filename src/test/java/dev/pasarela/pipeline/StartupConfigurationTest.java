@@ -101,6 +101,14 @@ class StartupConfigurationTest {
                 .doesNotContain("\tat org.springframework");
     }
 
+    @Test
+    void refusesARouteWhoseProviderHasNoBeans() {
+        assertThatThrownBy(() -> start("--camel.main.routes-include-pattern="
+                + "classpath:camel/*.camel.yaml,classpath:camel-test/unknown-provider.camel.yaml"))
+                .hasStackTraceContaining("Route template inbound-webhook for provider 'nobody' has no "
+                        + "SignatureVerifier and no WebhookInterpreter bean");
+    }
+
     private static String stack(Throwable e) {
         java.io.StringWriter w = new java.io.StringWriter();
         e.printStackTrace(new java.io.PrintWriter(w));

@@ -1,5 +1,7 @@
 package dev.pasarela.security;
 
+import dev.pasarela.support.BootObjectMapper;
+import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,13 +36,15 @@ class CredentialVaultTest {
     void store() throws Exception {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db"), "sa", "");
         new JdbcTemplate(ds).execute(Files.readString(Path.of("src/main/resources/schema.sql"), StandardCharsets.UTF_8));
-        store = new EmbeddedDocumentStore(new JdbcTemplate(ds), new DataSourceTransactionManager(ds));
+        store = new EmbeddedDocumentStore(new JdbcTemplate(ds), new DataSourceTransactionManager(ds),
+                BootObjectMapper.create(), Clock.systemUTC());
         store.set("tenants/autos", Map.of("name", "Autos"));
         store.set("tenants/motos", Map.of("name", "Motos"));
     }
 
     CredentialVault vault(String keys) {
-        return new CredentialVault(store, MasterKeys.parse(keys), new PlatformCredentials(env));
+        return new CredentialVault(store, MasterKeys.parse(keys), new PlatformCredentials(env), BootObjectMapper.create(),
+                Clock.systemUTC());
     }
 
     @Test

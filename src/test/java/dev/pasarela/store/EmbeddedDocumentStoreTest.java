@@ -1,5 +1,7 @@
 package dev.pasarela.store;
 
+import dev.pasarela.support.BootObjectMapper;
+import java.time.Clock;
 import dev.pasarela.store.embedded.EmbeddedDocumentStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +29,8 @@ class EmbeddedDocumentStoreTest extends DocumentStoreContract {
         dataSource = dataSource(dir);
         new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
                 StandardCharsets.UTF_8));
-        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource));
+        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+                BootObjectMapper.create(), Clock.systemUTC());
     }
 
     static DriverManagerDataSource dataSource(Path dir) {
@@ -51,7 +54,7 @@ class EmbeddedDocumentStoreTest extends DocumentStoreContract {
         new JdbcTemplate(dataSource).execute("SHUTDOWN");
         DriverManagerDataSource reopened = dataSource(dir);
         EmbeddedDocumentStore again = new EmbeddedDocumentStore(new JdbcTemplate(reopened),
-                new DataSourceTransactionManager(reopened));
+                new DataSourceTransactionManager(reopened), BootObjectMapper.create(), Clock.systemUTC());
         assertThat(again.get("survivors/one").orElseThrow().field("v")).isEqualTo("sigue aquí");
     }
 }

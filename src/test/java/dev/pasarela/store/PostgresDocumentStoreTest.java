@@ -1,5 +1,7 @@
 package dev.pasarela.store;
 
+import dev.pasarela.support.BootObjectMapper;
+import java.time.Clock;
 import dev.pasarela.store.embedded.EmbeddedDocumentStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +31,8 @@ class PostgresDocumentStoreTest extends DocumentStoreContract {
         dataSource = new DriverManagerDataSource(url + "?currentSchema=" + SCHEMA, user, "");
         new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
                 StandardCharsets.UTF_8));
-        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource));
+        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+                BootObjectMapper.create(), Clock.systemUTC());
     }
 
     @AfterAll

@@ -25,10 +25,12 @@ public class RateLimits {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RateLimits.class);
     private final Buckets buckets;
+    private final java.time.Clock clock;
     private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
 
-    public RateLimits(Buckets buckets) {
+    public RateLimits(Buckets buckets, java.time.Clock clock) {
         this.buckets = buckets;
+        this.clock = clock;
     }
 
     /**
@@ -39,7 +41,7 @@ public class RateLimits {
         try {
             return consume(tenantId, integration, plan);
         } catch (RuntimeException unavailable) {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             if (now - lastWarning.get() > 60_000 && lastWarning.getAndSet(now) != now) {
                 log.warn("Rate limits unavailable, letting calls through: {}", unavailable.toString());
             }

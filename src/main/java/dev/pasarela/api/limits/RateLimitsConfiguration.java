@@ -5,6 +5,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +23,14 @@ public class RateLimitsConfiguration {
     private static final Logger log = LoggerFactory.getLogger(RateLimitsConfiguration.class);
 
     @Bean
-    RateLimits rateLimits(RateLimitsProperties properties) {
+    RateLimits rateLimits(RateLimitsProperties properties, Clock clock) {
         String redisUrl = properties.redisUrl().toString();
         return switch (properties.store()) {
-            case "memory" -> new RateLimits(RateLimits.inMemory());
+            case "memory" -> new RateLimits(RateLimits.inMemory(), clock);
             case "redis" -> {
                 log.info("Rate limits shared through Redis at {}", redisUrl.replaceAll("//[^@/]*@", "//***@"));
                 try {
-                    yield new RateLimits(redis(RedisClient.create(redisUrl)));
+                    yield new RateLimits(redis(RedisClient.create(redisUrl)), clock);
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("PASARELA_REDIS_URL: cannot reach Redis for rate limits: "
                             + e.getClass().getSimpleName(), e);

@@ -23,7 +23,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ResendEventMapper implements EventMapper {
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+
+    public ResendEventMapper(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public String provider() {

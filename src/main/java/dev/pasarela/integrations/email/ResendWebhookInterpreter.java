@@ -27,7 +27,11 @@ public class ResendWebhookInterpreter implements WebhookInterpreter {
     static final Set<String> PROCESSED = Set.of("email.sent", "email.delivered", "email.delivery_delayed",
             "email.complained", "email.bounced", "email.opened", "email.clicked", "email.failed", "email.scheduled");
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+
+    public ResendWebhookInterpreter(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public String provider() {

@@ -21,7 +21,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class SendGridEventMapper implements EventMapper {
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+
+    public SendGridEventMapper(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public String provider() {

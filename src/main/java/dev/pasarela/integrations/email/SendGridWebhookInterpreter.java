@@ -25,7 +25,11 @@ public class SendGridWebhookInterpreter implements WebhookInterpreter {
     static final Set<String> PROCESSED = Set.of("processed", "deferred", "delivered", "bounce", "dropped",
             "spamreport", "open", "click");
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+
+    public SendGridWebhookInterpreter(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public String provider() {

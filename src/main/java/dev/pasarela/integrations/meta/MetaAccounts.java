@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,12 +52,15 @@ public class MetaAccounts {
     private final TenantRepository tenants;
     private final DocumentStore store;
     private final MeterRegistry meters;
+    private final Clock clock;
 
-    public MetaAccounts(CredentialVault vault, TenantRepository tenants, DocumentStore store, MeterRegistry meters) {
+    public MetaAccounts(CredentialVault vault, TenantRepository tenants, DocumentStore store, MeterRegistry meters,
+                        Clock clock) {
         this.vault = vault;
         this.tenants = tenants;
         this.store = store;
         this.meters = meters;
+        this.clock = clock;
     }
 
     /** The tenant's account on a channel, or a refusal an operator can act on (nothing configured). */
@@ -95,7 +98,7 @@ public class MetaAccounts {
         revoked.put("fingerprint", fingerprint(account.token()));
         revoked.put("code", e.code());
         revoked.put("detail", e.describe());
-        revoked.put("at", Instant.now().toString());
+        revoked.put("at", clock.instant().toString());
         store.merge(statusPath(tenantId, account.channel()), Map.of("revokedToken", revoked));
         meters.counter("pasarela.credentials.revoked", "tenant", tenantId, "provider", account.channel()).increment();
         log.warn("The {} access token of tenant {} was refused by Meta ({}): sends stop until a new token is stored",

@@ -11,6 +11,7 @@ import dev.pasarela.pipeline.transform.InboundMessage;
 import dev.pasarela.pipeline.transform.QueuedEvent;
 import dev.pasarela.pipeline.transform.TemplateStatusChanged;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,16 +19,21 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
-/** WhatsApp, Messenger and Instagram webhook events → {@link InboundMessage} / {@link DeliveryStatus}. */
+/**
+ * WhatsApp, Messenger and Instagram webhook events → {@link InboundMessage} / {@link DeliveryStatus}.
+ * Pure: a WhatsApp media message keeps its media id in {@code content.mediaId}; its URL is fetched
+ * by the route's enrich step ({@link WhatsAppMedia}).
+ */
 @Component
 public class MetaEventMapper implements EventMapper {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-    private final ObjectMapper json = new ObjectMapper();
-    private final WhatsAppMedia media;
+    private final ObjectMapper json;
+    private final Clock clock;
 
-    public MetaEventMapper(WhatsAppMedia media) {
-        this.media = media;
+    public MetaEventMapper(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -79,9 +85,6 @@ public class MetaEventMapper implements EventMapper {
                 putIfText(content, "sha256", attached.path("sha256"));
                 putIfText(content, "caption", attached.path("caption"));
                 putIfText(content, "filename", attached.path("filename"));
-                if (!mediaId.isEmpty()) {
-                    content.put("media", media.resolve(q.tenantId(), mediaId));
-                }
             }
             case "location" -> content.putAll(json.convertValue(m.path("location"), MAP));
             case "interactive" -> {
@@ -137,7 +140,7 @@ public class MetaEventMapper implements EventMapper {
         if (name == null || language == null || !v.path("event").isTextual()) {
             throw new PermanentException("template status update without name, language or event");
         }
-        Instant at = entry.has("time") ? Instant.ofEpochSecond(entry.path("time").asLong()) : Instant.now();
+        Instant at = entry.has("time") ? Instant.ofEpochSecond(entry.path("time").asLong()) : clock.instant();
         return new TemplateStatusChanged(q.tenantId(), q.eventKey(), provider(), at, "whatsapp",
                 v.path("message_template_id").asText(), name, language, v.path("event").asText(),
                 v.path("reason").asText(null));

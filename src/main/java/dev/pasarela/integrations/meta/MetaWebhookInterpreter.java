@@ -22,7 +22,11 @@ import org.springframework.stereotype.Component;
 public class MetaWebhookInterpreter implements WebhookInterpreter {
 
     public static final String PROVIDER = "meta";
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+
+    public MetaWebhookInterpreter(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public String provider() {

@@ -2,7 +2,10 @@ package dev.pasarela.integrations.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pasarela.messaging.RejectedByProviderException;
-import java.time.Instant;
+import dev.pasarela.pipeline.transform.CanonicalEvent;
+import dev.pasarela.pipeline.transform.EventEnricher;
+import dev.pasarela.pipeline.transform.InboundMessage;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -13,16 +16,39 @@ import org.springframework.stereotype.Component;
  * minutes, so the id stays the reference (Firebase Storage copies come later). A Graph outage is
  * retried like any delivery; a token or media problem is recorded on the message and does not
  * hold the message back.
+ *
+ * <p>The enrich step of {@code meta.in.deliver}: {@link MetaEventMapper} leaves the media id in
+ * {@code content.mediaId}, and this adds {@code content.media}.
  */
 @Component
-public class WhatsAppMedia {
+public class WhatsAppMedia implements EventEnricher {
 
     private final GraphApi graph;
     private final MetaAccounts accounts;
+    private final Clock clock;
 
-    public WhatsAppMedia(GraphApi graph, MetaAccounts accounts) {
+    public WhatsAppMedia(GraphApi graph, MetaAccounts accounts, Clock clock) {
         this.graph = graph;
         this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    @Override
+    public String provider() {
+        return MetaWebhookInterpreter.PROVIDER;
+    }
+
+    /** A WhatsApp message carrying a media id gets {@code content.media}; any other event is returned as it is. */
+    @Override
+    public CanonicalEvent enrich(CanonicalEvent event) {
+        if (!(event instanceof InboundMessage m) || !"whatsapp".equals(m.channel())
+                || !(m.content().get("mediaId") instanceof String mediaId) || mediaId.isEmpty()) {
+            return event;
+        }
+        Map<String, Object> content = new LinkedHashMap<>(m.content());
+        content.put("media", resolve(m.tenantId(), mediaId));
+        return new InboundMessage(m.tenantId(), m.eventKey(), m.provider(), m.occurredAt(), m.channel(),
+                m.messageId(), m.contactId(), m.contactName(), m.kind(), content, m.replyTo());
     }
 
     public Map<String, Object> resolve(String tenantId, String mediaId) {
@@ -44,7 +70,7 @@ public class WhatsAppMedia {
             if (m.has("file_size")) {
                 media.put("fileSize", m.path("file_size").asLong());
             }
-            media.put("resolvedAt", Instant.now().toString());
+            media.put("resolvedAt", clock.instant().toString());
         } catch (GraphException e) {
             if (e.kind() == GraphException.Kind.TRANSIENT) {
                 throw e.asDeliveryFailure();

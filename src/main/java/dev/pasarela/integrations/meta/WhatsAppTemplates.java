@@ -13,6 +13,7 @@ import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;
 import dev.pasarela.store.Query;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,14 +50,18 @@ public class WhatsAppTemplates {
     private final MetaAccounts accounts;
     private final DocumentStore store;
     private final Duration ttl;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+    private final Clock clock;
 
     public WhatsAppTemplates(GraphApi graph, MetaAccounts accounts, DocumentStore store,
-                             @Value("${pasarela.whatsapp.templates-cache-ttl:PT15M}") Duration ttl) {
+                             @Value("${pasarela.whatsapp.templates-cache-ttl:PT15M}") Duration ttl, ObjectMapper json,
+                             Clock clock) {
         this.graph = graph;
         this.accounts = accounts;
         this.store = store;
         this.ttl = ttl;
+        this.json = json;
+        this.clock = clock;
     }
 
     static String collection(String tenantId) {
@@ -70,7 +75,7 @@ public class WhatsAppTemplates {
     public Listing list(String tenantId, boolean refresh) {
         String syncedAt = (String) store.get(MetaAccounts.statusPath(tenantId, "whatsapp"))
                 .map(d -> d.field("templatesSyncedAt")).orElse(null);
-        boolean fresh = syncedAt != null && Instant.parse(syncedAt).plus(ttl).isAfter(Instant.now());
+        boolean fresh = syncedAt != null && Instant.parse(syncedAt).plus(ttl).isAfter(clock.instant());
         if (!fresh || refresh) {
             try {
                 syncedAt = sync(tenantId);
@@ -97,7 +102,7 @@ public class WhatsAppTemplates {
 
     private String sync(String tenantId) {
         MetaAccounts.Account account = account(tenantId);
-        String now = Instant.now().toString();
+        String now = clock.instant().toString();
         List<Map<String, Object>> seen = new ArrayList<>();
         String after = null;
         for (int page = 0; page < MAX_PAGES; page++) {
@@ -171,7 +176,7 @@ public class WhatsAppTemplates {
         doc.put("status", answer.path("status").asText("PENDING"));
         doc.put("category", answer.path("category").asText(category));
         doc.put("components", components);
-        doc.put("submittedAt", Instant.now().toString());
+        doc.put("submittedAt", clock.instant().toString());
         store.set(path(tenantId, name, language), doc);
         return doc;
     }

@@ -20,10 +20,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class StripeEventMapper implements EventMapper {
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
     private final PlanCatalog plans;
 
-    public StripeEventMapper(PlanCatalog plans) {
+    public StripeEventMapper(ObjectMapper json, PlanCatalog plans) {
+        this.json = json;
         this.plans = plans;
     }
 

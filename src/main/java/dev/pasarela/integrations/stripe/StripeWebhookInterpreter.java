@@ -18,7 +18,11 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
             "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
             "invoice.payment_succeeded", "invoice.payment_failed");
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+
+    public StripeWebhookInterpreter(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public String provider() {

@@ -41,7 +41,11 @@ public class TwilioEventMapper implements EventMapper {
             Map.entry("30008", "Unknown error"),
             Map.entry("30034", "Message from an unregistered number"));
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+
+    public TwilioEventMapper(ObjectMapper json) {
+        this.json = json;
+    }
 
     @Override
     public String provider() {

@@ -6,7 +6,7 @@ import dev.pasarela.pipeline.ingress.RawRequest;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +39,13 @@ public class TwilioWebhookInterpreter implements WebhookInterpreter {
         }
     }
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public TwilioWebhookInterpreter(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
 
     @Override
     public String provider() {
@@ -65,7 +71,7 @@ public class TwilioWebhookInterpreter implements WebhookInterpreter {
         } catch (IllegalArgumentException e) {
             throw WebhookInterpreter.invalidPayload("The body is not a form Twilio sends.");
         }
-        return List.of(event(new Envelope(webhook, Instant.now().toString(), params)));
+        return List.of(event(new Envelope(webhook, clock.instant().toString(), params)));
     }
 
     /** Reads a queued {@link Envelope} (a parked event replayed). */

@@ -6,6 +6,7 @@ import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import dev.pasarela.pipeline.tenant.TenantResolver;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
+import dev.pasarela.pipeline.transform.EventEnricher;
 import dev.pasarela.pipeline.transform.EventMapper;
 import dev.pasarela.pipeline.transform.QueuedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /** The provider-agnostic steps of the inbound-delivery template: queue message → canonical events → sinks. */
@@ -25,14 +27,18 @@ public class DeliverySteps {
     static final String CANONICAL = "canonicalEvents";
 
     private final Map<String, EventMapper> mappers;
+    private final Map<String, EventEnricher> enrichers;
     private final Map<String, WebhookInterpreter> interpreters;
     private final List<EventSink> sinks;
     private final TenantResolver resolver;
     private final MeterRegistry meters;
 
-    public DeliverySteps(List<EventMapper> mappers, List<WebhookInterpreter> interpreters, List<EventSink> sinks,
-                         TenantResolver resolver, MeterRegistry meters) {
+    public DeliverySteps(List<EventMapper> mappers, ObjectProvider<EventEnricher> enrichers,
+                         List<WebhookInterpreter> interpreters, List<EventSink> sinks, TenantResolver resolver,
+                         MeterRegistry meters) {
         this.mappers = mappers.stream().collect(Collectors.toMap(EventMapper::provider, Function.identity()));
+        this.enrichers = enrichers.orderedStream()
+                .collect(Collectors.toMap(EventEnricher::provider, Function.identity()));
         this.interpreters = interpreters.stream()
                 .collect(Collectors.toMap(WebhookInterpreter::provider, Function.identity()));
         this.sinks = sinks;
@@ -77,6 +83,16 @@ public class DeliverySteps {
                 exchange.getVariable(Variables.EVENT_TYPE, String.class),
                 exchange.getIn().getMandatoryBody(byte[].class));
         exchange.setVariable(CANONICAL, mapper.map(queued));
+    }
+
+    /** The provider's {@link EventEnricher}, if it has one; a provider without one passes through. */
+    @SuppressWarnings("unchecked")
+    public void enrich(Exchange exchange) {
+        EventEnricher enricher = enrichers.get(exchange.getVariable(Variables.PROVIDER, String.class));
+        if (enricher != null) {
+            List<CanonicalEvent> events = exchange.getVariable(CANONICAL, List.class);
+            exchange.setVariable(CANONICAL, events.stream().map(enricher::enrich).toList());
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -1,8 +1,8 @@
 package dev.pasarela.pipeline.deliver;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import javax.sql.DataSource;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
@@ -39,15 +39,15 @@ public class IdempotencyConfiguration {
      */
     @Bean
     DedupeRetention dedupeRetention(JdbcTemplate jdbc,
-                                    @Value("${pasarela.dedupe.retention:P30D}") Duration retention) {
-        return new DedupeRetention(jdbc, retention);
+                                    @Value("${pasarela.dedupe.retention:P30D}") Duration retention, Clock clock) {
+        return new DedupeRetention(jdbc, retention, clock);
     }
 
-    public record DedupeRetention(JdbcTemplate jdbc, Duration retention) {
+    public record DedupeRetention(JdbcTemplate jdbc, Duration retention, Clock clock) {
         @Scheduled(initialDelayString = "PT1M", fixedDelayString = "${pasarela.dedupe.purge-interval:PT6H}")
         public int purge() {
             int n = jdbc.update("DELETE FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND createdAt < ?",
-                    PROCESSOR, Timestamp.from(Instant.now().minus(retention)));
+                    PROCESSOR, Timestamp.from(clock.instant().minus(retention)));
             if (n > 0) {
                 log.info("Forgot {} webhook event ids older than {}", n, retention);
             }

@@ -2,7 +2,7 @@ package dev.pasarela.pipeline.errors;
 
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
-import java.time.Instant;
+import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -16,14 +16,20 @@ public class DeadLetterPreparer implements Processor {
 
     public static final String H_DEAD_LETTER_QUEUE = "PasarelaDeadLetterQueue";
     private static final String FIRST_FAILURE = "pasarela.firstFailureAt";
+    private static final int MAX_CAUSE = 1000;
+
+    private final Clock clock;
+
+    public DeadLetterPreparer(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Runs when an exception first (and again) occurs, before any retry. */
-    public static void recordFirstFailure(Exchange exchange) {
+    public void recordFirstFailure(Exchange exchange) {
         if (exchange.getProperty(FIRST_FAILURE) == null) {
-            exchange.setProperty(FIRST_FAILURE, Instant.now().toString());
+            exchange.setProperty(FIRST_FAILURE, clock.instant().toString());
         }
     }
-    private static final int MAX_CAUSE = 1000;
 
     @Override
     public void process(Exchange exchange) {
@@ -33,7 +39,7 @@ public class DeadLetterPreparer implements Processor {
             routeId = exchange.getFromRouteId();
         }
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String now = Instant.now().toString();
+        String now = clock.instant().toString();
         msg.setHeader(Variables.H_FAILED_ROUTE, routeId);
         msg.setHeader(Variables.H_FAILURE_CAUSE, describe(cause));
         if (msg.getHeader(Variables.H_FIRST_FAILURE_AT) == null) { // kept from an earlier dead-lettering

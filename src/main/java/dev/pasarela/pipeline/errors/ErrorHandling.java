@@ -4,13 +4,13 @@ import dev.pasarela.api.ProblemException;
 import dev.pasarela.api.Problems;
 import dev.pasarela.pipeline.Variables;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,11 +38,13 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private final int maxRedeliveries;
     private final long initialDelay;
     private final long maxDelay;
+    private final DeadLetterPreparer deadLetterPreparer;
 
-    public ErrorHandling(RetryProperties retry) {
+    public ErrorHandling(RetryProperties retry, Clock clock) {
         this.maxRedeliveries = retry.maxRedeliveries();
         this.initialDelay = retry.initialDelayMs();
         this.maxDelay = retry.maxDelayMs();
+        this.deadLetterPreparer = new DeadLetterPreparer(clock);
     }
 
     @Override
@@ -59,8 +61,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                         .maximumRedeliveryDelay(maxDelay)
                         .retryAttemptedLogLevel(LoggingLevel.WARN)
                         .logStackTrace(false)
-                        .onExceptionOccurred(DeadLetterPreparer::recordFirstFailure)
-                        .onPrepareFailure(new DeadLetterPreparer()))
+                        .onExceptionOccurred(deadLetterPreparer::recordFirstFailure)
+                        .onPrepareFailure(deadLetterPreparer))
                 // an onException clause has its own policy: it must keep the original message too
                 .onException(PermanentException.class).maximumRedeliveries(0).useOriginalMessage().end();
 

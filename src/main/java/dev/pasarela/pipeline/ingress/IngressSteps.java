@@ -3,7 +3,7 @@ package dev.pasarela.pipeline.ingress;
 import dev.pasarela.pipeline.Variables;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +22,13 @@ public class IngressSteps {
 
     private final Map<String, WebhookInterpreter> interpreters;
     private final MeterRegistry meters;
+    private final Clock clock;
 
-    public IngressSteps(List<WebhookInterpreter> interpreters, MeterRegistry meters) {
+    public IngressSteps(List<WebhookInterpreter> interpreters, MeterRegistry meters, Clock clock) {
         this.interpreters = interpreters.stream()
                 .collect(Collectors.toMap(WebhookInterpreter::provider, Function.identity()));
         this.meters = meters;
+        this.clock = clock;
     }
 
     /** Takes the bytes {@link RawBodyFilter} kept, never the decoded body Camel made of them. */
@@ -71,7 +73,7 @@ public class IngressSteps {
         out.setHeader(Variables.H_TENANT_ID, exchange.getVariable(Variables.TENANT_ID));
         out.setHeader(Variables.H_EVENT_KEY, event.eventKey());
         out.setHeader(Variables.H_EVENT_TYPE, event.type());
-        out.setHeader(Variables.H_RECEIVED_AT, Instant.now().toString());
+        out.setHeader(Variables.H_RECEIVED_AT, clock.instant().toString());
         out.setBody(event.payload());
     }
 

@@ -7,6 +7,7 @@ import static dev.pasarela.pipeline.Variables.TENANT_ID;
 
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.deliver.DeliveryProperties;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.errors.DeadLetterPreparer;
 import dev.pasarela.pipeline.errors.ErrorHandling;
@@ -18,7 +19,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * <pre>
  * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
  *                   → dedupe → enqueue on in.&lt;provider&gt; (or park) → 200
- * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → deliver
+ * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → enrich (optional,
+ *                   per provider) → deliver
  * </pre>
  */
 @Component
@@ -42,19 +43,22 @@ public class PipelineRoutes extends RouteBuilder {
     private final MeterRegistry meters;
     private final ObjectProvider<DeadLetterListener> deadLetterListeners;
     private final long perTenantRate;
+    private final ProviderBeans providerBeans;
 
     public PipelineRoutes(@Qualifier("webhookIdempotentRepository") IdempotentRepository webhookIdempotentRepository,
                           MeterRegistry meters, ObjectProvider<DeadLetterListener> deadLetterListeners,
-                          @Value("${pasarela.delivery.per-tenant-rate:50}") long perTenantRate) {
+                          DeliveryProperties delivery, ProviderBeans providerBeans) {
         this.webhookIdempotentRepository = webhookIdempotentRepository;
         this.meters = meters;
         this.deadLetterListeners = deadLetterListeners;
-        this.perTenantRate = perTenantRate;
+        this.perTenantRate = delivery.perTenantRate();
+        this.providerBeans = providerBeans;
     }
 
     @Override
     public void configure() {
         routeTemplate("inbound-webhook")
+                .configure(t -> providerBeans.requireForWebhook("inbound-webhook", t.getProperty("provider")))
                 .templateParameter("provider", null, "provider name: queue in.<provider>, beans by provider()")
                 .templateParameter("path", null, "HTTP path the provider posts to")
                 .from("platform-http:{{path}}?httpMethodRestrict=POST")
@@ -93,6 +97,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .bean("ingressSteps", "acknowledge");
 
         routeTemplate("inbound-delivery")
+                .configure(t -> providerBeans.requireForDelivery("inbound-delivery", t.getProperty("provider")))
                 .templateParameter("provider", null, "provider name: consumes in.<provider>")
                 .from("jms:queue:in.{{provider}}?transacted=true&lazyCreateTransactionManager=false"
                         + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
@@ -107,6 +112,8 @@ public class PipelineRoutes extends RouteBuilder {
                         .throttle(constant(perTenantRate), variable(TENANT_ID)).totalRequestsMode()
                             .timePeriodMillis(1000).id("shape-per-tenant")
                         .bean("deliverySteps", "transform").id("transform")
+                        // the provider's EventEnricher, if any: the I/O (media URLs…) kept out of the pure mapper
+                        .bean("deliverySteps", "enrich").id("enrich")
                         .bean("deliverySteps", "deliver").id("deliver")
                 .end();
 

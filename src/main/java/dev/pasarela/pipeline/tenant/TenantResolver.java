@@ -4,9 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.store.DocumentStore;
-import java.time.Duration;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -23,10 +21,10 @@ public class TenantResolver {
     private final Cache<String, String> routes;
 
     public TenantResolver(DocumentStore store, TenantDirectory tenants,
-                          @Value("${pasarela.tenants.routing-cache-ttl:PT5M}") Duration ttl) {
+                          TenantResolutionProperties properties) {
         this.store = store;
         this.tenants = tenants;
-        this.routes = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
+        this.routes = Caffeine.newBuilder().expireAfterWrite(properties.routingCacheTtl()).maximumSize(100_000).build();
     }
 
     public Optional<String> resolve(InboundEvent event) {

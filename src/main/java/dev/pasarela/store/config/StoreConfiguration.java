@@ -6,7 +6,9 @@ import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.firestore.FirestoreOptions;
 import dev.pasarela.store.embedded.EmbeddedDocumentStore;
 import dev.pasarela.store.firestore.FirestoreDocumentStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,8 @@ public class StoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
 
     @Bean(destroyMethod = "")
-    DocumentStore documentStore(Environment env, JdbcTemplate jdbc, PlatformTransactionManager txManager) {
+    DocumentStore documentStore(Environment env, JdbcTemplate jdbc, PlatformTransactionManager txManager,
+                                ObjectMapper json, Clock clock) {
         String projectId = env.getProperty("FIREBASE_PROJECT_ID", "");
         String emulator = env.getProperty("FIRESTORE_EMULATOR_HOST", "");
         String type = env.getProperty("pasarela.store.type", "auto");
@@ -39,7 +42,7 @@ public class StoreConfiguration {
             case "embedded", "jdbc" -> {
                 log.info("Business data store: JDBC documents table in the configured datasource ({})",
                         env.getProperty("spring.datasource.url", "").replaceAll(";.*|\\?.*", ""));
-                return new EmbeddedDocumentStore(jdbc, txManager);
+                return new EmbeddedDocumentStore(jdbc, txManager, json, clock);
             }
             case "firestore" -> {
                 return firestore(env, projectId, emulator);

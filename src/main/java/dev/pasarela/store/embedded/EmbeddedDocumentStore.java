@@ -12,7 +12,7 @@ import dev.pasarela.store.StoreTransaction;
 import dev.pasarela.store.StoreUnavailableException;
 import dev.pasarela.store.Values;
 import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,11 +40,15 @@ public class EmbeddedDocumentStore implements DocumentStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final ObjectMapper json = new ObjectMapper()
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    private final ObjectMapper json;
+    private final Clock clock;
 
-    public EmbeddedDocumentStore(JdbcTemplate jdbc, PlatformTransactionManager txManager) {
+    public EmbeddedDocumentStore(JdbcTemplate jdbc, PlatformTransactionManager txManager, ObjectMapper json,
+                                 Clock clock) {
         this.jdbc = jdbc;
+        // a copy: whole numbers must read back as Long whatever their size, as Firestore returns them
+        this.json = json.copy().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+        this.clock = clock;
         this.tx = new TransactionTemplate(txManager);
         this.tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
     }
@@ -140,10 +144,10 @@ public class EmbeddedDocumentStore implements DocumentStore {
         String collection = Paths.parentCollection(path);
         String body = serialize(data);
         int updated = mustCreate ? 0 : jdbc.update("UPDATE pasarela_documents SET data = ?, update_time = ? WHERE path = ?",
-                body, Timestamp.from(Instant.now()), path);
+                body, Timestamp.from(clock.instant()), path);
         if (updated == 0) {
             jdbc.update("INSERT INTO pasarela_documents(path, collection_path, data, update_time) VALUES (?, ?, ?, ?)",
-                    path, collection, body, Timestamp.from(Instant.now()));
+                    path, collection, body, Timestamp.from(clock.instant()));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.pasarela.tenants.PlanCatalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
+import java.time.Clock;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +29,8 @@ class RedisRateLimitsTest {
 
     @Test
     void twoReplicasShareOneTenantsBuckets() {
-        RateLimits replicaA = new RateLimits(RateLimitsConfiguration.redis(client));
-        RateLimits replicaB = new RateLimits(RateLimitsConfiguration.redis(client));
+        RateLimits replicaA = new RateLimits(RateLimitsConfiguration.redis(client), Clock.systemUTC());
+        RateLimits replicaB = new RateLimits(RateLimitsConfiguration.redis(client), Clock.systemUTC());
         String tenant = "redis-" + UUID.randomUUID();
         // free: 2 calls per second per integration
         assertThat(replicaA.tryConsume(tenant, "usage", free).allowed()).isTrue();
@@ -46,7 +47,8 @@ class RedisRateLimitsTest {
     void aRedisThatCannotBeReachedAtStartStopsTheStartNamingTheVariable() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                         new RateLimitsConfiguration().rateLimits(
-                                new RateLimitsProperties("redis", java.net.URI.create("redis://127.0.0.1:1"))))
+                                new RateLimitsProperties("redis", java.net.URI.create("redis://127.0.0.1:1")),
+                                Clock.systemUTC()))
                 .hasMessageContaining("PASARELA_REDIS_URL");
     }
 
@@ -54,7 +56,7 @@ class RedisRateLimitsTest {
     void aBucketStoreFailingLaterLetsCallsThrough() {
         RateLimits limits = new RateLimits((key, configuration) -> {
             throw new IllegalStateException("redis went away");
-        });
+        }, Clock.systemUTC());
         assertThat(limits.tryConsume("t", "usage", free).allowed()).isTrue();
     }
 }

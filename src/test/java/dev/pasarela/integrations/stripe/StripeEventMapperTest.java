@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.stripe;
 
+import dev.pasarela.support.BootObjectMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,8 +20,8 @@ import org.springframework.core.io.DefaultResourceLoader;
 class StripeEventMapperTest {
 
     final PlanCatalog plans = new PlanCatalog(new DefaultResourceLoader(), "file:config/plans.yml");
-    final StripeEventMapper mapper = new StripeEventMapper(plans);
-    final StripeWebhookInterpreter interpreter = new StripeWebhookInterpreter();
+    final StripeEventMapper mapper = new StripeEventMapper(BootObjectMapper.create(), plans);
+    final StripeWebhookInterpreter interpreter = new StripeWebhookInterpreter(BootObjectMapper.create());
 
     QueuedEvent queued(byte[] body) {
         InboundEvent e = interpreter.interpret(body).get(0);
@@ -58,7 +59,7 @@ class StripeEventMapperTest {
 
     @Test
     void theLegacyApiFixtureWithPlansInsteadOfPricesMaps() {
-        StripeEventMapper legacy = new StripeEventMapper(
+        StripeEventMapper legacy = new StripeEventMapper(BootObjectMapper.create(),
                 new PlanCatalog(new DefaultResourceLoader(), "classpath:stripe/plans-with-legacy-plan.yml"));
         SubscriptionChanged s = (SubscriptionChanged) legacy.map(queued(
                 StripeFixtures.bytes("customer.subscription.updated.2017-06-05.json"))).get(0);
@@ -70,7 +71,7 @@ class StripeEventMapperTest {
 
     @Test
     void stripesOwnApiFixturesMap() {
-        StripeEventMapper sdkPlans = new StripeEventMapper(
+        StripeEventMapper sdkPlans = new StripeEventMapper(BootObjectMapper.create(),
                 new PlanCatalog(new DefaultResourceLoader(), "classpath:stripe/plans-with-legacy-plan.yml"));
         SubscriptionChanged s = (SubscriptionChanged) sdkPlans.map(queued(
                 StripeFixtures.bytes("customer.subscription.updated.stripe-mock-2022-11-15.json"))).get(0);
