@@ -2,6 +2,7 @@ package dev.pasarela.messaging;
 
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
+import dev.pasarela.pipeline.transform.DeliveryState;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -94,7 +95,8 @@ public class OutboundSteps implements DeadLetterListener {
         }
         String status = recordSent(m, providerId);
         meters.counter("pasarela.outbound.sent", "channel", m.channel(), "tenant", m.tenantId()).increment();
-        if (notificationId != null && dev.pasarela.pipeline.transform.DeliveryState.of(status).unreached()) { // a failure status overtook the provider's answer
+        // a failure status overtook the provider's answer
+        if (notificationId != null && DeliveryState.of(status).unreached()) {
             failed(m.tenantId(), m.id(), notificationId, m.channel(), status);
         }
     }
@@ -105,7 +107,8 @@ public class OutboundSteps implements DeadLetterListener {
      */
     private String recordSent(OutboundMessage m, String providerId) {
         try {
-            return recordRetry.executeSupplier(() -> messages.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId));
+            return recordRetry.executeSupplier(
+                    () -> messages.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId));
         } catch (RuntimeException e) {
             log.error("Message {} of {} was sent ({}) but could not be recorded: {}", m.id(), m.tenantId(), providerId,
                     e.toString());
