@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.stereotype.Component;
@@ -51,7 +51,12 @@ public class PlanCatalog {
     private final Map<String, Plan> plans = new LinkedHashMap<>();
     private final Map<String, String> byPrice = new LinkedHashMap<>();
 
-    public PlanCatalog(ResourceLoader loader, @Value("${pasarela.plans-file:classpath:defaults/plans.yml}") String location) {
+    @Autowired
+    public PlanCatalog(ResourceLoader loader, TenantFilesProperties files) {
+        this(loader, files.plansFile());
+    }
+
+    public PlanCatalog(ResourceLoader loader, String location) {
         Resource resource = loader.getResource(location.contains(":") ? location : "file:" + location);
         File file;
         try (InputStream in = resource.getInputStream()) {

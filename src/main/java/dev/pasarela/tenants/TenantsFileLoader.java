@@ -12,7 +12,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,9 +31,9 @@ public class TenantsFileLoader implements InitializingBean {
     private final TenantRepository tenants;
     private final String location;
 
-    public TenantsFileLoader(TenantRepository tenants, @Value("${pasarela.tenants-file:}") String location) {
+    public TenantsFileLoader(TenantRepository tenants, TenantFilesProperties files) {
         this.tenants = tenants;
-        this.location = location;
+        this.location = files.tenantsFile();
     }
 
     @Override

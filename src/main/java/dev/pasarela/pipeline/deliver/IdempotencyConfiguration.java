@@ -8,7 +8,6 @@ import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,8 +38,8 @@ public class IdempotencyConfiguration {
      */
     @Bean
     DedupeRetention dedupeRetention(JdbcTemplate jdbc,
-                                    @Value("${pasarela.dedupe.retention:P30D}") Duration retention, Clock clock) {
-        return new DedupeRetention(jdbc, retention, clock);
+                                    DedupeProperties dedupe, Clock clock) {
+        return new DedupeRetention(jdbc, dedupe.retention(), clock);
     }
 
     public record DedupeRetention(JdbcTemplate jdbc, Duration retention, Clock clock) {
