@@ -1,6 +1,18 @@
 package dev.pasarela.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.pasarela.store.StoreUnavailableException;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -26,6 +38,68 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         log.error("Request failed", e);
         return Problems.detail(500, "internal-error", "Internal error",
                 "The request could not be completed; the cause is in the gateway's log.");
+    }
+
+    /** A request record that broke a rule: each field with its rule, as the other refusals say it. */
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        String detail = e.getBindingResult().getAllErrors().stream()
+                .map(ProblemHandler::describe).distinct().sorted().collect(Collectors.joining(" "));
+        return invalidRequest(detail.isEmpty() ? "The request body breaks a rule." : detail);
+    }
+
+    /** Not JSON, or a field of the wrong type: a 400 naming the field, never a 500. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        Throwable cause = e.getMostSpecificCause();
+        String detail;
+        if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            String field = mismatch.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String expected = mismatch.getTargetType() == null ? "another type"
+                    : jsonType(mismatch.getTargetType());
+            detail = field + " has the wrong type: it must be " + expected + ".";
+        } else if (cause instanceof JsonProcessingException) {
+            detail = "The body is not valid JSON.";
+        } else {
+            detail = "A JSON body is required.";
+        }
+        return invalidRequest(detail);
+    }
+
+    private static String describe(ObjectError error) {
+        String message = error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage();
+        if (error instanceof FieldError field) {
+            // our messages start with the field's name; a default one ("must not be null") gets it in front
+            return message.startsWith(field.getField()) ? message : field.getField() + " " + message + ".";
+        }
+        return message;
+    }
+
+    private static String jsonType(Class<?> type) {
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    private static ResponseEntity<Object> invalidRequest(String detail) {
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.detail(400, "invalid-request", "Invalid request", detail));
     }
 
     @ExceptionHandler(StoreUnavailableException.class)

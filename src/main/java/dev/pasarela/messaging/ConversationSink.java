@@ -5,11 +5,13 @@ import dev.pasarela.tenants.Messaging;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
+import dev.pasarela.pipeline.transform.DeliveryState;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.InboundMessage;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,14 +45,15 @@ public class ConversationSink implements EventSink {
     private final TenantRepository tenants;
     private final List<String> defaultStopWords;
     private final ObjectProvider<MessageFailureListener> listeners;
+    private final Clock clock;
 
-    public ConversationSink(DocumentStore store, TenantRepository tenants,
-                            @Value("${pasarela.messaging.stop-words:BAJA,STOP}") List<String> defaultStopWords,
-                            ObjectProvider<MessageFailureListener> listeners) {
+    public ConversationSink(DocumentStore store, TenantRepository tenants, MessagingProperties properties,
+                            ObjectProvider<MessageFailureListener> listeners, Clock clock) {
         this.store = store;
         this.tenants = tenants;
-        this.defaultStopWords = defaultStopWords;
+        this.defaultStopWords = properties.stopWords();
         this.listeners = listeners;
+        this.clock = clock;
     }
 
     @Override
@@ -92,7 +94,7 @@ public class ConversationSink implements EventSink {
             message.put("content", m.content());
             message.put("replyTo", m.replyTo());
             message.put("sentAt", m.occurredAt().toString());
-            message.put("receivedAt", Instant.now().toString());
+            message.put("receivedAt", clock.instant().toString());
             tx.set(messagePath, message);
             Map<String, Object> conv = new LinkedHashMap<>();
             conv.put("channel", m.channel());
@@ -119,7 +121,7 @@ public class ConversationSink implements EventSink {
     /** A message of ours that ended unreached, for a notification that may try another channel. */
     private static Map<String, Object> ended(Map<String, Object> message) {
         boolean failed = message.get("notificationId") != null
-                && OutboundSteps.FAILURES.contains(String.valueOf(message.get("status")));
+                && DeliveryState.of(String.valueOf(message.get("status"))).unreached();
         return failed ? Map.of("notificationId", message.get("notificationId"), "messageId", message.get("id"))
                 : Map.of();
     }
@@ -138,8 +140,8 @@ public class ConversationSink implements EventSink {
     }
 
     private void status(DeliveryStatus s) {
-        String orphanPath = Outbox.messagePath(s.tenantId(), s.messageId());
-        String linkPath = Outbox.linkPath(s.tenantId(), s.channel(), s.messageId());
+        String orphanPath = MessageHistory.messagePath(s.tenantId(), s.messageId());
+        String linkPath = MessageHistory.linkPath(s.tenantId(), s.channel(), s.messageId());
         boolean underProviderId = apply(s, orphanPath, linkPath);
         // the link may have been written while this status went to the provider's id (the embedded
         // store does not lock a document that does not exist yet): apply it again under our id
@@ -154,7 +156,7 @@ public class ConversationSink implements EventSink {
     private boolean apply(DeliveryStatus s, String orphanPath, String linkPath) {
         boolean[] underProviderId = new boolean[1];
         Map<String, Object> endedNow = store.runTransaction(tx -> {
-            String path = tx.get(linkPath).map(l -> Outbox.messagePath(s.tenantId(), (String) l.field("messageId")))
+            String path = tx.get(linkPath).map(l -> MessageHistory.messagePath(s.tenantId(), (String) l.field("messageId")))
                     .orElse(orphanPath);
             underProviderId[0] = path.equals(orphanPath);
             Map<String, Object> message = tx.get(path).map(d -> new LinkedHashMap<>(d.data())).orElseGet(LinkedHashMap::new);
@@ -169,6 +171,9 @@ public class ConversationSink implements EventSink {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("status", s.status());
             entry.put("at", s.occurredAt().toString());
+            if (s.providerStatus() != null && !s.providerStatus().equals(s.status())) {
+                entry.put("providerStatus", s.providerStatus()); // the provider's word, for whoever reads its docs
+            }
             if (s.errorCode() != null) {
                 entry.put("errorCode", s.errorCode());
                 entry.put("errorTitle", s.errorTitle());
@@ -176,8 +181,7 @@ public class ConversationSink implements EventSink {
             history.add(entry);
             history.sort(java.util.Comparator.comparing(h -> Instant.parse(String.valueOf(h.get("at")))));
             int current = message.get("status") == null ? -1
-                    : new DeliveryStatus(null, null, null, s.occurredAt(), null, null, null,
-                            String.valueOf(message.get("status")), null, null).rank();
+                    : DeliveryState.of(String.valueOf(message.get("status"))).rank();
             message.putIfAbsent("id", s.messageId());
             message.put("channel", s.channel());
             message.putIfAbsent("to", s.recipientId());

@@ -16,16 +16,16 @@ public class MessagesController {
     private static final List<String> FIELDS = List.of("id", "channel", "to", "status", "statusAt", "statusHistory",
             "providerMessageId", "error", "createdAt");
 
-    private final Outbox outbox;
+    private final MessageHistory messages;
 
-    public MessagesController(Outbox outbox) {
-        this.outbox = outbox;
+    public MessagesController(MessageHistory messages) {
+        this.messages = messages;
     }
 
     @GetMapping("/api/v1/messages/{id}")
     Map<String, Object> message(@PathVariable String id) {
         String tenantId = ApiCaller.current().tenantId();
-        Map<String, Object> data = id.matches("msg_[0-9a-f]{32}") ? outbox.message(tenantId, id)
+        Map<String, Object> data = id.matches("msg_[0-9a-f]{32}") ? messages.message(tenantId, id)
                 .filter(d -> "outbound".equals(d.field("direction"))).map(d -> d.data()).orElse(null) : null;
         if (data == null) {
             throw new ProblemException(404, "message-not-found", "Message not found",

@@ -9,16 +9,24 @@ import org.springframework.stereotype.Component;
  * <pre>
  * outbound-delivery: out.&lt;channel&gt; → restore → shape per sender (the provider's rate) → send → record
  * </pre>
- * A channel instantiates it (see {@code routes/*.camel.yaml}) and supplies an {@link OutboundSender}.
+ * A channel instantiates it (see {@code routes/*.camel.yaml}) and registers a {@link Channel} of that name.
  */
 @Component
 public class OutboundRoutes extends RouteBuilder {
 
+    private final Channels channels;
+
+    public OutboundRoutes(Channels channels) {
+        this.channels = channels;
+    }
+
     @Override
     public void configure() {
         routeTemplate("outbound-delivery")
-                .templateParameter("channel", null, "channel: consumes out.<channel>, sender by channel()")
+                .templateParameter("channel", null, "channel: consumes out.<channel>; the Channel of that name() sends")
                 .templateParameter("rate", null, "messages per second per sender, as the provider allows")
+                // checked when the route is made (at start): without it every message would dead-letter
+                .configure(t -> requireChannel(String.valueOf(t.getProperty("channel"))))
                 .from("jms:queue:out.{{channel}}?transacted=true&lazyCreateTransactionManager=false"
                         + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
                 .routeConfigurationId(ErrorHandling.DELIVERY)
@@ -28,5 +36,13 @@ public class OutboundRoutes extends RouteBuilder {
                 .throttle(constant("{{rate}}")).correlationExpression(variable(OutboundSteps.SENDER))
                     .totalRequestsMode().timePeriodMillis(1000).id("shape-per-sender")
                 .bean("outboundSteps", "send").id("provider-call");
+    }
+
+    private void requireChannel(String channel) {
+        if (channels.find(channel).isEmpty()) {
+            throw new IllegalStateException("Route template outbound-delivery for channel '" + channel
+                    + "' has no Channel bean whose name() is '" + channel
+                    + "': add one to integrations/<provider> or remove the route from routes/");
+        }
     }
 }

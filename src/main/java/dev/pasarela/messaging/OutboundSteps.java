@@ -2,14 +2,14 @@ package dev.pasarela.messaging;
 
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
-import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.transform.DeliveryState;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
 import dev.pasarela.store.Document;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
@@ -23,19 +23,23 @@ public class OutboundSteps implements DeadLetterListener {
 
     public static final String MESSAGE = "outboundMessage";
     public static final String SENDER = "sender";
-    /** Statuses that end a message unreached (a complaint or an open comes after delivery: not these). */
-    public static final java.util.Set<String> FAILURES = java.util.Set.of("failed", "undelivered", "bounced", "dropped");
     private static final Logger log = LoggerFactory.getLogger(OutboundSteps.class);
 
     private final Outbox outbox;
-    private final Map<String, OutboundSender> senders;
+    private final MessageHistory messages;
+    private final Channels channels;
     private final MeterRegistry meters;
     private final ObjectProvider<MessageFailureListener> listeners;
+    /** 5 attempts 200, 400, 600, 800 ms apart: a store hiccup, not an outage (the route must not resend). */
+    private final Retry recordRetry = Retry.of("outbound-record-sent", RetryConfig.custom()
+            .maxAttempts(5).intervalFunction(IntervalFunction.of(Duration.ofMillis(200), previous -> previous + 200))
+            .build());
 
-    public OutboundSteps(Outbox outbox, List<OutboundSender> senders, MeterRegistry meters,
+    public OutboundSteps(Outbox outbox, MessageHistory messages, Channels channels, MeterRegistry meters,
                          ObjectProvider<MessageFailureListener> listeners) {
         this.outbox = outbox;
-        this.senders = senders.stream().collect(Collectors.toMap(OutboundSender::channel, Function.identity()));
+        this.messages = messages;
+        this.channels = channels;
         this.meters = meters;
         this.listeners = listeners;
     }
@@ -47,12 +51,12 @@ public class OutboundSteps implements DeadLetterListener {
         exchange.setVariable(Variables.TENANT_ID, m.tenantId());
         exchange.setVariable(Variables.EVENT_KEY, m.id());
         exchange.setVariable(MESSAGE, m);
-        exchange.setVariable(SENDER, sender(channel).senderKey(m));
+        exchange.setVariable(SENDER, channels.require(channel).senderKey(m));
     }
 
     public void send(Exchange exchange) {
         OutboundMessage m = exchange.getVariable(MESSAGE, OutboundMessage.class);
-        Optional<Document> recorded = outbox.message(m.tenantId(), m.id());
+        Optional<Document> recorded = messages.message(m.tenantId(), m.id());
         if (recorded.isEmpty()) {
             log.warn("Message {} of {} is not recorded (its acceptance was undone): not sent", m.id(), m.tenantId());
             return;
@@ -68,11 +72,11 @@ public class OutboundSteps implements DeadLetterListener {
         }
         String providerId;
         try {
-            providerId = sender(m.channel()).send(m);
+            providerId = channels.send(m);
         } catch (RejectedByProviderException e) {
-            outbox.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
+            messages.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
             if (e instanceof RecipientOptedOutException optedOut) {
-                outbox.markOptedOut(m.tenantId(), m.channel(), optedOut.contactId());
+                messages.markOptedOut(m.tenantId(), m.channel(), optedOut.contactId());
             }
             meters.counter("pasarela.outbound.failures", "channel", m.channel(), "tenant", m.tenantId(),
                     "code", e.code()).increment();
@@ -91,7 +95,8 @@ public class OutboundSteps implements DeadLetterListener {
         }
         String status = recordSent(m, providerId);
         meters.counter("pasarela.outbound.sent", "channel", m.channel(), "tenant", m.tenantId()).increment();
-        if (notificationId != null && FAILURES.contains(status)) { // a failure status overtook the provider's answer
+        // a failure status overtook the provider's answer
+        if (notificationId != null && DeliveryState.of(status).unreached()) {
             failed(m.tenantId(), m.id(), notificationId, m.channel(), status);
         }
     }
@@ -101,22 +106,13 @@ public class OutboundSteps implements DeadLetterListener {
      * retry would call the provider again and send a second copy.
      */
     private String recordSent(OutboundMessage m, String providerId) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return outbox.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId);
-            } catch (RuntimeException e) {
-                if (attempt == 5) {
-                    log.error("Message {} of {} was sent ({}) but could not be recorded: {}", m.id(), m.tenantId(),
-                            providerId, e.toString());
-                    throw e;
-                }
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+        try {
+            return recordRetry.executeSupplier(
+                    () -> messages.recordSubmitted(m.tenantId(), m.id(), m.channel(), providerId));
+        } catch (RuntimeException e) {
+            log.error("Message {} of {} was sent ({}) but could not be recorded: {}", m.id(), m.tenantId(), providerId,
+                    e.toString());
+            throw e;
         }
     }
 
@@ -124,7 +120,6 @@ public class OutboundSteps implements DeadLetterListener {
      * Called by the dead-letter route for an outbound message out of retries: it ends {@code failed}
      * and its notification, if any, tries its next channel. Never throws: the dead letter comes first.
      */
-    /** An outbound message out of retries ends failed. */
     @Override
     public void deadLettered(Exchange exchange) {
         String type = exchange.getMessage().getHeader(Variables.H_EVENT_TYPE, String.class);
@@ -134,12 +129,12 @@ public class OutboundSteps implements DeadLetterListener {
             return;
         }
         try {
-            Optional<Document> d = outbox.message(tenant, id);
+            Optional<Document> d = messages.message(tenant, id);
             if (d.isEmpty() || "failed".equals(d.get().field("status")) || d.get().field("providerMessageId") != null) {
                 return;
             }
             String cause = String.valueOf(exchange.getMessage().getHeader(Variables.H_FAILURE_CAUSE));
-            outbox.recordFailed(tenant, id, "retries-exhausted", cause);
+            messages.recordFailed(tenant, id, "retries-exhausted", cause);
             String notificationId = (String) d.get().field("notificationId");
             if (notificationId != null) {
                 failed(tenant, id, notificationId, type.substring(0, type.length() - ".message".length()),
@@ -152,13 +147,5 @@ public class OutboundSteps implements DeadLetterListener {
 
     private void failed(String tenantId, String messageId, String notificationId, String channel, String reason) {
         listeners.forEach(l -> l.messageFailed(tenantId, messageId, notificationId, channel, reason));
-    }
-
-    private OutboundSender sender(String channel) {
-        OutboundSender s = senders.get(channel);
-        if (s == null) {
-            throw new PermanentException("no OutboundSender for channel " + channel);
-        }
-        return s;
     }
 }

@@ -1,19 +1,25 @@
 package dev.pasarela.messaging;
 
-import dev.pasarela.api.ProblemException;
+import dev.pasarela.api.ApiCaller;
 import dev.pasarela.tenants.Quotas;
 import dev.pasarela.tenants.TenantRepository;
-import dev.pasarela.store.Document;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
-/** What every send endpoint answers, and the refusal every channel shares (the contact opted out). */
+/** What every send endpoint does with a checked request, and answers. */
 @Component
 public class OutboxResponses {
+
+    /** A phone number as every channel takes it: E.164 with '+' and the country code. */
+    public static final String E164_REGEX = "\\+[1-9][0-9]{6,14}";
+    public static final Pattern E164 = Pattern.compile(E164_REGEX);
+    /** One email address, loosely: the provider has the last word. */
+    public static final String EMAIL_REGEX = "[^@\\s<>]{1,64}@[^@\\s<>]{1,255}\\.[^@\\s<>.]{2,}";
+    public static final Pattern EMAIL = Pattern.compile(EMAIL_REGEX);
 
     private final Outbox outbox;
     private final TenantRepository tenants;
@@ -25,24 +31,23 @@ public class OutboxResponses {
         this.quotas = quotas;
     }
 
-    /** A phone number as every channel takes it: E.164 with '+' and the country code. */
-    public static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[1-9][0-9]{6,14}");
-    /** One email address, loosely: the provider has the last word. */
-    public static final java.util.regex.Pattern EMAIL =
-            java.util.regex.Pattern.compile("[^@\\s<>]{1,64}@[^@\\s<>]{1,255}\\.[^@\\s<>.]{2,}");
-
-    /** The monthly quota a channel's sends spend. */
-    public static String quotaChannel(String channel) {
-        return switch (channel) {
-            case "messenger", "instagram" -> "social-messages";
-            default -> channel;
-        };
+    /**
+     * The caller's message on a channel: checked by the channel ({@link Channel#validate}, then its
+     * rules for a new Idempotency-Key), accepted into the outbox, answered 202.
+     */
+    public <R extends ChannelRequest> ResponseEntity<Map<String, Object>> send(Channel<R> channel, String to,
+                                                                               R request, String idempotencyKey) {
+        String tenantId = ApiCaller.current().tenantId();
+        R checked = channel.validate(request);
+        Outbox.Accepted a = outbox.accept(OutboundRequest.of(tenantId, channel.name(), to, checked, idempotencyKey)
+                .checkedBy(() -> channel.checkAcceptable(tenantId, to, checked)));
+        return accepted(tenantId, channel, a);
     }
 
     /** 202 with the message id and {@code Location}; a replayed key gives back the unit the interceptor spent. */
-    public ResponseEntity<Map<String, Object>> accepted(String tenantId, String channel, Outbox.Accepted a) {
+    private ResponseEntity<Map<String, Object>> accepted(String tenantId, Channel<?> channel, Outbox.Accepted a) {
         if (a.replayed()) {
-            quotas.consume(tenants.require(tenantId), quotaChannel(channel), -1);
+            quotas.consume(tenants.require(tenantId), channel.quota(), -1);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", a.id());
@@ -51,17 +56,5 @@ public class OutboxResponses {
         out.put("createdAt", a.createdAt());
         return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + a.id()))
                 .header("Idempotent-Replayed", String.valueOf(a.replayed())).body(out);
-    }
-
-    public void refuseOptedOut(String tenantId, String channel, String contactId) {
-        refuseOptedOut(outbox.conversation(tenantId, channel, contactId), contactId);
-    }
-
-    public static void refuseOptedOut(Optional<Document> conversation, String contact) {
-        if (conversation.map(d -> Boolean.TRUE.equals(d.field("optedOut"))).orElse(false)) {
-            throw new ProblemException(422, "recipient-opted-out", "Recipient opted out",
-                    contact + " asked to stop receiving messages on this channel (" + conversation.get().field("optOutChangedAt")
-                            + "); nothing is sent until they write again.");
-        }
     }
 }

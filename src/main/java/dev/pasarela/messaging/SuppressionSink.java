@@ -46,9 +46,9 @@ public class SuppressionSink implements EventSink {
     }
 
     static String reason(DeliveryStatus s) {
-        return switch (s.status()) {
-            case "complained" -> "complaint";
-            case "bounced" -> PASSING_BOUNCES.contains(String.valueOf(s.bounceType())) ? null : "hard_bounce";
+        return switch (s.state()) {
+            case COMPLAINED -> "complaint";
+            case BOUNCED -> PASSING_BOUNCES.contains(String.valueOf(s.bounceType())) ? null : "hard_bounce";
             default -> null;
         };
     }

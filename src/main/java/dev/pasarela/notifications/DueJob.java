@@ -1,7 +1,7 @@
 package dev.pasarela.notifications;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.quartz.Job;
 import org.quartz.JobDataMap;
 import org.quartz.JobExecutionContext;
@@ -29,6 +29,8 @@ public class DueJob implements Job {
     Notifications notifications;
     @Autowired
     Scheduling scheduling;
+    @Autowired
+    Clock clock;
 
     @Override
     public void execute(JobExecutionContext context) {
@@ -44,7 +46,7 @@ public class DueJob implements Job {
             }
         } catch (RuntimeException e) {
             log.warn("Timer {} of {}/{} failed ({}); trying again in {}", kind, tenant, id, e.toString(), RETRY);
-            scheduling.schedule(kind, tenant, id, Instant.now().plus(RETRY));
+            scheduling.schedule(kind, tenant, id, clock.instant().plus(RETRY));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.pasarela.notifications;
 
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.api.ApiCaller;
+import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public class NotificationsController {
 
     /** Quota is spent per message on the channel that sends it, not here. */
     @PostMapping("/api/v1/notifications")
-    ResponseEntity<Map<String, Object>> notify(@RequestBody Map<String, Object> body,
+    ResponseEntity<Map<String, Object>> notify(@Valid @RequestBody NotificationRequest body,
                                                @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         Map<String, Object> n = notifications.create(ApiCaller.current().tenantId(), body, key, Map.of());
         return ResponseEntity.accepted().location(URI.create("/api/v1/notifications/" + n.get("id"))).body(n);

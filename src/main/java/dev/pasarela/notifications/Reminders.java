@@ -5,6 +5,7 @@ import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Query;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -17,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
@@ -42,13 +42,15 @@ public class Reminders {
     private final Scheduling scheduling;
     private final Notifications notifications;
     private final Duration maxLateness;
+    private final Clock clock;
 
     public Reminders(DocumentStore store, Scheduling scheduling, @Lazy Notifications notifications,
-                     @Value("${pasarela.reminders.max-lateness:PT1H}") Duration maxLateness) {
+                     RemindersProperties properties, Clock clock) {
         this.store = store;
         this.scheduling = scheduling;
         this.notifications = notifications;
-        this.maxLateness = maxLateness;
+        this.maxLateness = properties.maxLateness();
+        this.clock = clock;
     }
 
     static String collection(String tenantId) {
@@ -70,7 +72,7 @@ public class Reminders {
             throw invalid("notification is required: the notification to send (recipient, kind, data).");
         }
         notifications.check(tenantId, (Map<String, Object>) notification); // refused now, not when it fires
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Instant> times = times(request, now);
         for (Instant t : times) {
             if (t.isBefore(now)) {
@@ -116,7 +118,7 @@ public class Reminders {
     public Map<String, Object> cancel(String tenantId, String id) {
         Map<String, Object> doc = transition(tenantId, id, "cancel", d -> {
             d.put("status", "cancelled");
-            d.put("cancelledAt", Instant.now().toString());
+            d.put("cancelledAt", clock.instant().toString());
         });
         scheduling.cancel(Scheduling.REMINDER, tenantId, id);
         return view(doc);
@@ -124,7 +126,7 @@ public class Reminders {
 
     public Map<String, Object> reschedule(String tenantId, String id, String sendAt) {
         Instant t = instant(sendAt, "sendAt");
-        if (t.isBefore(Instant.now()) || t.isAfter(Instant.now().plus(MAX_AHEAD))) {
+        if (t.isBefore(clock.instant()) || t.isAfter(clock.instant().plus(MAX_AHEAD))) {
             throw invalid("sendAt must be in the future and at most " + MAX_AHEAD.toDays() + " days ahead.");
         }
         Map<String, Object> doc = transition(tenantId, id, "reschedule", d -> d.put("sendAt", t.toString()));
@@ -135,7 +137,7 @@ public class Reminders {
     /** The timer fired: send, or mark missed when too late. */
     @SuppressWarnings("unchecked")
     void fire(String tenantId, String id) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Map<String, Object> due = store.runTransaction(tx -> {
             Optional<Document> d = tx.get(path(tenantId, id));
             if (d.isEmpty() || !"scheduled".equals(d.get().field("status"))) {

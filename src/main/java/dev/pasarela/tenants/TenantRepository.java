@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -150,6 +152,14 @@ public class TenantRepository implements TenantDirectory {
         return created;
     }
 
+    /** Looked up when a profile is checked: the channels' beans need this repository themselves. */
+    private ObjectProvider<NotificationChannelNames> channelNames;
+
+    @Autowired
+    void setChannelNames(ObjectProvider<NotificationChannelNames> channelNames) {
+        this.channelNames = channelNames;
+    }
+
     private void validate(String id, TenantProfile p) {
         if (!Tenant.isValidId(id)) {
             throw invalid("Tenant ids are 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit.");
@@ -176,9 +186,11 @@ public class TenantRepository implements TenantDirectory {
                 throw invalid("messaging.quietHours needs start and end as local times such as 21:00 and 08:00.");
             }
         }
-        if (p.messaging() != null && p.messaging().channelPolicy() != null
-                && !java.util.Set.of("whatsapp", "sms", "email").containsAll(p.messaging().channelPolicy())) {
-            throw invalid("messaging.channelPolicy lists channels among whatsapp, sms and email.");
+        if (p.messaging() != null && p.messaging().channelPolicy() != null) {
+            List<String> known = channelNames.getObject().notificationChannels();
+            if (!known.containsAll(p.messaging().channelPolicy())) {
+                throw invalid("messaging.channelPolicy lists channels among " + String.join(", ", known) + ".");
+            }
         }
         if (p.timezone() != null) {
             try {

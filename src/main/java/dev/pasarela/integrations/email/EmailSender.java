@@ -6,7 +6,6 @@ import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.deliver.ProviderHttp;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.messaging.OutboundMessage;
-import dev.pasarela.messaging.OutboundSender;
 import dev.pasarela.security.CredentialVault;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -46,7 +45,7 @@ import org.springframework.web.client.RestClient;
  * and the Resend SDK is not on our repository.
  */
 @Component
-public class EmailSender implements OutboundSender {
+public class EmailSender {
 
     private static final Logger log = LoggerFactory.getLogger(EmailSender.class);
     private static final Pattern NAMED = Pattern.compile("\\s*(.*?)\\s*<([^>]+)>\\s*");
@@ -85,17 +84,10 @@ public class EmailSender implements OutboundSender {
                 .build();
     }
 
-    @Override
-    public String channel() {
-        return "email";
-    }
-
-    @Override
     public boolean canSend(String tenantId) {
         return !providers(tenantId).isEmpty();
     }
 
-    @Override
     public String senderKey(OutboundMessage m) {
         return m.tenantId(); // the providers limit per account; the tenant is the closest key we have
     }
@@ -112,7 +104,7 @@ public class EmailSender implements OutboundSender {
         return out;
     }
 
-    @Override
+    /** Sends the queued message ({@link EmailRequest}'s JSON), failing over between the tenant's providers. */
     public String send(OutboundMessage m) {
         List<Map.Entry<String, Map<String, String>>> providers = providers(m.tenantId());
         if (providers.isEmpty()) {

@@ -76,7 +76,8 @@ public class ResendEventMapper implements EventMapper {
             throw new PermanentException("Resend event " + q.eventKey() + " has no email_id");
         }
         return List.of(new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), time(event), "email", emailId,
-                recipient(data.path("to")), status, code, title, bounceType));
+                recipient(data.path("to")), dev.pasarela.pipeline.transform.DeliveryState.of(status), event.path("type").asText(), code, title,
+                bounceType));
     }
 
     private static String recipient(JsonNode to) {

@@ -74,8 +74,8 @@ public class SendGridEventMapper implements EventMapper {
             throw new PermanentException("SendGrid event " + q.eventKey() + " has no email or timestamp");
         }
         return List.of(new DeliveryStatus(q.tenantId(), q.eventKey(), provider(),
-                Instant.ofEpochSecond(e.path("timestamp").asLong()), "email", messageId(e), email, status, code, title,
-                bounceType));
+                Instant.ofEpochSecond(e.path("timestamp").asLong()), "email", messageId(e), email,
+                dev.pasarela.pipeline.transform.DeliveryState.of(status), event, code, title, bounceType));
     }
 
     /** {@code LRzXl_NHStOGhQ4kofSm_A.filterdrecv-…} → {@code LRzXl_NHStOGhQ4kofSm_A}; else the smtp-id. */

@@ -128,7 +128,8 @@ public class MetaEventMapper implements EventMapper {
         // key on the code and error_data.details: Meta calls the titles deprecated
         String detail = error.path("error_data").path("details").asText(error.path("title").asText(null));
         return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), seconds(s.path("timestamp")), "whatsapp",
-                s.path("id").asText(), s.path("recipient_id").asText(null), s.path("status").asText(),
+                s.path("id").asText(), s.path("recipient_id").asText(null),
+                dev.pasarela.pipeline.transform.DeliveryState.of(s.path("status").asText()), s.path("status").asText(),
                 error.has("code") ? error.path("code").asText() : null, detail);
     }
 
@@ -175,7 +176,7 @@ public class MetaEventMapper implements EventMapper {
         for (JsonNode mid : m.path("delivery").path("mids")) {
             out.add(new DeliveryStatus(q.tenantId(), q.eventKey() + ":" + mid.asText(), provider(),
                     millis(m.path("timestamp")), channel, mid.asText(), m.path("sender").path("id").asText(),
-                    "delivered", null, null));
+                    dev.pasarela.pipeline.transform.DeliveryState.DELIVERED, "delivery", null, null));
         }
         return out;
     }

@@ -1,11 +1,8 @@
 package dev.pasarela.integrations.twilio;
 
-import dev.pasarela.api.ProblemException;
-import dev.pasarela.messaging.Outbox;
-import dev.pasarela.messaging.OutboxResponses;
 import dev.pasarela.api.limits.Metered;
-import dev.pasarela.api.ApiCaller;
-import java.util.LinkedHashMap;
+import dev.pasarela.messaging.OutboxResponses;
+import jakarta.validation.Valid;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,43 +14,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class SmsController {
 
+    private final OutboxResponses outbox;
+    private final SmsChannel sms;
 
-    private final Outbox outbox;
-    private final OutboxResponses responses;
-
-    public SmsController(Outbox outbox, OutboxResponses responses) {
+    public SmsController(OutboxResponses outbox, SmsChannel sms) {
         this.outbox = outbox;
-        this.responses = responses;
+        this.sms = sms;
     }
 
     @PostMapping("/api/v1/sms/messages")
     @Metered("sms")
-    ResponseEntity<Map<String, Object>> send(@RequestBody Map<String, Object> body,
+    ResponseEntity<Map<String, Object>> send(@Valid @RequestBody SmsMessage body,
                                              @RequestHeader(name = "Idempotency-Key", required = false) String key) {
-        String tenantId = ApiCaller.current().tenantId();
-        String to = body.get("to") instanceof String s ? s : null;
-        if (to == null || !OutboxResponses.E164.matcher(to).matches()) {
-            throw invalid("to must be an E.164 number with '+' and the country code.");
-        }
-        String text = body.get("body") instanceof String s && !s.isBlank() ? s : null;
-        if (text == null || text.length() > 1600) {
-            throw invalid("body is required, at most 1600 characters (Twilio's limit).");
-        }
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("type", "text");
-        request.put("text", Map.of("body", text));
-        if (body.get("mediaUrl") instanceof String media) {
-            if (!media.startsWith("https://")) {
-                throw invalid("mediaUrl must be an https URL.");
-            }
-            request.put("mediaUrl", media);
-        }
-        Outbox.Accepted a = outbox.accept(tenantId, "sms", to, request, key,
-                () -> responses.refuseOptedOut(tenantId, "sms", to));
-        return responses.accepted(tenantId, "sms", a);
-    }
-
-    private static ProblemException invalid(String detail) {
-        return new ProblemException(400, "invalid-request", "Invalid request", detail);
+        return outbox.send(sms, body.to(), body.request(), key);
     }
 }

@@ -73,8 +73,8 @@ public class TwilioEventMapper implements EventMapper {
         String status = e.param("MessageStatus") != null ? e.param("MessageStatus") : e.param("SmsStatus");
         String code = e.param("ErrorCode");
         String title = code == null ? null : ERRORS.getOrDefault(code, e.param("ErrorMessage"));
-        return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), at, "sms", sid(e), e.param("To"), status,
-                code, title);
+        return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), at, "sms", sid(e), e.param("To"),
+                dev.pasarela.pipeline.transform.DeliveryState.of(status), status, code, title);
     }
 
     private InboundMessage inbound(QueuedEvent q, Envelope e, Instant at) {

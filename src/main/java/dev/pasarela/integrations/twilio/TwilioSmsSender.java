@@ -10,7 +10,6 @@ import dev.pasarela.messaging.RecipientOptedOutException;
 import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.messaging.OutboundMessage;
-import dev.pasarela.messaging.OutboundSender;
 import dev.pasarela.security.CredentialVault;
 import java.net.URI;
 import java.time.Duration;
@@ -32,7 +31,7 @@ import org.springframework.stereotype.Component;
  * endpoint, and ours differ per tenant.
  */
 @Component
-public class TwilioSmsSender implements OutboundSender {
+public class TwilioSmsSender {
 
     /** Retried (Twilio's rate limit, queue overflow, its own faults). */
     private static final Set<Integer> TRANSIENT = Set.of(20429, 20500, 20503, 30001, 30008);
@@ -64,26 +63,17 @@ public class TwilioSmsSender implements OutboundSender {
         return identity != null && identity.startsWith("+") ? identity : null;
     }
 
-    @Override
-    public String channel() {
-        return "sms";
-    }
-
-    @Override
     public boolean canSend(String tenantId) {
         Map<String, String> c = vault.credentials(tenantId, "twilio").orElse(Map.of());
         return c.get("accountSid") != null && c.get("authToken") != null && from(tenantId, c) != null;
     }
 
-    @Override
     public String senderKey(OutboundMessage m) {
         String from = from(m.tenantId(), vault.credentials(m.tenantId(), "twilio").orElse(Map.of()));
         return from == null ? "unconfigured" : from;
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public String send(OutboundMessage m) {
+    public String send(OutboundMessage m, SmsRequest request) {
         Map<String, String> c = vault.credentials(m.tenantId(), "twilio").orElse(Map.of());
         String sid = c.get("accountSid");
         String token = c.get("authToken");
@@ -95,9 +85,9 @@ public class TwilioSmsSender implements OutboundSender {
         }
         TwilioRestClient client = new TwilioRestClient.Builder(sid, token).accountSid(sid).httpClient(transport).build();
         MessageCreator creator = Message.creator(sid, new PhoneNumber(m.to()), new PhoneNumber(from),
-                (String) ((Map<String, Object>) m.request().get("text")).get("body"));
-        if (m.request().get("mediaUrl") instanceof String media) {
-            creator.setMediaUrl(List.of(URI.create(media)));
+                request.body());
+        if (request.mediaUrl() != null) {
+            creator.setMediaUrl(List.of(URI.create(request.mediaUrl())));
         }
         if (statusCallback != null) {
             creator.setStatusCallback(statusCallback);

@@ -1,0 +1,60 @@
+package dev.pasarela.messaging;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.pasarela.store.Document;
+import dev.pasarela.store.StoreUnavailableException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
+
+/** A send the provider took is recorded by retrying the record, never by calling the provider again. */
+class OutboundStepsTest {
+
+    final MessageHistory messages = mock(MessageHistory.class);
+    final Channels channels = mock(Channels.class);
+    @SuppressWarnings("unchecked")
+    final OutboundSteps steps = new OutboundSteps(mock(Outbox.class), messages, channels, new SimpleMeterRegistry(),
+            mock(ObjectProvider.class));
+    final OutboundMessage message = new OutboundMessage("msg_1", "t1", "sms", "+5215512345678",
+            Map.of("type", "text", "text", Map.of("body", "Hola")), "2026-01-01T00:00:00Z");
+    Exchange exchange;
+
+    @BeforeEach
+    void queued() {
+        exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setVariable(OutboundSteps.MESSAGE, message);
+        when(messages.message("t1", "msg_1")).thenReturn(Optional.of(new Document("m", Map.of("status", "accepted"))));
+        when(channels.send(any())).thenReturn("SM123");
+    }
+
+    @Test
+    void aStoreHiccupAfterTheProviderTookTheMessageIsRetriedWithoutASecondSend() {
+        when(messages.recordSubmitted("t1", "msg_1", "sms", "SM123"))
+                .thenThrow(new StoreUnavailableException("down", null))
+                .thenThrow(new StoreUnavailableException("down", null))
+                .thenReturn("submitted");
+        steps.send(exchange);
+        verify(channels, times(1)).send(message);
+        verify(messages, times(3)).recordSubmitted("t1", "msg_1", "sms", "SM123");
+    }
+
+    @Test
+    void aStoreDownForEveryAttemptFailsTheStepAfterFiveRecords() {
+        when(messages.recordSubmitted("t1", "msg_1", "sms", "SM123")).thenThrow(new StoreUnavailableException("down", null));
+        assertThatThrownBy(() -> steps.send(exchange)).isInstanceOf(StoreUnavailableException.class);
+        verify(channels, times(1)).send(message);
+        verify(messages, times(5)).recordSubmitted("t1", "msg_1", "sms", "SM123");
+    }
+}
