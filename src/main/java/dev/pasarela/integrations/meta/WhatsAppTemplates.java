@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,12 +53,11 @@ public class WhatsAppTemplates {
     private final Clock clock;
 
     public WhatsAppTemplates(GraphApi graph, MetaAccounts accounts, DocumentStore store,
-                             @Value("${pasarela.whatsapp.templates-cache-ttl:PT15M}") Duration ttl, ObjectMapper json,
-                             Clock clock) {
+                             WhatsAppProperties whatsapp, ObjectMapper json, Clock clock) {
         this.graph = graph;
         this.accounts = accounts;
         this.store = store;
-        this.ttl = ttl;
+        this.ttl = whatsapp.templatesCacheTtl();
         this.json = json;
         this.clock = clock;
     }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,12 +44,13 @@ public class TwilioSmsSender {
 
     public TwilioSmsSender(CredentialVault vault, dev.pasarela.tenants.TenantRepository tenants,
                            TwilioTransport transport,
-                           @Value("${pasarela.twilio.public-base-url:}") String publicBaseUrl) {
+                           TwilioWebhookProperties twilio) {
         this.vault = vault;
         this.tenants = tenants;
         this.transport = transport;
-        this.statusCallback = publicBaseUrl.isBlank() ? null
-                : URI.create(publicBaseUrl.replaceAll("/+$", "") + "/webhooks/twilio/status");
+        // Twilio posts status callbacks to the public URL it also signs webhooks for
+        this.statusCallback = twilio.publicBaseUrl().isBlank() ? null
+                : URI.create(twilio.publicBaseUrl().trim().replaceAll("/+$", "") + "/webhooks/twilio/status");
     }
 
     /** The sending number: the vault entry's, else the tenant's {@code twilio} identity when it is a number. */
