@@ -6,7 +6,7 @@ import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
-import dev.pasarela.pipeline.deliver.ProviderHttp;
+import dev.pasarela.http.ProviderHttp;
 import dev.pasarela.security.CredentialVault;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

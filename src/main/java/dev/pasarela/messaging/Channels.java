@@ -49,6 +49,13 @@ public class Channels implements NotificationChannelNames {
     }
 
     private <R extends ChannelRequest> String send(Channel<R> channel, OutboundMessage message) {
-        return channel.send(message, json.convertValue(message.request(), channel.requestType()));
+        R request;
+        try {
+            request = json.convertValue(message.request(), channel.requestType());
+        } catch (IllegalArgumentException unreadable) { // a retry cannot make it readable
+            throw new PermanentException("queued request does not fit " + channel.requestType().getSimpleName()
+                    + ": " + unreadable.getClass().getSimpleName(), unreadable);
+        }
+        return channel.send(message, request);
     }
 }

@@ -16,4 +16,4 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("pasarela.messaging")
 public record MessagingProperties(@DefaultValue("PT24H") @NotNull Duration serviceWindow,
-                                  @DefaultValue({"BAJA", "STOP"}) @NotNull List<String> stopWords) {}
+                                  @DefaultValue({"BAJA", "STOP", "STOPALL", "ALTO", "UNSUBSCRIBE"}) @NotNull List<String> stopWords) {}

@@ -1,5 +1,6 @@
 package dev.pasarela.messaging;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pasarela.api.ProblemException;
@@ -7,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /** Idempotency keys as store path segments, and requests' fingerprints to tell a retry from a new request. */
@@ -28,6 +31,11 @@ public class RequestFingerprints {
     /** A request's fingerprint, to tell a retry from a new request under the same key. */
     public String digest(Object request) {
         return sha256(canonicalJson(request));
+    }
+
+    /** A request record as the JSON object a client sends for it, to fingerprint it as its body. */
+    public Map<String, Object> asMap(Object request) {
+        return canonical.convertValue(request, new TypeReference<LinkedHashMap<String, Object>>() {});
     }
 
     private static String checkKey(String key) {

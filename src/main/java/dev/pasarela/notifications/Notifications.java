@@ -63,7 +63,21 @@ public class Notifications implements MessageFailureListener {
     /** As {@link #create(String, NotificationRequest, String, Map)}, for a request stored as a map (a reminder's). */
     public Map<String, Object> create(String tenantId, Map<String, Object> request, String idempotencyKey,
                                       Map<String, Object> annotations) {
-        return create(tenantId, read(request), idempotencyKey, annotations);
+        // the stored map is fingerprinted as it always was, so a reminder fired across an upgrade
+        // finds the notification it created before
+        return create(tenantId, read(request), fingerprints.digest(request), idempotencyKey, annotations);
+    }
+
+    /**
+     * A request's fingerprint as the body a client sent: absent fields left out, as earlier
+     * versions fingerprinted the raw body, so a key first used before an upgrade still matches.
+     */
+    static String fingerprint(RequestFingerprints fingerprints, NotificationRequest request) {
+        Map<String, Object> body = fingerprints.asMap(request);
+        if (body.get("data") instanceof Map<?, ?> data && data.isEmpty()) {
+            body.remove("data"); // the record fills in {} for a body without data
+        }
+        return fingerprints.digest(body);
     }
 
     /**
@@ -72,10 +86,14 @@ public class Notifications implements MessageFailureListener {
      */
     public Map<String, Object> create(String tenantId, NotificationRequest request, String idempotencyKey,
                                       Map<String, Object> annotations) {
+        return create(tenantId, request, fingerprint(fingerprints, request), idempotencyKey, annotations);
+    }
+
+    private Map<String, Object> create(String tenantId, NotificationRequest request, String requestHash,
+                                       String idempotencyKey, Map<String, Object> annotations) {
         Tenant tenant = tenants.require(tenantId);
         String keyPath = idempotencyKey == null ? null
                 : TenantRepository.path(tenantId) + "/idempotencyKeys/notification-" + RequestFingerprints.keyDigest(idempotencyKey);
-        String requestHash = fingerprints.digest(request);
         if (keyPath != null) {
             Optional<Document> known = store.get(keyPath);
             if (known.isPresent()) {
@@ -111,7 +129,7 @@ public class Notifications implements MessageFailureListener {
             return true;
         });
         if (!created) {
-            return create(tenantId, request, idempotencyKey, annotations); // a concurrent call won: its answer
+            return create(tenantId, request, requestHash, idempotencyKey, annotations); // a concurrent call won: its answer
         }
         if (release.isPresent()) {
             scheduling.schedule(Scheduling.NOTIFICATION, tenantId, id, release.get());

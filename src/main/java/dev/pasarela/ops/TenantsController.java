@@ -8,6 +8,7 @@ import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Query;
 import java.util.List;
 import java.util.Map;
+import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,7 +42,7 @@ public class TenantsController {
     }
 
     @PutMapping("/{id}")
-    ResponseEntity<Tenant> put(@PathVariable String id, @RequestBody TenantProfile profile) {
+    ResponseEntity<Tenant> put(@PathVariable String id, @Valid @RequestBody TenantProfile profile) {
         boolean created = tenants.upsert(id, profile);
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(get(id));
     }

@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import dev.pasarela.pipeline.deliver.ProviderHttp;
+import dev.pasarela.http.ProviderHttp;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;

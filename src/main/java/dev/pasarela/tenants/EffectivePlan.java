@@ -18,11 +18,7 @@ public class EffectivePlan {
     private final Clock clock;
 
     @Autowired
-    public EffectivePlan(PlanCatalog catalog) {
-        this(catalog, Clock.systemUTC());
-    }
-
-    EffectivePlan(PlanCatalog catalog, Clock clock) {
+    public EffectivePlan(PlanCatalog catalog, Clock clock) {
         this.catalog = catalog;
         this.clock = clock;
     }

@@ -32,11 +32,7 @@ public class Quotas {
     private final Clock clock;
 
     @Autowired
-    public Quotas(DocumentStore store, EffectivePlan plans) {
-        this(store, plans, Clock.systemUTC());
-    }
-
-    Quotas(DocumentStore store, EffectivePlan plans, Clock clock) {
+    public Quotas(DocumentStore store, EffectivePlan plans, Clock clock) {
         this.store = store;
         this.plans = plans;
         this.clock = clock;

@@ -28,7 +28,7 @@ public record EmailProperties(@Valid @NotNull @DefaultValue Email email,
      * @param breaker        the per-account circuit breaker
      */
     public record Email(
-            @NotNull @Pattern(regexp = "sendgrid|resend", message = "must be sendgrid or resend (PASARELA_EMAIL_PRIMARY)")
+            @NotNull @Pattern(regexp = "(?i)sendgrid|resend", message = "must be sendgrid or resend (PASARELA_EMAIL_PRIMARY)")
             @DefaultValue("sendgrid") String primary,
             @DefaultValue("") String from,
             @NotNull @DefaultValue("PT10S") Duration timeout,

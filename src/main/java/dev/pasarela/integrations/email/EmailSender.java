@@ -3,7 +3,7 @@ package dev.pasarela.integrations.email;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.messaging.RejectedByProviderException;
-import dev.pasarela.pipeline.deliver.ProviderHttp;
+import dev.pasarela.http.ProviderHttp;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.messaging.OutboundMessage;
 import dev.pasarela.security.CredentialVault;
@@ -97,7 +97,7 @@ public class EmailSender {
         List<Map.Entry<String, Map<String, String>>> out = new ArrayList<>();
         Optional<Map<String, String>> sendgrid = vault.credentials(tenantId, "sendgrid").filter(c -> c.get("apiKey") != null);
         Optional<Map<String, String>> resend = vault.credentials(tenantId, "resend").filter(c -> c.get("apiKey") != null);
-        List<String> order = "resend".equals(primary) ? List.of("resend", "sendgrid") : List.of("sendgrid", "resend");
+        List<String> order = "resend".equalsIgnoreCase(primary) ? List.of("resend", "sendgrid") : List.of("sendgrid", "resend");
         for (String p : order) {
             (p.equals("sendgrid") ? sendgrid : resend).ifPresent(c -> out.add(Map.entry(p, c)));
         }

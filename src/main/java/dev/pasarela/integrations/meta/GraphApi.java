@@ -2,7 +2,7 @@ package dev.pasarela.integrations.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pasarela.pipeline.deliver.ProviderHttp;
+import dev.pasarela.http.ProviderHttp;
 import dev.pasarela.pipeline.errors.TransientException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,6 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,7 +33,8 @@ public class MetaMessagesController {
     private final MetaMessagingChannel instagram;
 
     public MetaMessagesController(OutboxResponses outbox, WhatsAppTemplates templates, WhatsAppChannel whatsapp,
-                                  MetaMessagingChannel messengerChannel, MetaMessagingChannel instagramChannel) {
+                                  @Qualifier("messengerChannel") MetaMessagingChannel messengerChannel,
+                                  @Qualifier("instagramChannel") MetaMessagingChannel instagramChannel) {
         this.outbox = outbox;
         this.templates = templates;
         this.whatsapp = whatsapp;

@@ -4,7 +4,7 @@ import com.twilio.exception.ApiConnectionException;
 import com.twilio.http.HttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
-import dev.pasarela.pipeline.deliver.ProviderHttp;
+import dev.pasarela.http.ProviderHttp;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;

@@ -1,7 +1,5 @@
 package dev.pasarela.pipeline.templates;
 
-import dev.pasarela.pipeline.Queues;
-import dev.pasarela.pipeline.Variables;
 import static dev.pasarela.pipeline.Variables.EVENTS;
 import static dev.pasarela.pipeline.Variables.TENANT_ID;
 

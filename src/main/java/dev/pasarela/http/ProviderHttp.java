@@ -1,4 +1,4 @@
-package dev.pasarela.pipeline.deliver;
+package dev.pasarela.http;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
