@@ -18,7 +18,7 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.client.RestClient;
@@ -64,7 +64,8 @@ public class SecurityConfiguration {
                                 Clock clock) {
         if (firebase.projectId().isBlank()) {
             return token -> {
-                throw new JwtException("Firebase ID tokens are not accepted: FIREBASE_PROJECT_ID is not set");
+                // a bad token, not a fault of ours: 401, as for any token we cannot verify
+                throw new BadJwtException("Firebase ID tokens are not accepted: FIREBASE_PROJECT_ID is not set");
             };
         }
         return FirebaseIdTokens.decoder(firebase.projectId(), new GooglePublicKeys(http, firebase, clock),

@@ -156,6 +156,16 @@ class SecurityAttacksTest {
                 .doesNotContain("dGVzdC1tYXN0ZXIta2V5"); // master key material
     }
 
+    @Test
+    void aBearerTokenWhileFirebaseIsNotConfiguredIsUnauthorizedNotAFault() {
+        // this context sets no FIREBASE_PROJECT_ID: a bearer token (or an API key sent as one) cannot be verified
+        Http.Response r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/usage"))
+                .header("Authorization", "Bearer psk_0123456789abcdef_sent-in-the-wrong-header"));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.body()).doesNotContain("sent-in-the-wrong-header");
+    }
+
     private String send(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
