@@ -141,8 +141,8 @@ public class Notifications implements MessageFailureListener {
     }
 
     /** Refuses (400) a notification request that could not be created; for reminders, checked when made. */
-    public void check(String tenantId, Map<String, Object> request) {
-        requests.validate(tenants.require(tenantId), read(request));
+    public void check(String tenantId, NotificationRequest request) {
+        requests.validate(tenants.require(tenantId), request);
     }
 
     public Optional<Map<String, Object>> find(String tenantId, String id) {

@@ -44,7 +44,7 @@ public class NotificationsController {
     }
 
     @PostMapping("/api/v1/reminders")
-    ResponseEntity<Map<String, Object>> schedule(@RequestBody Map<String, Object> body) {
+    ResponseEntity<Map<String, Object>> schedule(@Valid @RequestBody ReminderRequest body) {
         return ResponseEntity.status(201).body(Map.of("reminders", reminders.create(ApiCaller.current().tenantId(), body)));
     }
 
@@ -66,10 +66,7 @@ public class NotificationsController {
     }
 
     @PatchMapping("/api/v1/reminders/{id}")
-    Map<String, Object> reschedule(@PathVariable String id, @RequestBody Map<String, Object> body) {
-        if (!(body.get("sendAt") instanceof String sendAt)) {
-            throw new ProblemException(400, "invalid-request", "Invalid request", "sendAt is required.");
-        }
-        return reminders.reschedule(ApiCaller.current().tenantId(), id, sendAt);
+    Map<String, Object> reschedule(@PathVariable String id, @Valid @RequestBody ReminderRequest.Reschedule body) {
+        return reminders.reschedule(ApiCaller.current().tenantId(), id, body.sendAt());
     }
 }

@@ -1,5 +1,7 @@
 package dev.pasarela.notifications;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.store.Document;
@@ -43,14 +45,16 @@ public class Reminders {
     private final Notifications notifications;
     private final Duration maxLateness;
     private final Clock clock;
+    private final ObjectMapper json;
 
     public Reminders(DocumentStore store, Scheduling scheduling, @Lazy Notifications notifications,
-                     RemindersProperties properties, Clock clock) {
+                     RemindersProperties properties, Clock clock, ObjectMapper json) {
         this.store = store;
         this.scheduling = scheduling;
         this.notifications = notifications;
         this.maxLateness = properties.maxLateness();
         this.clock = clock;
+        this.json = json;
     }
 
     static String collection(String tenantId) {
@@ -66,12 +70,10 @@ public class Reminders {
      * {@code "at": "…", "offsets": ["-PT24H", "-PT2H"]} (an appointment and when to remind of it),
      * or {@code "offsets": ["P7D", "P30D"]} from now (post-sale follow-ups).
      */
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> create(String tenantId, Map<String, Object> request) {
-        if (!(request.get("notification") instanceof Map<?, ?> notification)) {
-            throw invalid("notification is required: the notification to send (recipient, kind, data).");
-        }
-        notifications.check(tenantId, (Map<String, Object>) notification); // refused now, not when it fires
+    public List<Map<String, Object>> create(String tenantId, ReminderRequest request) {
+        notifications.check(tenantId, request.notification()); // refused now, not when it fires
+        // stored as its JSON, the form the notification is created from (and fingerprinted by) when it fires
+        Map<String, Object> notification = json.convertValue(request.notification(), new TypeReference<>() {});
         Instant now = clock.instant();
         List<Instant> times = times(request, now);
         for (Instant t : times) {
@@ -190,16 +192,13 @@ public class Reminders {
                         "No reminder " + id + " for this tenant."));
     }
 
-    private static List<Instant> times(Map<String, Object> request, Instant now) {
+    private static List<Instant> times(ReminderRequest request, Instant now) {
         List<Instant> times = new ArrayList<>();
-        Object sendAt = request.get("sendAt");
-        if (sendAt instanceof String s) {
-            times.add(instant(s, "sendAt"));
-        } else if (sendAt instanceof List<?> l) {
-            l.forEach(s -> times.add(instant(String.valueOf(s), "sendAt")));
-        } else if (request.get("offsets") instanceof List<?> offsets) {
-            Instant base = request.get("at") instanceof String at ? instant(at, "at") : now;
-            for (Object o : offsets) {
+        if (request.sendAt() != null) {
+            request.sendAt().forEach(s -> times.add(instant(s, "sendAt")));
+        } else if (request.offsets() != null) {
+            Instant base = request.at() != null ? instant(request.at(), "at") : now;
+            for (String o : request.offsets()) {
                 try {
                     times.add(base.plus(Duration.parse(String.valueOf(o))).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
                 } catch (java.time.DateTimeException | ArithmeticException e) {

@@ -57,6 +57,11 @@ class SendRequestValidationTest {
             "/api/v1/notifications     | {\"kind\":\"party\",\"recipient\":{\"phone\":\"+5215512345678\"}} | kind must be one of",
             "/api/v1/notifications     | {\"kind\":\"system\",\"recipient\":{\"phone\":\"+5215512345678\"},\"channels\":[\"fax\"]} | channels lists each of [email, sms, whatsapp]",
             "/api/v1/notifications     | {\"kind\":\"system\",\"recipient\":{\"phone\":\"+5215512345678\"},\"data\":[1]} | data has the wrong type: it must be an object",
+            "/api/v1/reminders         | {\"sendAt\":\"2030-01-01T10:00:00Z\"}                     | notification is required",
+            "/api/v1/reminders         | {\"notification\":{\"kind\":\"party\",\"recipient\":{\"phone\":\"+5215512345678\"}},\"sendAt\":\"2030-01-01T10:00:00Z\"} | kind must be one of",
+            "/api/v1/reminders         | {\"notification\":{\"kind\":\"system\",\"recipient\":{\"phone\":\"+5215512345678\"}},\"offsets\":\"P7D\"} | offsets has the wrong type",
+            "/api/v1/whatsapp/templates | {\"name\":\"Cita\",\"language\":\"es_MX\",\"category\":\"UTILITY\",\"components\":[{\"type\":\"BODY\"}]} | name must be 1-512 characters",
+            "/api/v1/whatsapp/templates | {\"name\":\"cita\",\"language\":\"es_MX\",\"category\":\"UTILITY\",\"components\":[]} | components must be a non-empty list",
     })
     void aBadBodyIsAProblemNamingTheFieldAndTheRule(String path, String body, String detail) {
         Http.Response r = new Http(port).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -69,7 +69,7 @@ public class MetaMessagesController {
     }
 
     @PostMapping("/api/v1/whatsapp/templates")
-    ResponseEntity<Map<String, Object>> submitTemplate(@RequestBody Map<String, Object> body) {
+    ResponseEntity<Map<String, Object>> submitTemplate(@Valid @RequestBody WhatsAppTemplateSubmission body) {
         String tenantId = ApiCaller.current().requireRole(TEMPLATE_ADMINS).tenantId();
         return ResponseEntity.status(201).body(templates.submit(tenantId, body));
     }

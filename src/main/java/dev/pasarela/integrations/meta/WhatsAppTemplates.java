@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -40,9 +39,6 @@ public class WhatsAppTemplates {
     public record Listing(List<Map<String, Object>> templates, String syncedAt, boolean stale) {}
 
     private static final Logger log = LoggerFactory.getLogger(WhatsAppTemplates.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,512}");
-    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(_[A-Z]{2})?");
-    private static final Set<String> CATEGORIES = Set.of("UTILITY", "MARKETING", "AUTHENTICATION");
     private static final int MAX_PAGES = 10; // a WABA holds at most 250 templates
 
     private final GraphApi graph;
@@ -139,21 +135,13 @@ public class WhatsAppTemplates {
 
     /** Submits a new template for Meta's review; it is cached as Meta answers ({@code PENDING} usually). */
     @SuppressWarnings("unchecked")
-    public Map<String, Object> submit(String tenantId, Map<String, Object> request) {
-        String name = text(request, "name");
-        String language = text(request, "language");
-        String category = text(request, "category");
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw invalid("name must be 1-512 characters of a-z, 0-9 and '_'.");
-        }
-        if (language == null || !LANGUAGE.matcher(language).matches()) {
-            throw invalid("language must be a locale code such as es_MX or en_US.");
-        }
-        if (category == null || !CATEGORIES.contains(category)) {
-            throw invalid("category must be one of " + CATEGORIES + ".");
-        }
-        if (!(request.get("components") instanceof List<?> components) || components.isEmpty()
-                || !components.stream().allMatch(c -> c instanceof Map<?, ?> m && m.get("type") instanceof String)) {
+    /** Submits a template checked by its record's constraints; each component needs a type, as Meta requires. */
+    public Map<String, Object> submit(String tenantId, WhatsAppTemplateSubmission request) {
+        String name = request.name();
+        String language = request.language();
+        String category = request.category();
+        List<Map<String, Object>> components = request.components();
+        if (!components.stream().allMatch(c -> c != null && c.get("type") instanceof String)) {
             throw invalid("components must be a non-empty list of objects with a type (BODY, HEADER, FOOTER, BUTTONS).");
         }
         MetaAccounts.Account account = account(tenantId);
@@ -162,8 +150,8 @@ public class WhatsAppTemplates {
         body.put("language", language);
         body.put("category", category);
         body.put("components", components);
-        if (request.get("parameterFormat") instanceof String format) {
-            body.put("parameter_format", format);
+        if (request.parameterFormat() != null) {
+            body.put("parameter_format", request.parameterFormat());
         }
         JsonNode answer = call(tenantId, account, () -> graph.post("/" + account.businessAccountId()
                 + "/message_templates", body, account.token()));
@@ -257,9 +245,6 @@ public class WhatsAppTemplates {
         }
     }
 
-    private static String text(Map<String, Object> request, String field) {
-        return request.get(field) instanceof String s && !s.isBlank() ? s : null;
-    }
 
     private static ProblemException invalid(String detail) {
         return new ProblemException(400, "invalid-request", "Invalid request", detail);
