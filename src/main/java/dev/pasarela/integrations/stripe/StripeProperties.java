@@ -24,16 +24,26 @@ public record StripeProperties(@DefaultValue("") String webhookSecret,
                                @DefaultValue("") List<String> allowedReturnUrlPrefixes) implements SelfChecking {
 
     public List<String> webhookSecrets() {
-        return Arrays.stream(webhookSecret.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return webhookSecrets(webhookSecret);
+    }
+
+    /** The comma-separated secrets of {@code STRIPE_WEBHOOK_SECRET}, blanks dropped. */
+    static List<String> webhookSecrets(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     @Override
     public List<String> problems() {
-        if (webhookSecrets().isEmpty()) {
+        return secretProblems(webhookSecrets());
+    }
+
+    /** What is wrong with the signing secrets, naming the variable and never a value. */
+    static List<String> secretProblems(List<String> secrets) {
+        if (secrets.isEmpty()) {
             return List.of("STRIPE_WEBHOOK_SECRET (pasarela.stripe.webhook-secret): not set; it is the endpoint's"
                     + " signing secret (whsec_…), several comma-separated during a rotation");
         }
-        if (webhookSecrets().stream().anyMatch(s -> !s.startsWith("whsec_"))) {
+        if (secrets.stream().anyMatch(s -> !s.startsWith("whsec_"))) {
             return List.of("STRIPE_WEBHOOK_SECRET (pasarela.stripe.webhook-secret): malformed; each secret starts"
                     + " with whsec_");
         }

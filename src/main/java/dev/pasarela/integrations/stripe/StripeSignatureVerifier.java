@@ -10,7 +10,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -36,11 +35,10 @@ public class StripeSignatureVerifier implements SignatureVerifier {
     }
 
     StripeSignatureVerifier(String secrets, long toleranceSeconds, Clock clock) {
-        StripeProperties checked = new StripeProperties(secrets, toleranceSeconds, "", null, "", "", "", List.of());
-        if (!checked.problems().isEmpty()) {
-            throw new IllegalStateException(checked.problems().get(0));
-        }
-        this.secrets = checked.webhookSecrets();
+        this.secrets = StripeProperties.webhookSecrets(secrets);
+        StripeProperties.secretProblems(this.secrets).stream().findFirst().ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
         this.toleranceSeconds = toleranceSeconds;
         this.clock = clock;
     }
