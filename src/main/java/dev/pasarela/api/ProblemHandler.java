@@ -63,7 +63,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                     .collect(Collectors.joining(".")).replace(".[", "[");
             String expected = mismatch.getTargetType() == null ? "another type"
                     : jsonType(mismatch.getTargetType());
-            detail = field + " has the wrong type: it must be " + expected + ".";
+            detail = field + (mismatch.getTargetType() != null && mismatch.getTargetType().isEnum()
+                    ? " is not allowed: it must be " : " has the wrong type: it must be ") + expected + ".";
         } else if (cause instanceof JsonProcessingException) {
             detail = "The body is not valid JSON.";
         } else {
@@ -82,6 +83,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String jsonType(Class<?> type) {
+        if (type.isEnum()) { // the names a caller may send: an enum's toString() is its JSON name
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
         if (CharSequence.class.isAssignableFrom(type)) {
             return "a string";
         }

@@ -1,0 +1,28 @@
+package dev.pasarela.integrations.ai;
+
+import java.util.List;
+
+/**
+ * The AI use cases for a tenant, whichever provider answers: each call checks the tenant's plan and
+ * {@code ai-tokens} quota first, charges the tokens the provider reports, retries and fails over
+ * between providers, and throws {@link dev.pasarela.api.ProblemException} when it cannot answer
+ * (403 plan, 429 quota or provider rate limit, 502 provider error or invalid answer, 503 unavailable
+ * or not configured).
+ */
+public interface AiAssistant {
+
+    /** A vehicle listing description or a social post from structured vehicle data. */
+    String generate(String tenantId, GenerateRequest request);
+
+    /** The intent of a conversation (oldest turn first; the customer's last message decides). */
+    LeadClassification classifyLead(String tenantId, List<ChatCall.Turn> conversation);
+
+    SentimentResult sentiment(String tenantId, String text);
+
+    Moderation moderate(String tenantId, String text);
+
+    Embeddings embed(String tenantId, List<String> texts);
+
+    /** An automatic reply to the customer's last message, from the tenant's context. */
+    ReplyDraft reply(String tenantId, TenantContext context, List<ChatCall.Turn> conversation);
+}
