@@ -26,8 +26,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ProblemDetail problem(ProblemException e, jakarta.servlet.http.HttpServletResponse response) {
-        if (e instanceof dev.pasarela.api.RateLimitedException limited) {
-            response.setHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+        if (e.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }
         return Problems.detail(e);
     }

@@ -51,13 +51,53 @@ public class Quotas {
             long used = tx.get(path).map(d -> used(d, channel)).orElse(0L);
             Long limit = plan.quota(channel).orElse(null);
             if (amount > 0 && limit != null && used + amount > limit) {
-                throw new RateLimitedException("quota-exhausted/" + channel, "Monthly quota exhausted",
-                        "The " + plan.name() + " plan's monthly " + channel + " quota (" + limit + ") is spent for "
-                                + month + ".", secondsToNextMonth(tenant));
+                throw exhausted(tenant, plan, channel, limit, month);
             }
             tx.merge(path, Map.of("month", month, "channels", Map.of(channel, Math.max(0, used + amount))));
             return null;
         });
+    }
+
+    /**
+     * For a quota counted after the call (AI tokens, known only from the provider's answer): refuses
+     * with the same 429 as {@link #consume} when nothing of it is left, before any provider is called.
+     */
+    public void requireRemaining(Tenant tenant, String channel) {
+        PlanCatalog.Plan plan = plans.of(tenant);
+        Long limit = plan.quota(channel).orElse(null);
+        if (limit == null) {
+            return;
+        }
+        String month = month(tenant);
+        long used = store.get(path(tenant.id(), month)).map(d -> used(d, channel)).orElse(0L);
+        if (used >= limit) {
+            throw exhausted(tenant, plan, channel, limit, month);
+        }
+    }
+
+    /**
+     * Counts units already spent (the tokens a provider reported): never refused, so the last call
+     * of a month may take the count past the limit, and the next one is refused by
+     * {@link #requireRemaining}.
+     */
+    public void record(Tenant tenant, String channel, long amount) {
+        if (amount <= 0) {
+            return;
+        }
+        String month = month(tenant);
+        store.runTransaction(tx -> {
+            String path = path(tenant.id(), month);
+            long used = tx.get(path).map(d -> used(d, channel)).orElse(0L);
+            tx.merge(path, Map.of("month", month, "channels", Map.of(channel, used + amount)));
+            return null;
+        });
+    }
+
+    private RateLimitedException exhausted(Tenant tenant, PlanCatalog.Plan plan, String channel, long limit,
+                                           String month) {
+        return new RateLimitedException("quota-exhausted/" + channel, "Monthly quota exhausted",
+                "The " + plan.name() + " plan's monthly " + channel + " quota (" + limit + ") is spent for "
+                        + month + ".", secondsToNextMonth(tenant));
     }
 
     public Usage usage(Tenant tenant) {

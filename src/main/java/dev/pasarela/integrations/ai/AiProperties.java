@@ -9,7 +9,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import dev.pasarela.config.SelfChecking;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -35,7 +37,15 @@ public record AiProperties(
         @Valid @NotNull Map<UseCase, @Valid ModelSettings> useCases,
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Breaker breaker,
-        @Valid @NotNull @DefaultValue Pool pool) {
+        @Valid @NotNull @DefaultValue Pool pool) implements SelfChecking {
+
+    /** Every use case needs its models: a missing one would fail its first call instead of the start. */
+    @Override
+    public List<String> problems() {
+        return java.util.Arrays.stream(UseCase.values()).filter(u -> useCases == null || !useCases.containsKey(u))
+                .map(u -> "pasarela.ai.use-cases." + u.key() + " is missing (openai-model, anthropic-model, "
+                        + "temperature, max-tokens, timeout)").toList();
+    }
 
     /**
      * @param baseUrl          {@code OPENAI_BASE_URL}; tests point it at a stand-in

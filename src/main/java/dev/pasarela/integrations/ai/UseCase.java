@@ -8,7 +8,9 @@ public enum UseCase {
     GENERATE("generate"),
     CLASSIFY_LEAD("classify-lead"),
     SENTIMENT("sentiment"),
-    REPLY("reply");
+    REPLY("reply"),
+    /** Moderation by a chat model, for a tenant with only an Anthropic key (Anthropic has no moderation endpoint). */
+    MODERATE("moderate");
 
     private final String key;
 

@@ -74,8 +74,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .process(e -> {
                     ProblemException p = e.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class);
                     problem(e, p.status(), p.type(), p.title(), p.detail());
-                    if (p instanceof dev.pasarela.api.RateLimitedException limited) {
-                        e.getMessage().setHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+                    if (p.retryAfterSeconds() > 0) {
+                        e.getMessage().setHeader("Retry-After", String.valueOf(p.retryAfterSeconds()));
                     }
                 })
                 .end()
