@@ -48,9 +48,10 @@ public class EmbeddingClassifier {
     /**
      * Turns the margin between the best and the second-best intent score into a confidence:
      * {@code 1 - exp(-margin / MARGIN_SCALE)}, so a tie is 0 and a clear winner tends to 1. The scale
-     * is set so that the mean confidence over the evaluation set about equals the measured accuracy.
+     * makes the mean confidence over the evaluation set equal the accuracy measured there with the
+     * local model (EmbeddingClassifierTest prints it); other models' margins are not calibrated.
      */
-    static final double MARGIN_SCALE = 0.05;
+    static final double MARGIN_SCALE = 0.034;
 
     private static final Pattern HIGH_URGENCY = cues(
             "urgente", "urgencia", "cuanto antes", "lo antes posible", "hoy", "hoy mismo", "ahora mismo",
