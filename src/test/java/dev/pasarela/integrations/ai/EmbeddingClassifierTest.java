@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pasarela.integrations.ai.EmbeddingClassifier.Scoring;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.mock.env.MockEnvironment;
 
 /**
  * The nearest-label classifier with the real local model over the labelled Spanish evaluation set
@@ -33,16 +30,13 @@ class EmbeddingClassifierTest {
     record Labelled(LeadIntent intent, String text) {
     }
 
-    @TempDir
-    static Path dataDir;
-
     static LocalEmbeddings local;
     static EmbeddingClassifier classifier;
     static List<Labelled> eval;
 
     @BeforeAll
     static void loadModelAndEvaluationSet() throws Exception {
-        local = new LocalEmbeddings(new MockEnvironment().withProperty("pasarela.data-dir", dataDir.toString()));
+        local = LocalEmbeddingsTest.local();
         classifier = new EmbeddingClassifier();
         try (InputStream in = EmbeddingClassifierTest.class.getClassLoader().getResourceAsStream("ai/lead-eval.yml")) {
             List<Map<String, String>> rows = new YAMLMapper().readValue(in, new TypeReference<>() { });

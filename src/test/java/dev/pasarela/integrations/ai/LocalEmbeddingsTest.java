@@ -13,17 +13,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.mock.env.MockEnvironment;
 
 /** The in-process model itself: no Spring context, the real ONNX model from the Maven artifact. */
 class LocalEmbeddingsTest {
 
-    @TempDir
-    static Path dataDir;
+    /**
+     * One data dir for every test class of the JVM, kept after the run: the model and DJL's native
+     * library load once per JVM, into the data dir of whichever test used the model first.
+     */
+    static final Path DATA_DIR = Path.of("target", "ai-test-data").toAbsolutePath();
 
     static LocalEmbeddings local() {
-        return new LocalEmbeddings(new MockEnvironment().withProperty("pasarela.data-dir", dataDir.toString()));
+        return new LocalEmbeddings(new MockEnvironment().withProperty("pasarela.data-dir", DATA_DIR.toString()));
     }
 
     @Test
@@ -113,8 +115,7 @@ class LocalEmbeddingsTest {
         String configured = System.getenv("DJL_CACHE_DIR");
         Path cache = Path.of(configured != null ? configured : System.getProperty("DJL_CACHE_DIR"));
         if (configured == null) {
-            // Another test class in this JVM may have loaded the model first, with its own data dir.
-            assertThat(cache.getFileName()).hasToString("djl");
+            assertThat(cache).isEqualTo(DATA_DIR.resolve("djl"));
         }
         try (Stream<Path> files = Files.walk(cache.resolve("tokenizers"))) {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("libtokenizers.") || n.equals("tokenizers.dll"));
