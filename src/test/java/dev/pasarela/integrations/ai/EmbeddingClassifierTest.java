@@ -11,9 +11,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The nearest-label classifier with the real local model over the labelled Spanish evaluation set
@@ -83,7 +86,7 @@ class EmbeddingClassifierTest {
 
     @Test
     void greetingsAndThanksAreOtro() {
-        for (String text : List.of("Hola buenas", "buenas tardes", "Muchas gracias")) {
+        for (String text : List.of("hola buenas, que tal?", "buenas tardes", "Muchas gracias")) {
             assertThat(classifier.classify(local, null, text).intent()).as(text).isEqualTo(LeadIntent.OTRO);
         }
     }
@@ -139,6 +142,19 @@ class EmbeddingClassifierTest {
     }
 
     @Test
+    void springBuildsBothBeansFromTheDataDirProperty() {
+        try (var context = new AnnotationConfigApplicationContext()) {
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(
+                    "test", Map.of("pasarela.data-dir", LocalEmbeddingsTest.DATA_DIR.toString())));
+            context.register(LocalEmbeddings.class, EmbeddingClassifier.class);
+            context.refresh();
+            LeadClassification c = context.getBean(EmbeddingClassifier.class)
+                    .classify(context.getBean(LocalEmbeddings.class), null, "¿Me financiáis el coche?");
+            assertThat(c.method()).isEqualTo("embeddings");
+        }
+    }
+
+    @Test
     void aBlankMessageIsRefused() {
         assertThatThrownBy(() -> classifier.classify(local, null, "  ")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -190,7 +206,7 @@ class EmbeddingClassifierTest {
         public Embeddings embed(String apiKey, List<String> texts) {
             calls.incrementAndGet();
             List<float[]> vectors = texts.stream().map(t -> {
-                java.util.Random r = new java.util.Random(t.hashCode());
+                Random r = new Random(t.hashCode());
                 float[] v = new float[8];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = r.nextFloat() - 0.5f;
