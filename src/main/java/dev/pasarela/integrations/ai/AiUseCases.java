@@ -36,6 +36,7 @@ public class AiUseCases implements AiAssistant {
 
     private final AiModels models;
     private final EmbeddingClassifier nearestLabel;
+    private final LocalEmbeddings localEmbeddings;
     private final TenantRepository tenants;
     private final EffectivePlan plans;
     private final Quotas quotas;
@@ -44,11 +45,13 @@ public class AiUseCases implements AiAssistant {
     private final Validator validator;
     private final MeterRegistry meters;
 
-    public AiUseCases(AiModels models, EmbeddingClassifier nearestLabel, TenantRepository tenants, EffectivePlan plans,
+    public AiUseCases(AiModels models, EmbeddingClassifier nearestLabel, LocalEmbeddings localEmbeddings,
+                      TenantRepository tenants, EffectivePlan plans,
                       Quotas quotas, AiProperties properties, ObjectMapper json, Validator validator,
                       MeterRegistry meters) {
         this.models = models;
         this.nearestLabel = nearestLabel;
+        this.localEmbeddings = localEmbeddings;
         this.tenants = tenants;
         this.plans = plans;
         this.quotas = quotas;
@@ -76,7 +79,7 @@ public class AiUseCases implements AiAssistant {
         Tenant tenant = admit(tenantId);
         String last = lastCustomerText(conversation);
         if (!models.hasChat(tenantId)) {
-            return byEmbeddings(tenant, last);
+            return byEmbeddings(last);
         }
         try {
             Answer<AiAnswers.Classification> a = structured(tenant, UseCase.CLASSIFY_LEAD, AiPrompts.classification(),
@@ -91,7 +94,7 @@ public class AiUseCases implements AiAssistant {
             }
             // no chat provider can answer now: the in-process nearest-label method still classifies
             log.warn("Lead classification for {} fell back to embeddings: {}", tenantId, e.type());
-            return byEmbeddings(tenant, last);
+            return byEmbeddings(last);
         }
     }
 
@@ -236,9 +239,13 @@ public class AiUseCases implements AiAssistant {
                 "direction", "output").increment(usage.output());
     }
 
-    private LeadClassification byEmbeddings(Tenant tenant, String text) {
-        AiModels.Keyed<EmbeddingProvider> p = models.embeddingProvider(tenant.id());
-        return nearestLabel.classify(p.provider(), p.apiKey(), text);
+    /**
+     * The nearest-label method on the in-process model: without a chat key, or when no chat provider
+     * answers (when OpenAI is down its embeddings are too). 50 % right on our Spanish set against the
+     * LLM's far better, so it is the fallback, never the first choice (docs/integrations/ai-classification.md).
+     */
+    private LeadClassification byEmbeddings(String text) {
+        return nearestLabel.classify(localEmbeddings, null, text);
     }
 
     private void requireSize(List<ChatCall.Turn> turns) {
