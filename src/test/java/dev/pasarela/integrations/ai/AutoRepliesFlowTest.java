@@ -328,6 +328,33 @@ class AutoRepliesFlowTest {
     }
 
     @Test
+    void twoJobsAtOnceCannotBothTakeTheLastReplyOfTheHour() throws Exception {
+        settings.save(tenant, settings(List.of("whatsapp"), 1));
+        String waId = "34626" + tenant.substring(3) + "6";
+        AutoReplyJob one = inbound(waId, "¿El León es diésel?", clock.instant());
+        AutoReplyJob two = inbound(waId, "¿Y cuántas plazas tiene el León?", clock.instant());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Object>> done = List.of(one, two).stream().map(job -> pool.submit(() -> {
+                start.await();
+                autoReplies.handle(job);
+                return null;
+            })).toList();
+            start.countDown();
+            for (java.util.concurrent.Future<Object> f : done) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(autoMessages(waId)).hasSize(1);
+        assertThat(count("sent")).isEqualTo(1.0);
+        assertThat(count("skipped-rate-limit")).isEqualTo(1.0);
+    }
+
+    @Test
     void aRedeliveredJobDoesNotReplyTwice() {
         String waId = "34619" + tenant.substring(3) + "8";
         String text = "¿El SEAT León es automático?";
