@@ -129,7 +129,7 @@ public class AutoReplies {
         }
         AiAssistant ai = assistants.getIfAvailable();
         if (ai == null) {
-            skipped(job, answers, "no-ai");
+            skipped(job, true, "no-ai");
             return;
         }
         Optional<Document> inbound = store.get(messagePath(job, job.messageId()));
@@ -146,8 +146,8 @@ public class AutoReplies {
                 return;
             }
             decide(ai, job, found.get(), analysis, turns, (String) state.get("draft"));
-        } catch (AiNotAvailable e) {
-            skipped(job, answers, "no-ai");
+        } catch (AiNotAvailable e) { // counted even for analysis only: the tenant pays for nothing it gets
+            skipped(job, true, "no-ai");
         }
     }
 
@@ -221,6 +221,8 @@ public class AutoReplies {
             skipped(job, true, "opted-out");
         } else if (!recipients.insideServiceWindow(conversation)) {
             skipped(job, true, "outside-window");
+        } else if (!channels.require(job.channel()).canSend(job.tenantId())) {
+            skipped(job, true, "no-account"); // no account or token on the channel: no reply worth drafting
         } else if (within(conversation, "lastAgentReplyAt", rules.humanPause(), now)) {
             skipped(job, true, "human-active");
         } else if (within(conversation, "handoffAt", rules.humanPause(), now)

@@ -117,6 +117,13 @@ class AutoRepliesFlowTest {
 
         @Override
         public Moderation moderate(String tenantId, String text) {
+            if (text.contains("plan básico")) {
+                throw new ProblemException(403, "ai-not-in-plan", "AI not in plan", "El plan del concesionario no incluye IA.");
+            }
+            if (text.contains("sin tokens")) {
+                throw new dev.pasarela.api.RateLimitedException("quota-exhausted/ai-tokens", "Monthly quota exhausted",
+                        "La cuota mensual de IA está agotada.", 3600);
+            }
             boolean flagged = text.contains("idiota");
             return new Moderation("fake", "fake", flagged, Map.of("harassment", flagged), Map.of("harassment", flagged ? 0.97 : 0.01));
         }
@@ -367,6 +374,22 @@ class AutoRepliesFlowTest {
         assertThat(assistant.replies.get(text).get()).isEqualTo(1);
         assertThat(job(job).field("stage")).isEqualTo("replied");
         await().atMost(Duration.ofSeconds(30)).until(() -> graphSendsTo(waId), r -> r.size() == 1);
+    }
+
+    @Test
+    void noAiInThePlanOrNoTokensLeftSkipsQuietly() {
+        String waId = "34627" + tenant.substring(3) + "7";
+        AutoReplyJob noPlan = inbound(waId, "Hola, os escribo desde el plan básico", clock.instant());
+        AutoReplyJob noTokens = inbound(waId, "Hola, ¿seguís ahí? (sin tokens)", clock.instant());
+
+        autoReplies.handle(noPlan);
+        autoReplies.handle(noTokens);
+
+        assertThat(job(noPlan).field("reason")).isEqualTo("no-ai");
+        assertThat(job(noTokens).field("reason")).isEqualTo("no-ai");
+        assertThat(count("skipped-no-ai")).isEqualTo(2.0);
+        assertThat(autoMessages(waId)).isEmpty();
+        assertThat(conversation(waId).field("handoffAt")).isNull();
     }
 
     @Test
