@@ -54,6 +54,17 @@ public class CallbackSink implements EventSink {
         body.put("content", m.content());
         body.put("replyTo", m.replyTo());
         body.put("sentAt", m.occurredAt().toString());
+        post(m.tenantId(), m.eventKey(), "inbound_message", body);
+    }
+
+    /**
+     * Queues any other event for the tenant's callback (a conversation analysed, handed to a person),
+     * with the same retries and signature. {@code body} should carry {@code type} and {@code eventId}
+     * too: receivers read them from the body as they do for inbound messages.
+     *
+     * @param eventId stable across redeliveries of what caused the event: receivers dedupe on it
+     */
+    public void post(String tenantId, String eventId, String type, Map<String, Object> body) {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(body);
@@ -61,7 +72,7 @@ public class CallbackSink implements EventSink {
             throw new IllegalStateException(e);
         }
         producer.sendBodyAndHeaders("jms:queue:" + QUEUE, ExchangePattern.InOnly, payload, Map.of(
-                Variables.H_TENANT_ID, m.tenantId(), Variables.H_EVENT_KEY, m.eventKey(),
-                Variables.H_EVENT_TYPE, "inbound_message", Variables.H_PROVIDER, "callbacks"));
+                Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, eventId,
+                Variables.H_EVENT_TYPE, type, Variables.H_PROVIDER, "callbacks"));
     }
 }

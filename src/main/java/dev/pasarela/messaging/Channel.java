@@ -36,6 +36,28 @@ public interface Channel<R extends ChannelRequest> {
      */
     void checkAcceptable(String tenantId, String to, R request);
 
+    /**
+     * The contact id of the conversation a send to {@code to} belongs to (the id inbound messages
+     * carry), so a message sent to a contact lands on their conversation. The same unless the channel
+     * writes addresses differently from how its contacts arrive.
+     */
+    default String contactId(String to) {
+        return to;
+    }
+
+    /** The reverse of {@link #contactId}: the {@code to} a send to a conversation's contact takes. */
+    default String address(String contactId) {
+        return contactId;
+    }
+
+    /**
+     * A plain text message on this channel, for senders that only have a text (an automatic reply).
+     * Channels without a free-text message (a template-only one) keep the default.
+     */
+    default R text(String body) {
+        throw new UnsupportedOperationException(name() + " has no plain text message");
+    }
+
     /** Whether the tenant has what this channel needs to send (an account, a token); false skips the channel. */
     default boolean canSend(String tenantId) {
         return true;

@@ -44,15 +44,17 @@ public class Outbox {
     private final Clock clock;
     private final ObjectMapper json;
     private final RequestFingerprints fingerprints;
+    private final AgentReplies agentReplies;
 
     public Outbox(DocumentStore store, ProducerTemplate producer, OutboundProperties properties, Clock clock,
-                  ObjectMapper json, RequestFingerprints fingerprints) {
+                  ObjectMapper json, RequestFingerprints fingerprints, AgentReplies agentReplies) {
         this.store = store;
         this.producer = producer;
         this.idempotencyWindow = properties.idempotencyWindow();
         this.clock = clock;
         this.json = json;
         this.fingerprints = fingerprints;
+        this.agentReplies = agentReplies;
     }
 
     public static String queue(String channel) {
@@ -118,6 +120,7 @@ public class Outbox {
             throw new ProblemException(503, "temporarily-unavailable", "Temporarily unavailable",
                     "The message could not be queued; it was not accepted. Retry with the same Idempotency-Key.");
         }
+        agentReplies.accepted(r); // after queueing: a message refused above was never the agent answering
         return new Accepted(id, r.channel(), "accepted", now.toString(), false);
     }
 

@@ -86,6 +86,11 @@ public class MetaMessagingChannel implements Channel<MetaMessagingRequest> {
     }
 
     @Override
+    public MetaMessagingRequest text(String body) {
+        return new MetaMessagingRequest(null, "text", new MetaMessagingRequest.Text(body), null, null);
+    }
+
+    @Override
     public boolean canSend(String tenantId) {
         return senders.canSend(name, tenantId);
     }

@@ -164,6 +164,22 @@ public class WhatsAppChannel implements NotificationChannel<WhatsAppRequest> {
         return senders.send(NAME, m, MetaSenders.whatsapp(m, request));
     }
 
+    /** Conversations on WhatsApp are keyed by the contact's {@code wa_id}, sends take E.164. */
+    @Override
+    public String contactId(String to) {
+        return waId(to);
+    }
+
+    @Override
+    public String address(String contactId) {
+        return contactId.startsWith("+") ? contactId : "+" + contactId;
+    }
+
+    @Override
+    public WhatsAppRequest text(String body) {
+        return WhatsAppRequest.text(body);
+    }
+
     /** WhatsApp's contact id: the number without '+'. */
     private static String waId(String e164) {
         return e164.substring(1);

@@ -55,4 +55,14 @@ class MetaMessagingChannelTest {
                 });
         assertThat(messenger.quota()).isEqualTo("social-messages");
     }
+
+    @Test
+    void aPlainTextIsATextMessageAndTheContactIsTheAddress() {
+        MetaMessagingRequest text = messenger.validate(messenger.text("¡Hola! Sí, el SEAT León sigue disponible."));
+        assertThat(text.type()).isEqualTo("text");
+        assertThat(text.text().body()).isEqualTo("¡Hola! Sí, el SEAT León sigue disponible.");
+        assertThat(text.tag()).isNull();
+        assertThat(messenger.contactId(PSID)).isEqualTo(PSID);
+        assertThat(messenger.address(PSID)).isEqualTo(PSID);
+    }
 }

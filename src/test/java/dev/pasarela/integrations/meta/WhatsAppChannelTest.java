@@ -125,4 +125,14 @@ class WhatsAppChannelTest {
         lastWrote(Duration.ofHours(1), true);
         assertThat(channel.candidate(draft).skip()).isEqualTo("opted-out");
     }
+
+    @Test
+    void aSendsAddressAndItsConversationsContactAreTheSameNumberWithAndWithoutPlus() {
+        assertThat(channel.contactId(PHONE)).isEqualTo("5215512345678");
+        assertThat(channel.address("5215512345678")).isEqualTo(PHONE);
+        assertThat(channel.address(PHONE)).isEqualTo(PHONE);
+        WhatsAppRequest text = channel.validate(channel.text("Abrimos de lunes a sábado de 9:00 a 20:00."));
+        assertThat(text.type()).isEqualTo("text");
+        assertThat(text.text().body()).isEqualTo("Abrimos de lunes a sábado de 9:00 a 20:00.");
+    }
 }
