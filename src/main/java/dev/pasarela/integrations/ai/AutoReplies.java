@@ -147,7 +147,7 @@ public class AutoReplies {
             }
             decide(ai, job, found.get(), analysis, turns, (String) state.get("draft"));
         } catch (AiNotAvailable e) { // counted even for analysis only: the tenant pays for nothing it gets
-            skipped(job, true, "no-ai");
+            skipped(job, true, e.getMessage());
         }
     }
 
@@ -228,14 +228,14 @@ public class AutoReplies {
         } else if (within(conversation, "handoffAt", rules.humanPause(), now)
                 && !job.id().equals(conversation.get().field("handoffJob"))) {
             skipped(job, true, "handed-off");
-        } else if (draft == null && recent(conversation, now, job.id()) >= rules.maxPerConversationPerHour()) {
-            skipped(job, true, "rate-limit");
-        } else if (analysis.flagged()) {
+        } else if (analysis.flagged()) { // a person is wanted whatever the hourly limit of automatic replies
             handoff(job, analysis, "flagged");
         } else if (analysis.classification().wantsHuman()) {
             handoff(job, analysis, "asked-for-human");
         } else if (analysis.classification().confidence() < rules.minConfidence()) {
             handoff(job, analysis, "unsure");
+        } else if (draft == null && recent(conversation, now, job.id()) >= rules.maxPerConversationPerHour()) {
+            skipped(job, true, "rate-limit");
         } else if (!reserve(job, rules.maxPerConversationPerHour())) {
             skipped(job, true, "rate-limit"); // another job of this conversation took the last slot
         } else {
@@ -405,15 +405,20 @@ public class AutoReplies {
         try {
             return call.get();
         } catch (ProblemException p) {
-            if (p.status() == 403 || p.status() == 429 && p.type() != null && p.type().startsWith("quota-exhausted")) {
-                throw new AiNotAvailable(p.type());
+            String type = p.type() == null ? "" : p.type();
+            // nothing to wait for: no AI in the plan, no tokens left, no key anywhere, a message too long
+            if (p.status() == 403 || p.status() == 413 || type.startsWith("quota-exhausted")
+                    || type.equals("ai-not-configured")) {
+                throw new AiNotAvailable(p.status() == 413 ? "too-long" : "no-ai");
             }
-            if (p.status() == 429 || p.status() == 502 || p.status() == 503 || p.status() == 504) {
-                Duration wait = p instanceof RateLimitedException limited
-                        ? Duration.ofSeconds(limited.retryAfterSeconds()) : null;
-                throw new TransientException("AI answered " + p.status() + " " + p.type(), p, wait);
+            // a wrong key, billing, a request the provider refuses: retrying cannot help; the dead
+            // letter tells the operator, who replays it once the key or account is fixed
+            if (type.equals("ai-provider-unauthorized") || type.equals("ai-provider-billing")
+                    || type.equals("ai-provider-rejected") || p.status() < 429) {
+                throw new PermanentException("AI refused the job: " + p.status() + " " + type, p);
             }
-            throw new PermanentException("AI refused the job: " + p.status() + " " + p.type(), p);
+            Duration wait = p.retryAfterSeconds() > 0 ? Duration.ofSeconds(p.retryAfterSeconds()) : null;
+            throw new TransientException("AI answered " + p.status() + " " + type, p, wait);
         } catch (AiProviderException e) {
             if (e.failure().retryable()) {
                 throw new TransientException(e.getMessage(), e, e.retryAfter());
