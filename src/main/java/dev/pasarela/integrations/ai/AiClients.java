@@ -55,12 +55,15 @@ public class AiClients implements DisposableBean {
     /**
      * An Anthropic client for this key. anthropic-java 3.14.0 sends a newer {@code anthropic-version}
      * by default (2026-10-21); ours is pinned by configuration so a library upgrade cannot change the
-     * API version under us. Its logging is off whatever {@code ANTHROPIC_LOG} says.
+     * API version under us. It also sends an API key as {@code Authorization: Bearer} unless the
+     * request already has {@code x-api-key}: we set that, the header Anthropic documents for API keys.
+     * Its logging is off whatever {@code ANTHROPIC_LOG} says.
      */
     public AnthropicClient anthropic(String apiKey) {
         return anthropic.get(digest("anthropic", apiKey), k -> AnthropicOkHttpClient.builder()
                 .baseUrl(properties.anthropic().baseUrl())
                 .apiKey(apiKey)
+                .putHeader("x-api-key", apiKey)
                 .maxRetries(0)
                 .putHeader("anthropic-version", properties.anthropic().version())
                 .logLevel(LogLevel.OFF)

@@ -78,7 +78,7 @@ public class AnthropicChat implements ChatProvider {
 
     private ChatResult result(Message message, ChatCall call) {
         Optional<StopReason> stop = message.stopReason();
-        String text = call.output() == null ? text(message) : toolInput(message, call.output().name()).orElseGet(() -> text(message));
+        String text = call.output() == null ? text(message) : toolInput(message).orElseGet(() -> text(message));
         return new ChatResult(AnthropicFailures.PROVIDER, message.model().asString(), text,
                 new TokenUsage(message.usage().inputTokens(), message.usage().outputTokens()),
                 stop.filter(StopReason.MAX_TOKENS::equals).isPresent(),
@@ -90,10 +90,12 @@ public class AnthropicChat implements ChatProvider {
                 .map(TextBlock::text).collect(Collectors.joining());
     }
 
-    /** The forced tool's input as JSON; empty when the model wrote no such block (a refusal, say). */
-    private Optional<String> toolInput(Message message, String tool) {
+    /**
+     * The forced tool's input as JSON: the one tool offered, forced by {@code tool_choice}, so the
+     * first tool_use block. Empty when the model wrote none (a refusal, say): its text is returned.
+     */
+    private Optional<String> toolInput(Message message) {
         return message.content().stream().flatMap(block -> block.toolUse().stream())
-                .filter(use -> tool.equals(use.name()))
                 .findFirst()
                 .map(ToolUseBlock::_input)
                 .map(input -> {
