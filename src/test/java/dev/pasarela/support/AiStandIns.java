@@ -205,9 +205,11 @@ public final class AiStandIns {
     /**
      * An Anthropic error answer: {@code file} under {@code anthropic/} ({@code error.400.invalid_request_error.json},
      * {@code error.401.authentication_error.json}, {@code error.402.billing_error.json},
-     * {@code error.403.permission_error.json}, {@code error.429.rate_limit_error.json},
+     * {@code error.403.permission_error.json}, {@code error.404.not_found_error.json},
+     * {@code error.413.request_too_large.json}, {@code error.429.rate_limit_error.json},
      * {@code error.429.spend_limit.json}, {@code error.500.api_error.json},
-     * {@code error.529.overloaded_error.json}), with headers as name, value pairs.
+     * {@code error.504.timeout_error.json}, {@code error.529.overloaded_error.json}), with headers as
+     * name, value pairs.
      */
     public static StubMapping anthropicError(WireMockServer server, int status, String file, String... headers) {
         return stub(server, ANTHROPIC_MESSAGES, anthropicErrorAnswer(status, file, headers));

@@ -32,7 +32,7 @@ public class AnthropicFailures {
         if (failure instanceof AnthropicInvalidDataException) {
             return new AiProviderException(PROVIDER, Failure.UNAVAILABLE, 0, "invalid_response", null, null);
         }
-        AiProviderException transport = TransportFailures.classify(PROVIDER, failure);
+        AiProviderException transport = ProviderFailures.transport(PROVIDER, failure);
         return transport != null ? transport : failure;
     }
 
@@ -51,7 +51,8 @@ public class AnthropicFailures {
                     // 500 api_error, 504 timeout_error, 529 overloaded_error: the API's trouble, not ours
                     default -> status >= 500 ? Failure.UNAVAILABLE : Failure.REJECTED;
                 };
-        return new AiProviderException(PROVIDER, failure, status, code != null && !code.isBlank() ? code : type,
+        return new AiProviderException(PROVIDER, failure, status,
+                ProviderFailures.errorType(code != null && !code.isBlank() ? code : type),
                 RateLimitHeaders.anthropic(spring(e.headers()), clock), null);
     }
 

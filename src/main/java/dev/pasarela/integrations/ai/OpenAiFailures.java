@@ -33,7 +33,7 @@ public class OpenAiFailures {
             // a 2xx we cannot read; Jackson's message in its cause can quote the body, so no cause
             return new AiProviderException(PROVIDER, Failure.UNAVAILABLE, 0, "invalid_response", null, null);
         }
-        AiProviderException transport = TransportFailures.classify(PROVIDER, failure);
+        AiProviderException transport = ProviderFailures.transport(PROVIDER, failure);
         return transport != null ? transport : failure;
     }
 
@@ -42,7 +42,7 @@ public class OpenAiFailures {
         String type = e.type().orElse(null);
         String code = e.code().orElse(null);
         // the code is the more precise of the two: insufficient_quota, invalid_api_key, rate_limit_exceeded
-        String errorType = code != null && !code.isBlank() ? code : type;
+        String errorType = ProviderFailures.errorType(code != null && !code.isBlank() ? code : type);
         Failure failure = switch (status) {
             case 429 -> "insufficient_quota".equals(code) || "insufficient_quota".equals(type)
                     ? Failure.BILLING : Failure.RATE_LIMITED;

@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.ai;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -164,8 +165,11 @@ class AnthropicChatTest {
             "401, error.401.authentication_error.json,  UNAUTHORIZED, authentication_error",
             "402, error.402.billing_error.json,         BILLING,      billing_error",
             "403, error.403.permission_error.json,      UNAUTHORIZED, permission_error",
+            "404, error.404.not_found_error.json,       REJECTED,     not_found_error",
+            "413, error.413.request_too_large.json,     REJECTED,     request_too_large",
             "429, error.429.spend_limit.json,           BILLING,      enforced_spend_limit_reached",
             "500, error.500.api_error.json,             UNAVAILABLE,  api_error",
+            "504, error.504.timeout_error.json,         UNAVAILABLE,  timeout_error",
             "529, error.529.overloaded_error.json,      UNAVAILABLE,  overloaded_error"})
     void errorsAreClassified(int status, String file, Failure expected, String errorType) {
         AiStandIns.anthropicError(ANTHROPIC, status, file);
@@ -177,6 +181,19 @@ class AnthropicChatTest {
         assertThat(e.errorType()).isEqualTo(errorType);
         assertThat(e.retryAfter()).isNull();
         assertThat(e.getMessage()).isEqualTo("anthropic answered " + status + " " + errorType);
+    }
+
+    @Test
+    void anErrorTypeThatIsNoIdentifierStaysOutOfTheMessage() {
+        ANTHROPIC.stubFor(post(urlPathEqualTo(ANTHROPIC_MESSAGES)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"type\":\"error\",\"error\":{\"type\":\"" + CUSTOMER_TEXT + "\",\"message\":\"x\"}}")));
+
+        AiProviderException e = failure();
+
+        assertThat(e.failure()).isEqualTo(Failure.REJECTED);
+        assertThat(e.errorType()).isNull();
+        assertThat(e.getMessage()).isEqualTo("anthropic answered 400");
     }
 
     @Test
