@@ -10,6 +10,7 @@ import static dev.pasarela.support.AiStandIns.CUSTOMER_TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.anthropic.errors.AnthropicIoException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -18,6 +19,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.pasarela.integrations.ai.AiProviderException.Failure;
 import dev.pasarela.support.AiStandIns;
 import dev.pasarela.support.BootObjectMapper;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -241,8 +243,7 @@ class AnthropicChatTest {
         assertThat(e.status()).isZero();
         assertThat(e.getMessage()).isEqualTo("anthropic timeout");
         assertThat(took).isLessThan(Duration.ofSeconds(2));
-        assertThat(e.getCause()).isInstanceOf(com.anthropic.errors.AnthropicIoException.class)
-                .hasCauseInstanceOf(java.io.InterruptedIOException.class);
+        assertThat(e.getCause()).isInstanceOf(AnthropicIoException.class).hasCauseInstanceOf(InterruptedIOException.class);
         assertThat(AiStandIns.everythingSaidBy(e)).doesNotContain(ANTHROPIC_KEY).doesNotContain("Seat León");
         ANTHROPIC.verify(1, postRequestedFor(urlPathEqualTo(ANTHROPIC_MESSAGES)));
     }

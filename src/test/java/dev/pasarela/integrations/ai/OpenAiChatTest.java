@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.ai;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.pasarela.support.AiStandIns.CUSTOMER_TEXT;
@@ -13,8 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.openai.errors.OpenAIIoException;
 import dev.pasarela.integrations.ai.AiProviderException.Failure;
 import dev.pasarela.support.AiStandIns;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +115,7 @@ class OpenAiChatTest {
 
     @Test
     void aLengthFinishIsTruncated() {
-        OPENAI.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(OPENAI_CHAT))
+        OPENAI.stubFor(post(urlPathEqualTo(OPENAI_CHAT))
                 .willReturn(AiStandIns.openAiChatAnswer("{\"intent\":\"ci", "length")));
 
         ChatResult result = chat.chat(OPENAI_KEY, call(CLASSIFICATION));
@@ -171,7 +174,7 @@ class OpenAiChatTest {
 
     @Test
     void aRateLimitIsRateLimitedAfterRetryAfterAndNotRetriedByTheSdk() {
-        OPENAI.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(OPENAI_CHAT))
+        OPENAI.stubFor(post(urlPathEqualTo(OPENAI_CHAT))
                 .willReturn(AiStandIns.openAiRateLimitedAnswer()));
 
         AiProviderException e = failure();
@@ -247,8 +250,7 @@ class OpenAiChatTest {
         assertThat(e.status()).isZero();
         assertThat(e.getMessage()).isEqualTo("openai timeout");
         // what openai-java throws: its IO exception around OkHttp's (call or read) timeout
-        assertThat(e.getCause()).isInstanceOf(com.openai.errors.OpenAIIoException.class)
-                .hasCauseInstanceOf(java.io.InterruptedIOException.class);
+        assertThat(e.getCause()).isInstanceOf(OpenAIIoException.class).hasCauseInstanceOf(InterruptedIOException.class);
         assertThat(took).isLessThan(Duration.ofSeconds(2));
         assertThat(AiStandIns.everythingSaidBy(e)).doesNotContain(OPENAI_KEY).doesNotContain("Seat León");
         OPENAI.verify(1, postRequestedFor(urlPathEqualTo(OPENAI_CHAT)));
