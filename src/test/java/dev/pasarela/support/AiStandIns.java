@@ -74,7 +74,7 @@ public final class AiStandIns {
                 Map.of(),
                 new AiProperties.Retry(3, Duration.ofMillis(500), Duration.ofSeconds(10)),
                 new AiProperties.Breaker(Duration.ofSeconds(30)),
-                new AiProperties.Pool(8, 32));
+                new AiProperties.Pool(8, 32), 2);
     }
 
     // ---- OpenAI --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param primary       {@code PASARELA_AI_PRIMARY}: the chat provider tried first when both have a key
  * @param failover      whether the other provider takes a call the first could not answer (429, 5xx, timeout)
  * @param maxInputChars the longest text a caller may send (413 beyond it)
+ * @param autoReplyConcurrency consumers of {@code jobs.ai}: automatic replies drafted at once
  */
 @Validated
 @ConfigurationProperties("pasarela.ai")
@@ -37,7 +38,8 @@ public record AiProperties(
         @Valid @NotNull Map<UseCase, @Valid ModelSettings> useCases,
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Breaker breaker,
-        @Valid @NotNull @DefaultValue Pool pool) implements SelfChecking {
+        @Valid @NotNull @DefaultValue Pool pool,
+        @Min(1) @Max(64) @DefaultValue("2") int autoReplyConcurrency) implements SelfChecking {
 
     /** Every use case needs its models: a missing one would fail its first call instead of the start. */
     @Override

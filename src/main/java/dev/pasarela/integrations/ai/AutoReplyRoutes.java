@@ -27,7 +27,7 @@ public class AutoReplyRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from("jms:queue:" + AutoReplySink.QUEUE + "?transacted=true&lazyCreateTransactionManager=false"
-                + "&concurrentConsumers={{pasarela.ai.auto-reply-concurrency:2}}")
+                + "&concurrentConsumers={{pasarela.ai.auto-reply-concurrency}}")
                 .routeId("ai.job.reply")
                 .routeConfigurationId(ErrorHandling.DELIVERY)
                 .process(this::handle).id("auto-reply");
