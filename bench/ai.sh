@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
 CONNECTIONS=${2:-8}
+THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
 JAR=target/pasarela-0.1.0-SNAPSHOT.jar
 WIREMOCK=~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar
 command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null || sudo apt-get install -y wrk > /dev/null; }
@@ -15,7 +16,9 @@ command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null || sudo apt-g
 [ -f "$WIREMOCK" ] || mvn -q -B dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2
 WORK=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT=$(free_port); WM=$(free_port)
+PORT=$(free_port); WM=$(free_port); GRAPH=$(free_port)
+PHONE=106540352242922
+META_SECRET="bench-meta-secret-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p "$WORK/wm/mappings" && cp bench/ai/mappings.json "$WORK/wm/mappings/"
 cat > "$WORK/plans.yml" <<YML
@@ -29,6 +32,8 @@ tenants:
     name: Concesionario Bench
     plan: bench
     timezone: Europe/Madrid
+    identities:
+      whatsapp: "$PHONE"
 YML
 java -Xmx512m -jar "$WIREMOCK" --port "$WM" --bind-address 127.0.0.1 --root-dir "$WORK/wm" --disable-banner \
   --no-request-journal --async-response-enabled true > "$WORK/wiremock.log" 2>&1 &
@@ -36,14 +41,17 @@ WM_PID=$!
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
   PASARELA_PLANS_FILE="file:$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
+  STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d " \n")" \
+  META_APP_SECRET="$META_SECRET" META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH" \
   OPENAI_API_KEY=sk-bench-key OPENAI_BASE_URL="http://127.0.0.1:$WM/v1" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID $WM_PID 2>/dev/null; wait $PID $WM_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
   sleep 0.5
 done
+curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null || { echo "gateway did not start:"; tail -30 "$WORK/gateway.log"; exit 1; }
 KEY=$(curl -sf -X POST "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/api-keys" -H "Authorization: Bearer $OPS" \
   -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 echo '{"text":"Muchas gracias por la atención de ayer, el coche va de maravilla y volveré a confiar en ustedes."}' > "$WORK/gateway.json"
@@ -57,22 +65,30 @@ json.dump({"model": "gpt-4o-mini", "temperature": 0.0, "max_completion_tokens": 
           open(sys.argv[1], "w"))
 PY
 run() { # name url body headers
-  BODY_FILE="$3" EXPECT=200 HEADERS="$4" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s bench/ai/report.lua "$2" \
+  BODY_FILE="$3" EXPECT=200 HEADERS="$4" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s bench/ai/report.lua "$2" \
     2> "$WORK/$1.err" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
-echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s, stand-in answers at once"
+echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, stand-in answers at once"
 # warm-up of both (JIT, pools), not reported
-BODY_FILE="$WORK/gateway.json" EXPECT=200 HEADERS="X-Api-Key:$KEY" wrk -t2 -c4 -d5s -s bench/ai/report.lua \
+BODY_FILE="$WORK/gateway.json" EXPECT=200 HEADERS="X-Api-Key:$KEY" wrk -t1 -c2 -d5s -s bench/ai/report.lua \
   "http://127.0.0.1:$PORT/api/v1/ai/sentiment" > /dev/null 2>&1 || true
 OUT=$(mktemp)
 for round in 1 2; do
   run "direct" "http://127.0.0.1:$WM/v1/chat/completions" "$WORK/direct.json" "Authorization:Bearer sk-bench-key" | tee -a "$OUT"
   run "gateway" "http://127.0.0.1:$PORT/api/v1/ai/sentiment" "$WORK/gateway.json" "X-Api-Key:$KEY" | tee -a "$OUT"
 done
+# auto-replies: inbound webhook → jobs.ai → moderation, classification, sentiment, reply (stand-in) → Graph send
+curl -sf -X PUT "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/credentials/whatsapp" -H "Authorization: Bearer $OPS" \
+  -H 'Content-Type: application/json' -d '{"accessToken":"EAAG-bench"}' > /dev/null
+curl -sf -X PUT "http://127.0.0.1:$PORT/api/v1/ai/settings" -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' -d '{
+  "businessName":"Concesionario Bench","openingHours":"De lunes a sábado de 9:00 a 20:00","address":"Calle Mayor 1, Madrid",
+  "faq":[],"inventorySummary":"SEAT León 2021","autoReplies":{"channels":["whatsapp"]}}' > /dev/null
+python3 bench/ai/autoreply.py "$PORT" "$GRAPH" "$META_SECRET" "$PHONE" "${AUTOREPLIES:-30}" | tee -a "$OUT"
 cat "$WORK"/*.err >&2 || true
 python3 - "$OUT" <<'PY'
 import re, sys
-rows = [dict(kv.split("=") for kv in line.split()[1:]) | {"name": line.split()[0]} for line in open(sys.argv[1]) if line.strip()]
+rows = [dict(kv.split("=") for kv in line.split()[1:]) | {"name": line.split()[0]} for line in open(sys.argv[1])
+        if line.strip() and not line.startswith("autoreply")]
 bad = sum(int(r["wrong"]) for r in rows)
 for r in range(0, len(rows), 2):
     d, g = rows[r], rows[r + 1]
