@@ -21,25 +21,19 @@ import dev.pasarela.security.ApiKeys;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.AiStandIns;
-import dev.pasarela.support.Fixtures;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
 import dev.pasarela.tenants.TenantProfile;
 import dev.pasarela.tenants.TenantRepository;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -389,12 +383,7 @@ class AiEndpointsTest {
 
     void signedWhatsAppMessage(String phone, String waId, String text) {
         String wamid = "wamid.in" + UUID.randomUUID().toString().replace("-", "");
-        byte[] body = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1022910\",\"changes\":[{\"value\":{"
-                + "\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"34910000000\","
-                + "\"phone_number_id\":\"" + phone + "\"},\"contacts\":[{\"profile\":{\"name\":\"Lucía\"},\"wa_id\":\""
-                + waId + "\"}],\"messages\":[{\"from\":\"" + waId + "\",\"id\":\"" + wamid
-                + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\",\"type\":\"text\",\"text\":{\"body\":\""
-                + text + "\"}}]},\"field\":\"messages\"}]}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = dev.pasarela.support.MetaFixtures.whatsAppText("1022910", phone, waId, wamid, text);
         Http.Response r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/webhooks/meta"))
                 .header("X-Hub-Signature-256", sign(body)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -402,12 +391,6 @@ class AiEndpointsTest {
     }
 
     static String sign(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(GatewayTest.META_APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.pasarela.support.MetaFixtures.sign(body);
     }
 }
