@@ -61,7 +61,7 @@ public class AgentReplies {
                 return null;
             });
         } catch (RuntimeException e) {
-            log.warn("lastAgentReplyAt not noted for a {} message of {}: {}", r.channel(), r.tenantId(), e.toString());
+            log.warn("lastAgentReplyAt not noted for a {} message of {}: {}", r.channel(), r.tenantId(), e.getClass().getName()); // its message may hold the conversation path: a phone number
         }
     }
 }

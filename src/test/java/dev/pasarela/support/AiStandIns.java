@@ -72,7 +72,7 @@ public final class AiStandIns {
                         openAiTimeout),
                 new AiProperties.Anthropic(server.baseUrl(), "2023-06-01"),
                 Map.of(),
-                new AiProperties.Retry(3, Duration.ofMillis(500), Duration.ofSeconds(10)),
+                new AiProperties.Retry(3, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(60)),
                 new AiProperties.Breaker(Duration.ofSeconds(30)),
                 new AiProperties.Pool(8, 32), 2);
     }

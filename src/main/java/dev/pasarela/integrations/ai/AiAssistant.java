@@ -14,8 +14,15 @@ public interface AiAssistant {
     /** A vehicle listing description or a social post from structured vehicle data. */
     String generate(String tenantId, GenerateRequest request);
 
-    /** The intent of a conversation (oldest turn first; the customer's last message decides). */
+    /**
+     * The intent of a conversation (oldest turn first; the customer's last message decides): by a
+     * chat model when the tenant has a key, else by the in-process nearest-label method. Older turns
+     * beyond the input limit are left out.
+     */
     LeadClassification classifyLead(String tenantId, List<ChatCall.Turn> conversation);
+
+    /** The nearest-label method on the in-process model, whatever keys there are: the fallback while no provider answers. */
+    LeadClassification classifyLeadLocally(String tenantId, List<ChatCall.Turn> conversation);
 
     SentimentResult sentiment(String tenantId, String text);
 

@@ -83,7 +83,16 @@ public class AiController {
 
     @PostMapping("/api/v1/ai/classify-lead")
     LeadClassification classify(@Valid @RequestBody ClassifyRequest request) {
-        return ai.classifyLead(ApiCaller.current().tenantId(), request.turns());
+        String tenantId = ApiCaller.current().tenantId();
+        try {
+            return ai.classifyLead(tenantId, request.turns());
+        } catch (dev.pasarela.api.ProblemException e) {
+            if (!"ai-unavailable".equals(e.type())) {
+                throw e;
+            }
+            // no provider answers now: the in-process method still classifies (method "embeddings" says so)
+            return ai.classifyLeadLocally(tenantId, request.turns());
+        }
     }
 
     @PostMapping("/api/v1/ai/sentiment")

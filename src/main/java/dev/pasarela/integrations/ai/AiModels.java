@@ -71,7 +71,9 @@ public class AiModels implements DisposableBean {
     private final CredentialVault vault;
     private final AiProperties properties;
     private final MeterRegistry meters;
-    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    // per provider and key: keys rotate, so unused breakers expire instead of piling up
+    private final Map<String, CircuitBreaker> breakers = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterAccess(Duration.ofHours(6)).<String, CircuitBreaker>build().asMap();
     private final CircuitBreakerConfig breakerConfig;
     private final Map<String, Retry> retries = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor pool;
@@ -86,10 +88,14 @@ public class AiModels implements DisposableBean {
         this.meters = meters;
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
-                .minimumNumberOfCalls(4).failureRateThreshold(50)
+                .minimumNumberOfCalls(6).failureRateThreshold(50)
                 .waitDurationInOpenState(properties.breaker().openFor())
-                // only the provider being unwell counts: a refused request says nothing about its health
-                .recordException(e -> e instanceof AiProviderException a && a.failure().retryable())
+                // only the provider being unwell counts: a refused request says nothing about its health,
+                // and a rate limit is already waited out by the retry (it would open the breaker on calls
+                // that end well)
+                .recordException(e -> e instanceof AiProviderException a
+                        && (a.failure() == AiProviderException.Failure.UNAVAILABLE
+                        || a.failure() == AiProviderException.Failure.TIMEOUT))
                 .build();
         AiProperties.Pool p = properties.pool();
         BlockingQueue<Runnable> queue = p.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(p.queue());
@@ -108,9 +114,7 @@ public class AiModels implements DisposableBean {
     /** The chat providers the tenant can use, in the order they are tried. */
     public List<Keyed<ChatProvider>> chatProviders(String tenantId) {
         List<String> order = new ArrayList<>(List.of(properties.primary()));
-        if (properties.failover()) {
-            chat.keySet().stream().filter(n -> !order.contains(n)).sorted().forEach(order::add);
-        }
+        chat.keySet().stream().filter(n -> !order.contains(n)).sorted().forEach(order::add);
         List<Keyed<ChatProvider>> out = new ArrayList<>();
         for (String name : order) {
             ChatProvider p = chat.get(name);
@@ -120,7 +124,8 @@ public class AiModels implements DisposableBean {
                 }
             });
         }
-        return out;
+        // without failover, the first provider that has a key is the only one (the primary when it has one)
+        return properties.failover() || out.isEmpty() ? out : List.of(out.get(0));
     }
 
     public boolean hasChat(String tenantId) {
@@ -236,7 +241,9 @@ public class AiModels implements DisposableBean {
         return Retry.of("ai-" + provider, RetryConfig.<Object>custom()
                 .maxAttempts(r.maxAttempts())
                 // a wait longer than max-wait is not waited for: the other provider is asked at once
+                // a timeout already cost the use case's whole timeout: the other provider is asked instead
                 .retryOnException(e -> e instanceof AiProviderException a && a.failure().retryable()
+                        && a.failure() != AiProviderException.Failure.TIMEOUT
                         && (a.retryAfter() == null || a.retryAfter().toMillis() <= maxWait))
                 .intervalBiFunction((attempt, outcome) -> {
                     if (outcome.isLeft() && outcome.getLeft() instanceof AiProviderException a && a.retryAfter() != null) {
@@ -256,7 +263,8 @@ public class AiModels implements DisposableBean {
     /** How long a caller waits for the whole call: every attempt of every provider and the waits between. */
     private Duration budget(Duration timeout, int providers) {
         AiProperties.Retry r = properties.retry();
-        return timeout.plus(r.maxWait()).multipliedBy((long) r.maxAttempts() * providers).plusSeconds(1);
+        Duration all = timeout.plus(r.maxWait()).multipliedBy((long) r.maxAttempts() * providers).plusSeconds(1);
+        return all.compareTo(r.deadline()) < 0 ? all : r.deadline();
     }
 
     private <T> T onPool(Duration budget, Supplier<T> work) {
@@ -271,10 +279,7 @@ public class AiModels implements DisposableBean {
         try {
             return future.get(budget.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw asProblem(e.getCause());
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new ProblemException(503, "ai-unavailable", "AI provider unavailable",
@@ -284,6 +289,24 @@ public class AiModels implements DisposableBean {
             future.cancel(true);
             throw new ProblemException(503, "ai-unavailable", "AI provider unavailable", "The call was interrupted.");
         }
+    }
+
+    /** What the caller is told of a failure on the pool: a problem, never a 500 (the local model's Errors too). */
+    private static RuntimeException asProblem(Throwable cause) {
+        if (cause instanceof ProblemException p) {
+            return p;
+        }
+        if (cause instanceof AiProviderException a) {
+            return problem(a);
+        }
+        log.error("AI call failed unexpectedly: {}", cause.getClass().getName());
+        return new ProblemException(503, "ai-unavailable", "AI provider unavailable",
+                "The AI call failed in the gateway; retry later.").retryAfter(5);
+    }
+
+    /** Runs work of the AI integration that is not a provider call (the in-process model) on the bounded pool. */
+    public <T> T onPool(Supplier<T> work) {
+        return onPool(budget(properties.openai().timeout(), 1), work);
     }
 
     /** The answer for a provider failure nobody else could take: the provider's words, never its body. */

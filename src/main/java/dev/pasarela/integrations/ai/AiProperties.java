@@ -85,11 +85,13 @@ public record AiProperties(
     /**
      * Retries of one provider before the other takes the call. A wait the provider asks for
      * ({@code Retry-After}, its reset headers) longer than {@code maxWait} is not waited: the call
-     * fails over at once.
+     * fails over at once. {@code deadline} is the longest a caller waits for one call, every
+     * attempt and the failover included (503 beyond it).
      */
     public record Retry(@Min(1) @Max(10) @DefaultValue("3") int maxAttempts,
                         @NotNull @DefaultValue("PT0.5S") Duration initialBackoff,
-                        @NotNull @DefaultValue("PT10S") Duration maxWait) {
+                        @NotNull @DefaultValue("PT10S") Duration maxWait,
+                        @NotNull @DefaultValue("PT60S") Duration deadline) {
     }
 
     /** @param openFor how long a provider key failing half of its last 10 calls is skipped */

@@ -67,35 +67,31 @@ public class AiUseCases implements AiAssistant {
         ChatResult r = chat(tenant, UseCase.GENERATE, AiPrompts.generate(request),
                 List.of(ChatCall.Turn.user(AiPrompts.vehicle(request.vehicle()))), null);
         if (r.refused() || r.text() == null || r.text().isBlank()) {
-            throw new ProblemException(422, "ai-refused", "The model declined",
-                    "The model declined to write about this vehicle; review its data and notes.");
+            throw refused();
         }
         return r.text().strip();
     }
 
     @Override
     public LeadClassification classifyLead(String tenantId, List<ChatCall.Turn> conversation) {
-        requireSize(conversation);
+        List<ChatCall.Turn> turns = fit(conversation);
         Tenant tenant = admit(tenantId);
-        String last = lastCustomerText(conversation);
         if (!models.hasChat(tenantId)) {
-            return byEmbeddings(last);
+            return byEmbeddings(lastCustomerText(turns));
         }
-        try {
-            Answer<AiAnswers.Classification> a = structured(tenant, UseCase.CLASSIFY_LEAD, AiPrompts.classification(),
-                    List.of(ChatCall.Turn.user(AiPrompts.transcript(conversation))), AiAnswers.CLASSIFICATION,
-                    AiAnswers.Classification.class);
-            String vehicle = a.answer().vehicle() == null || a.answer().vehicle().isBlank() ? null : a.answer().vehicle();
-            return new LeadClassification(LeadIntent.of(a.answer().intent()), a.answer().urgency(), vehicle,
-                    a.answer().confidence(), a.answer().wantsHuman(), "llm", a.model());
-        } catch (ProblemException e) {
-            if (e.status() != 503) {
-                throw e;
-            }
-            // no chat provider can answer now: the in-process nearest-label method still classifies
-            log.warn("Lead classification for {} fell back to embeddings: {}", tenantId, e.type());
-            return byEmbeddings(last);
-        }
+        Answer<AiAnswers.Classification> a = structured(tenant, UseCase.CLASSIFY_LEAD, AiPrompts.classification(),
+                List.of(ChatCall.Turn.user(AiPrompts.transcript(turns))), AiAnswers.CLASSIFICATION,
+                AiAnswers.Classification.class);
+        String vehicle = a.answer().vehicle() == null || a.answer().vehicle().isBlank() ? null : a.answer().vehicle();
+        return new LeadClassification(LeadIntent.of(a.answer().intent()), a.answer().urgency(), vehicle,
+                a.answer().confidence(), a.answer().wantsHuman(), "llm", a.model());
+    }
+
+    @Override
+    public LeadClassification classifyLeadLocally(String tenantId, List<ChatCall.Turn> conversation) {
+        List<ChatCall.Turn> turns = fit(conversation);
+        admit(tenantId);
+        return byEmbeddings(lastCustomerText(turns));
     }
 
     @Override
@@ -140,10 +136,18 @@ public class AiUseCases implements AiAssistant {
 
     @Override
     public ReplyDraft reply(String tenantId, TenantContext context, List<ChatCall.Turn> conversation) {
-        requireSize(conversation);
+        List<ChatCall.Turn> turns = fit(conversation);
         Tenant tenant = admit(tenantId);
-        Answer<AiAnswers.Reply> a = structured(tenant, UseCase.REPLY, AiPrompts.reply(context), alternating(conversation),
-                AiAnswers.REPLY, AiAnswers.Reply.class);
+        Answer<AiAnswers.Reply> a;
+        try {
+            a = structured(tenant, UseCase.REPLY, AiPrompts.reply(context), alternating(turns), AiAnswers.REPLY,
+                    AiAnswers.Reply.class);
+        } catch (ProblemException e) {
+            if (e.status() == 422) { // the model declines to answer this customer: a person should
+                return new ReplyDraft(null, true, "model-refused", null);
+            }
+            throw e;
+        }
         boolean handoff = a.answer().handoff() || a.answer().reply() == null || a.answer().reply().isBlank();
         return new ReplyDraft(handoff ? null : a.answer().reply().strip(), handoff,
                 handoff ? reasonOrDefault(a.answer().reason()) : null, a.model());
@@ -171,6 +175,9 @@ public class AiUseCases implements AiAssistant {
         String problem = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
             ChatResult r = chat(tenant, useCase, system, turns, output);
+            if (r.refused()) { // deliberate: asking again gets the same answer, and costs tokens
+                throw refused();
+            }
             problem = invalidity(r, type);
             if (problem == null) {
                 return new Answer<>(bind(r.text(), type), r.provider(), r.model());
@@ -184,9 +191,6 @@ public class AiUseCases implements AiAssistant {
 
     /** Why an answer is unusable, in words safe to log (no content), or null. */
     private <T> String invalidity(ChatResult r, Class<T> type) {
-        if (r.refused()) {
-            return "the model refused";
-        }
         if (r.truncated()) {
             return "the answer was cut at the token limit";
         }
@@ -211,9 +215,13 @@ public class AiUseCases implements AiAssistant {
                 throw new IllegalArgumentException("the answer is null");
             }
             return value;
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            // the path only: Jackson's message quotes what the model wrote, which may be the customer's words
+            String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((x, y) -> x + "." + y).orElse("the answer");
+            throw new IllegalArgumentException(path + " has the wrong type");
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the answer is not the schema's JSON (" + e.getOriginalMessage()
-                    .replaceAll("\\(.*", "").strip() + ")");
+            throw new IllegalArgumentException("the answer is not JSON");
         }
     }
 
@@ -240,23 +248,35 @@ public class AiUseCases implements AiAssistant {
     }
 
     /**
-     * The nearest-label method on the in-process model: without a chat key, or when no chat provider
-     * answers (when OpenAI is down its embeddings are too). 50 % right on our Spanish set against the
-     * LLM's far better, so it is the fallback, never the first choice (docs/integrations/ai-classification.md).
+     * The nearest-label method on the in-process model, on the AI pool (it is CPU work): 50 % right on
+     * our Spanish set against an LLM's far better, so it is the fallback, never the first choice
+     * (docs/integrations/ai-classification.md).
      */
     private LeadClassification byEmbeddings(String text) {
-        return nearestLabel.classify(localEmbeddings, null, text);
+        return models.onPool(() -> nearestLabel.classify(localEmbeddings, null, text));
     }
 
-    private void requireSize(List<ChatCall.Turn> turns) {
+    /**
+     * The newest turns that fit the input limit: older context is left out rather than the call
+     * refused; only a customer's last message longer than the limit is a 413.
+     */
+    private List<ChatCall.Turn> fit(List<ChatCall.Turn> turns) {
         if (turns.isEmpty() || turns.stream().noneMatch(t -> t.role() == ChatCall.Role.USER)) {
             throw new ProblemException(400, "invalid-request", "Invalid request",
                     "The conversation needs at least one message from the customer.");
         }
-        int total = turns.stream().mapToInt(t -> t.text() == null ? 0 : t.text().length()).sum();
-        if (total > properties.maxInputChars()) {
-            throw tooLarge(total);
+        requireSize(lastCustomerText(turns));
+        List<ChatCall.Turn> kept = new ArrayList<>();
+        int budget = properties.maxInputChars();
+        for (int i = turns.size() - 1; i >= 0; i--) {
+            String text = turns.get(i).text() == null ? "" : turns.get(i).text();
+            if (text.length() > budget) {
+                break;
+            }
+            budget -= text.length();
+            kept.add(0, turns.get(i));
         }
+        return kept;
     }
 
     private void requireSize(String text) {
@@ -266,6 +286,11 @@ public class AiUseCases implements AiAssistant {
         if (text.length() > properties.maxInputChars()) {
             throw tooLarge(text.length());
         }
+    }
+
+    private static ProblemException refused() {
+        return new ProblemException(422, "ai-refused", "The model declined",
+                "The model declined to answer this content; review the text (or the vehicle's data and notes).");
     }
 
     private ProblemException tooLarge(int chars) {

@@ -155,9 +155,10 @@ public class AutoReplies {
 
     private Analysis analyze(AiAssistant ai, AutoReplyJob job, AiSettings.AutoReplies rules, Document inbound,
                              String text, List<ChatCall.Turn> turns) {
-        Moderation moderation = call(() -> ai.moderate(job.tenantId(), text));
+        // without any key there is no moderation nor sentiment, but classification still works (in-process)
+        Moderation moderation = withoutKeyNull(() -> ai.moderate(job.tenantId(), text));
         LeadClassification classification = call(() -> ai.classifyLead(job.tenantId(), turns));
-        SentimentResult sentiment = rules.analyzeInbound() ? call(() -> ai.sentiment(job.tenantId(), text)) : null;
+        SentimentResult sentiment = rules.analyzeInbound() ? withoutKeyNull(() -> ai.sentiment(job.tenantId(), text)) : null;
         Analysis analysis = new Analysis(moderation != null && moderation.flagged(), classification, sentiment);
         record(job, inbound, analysis);
         if (rules.analyzeInbound()) {
@@ -217,29 +218,34 @@ public class AutoReplies {
         AiSettings.AutoReplies rules = settings.autoReplies();
         Optional<Document> conversation = recipients.conversation(job.tenantId(), job.channel(), job.contactId());
         Instant now = clock.instant();
-        if (Recipients.optedOut(conversation)) {
+        if (draft != null) {
+            // drafted before a crash or a retry: the rules were passed then; the outbox's key makes the
+            // send idempotent and its channel checks still refuse an opted-out contact or a closed window
+            reply(ai, job, settings, analysis, turns, draft);
+        } else if (Recipients.optedOut(conversation)) {
             skipped(job, true, "opted-out");
-        } else if (!recipients.insideServiceWindow(conversation)) {
-            skipped(job, true, "outside-window");
-        } else if (!channels.require(job.channel()).canSend(job.tenantId())) {
-            skipped(job, true, "no-account"); // no account or token on the channel: no reply worth drafting
         } else if (within(conversation, "lastAgentReplyAt", rules.humanPause(), now)) {
             skipped(job, true, "human-active");
         } else if (within(conversation, "handoffAt", rules.humanPause(), now)
                 && !job.id().equals(conversation.get().field("handoffJob"))) {
             skipped(job, true, "handed-off");
-        } else if (analysis.flagged()) { // a person is wanted whatever the hourly limit of automatic replies
+        } else if (analysis.flagged()) {
+            // a handoff is a callback to the dealer: it needs no window nor send, and no hourly limit holds it
             handoff(job, analysis, "flagged");
         } else if (analysis.classification().wantsHuman()) {
             handoff(job, analysis, "asked-for-human");
         } else if (analysis.classification().confidence() < rules.minConfidence()) {
             handoff(job, analysis, "unsure");
-        } else if (draft == null && recent(conversation, now, job.id()) >= rules.maxPerConversationPerHour()) {
+        } else if (!recipients.insideServiceWindow(conversation)) {
+            skipped(job, true, "outside-window");
+        } else if (!channels.require(job.channel()).canSend(job.tenantId())) {
+            skipped(job, true, "no-account"); // no account or token on the channel: no reply worth drafting
+        } else if (recent(conversation, now, job.id()) >= rules.maxPerConversationPerHour()) {
             skipped(job, true, "rate-limit");
         } else if (!reserve(job, rules.maxPerConversationPerHour())) {
             skipped(job, true, "rate-limit"); // another job of this conversation took the last slot
         } else {
-            reply(ai, job, settings, analysis, turns, draft);
+            reply(ai, job, settings, analysis, turns, null);
         }
     }
 
@@ -247,14 +253,22 @@ public class AutoReplies {
                        List<ChatCall.Turn> turns, String draft) {
         String text = draft;
         if (text == null) {
-            ReplyDraft proposed = call(() -> ai.reply(job.tenantId(), settings.context(), turns));
+            ReplyDraft proposed;
+            try {
+                proposed = call(() -> ai.reply(job.tenantId(), settings.context(), turns));
+            } catch (RuntimeException e) {
+                release(job); // the slot is taken again by the retry, or by the next message
+                throw e;
+            }
             if (proposed == null || proposed.handoff() || proposed.text() == null || proposed.text().isBlank()) {
                 release(job);
                 handoff(job, analysis, "model-handoff");
                 return;
             }
             text = proposed.text().strip();
-            text = text.length() > MAX_REPLY_CHARS ? text.substring(0, MAX_REPLY_CHARS) : text;
+            if (text.codePointCount(0, text.length()) > MAX_REPLY_CHARS) { // whole characters: never half an emoji
+                text = text.substring(0, text.offsetByCodePoints(0, MAX_REPLY_CHARS));
+            }
             // kept before sending: a redelivery sends this same text, which the outbox's key recognises
             store.merge(jobPath(job), Map.of("stage", "drafted", "draft", text));
         }
@@ -401,15 +415,34 @@ public class AutoReplies {
      * skip the job; the provider's rate limit and outages are retried by the central policy
      * (after the wait it asked for); anything else will not change on a retry.
      */
+    private static final String NO_KEY = "no-key";
+
+    private <T> T withoutKeyNull(Supplier<T> call) {
+        try {
+            return call(call);
+        } catch (AiNotAvailable e) {
+            if (NO_KEY.equals(e.getMessage())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     private <T> T call(Supplier<T> call) {
         try {
             return call.get();
         } catch (ProblemException p) {
             String type = p.type() == null ? "" : p.type();
             // nothing to wait for: no AI in the plan, no tokens left, no key anywhere, a message too long
-            if (p.status() == 403 || p.status() == 413 || type.startsWith("quota-exhausted")
-                    || type.equals("ai-not-configured")) {
+            if (type.equals("ai-not-configured")) {
+                throw new AiNotAvailable(NO_KEY);
+            }
+            if (p.status() == 403 || p.status() == 413 || type.startsWith("quota-exhausted")) {
                 throw new AiNotAvailable(p.status() == 413 ? "too-long" : "no-ai");
+            }
+            // the model's answer broke its schema twice (each try charged): a dead letter, not a third try
+            if (type.equals("ai-invalid-answer")) {
+                throw new PermanentException("AI answers did not validate: " + type, p);
             }
             // a wrong key, billing, a request the provider refuses: retrying cannot help; the dead
             // letter tells the operator, who replays it once the key or account is fixed

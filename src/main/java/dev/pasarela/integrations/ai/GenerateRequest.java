@@ -2,6 +2,7 @@ package dev.pasarela.integrations.ai;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -35,8 +36,12 @@ public record GenerateRequest(@NotNull Kind kind, @Valid @NotNull Vehicle vehicl
      * @param notes     anything else the dealer wants said (garantía, un solo propietario…)
      */
     public record Vehicle(@NotBlank @Size(max = 60) String make, @NotBlank @Size(max = 80) String model,
-                          @NotNull @Min(1900) @Max(2100) Integer year, @PositiveOrZero Long km,
-                          @Size(max = 40) String fuel, @PositiveOrZero BigDecimal price,
+                          @NotNull @Min(1900) @Max(2100) Integer year,
+                          @PositiveOrZero @Max(value = 10_000_000, message = "km is at most 10000000") Long km,
+                          @Size(max = 40) String fuel,
+                          // bounded in digits too: 1e999999999 is "positive" and would print a billion zeros
+                          @PositiveOrZero @Digits(integer = 10, fraction = 2,
+                                  message = "price has at most 10 digits and 2 decimals") BigDecimal price,
                           @Pattern(regexp = "[A-Z]{3}", message = "currency must be an ISO 4217 code such as EUR")
                           String currency,
                           @Size(max = 40) List<@NotBlank @Size(max = 120) String> equipment,

@@ -106,6 +106,11 @@ class AutoRepliesFlowTest {
         }
 
         @Override
+        public LeadClassification classifyLeadLocally(String tenantId, List<ChatCall.Turn> conversation) {
+            throw new UnsupportedOperationException(); // the jobs never fall back: they retry
+        }
+
+        @Override
         public SentimentResult sentiment(String tenantId, String text) {
             return text.contains("idiota") ? new SentimentResult("negative", -0.9, "insulta al concesionario", "fake")
                     : new SentimentResult("positive", 0.6, "interés por un coche", "fake");
@@ -114,7 +119,7 @@ class AutoRepliesFlowTest {
         @Override
         public Moderation moderate(String tenantId, String text) {
             if (text.contains("plan básico")) {
-                throw new ProblemException(403, "ai-not-in-plan", "AI not in plan", "El plan del concesionario no incluye IA.");
+                throw new ProblemException(403, "plan-excludes-ai", "AI not in plan", "El plan del concesionario no incluye IA.");
             }
             if (text.contains("sin tokens")) {
                 throw new dev.pasarela.api.RateLimitedException("quota-exhausted/ai-tokens", "Monthly quota exhausted",

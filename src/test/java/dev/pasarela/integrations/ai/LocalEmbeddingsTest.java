@@ -115,7 +115,9 @@ class LocalEmbeddingsTest {
         String configured = System.getenv("DJL_CACHE_DIR");
         Path cache = Path.of(configured != null ? configured : System.getProperty("DJL_CACHE_DIR"));
         if (configured == null) {
-            assertThat(cache).isEqualTo(DATA_DIR.resolve("djl"));
+            // set once per JVM, under the data dir of the first gateway (or test) that loaded the model
+            assertThat(cache.getFileName().toString()).isEqualTo("djl");
+            assertThat(cache.toAbsolutePath().normalize().toString()).contains("/target/");
         }
         try (Stream<Path> files = Files.walk(cache.resolve("tokenizers"))) {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("libtokenizers.") || n.equals("tokenizers.dll"));
