@@ -259,6 +259,20 @@ class AiEndpointsTest {
     }
 
     @Test
+    void whileNoProviderAnswersALeadIsStillClassifiedInProcessAndSaysSo() {
+        AiStandIns.openAiError(STANDIN, OPENAI_CHAT, 500, "error.500.server_error.json");
+        AiStandIns.anthropicError(STANDIN, 529, "error.529.overloaded_error.json");
+
+        Http.Response r = call("classify-lead", "{\"text\":\"¿Qué cuota me sale financiando el Corolla a 60 meses?\"}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("method").asText()).isEqualTo("embeddings");
+        assertThat(requests(OPENAI_CHAT)).hasSize(3);
+        assertThat(requests(ANTHROPIC_MESSAGES)).hasSize(3);
+        assertThat(aiTokensUsed()).isZero();
+    }
+
+    @Test
     void aSpentMonthIsA429NamingTheQuotaBeforeAnyProviderIsCalled() {
         String month = DateTimeFormatter.ofPattern("yyyy-MM").format(ZonedDateTime.now(ZoneId.of("Europe/Madrid")));
         store.set("tenants/" + tenant + "/usage/" + month, Map.of("month", month, "channels", Map.of("ai-tokens", 100000)));
@@ -302,6 +316,11 @@ class AiEndpointsTest {
         Http.Response kind = call("generate", "{\"kind\":\"poema\",\"vehicle\":{\"make\":\"Kia\",\"model\":\"Niro\",\"year\":2023}}");
         assertThat(kind.status()).isEqualTo(400);
         assertThat(kind.json().path("detail").asText()).contains("listing", "social-post");
+
+        Http.Response huge = call("generate", "{\"kind\":\"listing\",\"vehicle\":{\"make\":\"Kia\",\"model\":\"Niro\","
+                + "\"year\":2023,\"price\":1e999999999}}");
+        assertThat(huge.status()).isEqualTo(400);
+        assertThat(huge.json().path("detail").asText()).contains("price");
 
         Http.Response neither = call("classify-lead", "{}");
         assertThat(neither.status()).isEqualTo(400);

@@ -378,6 +378,29 @@ class AutoRepliesFlowTest {
     }
 
     @Test
+    void aJobThatCrashedAfterItsReplyWasQueuedSendsNothingMoreOnRedelivery() {
+        String waId = "34619" + tenant.substring(3) + "9";
+        String text = "¿El Corolla es híbrido?";
+        AutoReplyJob job = inbound(waId, text, clock.instant());
+        autoReplies.handle(job);
+        await().atMost(Duration.ofSeconds(30)).until(() -> graphSendsTo(waId), r -> r.size() == 1);
+        // as if the consumer died after the outbox accepted the reply, before the job was marked done
+        store.merge(AutoReplies.jobPath(job), Map.of("stage", "drafted", "draft", REPLY));
+        // and an agent wrote since: the rules were passed when the reply was drafted, it is not taken back
+        store.merge(ConversationSink.conversationPath(tenant, "whatsapp", waId),
+                Map.of("lastAgentReplyAt", clock.instant().toString()));
+
+        autoReplies.handle(job);
+
+        assertThat(assistant.replies.get(text).get()).as("no second draft").isEqualTo(1);
+        assertThat(job(job).field("stage")).isEqualTo("replied");
+        assertThat(store.query("tenants/" + tenant + "/messages",
+                dev.pasarela.store.Query.all().whereEqualTo("origin", "auto-reply")).stream()
+                .filter(d -> waId.equals(String.valueOf(d.field("to")).replace("+", "")))).hasSize(1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> graphSendsTo(waId), r -> r.size() == 1);
+    }
+
+    @Test
     void noAiInThePlanOrNoTokensLeftSkipsQuietly() {
         String waId = "34627" + tenant.substring(3) + "7";
         AutoReplyJob noPlan = inbound(waId, "Hola, os escribo desde el plan básico", clock.instant());
