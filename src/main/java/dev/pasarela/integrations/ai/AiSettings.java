@@ -69,9 +69,9 @@ public record AiSettings(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record AutoReplies(
             @Size(max = 3, message = "autoReplies.channels holds at most the 3 channels: whatsapp, messenger, instagram.")
-            List<@NotNull(message = "must be one of whatsapp, messenger, instagram.")
+            List<@NotNull(message = "must be one of whatsapp, messenger, instagram")
                  @Pattern(regexp = "whatsapp|messenger|instagram",
-                         message = "must be one of whatsapp, messenger, instagram.") String> channels,
+                         message = "must be one of whatsapp, messenger, instagram") String> channels,
             @Min(value = 1, message = "autoReplies.maxPerConversationPerHour is between 1 and 20.")
             @Max(value = 20, message = "autoReplies.maxPerConversationPerHour is between 1 and 20.")
             Integer maxPerConversationPerHour,

@@ -85,7 +85,7 @@ class AiSettingsControllerTest {
 
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.json().path("detail").asText()).contains("autoReplies.channels").contains("whatsapp, messenger, instagram");
+        assertThat(r.json().path("detail").asText()).contains("autoReplies.channels").contains("whatsapp, messenger, instagram").doesNotContain("..");
         assertThat(call("GET", null).status()).isEqualTo(404);
     }
 
