@@ -12,7 +12,13 @@ import java.util.List;
 public interface AiAssistant {
 
     /** A vehicle listing description or a social post from structured vehicle data. */
-    String generate(String tenantId, GenerateRequest request);
+    Generated generate(String tenantId, GenerateRequest request);
+
+    /**
+     * @param truncated the model reached the use case's token limit: the text may end mid-sentence
+     */
+    record Generated(String text, boolean truncated, String model) {
+    }
 
     /**
      * The intent of a conversation (oldest turn first; the customer's last message decides): by a

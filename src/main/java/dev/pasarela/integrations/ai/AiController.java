@@ -72,12 +72,14 @@ public class AiController {
 
     @PostMapping("/api/v1/ai/generate")
     Map<String, Object> generate(@Valid @RequestBody GenerateRequest request) {
-        String text = ai.generate(ApiCaller.current().tenantId(), request);
+        AiAssistant.Generated g = ai.generate(ApiCaller.current().tenantId(), request);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("kind", request.kind());
         out.put("language", request.language());
         out.put("tone", request.tone());
-        out.put("text", text);
+        out.put("text", g.text());
+        out.put("truncated", g.truncated()); // cut at pasarela.ai.use-cases.generate.max-tokens
+        out.put("model", g.model());
         return out;
     }
 

@@ -40,7 +40,7 @@ public record AiSettings(
     public static final List<String> CHANNELS = List.of("whatsapp", "messenger", "instagram");
 
     public AiSettings {
-        faq = faq == null ? List.of() : List.copyOf(faq);
+        faq = faq == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(faq)); // nulls kept for @Valid to name
         autoReplies = autoReplies == null ? AutoReplies.off() : autoReplies;
     }
 

@@ -62,14 +62,14 @@ public class AiUseCases implements AiAssistant {
     }
 
     @Override
-    public String generate(String tenantId, GenerateRequest request) {
+    public Generated generate(String tenantId, GenerateRequest request) {
         Tenant tenant = admit(tenantId);
         ChatResult r = chat(tenant, UseCase.GENERATE, AiPrompts.generate(request),
                 List.of(ChatCall.Turn.user(AiPrompts.vehicle(request.vehicle()))), null);
         if (r.refused() || r.text() == null || r.text().isBlank()) {
             throw refused();
         }
-        return r.text().strip();
+        return new Generated(r.text().strip(), r.truncated(), r.model());
     }
 
     @Override

@@ -149,6 +149,7 @@ class AiEndpointsTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("text").asText()).startsWith("SEAT León FR de 2021");
         assertThat(r.json().path("language").asText()).isEqualTo("es");
+        assertThat(r.json().path("truncated").asBoolean()).isFalse();
         JsonNode sent = body(requests(OPENAI_CHAT).get(0));
         assertThat(sent.path("model").asText()).isEqualTo("gpt-4o-mini");
         assertThat(sent.path("messages").get(0).path("content").asText()).contains("Idioma: español", "Tono: cercano",

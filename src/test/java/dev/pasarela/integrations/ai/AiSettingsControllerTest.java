@@ -90,6 +90,15 @@ class AiSettingsControllerTest {
     }
 
     @Test
+    void aNullQuestionIsRefusedNamingTheFaq() {
+        Http.Response r = call("PUT", "{\"businessName\":\"Autos García\",\"faq\":[null],"
+                + "\"autoReplies\":{\"channels\":[\"whatsapp\"]}}");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("detail").asText()).contains("faq").doesNotContain("not valid JSON");
+    }
+
+    @Test
     void tooManyQuestionsTooLongTextsAndOutOfRangeRulesAreRefused() {
         String faq = IntStream.range(0, 31).mapToObj(i -> "{\"question\":\"¿Pregunta " + i + "?\",\"answer\":\"Respuesta.\"}")
                 .collect(Collectors.joining(",", "[", "]"));

@@ -88,7 +88,7 @@ class AutoRepliesFlowTest {
         final Set<String> failOnce = ConcurrentHashMap.newKeySet();
 
         @Override
-        public String generate(String tenantId, GenerateRequest request) {
+        public Generated generate(String tenantId, GenerateRequest request) {
             throw new UnsupportedOperationException();
         }
 
