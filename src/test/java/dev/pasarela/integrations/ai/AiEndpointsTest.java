@@ -368,7 +368,7 @@ class AiEndpointsTest {
     }
 
     @Test
-    void aFlaggedWhatsAppMessageIsHandedToAPersonWithoutAReply() {
+    void aFlaggedWhatsAppMessageIsHandedToAPersonWithoutAReply(CapturedOutput output) {
         String phone = "106541" + tenant.substring(3);
         tenants.upsert(tenant, new TenantProfile("Autos García", "ai", "Europe/Madrid", Map.of("whatsapp", phone),
                 STANDIN.baseUrl() + "/crm/" + tenant));
@@ -399,6 +399,9 @@ class AiEndpointsTest {
         assertThat(analyzed.toString()).contains("\"negative\"", "\"otro\"");
         assertThat(STANDIN.findAll(postRequestedFor(urlPathEqualTo("/v25.0/" + phone + "/messages")))).isEmpty();
         assertThat(requests(OPENAI_MODERATIONS)).hasSize(1);
+        // the whole path logged nothing of the customer's words, number or the keys
+        assertThat(output.getAll()).doesNotContain("devolváis la señal").doesNotContain("34612" + tenant.substring(3))
+                .doesNotContain(openAiKey).doesNotContain(anthropicKey).doesNotContain("EAAG-test-" + tenant);
     }
 
     void signedWhatsAppMessage(String phone, String waId, String text) {
