@@ -107,6 +107,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 .body(Problems.detail(400, "invalid-request", "Invalid request", detail));
     }
 
+    /** A multipart upload over {@code spring.servlet.multipart.*}: problem+json, not the container's page. */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            org.springframework.web.multipart.MaxUploadSizeExceededException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String limit = e.getMaxUploadSize() > 0 ? " (" + e.getMaxUploadSize() + " bytes)" : "";
+        return ResponseEntity.status(413).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.detail(413, "payload-too-large", "Payload too large",
+                        "The upload is larger than the gateway accepts" + limit + "."));
+    }
+
     @ExceptionHandler(StoreUnavailableException.class)
     ProblemDetail storeDown(StoreUnavailableException e) {
         return Problems.detail(503, "store-unavailable", "Store unavailable",

@@ -93,6 +93,54 @@ public class Quotas {
         });
     }
 
+    /** The quota of bytes kept in files: a current total, not a monthly count (see {@link #reserveBytes}). */
+    public static final String STORAGE_BYTES = "storage-bytes";
+
+    /**
+     * Adds {@code bytes} to the tenant's stored total before a file is written, or refuses with a 403
+     * {@code quota-exhausted/storage-bytes} when the plan's {@code storage-bytes} would be passed.
+     * Stored bytes do not renew with the month, so this is a total kept at
+     * {@code tenants/{id}/usage/storage} and changed in a transaction (replicas share it), and the
+     * refusal is a 403 without {@code Retry-After}: only deleting files frees room.
+     */
+    public void reserveBytes(Tenant tenant, long bytes) {
+        PlanCatalog.Plan plan = plans.of(tenant);
+        Long limit = plan.quota(STORAGE_BYTES).orElse(null);
+        store.runTransaction(tx -> {
+            String path = storagePath(tenant.id());
+            long used = tx.get(path).map(Quotas::storedBytes).orElse(0L);
+            if (bytes > 0 && limit != null && used + bytes > limit) {
+                throw new dev.pasarela.api.ProblemException(403, "quota-exhausted/" + STORAGE_BYTES,
+                        "Storage quota exhausted", "The " + plan.name() + " plan keeps up to " + limit
+                        + " bytes of files; " + used + " are used and this file needs " + bytes
+                        + ". Delete files to make room.");
+            }
+            tx.merge(path, Map.of("bytes", used + bytes));
+            return null;
+        });
+    }
+
+    /** Gives back the bytes of a deleted file (or of an upload that failed after its reservation). */
+    public void releaseBytes(Tenant tenant, long bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        store.runTransaction(tx -> {
+            String path = storagePath(tenant.id());
+            long used = tx.get(path).map(Quotas::storedBytes).orElse(0L);
+            tx.merge(path, Map.of("bytes", Math.max(0, used - bytes)));
+            return null;
+        });
+    }
+
+    private static long storedBytes(Document d) {
+        return d.field("bytes") instanceof Number n ? n.longValue() : 0L;
+    }
+
+    static String storagePath(String tenantId) {
+        return TenantRepository.path(tenantId) + "/usage/storage";
+    }
+
     private RateLimitedException exhausted(Tenant tenant, PlanCatalog.Plan plan, String channel, long limit,
                                            String month) {
         return new RateLimitedException("quota-exhausted/" + channel, "Monthly quota exhausted",
@@ -111,6 +159,11 @@ public class Quotas {
         Map<String, ChannelUsage> channels = new LinkedHashMap<>();
         plan.quotas().keySet().stream().sorted().forEach(ch -> channels.put(ch, channel(counted.get(ch), plan.quotas().get(ch))));
         counted.forEach((ch, v) -> channels.putIfAbsent(ch, channel(v, null)));
+        // the one quota that is a current total rather than this month's count
+        long stored = store.get(storagePath(tenant.id())).map(Quotas::storedBytes).orElse(0L);
+        if (stored > 0 || plan.quota(STORAGE_BYTES).isPresent()) {
+            channels.put(STORAGE_BYTES, channel(stored, plan.quota(STORAGE_BYTES).orElse(null)));
+        }
         return new Usage(tenant.id(), month, plan.name(), channels);
     }
 

@@ -21,11 +21,21 @@ public class IngressConfiguration {
     /**
      * Internal and operator calls get their own, smaller body limit (413 above it). It runs after
      * authentication (the ops token filter and Spring Security's chain), so nobody unauthenticated
-     * gets a body buffered.
+     * gets a body buffered. File uploads (multipart to {@code /api/v1/files/}) are the exception:
+     * they are bounded by {@code spring.servlet.multipart.*} and the per-kind limits instead, and
+     * must reach Spring's multipart parser as they came.
      */
     @Bean
     FilterRegistrationBean<RawBodyFilter> apiBodyLimitFilter(ApiProperties api) {
-        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(new RawBodyFilter(api.maxBodyBytes()));
+        RawBodyFilter filter = new RawBodyFilter(api.maxBodyBytes()) {
+            @Override
+            protected boolean shouldNotFilter(jakarta.servlet.http.HttpServletRequest request) {
+                String type = request.getContentType();
+                return "POST".equals(request.getMethod()) && request.getRequestURI().startsWith("/api/v1/files/")
+                        && type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
+            }
+        };
+        FilterRegistrationBean<RawBodyFilter> reg = new FilterRegistrationBean<>(filter);
         reg.addUrlPatterns("/api/*", "/ops/*");
         reg.setOrder(org.springframework.boot.autoconfigure.security.SecurityProperties.DEFAULT_FILTER_ORDER + 1);
         return reg;
