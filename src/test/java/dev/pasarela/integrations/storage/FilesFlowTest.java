@@ -162,4 +162,18 @@ class FilesFlowTest {
         assertThat(call(keyA, "GET", "/api/v1/usage").json().path("channels").path("storage-bytes").path("used").asLong())
                 .isEqualTo(107374182400L - 10);
     }
+
+    /** Only multipart uploads to /api/v1/files skip the API's 1 MB body buffer. */
+    @Test
+    void elLimiteDeCuerpoDeLaApiSigueValiendoFueraDeLasSubidas() {
+        byte[] big = new byte[2 * 1024 * 1024];
+        Http.Response json = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/files/vehicles/v1"))
+                .header("X-Api-Key", keyA).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+        assertThat(json.status()).isEqualTo(413);
+        Http.Response multipartElsewhere = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/ai/generate"))
+                .header("X-Api-Key", keyA).header("Content-Type", "multipart/form-data; boundary=x")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+        assertThat(multipartElsewhere.status()).isEqualTo(413);
+    }
 }
