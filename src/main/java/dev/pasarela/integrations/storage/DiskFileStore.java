@@ -60,30 +60,41 @@ public class DiskFileStore implements FileStore {
         try {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+            Path tmpMeta = Files.createTempFile(target.getParent(), ".upload-", ".json");
             try {
                 Files.write(tmp, bytes);
-                Files.write(meta(target), json.writeValueAsBytes(
+                Files.write(tmpMeta, json.writeValueAsBytes(
                         new Meta(bytes.length, f.contentType(), f.width(), f.height(), f.createdAt())));
-                // a hard link fails if the name exists: two uploads of one name cannot both win
-                Files.createLink(target, tmp);
+                // a hard link fails if the name exists: two uploads of one name cannot both win,
+                // and the loser touches neither the file nor its metadata
+                link(tmp, target);
+                Files.move(tmpMeta, meta(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return true;
             } catch (FileAlreadyExistsException e) {
                 return false;
-            } catch (UnsupportedOperationException e) {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                return true;
             } finally {
                 Files.deleteIfExists(tmp);
+                Files.deleteIfExists(tmpMeta);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write a tenant file", e);
         }
     }
 
+    /** A file system without hard links (some mounts) falls back to a move that refuses an existing name. */
+    private static void link(Path tmp, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+        } catch (UnsupportedOperationException e) {
+            Files.move(tmp, target);
+        }
+    }
+
     @Override
     public Optional<StoredFile> stat(FilePath path) {
         Path file = file(path);
-        if (!Files.isRegularFile(file)) {
+        // a file without its metadata is an upload still being finished: not there yet
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(meta(file))) {
             return Optional.empty();
         }
         try {

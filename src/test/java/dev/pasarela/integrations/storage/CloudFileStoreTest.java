@@ -77,4 +77,14 @@ class CloudFileStoreTest {
         assertThat(url.getQuery()).contains("X-Goog-Algorithm=GOOG4-RSA-SHA256", "X-Goog-Expires=900",
                 "X-Goog-Credential=pasarela@demo-pasarela.iam.gserviceaccount.com", "X-Goog-Signature=");
     }
+
+    @Test
+    void laUrlDeSubidaFirmaElPutYElTipo() throws Exception {
+        CloudFileStore store = new CloudFileStore(storage(), BUCKET);
+        FilePath path = new FilePath("t1", FileKind.VEHICLES, "v1", "a.webp");
+        URI url = store.signedUploadUrl(path, FileType.WEBP, Duration.ofMinutes(10));
+        assertThat(url.getPath()).isEqualTo("/" + BUCKET + "/tenants/t1/vehicles/v1/a.webp");
+        assertThat(url.getQuery()).contains("X-Goog-Expires=600", "X-Goog-SignedHeaders=content-type;host");
+        assertThat(url.toString()).isNotEqualTo(store.signedDownloadUrl(path, Duration.ofMinutes(10)).toString());
+    }
 }

@@ -35,8 +35,10 @@ class DiskFileStoreTest {
         byte[] jpeg = TestFiles.jpeg(8, 6);
         FilePath path = new FilePath("t1", FileKind.VEHICLES, "123", "a.jpg");
         assertThat(store.create(new StoredFile(path, jpeg.length, "image/jpeg", 8, 6, now), jpeg)).isTrue();
-        assertThat(store.create(new StoredFile(path, jpeg.length, "image/jpeg", 8, 6, now), jpeg)).as("name taken").isFalse();
+        assertThat(store.create(new StoredFile(path, 3, "image/jpeg", 1, 1, now), new byte[] {1, 2, 3}))
+                .as("name taken").isFalse();
         assertThat(Files.readAllBytes(dir.resolve("files/tenants/t1/vehicles/123/a.jpg"))).isEqualTo(jpeg);
+        assertThat(store.stat(path).orElseThrow().width()).as("the first upload's metadata kept").isEqualTo(8);
 
         assertThat(store.list("t1", FilePrefix.parse("vehicles/123")))
                 .containsExactly(new StoredFile(path, jpeg.length, "image/jpeg", 8, 6, now));
