@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Upload throughput of 5 MB images to the embedded (disk) file store: multipart POSTs of one 5 MB
+# PNG to /api/v1/files/vehicles/bench through the packaged jar (content check, dimensions, the
+# storage-bytes quota transaction, the write). Baseline in the same run: the same bytes to
+# /api/v1/files/sales/bench, which receives and parses the multipart body and refuses it by its
+# first bytes (415: sales keep PDFs) — the transfer and parsing without the check, quota and write.
+# Usage: bash bench/storage.sh [seconds] [connections]. Fails when any answer is not the expected one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-10}
+CONNECTIONS=${2:-4}
+THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
+JAR=target/pasarela-0.1.0-SNAPSHOT.jar
+command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null || sudo apt-get install -y wrk > /dev/null; }
+[ -f "$JAR" ] || mvn -q -B package -DskipTests
+WORK=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+cat > "$WORK/plans.yml" <<YML
+default-plan: bench
+plans:
+  bench: {prices: [], requests-per-second: 100000, integration-requests-per-second: {default: 100000}, quotas: {storage-bytes: 1000000000000}}
+YML
+cat > "$WORK/tenants.yml" <<YML
+tenants:
+  - id: bench-dealer
+    name: Concesionario Bench
+    plan: bench
+    timezone: Europe/Madrid
+YML
+# a 5 MB PNG of noise (incompressible, so its size is the upload's), pure Python
+BOUNDARY=pasarela-bench-boundary
+python3 - "$WORK/body" "$BOUNDARY" <<'PY'
+import os, struct, sys, zlib
+w = h = 1290
+raw = b"".join(b"\x00" + os.urandom(w * 3) for _ in range(h))
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) \
+    + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b"")
+b = sys.argv[2].encode()
+with open(sys.argv[1], "wb") as f:
+    f.write(b"--" + b + b'\r\nContent-Disposition: form-data; name="file"; filename="foto.png"\r\nContent-Type: image/png\r\n\r\n')
+    f.write(png)
+    f.write(b"\r\n--" + b + b"--\r\n")
+print(f"# body {os.path.getsize(sys.argv[1])} bytes (PNG {len(png)} bytes, {w}x{h})")
+PY
+SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
+  PASARELA_PLANS_FILE="file:$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" \
+  PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
+  STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d " \n")" \
+  java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
+  sleep 0.5
+done
+curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null || { echo "gateway did not start:"; tail -30 "$WORK/gateway.log"; exit 1; }
+KEY=$(curl -sf -X POST "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/api-keys" -H "Authorization: Bearer $OPS" \
+  -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+run() { # name path expected-status
+  BODY_FILE="$WORK/body" BOUNDARY="$BOUNDARY" API_KEY="$KEY" EXPECT="$3" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s bench/storage/upload.lua \
+    "http://127.0.0.1:$PORT$2" 2> "$WORK/$1.err" | grep '^RESULT' | sed "s/^RESULT/$1/"
+}
+echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, disk store under a temporary directory"
+run warmup /api/v1/files/vehicles/bench 201 > /dev/null || true
+OUT=$(mktemp)
+for round in 1 2; do
+  run "baseline-415" /api/v1/files/sales/bench 415 | tee -a "$OUT"
+  run "upload-201" /api/v1/files/vehicles/bench 201 | tee -a "$OUT"
+  # keep the disk from filling (uploads still finishing may race the removal); the quota total is kept
+  rm -rf "$WORK/data/files/tenants/bench-dealer/vehicles" 2> /dev/null || true
+done
+STORED=$(curl -sf "http://127.0.0.1:$PORT/api/v1/usage" -H "X-Api-Key: $KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["channels"]["storage-bytes"]["used"])')
+echo "# storage-bytes counted: $STORED"
+if grep -q 'wrong=[1-9]' "$OUT" || ! grep -q '^upload-201' "$OUT"; then
+  echo "FAILED: some answers were not the expected status"; cat "$WORK"/*.err; exit 1
+fi
