@@ -118,6 +118,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                         "The upload is larger than the gateway accepts" + limit + "."));
     }
 
+    /** A body that is not multipart where a file is expected, or a multipart body cut short: the caller's to fix. */
+    @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+    ResponseEntity<Object> notMultipart(org.springframework.web.multipart.MultipartException e) {
+        return invalidRequest("Send the file as multipart/form-data with a part named file; the body could not be read as one.");
+    }
+
     @ExceptionHandler(StoreUnavailableException.class)
     ProblemDetail storeDown(StoreUnavailableException e) {
         return Problems.detail(503, "store-unavailable", "Store unavailable",

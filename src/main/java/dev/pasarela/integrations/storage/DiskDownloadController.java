@@ -40,6 +40,9 @@ public class DiskDownloadController {
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(type))
                 .cacheControl(CacheControl.noStore())
                 .header("X-Content-Type-Options", "nosniff")
+                // served from the gateway's own origin: never rendered as a page that could run script
+                .header("Content-Security-Policy", "sandbox")
+                .header("Content-Disposition", type.equals(MediaType.APPLICATION_PDF_VALUE) ? "attachment" : "inline")
                 .body(new FileSystemResource(path));
     }
 

@@ -90,6 +90,29 @@ public class DiskFileStore implements FileStore {
         }
     }
 
+    private List<StoredFile> walk(String tenantId, Path base) throws IOException {
+        List<StoredFile> out = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(base)) {
+            walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(Path::toString))
+                    .forEach(p -> FilePath.parse(tenantId, root.relativize(p).toString().replace('\\', '/'))
+                            .flatMap(this::statIfStillThere).ifPresent(out::add));
+        }
+        return out;
+    }
+
+    /** As {@link #stat}, with a file deleted between listing and reading simply absent. */
+    private Optional<StoredFile> statIfStillThere(FilePath path) {
+        try {
+            return stat(path);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     @Override
     public Optional<StoredFile> stat(FilePath path) {
         Path file = file(path);
@@ -111,16 +134,17 @@ public class DiskFileStore implements FileStore {
         if (!base.startsWith(root) || !Files.isDirectory(base)) {
             return List.of();
         }
-        List<StoredFile> out = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(base)) {
-            walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(Path::toString))
-                    .forEach(p -> FilePath.parse(tenantId, root.relativize(p).toString().replace('\\', '/'))
-                            .flatMap(this::stat).ifPresent(out::add));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not list tenant files", e);
+        try {
+            return walk(tenantId, base);
+        } catch (IOException | UncheckedIOException e) {
+            // an upload's temporary file or a deleted file vanished during the walk: walk once more
+            try {
+                return walk(tenantId, base);
+            } catch (IOException | UncheckedIOException twice) {
+                throw new dev.pasarela.api.ProblemException(503, "store-unavailable", "Store unavailable",
+                        "The files could not be listed; retry.").retryAfter(1);
+            }
         }
-        return out;
     }
 
     @Override

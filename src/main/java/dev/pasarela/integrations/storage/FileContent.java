@@ -79,8 +79,18 @@ public final class FileContent {
             throw new ProblemException(422, "unreadable-image", "Unreadable image",
                     "The file starts as " + type.mediaType() + " but its dimensions cannot be read.");
         }
+        // only the header is read here, but a bomb stored now would be decoded later (a JPEG conversion
+        // for Instagram, a thumbnail): refuse sizes no camera makes
+        if (size[0] > MAX_SIDE || size[1] > MAX_SIDE || (long) size[0] * size[1] > MAX_PIXELS) {
+            throw new ProblemException(422, "image-too-large", "Image dimensions too large",
+                    "The image is " + size[0] + "×" + size[1] + " pixels; at most " + MAX_SIDE + " on a side and "
+                            + MAX_PIXELS / 1_000_000 + " megapixels are accepted.");
+        }
         return new Checked(type, size[0], size[1]);
     }
+
+    static final int MAX_SIDE = 16_384;
+    static final long MAX_PIXELS = 50_000_000L;
 
     /** Width and height from the JPEG/PNG header through ImageIO's reader, without decoding pixels. */
     static int[] imageIoSize(FileType type, byte[] bytes) {
@@ -89,7 +99,8 @@ public final class FileContent {
             return null;
         }
         ImageReader reader = readers.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // in memory: ImageIO's default stream caches to a temporary file, which a read-only /tmp refuses
+        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             return new int[] {reader.getWidth(0), reader.getHeight(0)};
         } catch (IOException | RuntimeException e) {

@@ -17,7 +17,7 @@ public enum FileKind {
     }
 
     public String segment() {
-        return name().toLowerCase();
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public Set<FileType> accepted() {

@@ -35,7 +35,7 @@ public enum FileType {
         if (name == null || name.lastIndexOf('.') < 0) {
             return Optional.empty();
         }
-        String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase();
+        String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
         String normal = ext.equals("jpeg") ? "jpg" : ext;
         return Arrays.stream(values()).filter(t -> t.extension.equals(normal)).findFirst();
     }

@@ -64,7 +64,7 @@ public class FilesController {
         }
         StoredFile stored = files.upload(tenant(), k, owner(k, ownerId), file.getOriginalFilename(), name, bytes);
         FileView view = FileView.of(stored);
-        return ResponseEntity.created(URI.create("/api/v1/files/" + kind + "/" + ownerId + "/" + view.name()))
+        return ResponseEntity.created(URI.create("/api/v1/files/" + kind + "/" + ownerId + "/" + view.name() + "/url"))
                 .body(view);
     }
 

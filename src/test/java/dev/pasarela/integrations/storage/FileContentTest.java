@@ -33,8 +33,8 @@ class FileContentTest {
                 .isEqualTo(new FileContent.Checked(FileType.WEBP, 800, 600));
         assertThat(FileContent.check(FileKind.VEHICLES, "a.webp", TestFiles.webpLossless(1024, 768), MB))
                 .isEqualTo(new FileContent.Checked(FileType.WEBP, 1024, 768));
-        assertThat(FileContent.check(FileKind.VEHICLES, "a.webp", TestFiles.webpExtended(20000, 3), MB))
-                .isEqualTo(new FileContent.Checked(FileType.WEBP, 20000, 3));
+        assertThat(FileContent.check(FileKind.VEHICLES, "a.webp", TestFiles.webpExtended(16_384, 3), MB)) // more than 14 bits: VP8X sizes are 24-bit
+                .isEqualTo(new FileContent.Checked(FileType.WEBP, 16_384, 3));
     }
 
     @Test
@@ -52,6 +52,15 @@ class FileContentTest {
         // where PDFs are welcome, a name that lies is still refused
         assertProblem(() -> FileContent.check(FileKind.SALES, "foto.jpg", TestFiles.pdf(), MB), 415,
                 "application/pdf");
+    }
+
+    @Test
+    void unaCabeceraQueDeclaraDimensionesImposiblesSeRechaza() {
+        // a 30-byte VP8X saying 16384×16384 (268 megapixels): a bomb for whoever decodes it later
+        assertProblem(() -> FileContent.check(FileKind.VEHICLES, "a.webp", TestFiles.webpExtended(16_384, 16_384), MB),
+                422, "megapixels");
+        assertThat(FileContent.check(FileKind.VEHICLES, "a.webp", TestFiles.webpExtended(8_000, 6_000), MB).width())
+                .isEqualTo(8_000);
     }
 
     @Test

@@ -153,6 +153,21 @@ class FilesFlowTest {
     }
 
     @Test
+    void unCuerpoQueNoEsMultipartEsUn400NoUn500() {
+        Http.Response json = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/files/vehicles/v1"))
+                .header("X-Api-Key", keyA).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"file\":\"foto.jpg\"}")));
+        assertThat(json.status()).isEqualTo(400);
+        assertThat(json.contentType()).startsWith("application/problem+json");
+
+        Http.Response cut = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/files/vehicles/v1"))
+                .header("X-Api-Key", keyA).header("Content-Type", "multipart/form-data; boundary=----cortado")
+                .POST(HttpRequest.BodyPublishers.ofString("------cortado\r\nContent-Disposition: form-data; name=\"file\"")));
+        assertThat(cut.status()).isEqualTo(400);
+        assertThat(cut.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
     void unaSubidaQuePasaLaCuotaDeBytesSeRechaza() {
         store.set("tenants/" + tenantA + "/usage/storage", Map.of("bytes", 107374182400L - 10));
         Http.Response refused = upload(keyA, "branding/_?name=logo", "logo.png", "image/png", TestFiles.png(40, 40));
