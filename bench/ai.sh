@@ -6,6 +6,7 @@
 # Usage: bash bench/ai.sh [seconds] [connections]. Fails when any answer is not a 200.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/gateway.sh
 SECONDS_PER_RUN=${1:-20}
 CONNECTIONS=${2:-8}
 THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
@@ -15,7 +16,6 @@ command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null || sudo apt-g
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 [ -f "$WIREMOCK" ] || mvn -q -B dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2
 WORK=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port); WM=$(free_port); GRAPH=$(free_port)
 PHONE=106540352242922
 META_SECRET="bench-meta-secret-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -47,13 +47,8 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID $WM_PID 2>/dev/null; wait $PID $WM_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null || { echo "gateway did not start:"; tail -30 "$WORK/gateway.log"; exit 1; }
-KEY=$(curl -sf -X POST "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/api-keys" -H "Authorization: Bearer $OPS" \
-  -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+wait_for_gateway "$PORT" "$WORK/gateway.log"
+KEY=$(api_key "$PORT" "$OPS" bench-dealer)
 echo '{"text":"Muchas gracias por la atención de ayer, el coche va de maravilla y volveré a confiar en ustedes."}' > "$WORK/gateway.json"
 # what the gateway sends the provider for that call, so both runs move the same bytes
 python3 - "$WORK/direct.json" <<'PY'
@@ -65,12 +60,12 @@ json.dump({"model": "gpt-4o-mini", "temperature": 0.0, "max_completion_tokens": 
           open(sys.argv[1], "w"))
 PY
 run() { # name url body headers
-  BODY_FILE="$3" EXPECT=200 HEADERS="$4" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s bench/ai/report.lua "$2" \
+  BODY_FILE="$3" EXPECT=200 HEADERS="$4" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s bench/lib/post.lua "$2" \
     2> "$WORK/$1.err" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
 echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, stand-in answers at once"
 # warm-up of both (JIT, pools), not reported
-BODY_FILE="$WORK/gateway.json" EXPECT=200 HEADERS="X-Api-Key:$KEY" wrk -t1 -c2 -d5s -s bench/ai/report.lua \
+BODY_FILE="$WORK/gateway.json" EXPECT=200 HEADERS="X-Api-Key:$KEY" wrk -t1 -c2 -d5s -s bench/lib/post.lua \
   "http://127.0.0.1:$PORT/api/v1/ai/sentiment" > /dev/null 2>&1 || true
 OUT=$(mktemp)
 for round in 1 2; do

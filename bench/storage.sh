@@ -7,6 +7,7 @@
 # Usage: bash bench/storage.sh [seconds] [connections]. Fails when any answer is not the expected one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/gateway.sh
 SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-4}
 THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
@@ -14,7 +15,7 @@ JAR=target/pasarela-0.1.0-SNAPSHOT.jar
 command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null || sudo apt-get install -y wrk > /dev/null; }
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 WORK=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 cat > "$WORK/plans.yml" <<YML
 default-plan: bench
@@ -51,16 +52,11 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null || { echo "gateway did not start:"; tail -30 "$WORK/gateway.log"; exit 1; }
-KEY=$(curl -sf -X POST "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/api-keys" -H "Authorization: Bearer $OPS" \
-  -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+wait_for_gateway "$PORT" "$WORK/gateway.log"
+KEY=$(api_key "$PORT" "$OPS" bench-dealer)
 run() { # name path expected-status
-  BODY_FILE="$WORK/body" BOUNDARY="$BOUNDARY" API_KEY="$KEY" EXPECT="$3" \
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s bench/storage/upload.lua \
+  BODY_FILE="$WORK/body" CONTENT_TYPE="multipart/form-data; boundary=$BOUNDARY" HEADERS="X-Api-Key:$KEY" EXPECT="$3" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s bench/lib/post.lua \
     "http://127.0.0.1:$PORT$2" 2> "$WORK/$1.err" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
 echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, disk store under a temporary directory"

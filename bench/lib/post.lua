@@ -1,12 +1,15 @@
--- wrk script: POSTs one multipart body (BODY_FILE, its boundary in BOUNDARY) with the API key in
--- API_KEY, counts every answer that is not EXPECT, and prints the line bench/storage.sh reads.
+-- wrk script shared by the benches: POSTs one body (BODY_FILE) with CONTENT_TYPE and the headers of
+-- HEADERS ("Name:value;Name:value"), counts every answer that is not EXPECT (and every socket error),
+-- and prints one RESULT line the bench reads; a bench fails when wrong > 0.
 local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
 wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
-wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. os.getenv("BOUNDARY")
-wrk.headers["X-Api-Key"] = os.getenv("API_KEY")
-local expect = tonumber(os.getenv("EXPECT") or "201")
+wrk.headers["Content-Type"] = os.getenv("CONTENT_TYPE") or "application/json"
+for k, v in string.gmatch(os.getenv("HEADERS") or "", "([^:;]+):([^;]+)") do
+  wrk.headers[k] = v
+end
+local expect = tonumber(os.getenv("EXPECT") or "200")
 
 local threads = {}
 function setup(thread)

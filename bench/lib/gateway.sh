@@ -1,0 +1,20 @@
+# Sourced by the benches: the packaged jar's start-up and the calls every bench needs.
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_for_gateway PORT LOG: up to two minutes for /actuator/health, else the log's tail and exit 1
+wait_for_gateway() {
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$1/actuator/health" > /dev/null && return 0
+    sleep 0.5
+  done
+  echo "gateway did not start:"; tail -30 "$2"; exit 1
+}
+
+# api_key PORT OPS_TOKEN TENANT: a new service API key of the tenant, printed
+api_key() {
+  curl -sf -X POST "http://127.0.0.1:$1/ops/tenants/$3/api-keys" -H "Authorization: Bearer $2" \
+    -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'
+}
