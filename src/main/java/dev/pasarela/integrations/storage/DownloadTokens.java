@@ -43,13 +43,19 @@ public class DownloadTokens {
             if (!Files.exists(keyFile)) {
                 byte[] fresh = new byte[32];
                 new SecureRandom().nextBytes(fresh);
+                // written whole under a temporary name, then linked into place: a crash or a second
+                // start never leaves a short key, and the first complete key wins
+                Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
                 try {
-                    Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.write(keyFile, fresh);
+                    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.write(tmp, fresh);
+                    Files.createLink(keyFile, tmp);
                 } catch (FileAlreadyExistsException e) {
                     // another start made it first: use theirs
                 } catch (UnsupportedOperationException e) {
                     Files.write(keyFile, fresh); // not a POSIX file system
+                } finally {
+                    Files.deleteIfExists(tmp);
                 }
             }
             byte[] key = Files.readAllBytes(keyFile);

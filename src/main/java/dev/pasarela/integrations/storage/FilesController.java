@@ -78,7 +78,12 @@ public class FilesController {
     @GetMapping("/api/v1/files/{kind}/{ownerId}/{name}/url")
     UrlView url(@PathVariable String kind, @PathVariable String ownerId, @PathVariable String name) {
         TenantFiles.SignedUrl url = files.downloadUrl(path(kind, ownerId, name));
-        return new UrlView(url.url(), url.expiresAt());
+        // the disk store's link is the gateway's own: without PASARELA_PUBLIC_BASE_URL, the address
+        // this request came to, so the link works as given (a relative one would not in a browser's bar)
+        URI absolute = url.url().isAbsolute() ? url.url()
+                : URI.create(org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromCurrentContextPath()
+                        .toUriString()).resolve(url.url());
+        return new UrlView(absolute, url.expiresAt());
     }
 
     @DeleteMapping("/api/v1/files/{kind}/{ownerId}/{name}")
