@@ -10,12 +10,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -217,7 +213,8 @@ public class AiModels implements DisposableBean {
 
     /** One provider: retried while it asks for a wait we accept, through its key's breaker. */
     private <T> T attempt(String provider, String apiKey, String use, Supplier<T> call) {
-        CircuitBreaker breaker = breakers.computeIfAbsent(provider + ":" + fingerprint(apiKey),
+        // per key, by the same digest the SDK clients are cached by (never the key itself)
+        CircuitBreaker breaker = breakers.computeIfAbsent(apiKey == null ? provider + ":none" : AiClients.digest(provider, apiKey),
                 id -> CircuitBreaker.of("ai-" + id, breakerConfig));
         Retry retry = retries.computeIfAbsent(provider, this::retry);
         Timer.Sample sample = Timer.start(meters);
@@ -341,19 +338,6 @@ public class AiModels implements DisposableBean {
         return new ProblemException(503, "ai-not-configured", "AI not configured",
                 "No AI provider key for this tenant: set " + variables + ", or store the tenant's own key in the vault ("
                         + providers + ", field apiKey).");
-    }
-
-    /** A breaker per key without keeping the key: a short digest names it. */
-    static String fingerprint(String apiKey) {
-        if (apiKey == null) {
-            return "none";
-        }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

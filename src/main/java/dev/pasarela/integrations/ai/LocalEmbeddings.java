@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,11 +27,11 @@ public class LocalEmbeddings implements EmbeddingProvider {
     private volatile EmbeddingModel model;
 
     /**
-     * @param env gives {@code pasarela.data-dir}: DJL unpacks its tokenizer library under
-     *            {@code ~/.djl.ai} by default, which a read-only home (a container) does not allow
+     * @param dirs the data directory: DJL unpacks its tokenizer library under {@code ~/.djl.ai} by
+     *             default, which a read-only home (a container) does not allow
      */
-    public LocalEmbeddings(Environment env) {
-        this.djlCacheDir = Path.of(env.getProperty("pasarela.data-dir", "./data"), "djl").toAbsolutePath().normalize();
+    public LocalEmbeddings(dev.pasarela.config.DataDirProperties dirs) {
+        this.djlCacheDir = dirs.resolve("djl");
     }
 
     @Override

@@ -107,4 +107,17 @@ public class FilesController {
     private static String tenant() {
         return ApiCaller.current().tenantId();
     }
+
+    /**
+     * Cloud Storage not answering (or refusing the gateway's credentials): the caller can only retry;
+     * the code is logged, never the SDK's message (it names the object, a tenant's file).
+     */
+    @org.springframework.web.bind.annotation.ExceptionHandler(com.google.cloud.storage.StorageException.class)
+    org.springframework.http.ProblemDetail storageUnavailable(com.google.cloud.storage.StorageException e,
+                                                           jakarta.servlet.http.HttpServletResponse response) {
+        org.slf4j.LoggerFactory.getLogger(FilesController.class).warn("Cloud Storage answered {}", e.getCode());
+        response.setHeader("Retry-After", "5");
+        return dev.pasarela.api.Problems.detail(503, "storage-unavailable", "Storage unavailable",
+                "The file store did not answer; retry later.");
+    }
 }

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
+import dev.pasarela.config.DataDirProperties;
 
 /** The file store: the bucket when {@code FIREBASE_STORAGE_BUCKET} is set, else the data directory. */
 @Configuration(proxyBeanMethods = false)
@@ -20,21 +20,16 @@ public class StorageConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
-    /** The data directory is made absolute at start by DataDirectory; it has no typed property of its own. */
-    private static Path filesDir(Environment env) {
-        return Path.of(env.getProperty("pasarela.data-dir", "./data"), "files");
+    @Bean
+    DownloadTokens downloadTokens(DataDirProperties dirs, Clock clock) {
+        return DownloadTokens.fromKeyFile(dirs.resolve("files").resolve(".download-url.key"), clock);
     }
 
     @Bean
-    DownloadTokens downloadTokens(Environment env, Clock clock) {
-        return DownloadTokens.fromKeyFile(filesDir(env).resolve(".download-url.key"), clock);
-    }
-
-    @Bean
-    FileStore fileStore(StorageProperties props, Environment env, ObjectMapper json, DownloadTokens tokens) {
+    FileStore fileStore(StorageProperties props, DataDirProperties dirs, ObjectMapper json, DownloadTokens tokens) {
         if (!props.cloud()) {
             log.info("Tenant files: on disk under the data directory (no FIREBASE_STORAGE_BUCKET)");
-            return new DiskFileStore(filesDir(env), json, tokens, props.publicBaseUrl());
+            return new DiskFileStore(dirs.resolve("files"), json, tokens, props.publicBaseUrl());
         }
         StorageOptions.Builder options = StorageOptions.newBuilder().setCredentials(credentials(props));
         if (!props.projectId().isBlank()) {

@@ -141,12 +141,18 @@ class EmbeddingClassifierTest {
         assertThat(first.usage()).isEqualTo(TokenUsage.NONE);
     }
 
+    /** pasarela.data-dir bound as the gateway binds it. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.context.properties.EnableConfigurationProperties(dev.pasarela.config.DataDirProperties.class)
+    static class DataDir {
+    }
+
     @Test
     void springBuildsBothBeansFromTheDataDirProperty() {
         try (var context = new AnnotationConfigApplicationContext()) {
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(
                     "test", Map.of("pasarela.data-dir", LocalEmbeddingsTest.DATA_DIR.toString())));
-            context.register(LocalEmbeddings.class, EmbeddingClassifier.class);
+            context.register(DataDir.class, LocalEmbeddings.class, EmbeddingClassifier.class);
             context.refresh();
             LeadClassification c = context.getBean(EmbeddingClassifier.class)
                     .classify(context.getBean(LocalEmbeddings.class), null, "¿Me financiáis el coche?");

@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.springframework.mock.env.MockEnvironment;
 
 /** The in-process model itself: no Spring context, the real ONNX model from the Maven artifact. */
 class LocalEmbeddingsTest {
@@ -25,7 +24,7 @@ class LocalEmbeddingsTest {
     static final Path DATA_DIR = Path.of("target", "ai-test-data").toAbsolutePath();
 
     static LocalEmbeddings local() {
-        return new LocalEmbeddings(new MockEnvironment().withProperty("pasarela.data-dir", DATA_DIR.toString()));
+        return new LocalEmbeddings(new dev.pasarela.config.DataDirProperties(DATA_DIR));
     }
 
     @Test
