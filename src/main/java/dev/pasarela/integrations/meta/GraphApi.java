@@ -57,6 +57,11 @@ public class GraphApi {
         return call(http.post().uri(URI.create(base + path)).contentType(MediaType.APPLICATION_JSON).body(body), token);
     }
 
+    /** {@code DELETE <path>}: Meta answers {@code {"success":true}}. */
+    public JsonNode delete(String path, String token) {
+        return call(http.delete().uri(URI.create(base + path)), token);
+    }
+
     private JsonNode call(RestClient.RequestHeadersSpec<?> request, String token) {
         try {
             return request.headers(h -> h.setBearerAuth(token)).exchange((req, response) -> {
