@@ -61,6 +61,18 @@ public class CloudFileStore implements FileStore {
     }
 
     @Override
+    public Optional<byte[]> read(FilePath path) {
+        try {
+            return Optional.of(storage.readAllBytes(BlobId.of(bucket, path.objectName())));
+        } catch (StorageException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public List<StoredFile> list(String tenantId, FilePrefix prefix) {
         List<StoredFile> out = new ArrayList<>();
         Page<Blob> page = storage.list(bucket, Storage.BlobListOption.prefix(prefix.under(tenantId)));

@@ -129,6 +129,20 @@ public class DiskFileStore implements FileStore {
     }
 
     @Override
+    public Optional<byte[]> read(FilePath path) {
+        if (stat(path).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(file(path)));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty(); // deleted between the two calls
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read a tenant file", e);
+        }
+    }
+
+    @Override
     public List<StoredFile> list(String tenantId, FilePrefix prefix) {
         Path base = root.resolve(prefix.under(tenantId)).normalize();
         if (!base.startsWith(root) || !Files.isDirectory(base)) {

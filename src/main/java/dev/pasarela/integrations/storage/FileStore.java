@@ -17,6 +17,9 @@ public interface FileStore {
 
     Optional<StoredFile> stat(FilePath path);
 
+    /** The file's bytes; empty when there is no such file. */
+    Optional<byte[]> read(FilePath path);
+
     /** The files under {@code tenants/{tenantId}/} whose path there starts with the checked prefix, by name. */
     List<StoredFile> list(String tenantId, FilePrefix prefix);
 

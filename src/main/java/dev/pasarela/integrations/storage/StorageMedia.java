@@ -1,0 +1,118 @@
+package dev.pasarela.integrations.storage;
+
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.publishing.MediaFile;
+import dev.pasarela.publishing.PublicLink;
+import dev.pasarela.publishing.TenantMedia;
+import dev.pasarela.tenants.Quotas;
+import dev.pasarela.tenants.TenantRepository;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tenant files for publishers: a tenant-relative path is always resolved under the caller's own
+ * {@code tenants/{tenantId}/}, so a post can never attach another tenant's photo. Links are the
+ * store's signed URLs; on disk they must be absolute ({@code PASARELA_PUBLIC_BASE_URL}), since a
+ * job has no request to take the gateway's address from and Meta fetches them from outside.
+ */
+@Component
+public class StorageMedia implements TenantMedia {
+
+    /** V4 signed URLs cannot outlive 7 days. */
+    private static final Duration LONGEST = Duration.ofDays(7);
+
+    private final FileStore store;
+    private final TenantRepository tenants;
+    private final Quotas quotas;
+    private final Clock clock;
+
+    public StorageMedia(FileStore store, TenantRepository tenants, Quotas quotas, Clock clock) {
+        this.store = store;
+        this.tenants = tenants;
+        this.quotas = quotas;
+        this.clock = clock;
+    }
+
+    @Override
+    public MediaFile describe(String tenantId, String path) {
+        return media(stat(path(tenantId, path)));
+    }
+
+    @Override
+    public PublicLink publicUrl(String tenantId, String path, Duration validFor) {
+        FilePath file = path(tenantId, path);
+        stat(file);
+        return link(file, validFor);
+    }
+
+    @Override
+    public PublicLink publicJpegUrl(String tenantId, String path, Duration validFor) {
+        FilePath file = path(tenantId, path);
+        StoredFile original = stat(file);
+        if (FileType.JPEG.mediaType().equals(original.contentType())) {
+            return link(file, validFor);
+        }
+        if (!original.contentType().startsWith("image/")) {
+            throw new ProblemException(422, "not-an-image", "Not an image",
+                    path + " is " + original.contentType() + ", not an image.");
+        }
+        FilePath jpeg = new FilePath(tenantId, file.kind(), file.ownerId(), file.name() + ".jpg");
+        if (store.stat(jpeg).isEmpty()) {
+            byte[] bytes = store.read(file).orElseThrow(StorageMedia::notFound);
+            JpegRendition.Jpeg converted = JpegRendition.of(bytes);
+            var tenant = tenants.require(tenantId);
+            quotas.reserveBytes(tenant, converted.bytes().length);
+            boolean created;
+            try {
+                created = store.create(new StoredFile(jpeg, converted.bytes().length, FileType.JPEG.mediaType(),
+                        converted.width(), converted.height(), clock.instant()), converted.bytes());
+            } catch (RuntimeException e) {
+                quotas.releaseBytes(tenant, converted.bytes().length);
+                throw e;
+            }
+            if (!created) { // a concurrent job made the same rendition first: keep theirs
+                quotas.releaseBytes(tenant, converted.bytes().length);
+            }
+        }
+        return link(jpeg, validFor);
+    }
+
+    private PublicLink link(FilePath file, Duration validFor) {
+        Duration ttl = validFor.compareTo(LONGEST) > 0 ? LONGEST : validFor;
+        URI url = store.signedDownloadUrl(file, ttl);
+        if (!url.isAbsolute()) {
+            throw new ProblemException(503, "storage-not-public", "Files are not reachable from outside",
+                    "Files are kept on this gateway's disk and PASARELA_PUBLIC_BASE_URL is not set, so Meta "
+                            + "cannot fetch them: set it to the gateway's public address, or use a Storage bucket.");
+        }
+        return new PublicLink(url, clock.instant().plus(ttl));
+    }
+
+    private StoredFile stat(FilePath file) {
+        return store.stat(file).orElseThrow(StorageMedia::notFound);
+    }
+
+    private static FilePath path(String tenantId, String relative) {
+        if (relative == null || relative.startsWith("/")) {
+            throw invalid(relative);
+        }
+        return FilePath.parse(tenantId, FilePath.tenantRoot(tenantId) + relative).orElseThrow(() -> invalid(relative));
+    }
+
+    private static MediaFile media(StoredFile f) {
+        String relative = f.path().objectName().substring(FilePath.tenantRoot(f.path().tenantId()).length());
+        return new MediaFile(relative, f.contentType(), f.size(), f.width(), f.height());
+    }
+
+    private static ProblemException invalid(String path) {
+        return new ProblemException(400, "invalid-file-path", "Invalid file path",
+                "A file is named by its path under the tenant, such as vehicles/{vehicleId}/{name}, "
+                        + "sales/{saleId}/{name} or branding/{name}.");
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(404, "file-not-found", "File not found", "There is no such file.");
+    }
+}

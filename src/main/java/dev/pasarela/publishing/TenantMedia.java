@@ -1,0 +1,24 @@
+package dev.pasarela.publishing;
+
+import java.time.Duration;
+
+/**
+ * A tenant's stored files, for publishing. Paths are tenant-relative ({@code vehicles/{id}/{name}},
+ * {@code sales/{id}/{name}}, {@code branding/{name}}) and always resolved under the given tenant, so
+ * no path can name another tenant's file. Refusals are {@link dev.pasarela.api.ProblemException}s:
+ * 400 for a path that is not one, 404 for a file that is not there, 503 when the files cannot be
+ * made public (kept on disk with no public base URL configured).
+ */
+public interface TenantMedia {
+
+    MediaFile describe(String tenantId, String path);
+
+    /** The file as it is, on a public URL valid for {@code validFor}. */
+    PublicLink publicUrl(String tenantId, String path, Duration validFor);
+
+    /**
+     * An image as a JPEG on a public URL: a JPEG as it is, a PNG or WebP converted once and kept
+     * beside it ({@code <name>.jpg}), for publishers that only take JPEG (Instagram).
+     */
+    PublicLink publicJpegUrl(String tenantId, String path, Duration validFor);
+}
