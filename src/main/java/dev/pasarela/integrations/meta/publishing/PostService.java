@@ -1,0 +1,189 @@
+package dev.pasarela.integrations.meta.publishing;
+
+import dev.pasarela.api.ProblemException;
+import dev.pasarela.integrations.meta.GraphException;
+import dev.pasarela.integrations.meta.MetaAccounts;
+import dev.pasarela.integrations.meta.MetaAccounts.Account;
+import dev.pasarela.integrations.meta.publishing.Publication.Network;
+import dev.pasarela.integrations.meta.publishing.Publication.Status;
+import dev.pasarela.messaging.RejectedByProviderException;
+import dev.pasarela.messaging.RequestFingerprints;
+import dev.pasarela.pipeline.errors.TransientException;
+import dev.pasarela.publishing.MediaFile;
+import dev.pasarela.publishing.TenantMedia;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Accepting, showing and deleting posts. Everything that can be known before Meta is checked here
+ * (the page or account connected and its token not revoked, the photos the tenant's own images,
+ * Meta's limits on text, photos and schedule, Instagram's daily limit), so the job only fails for
+ * what Meta alone can say.
+ */
+@Service
+public class PostService {
+
+    private static final Logger log = LoggerFactory.getLogger(PostService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Publications publications;
+    private final PublishingRoutes routes;
+    private final MetaAccounts accounts;
+    private final TenantMedia media;
+    private final InstagramLimit limit;
+    private final PublishingGraph graph;
+    private final RequestFingerprints fingerprints;
+
+    public PostService(Publications publications, PublishingRoutes routes, MetaAccounts accounts, TenantMedia media,
+                       InstagramLimit limit, PublishingGraph graph, RequestFingerprints fingerprints) {
+        this.publications = publications;
+        this.routes = routes;
+        this.accounts = accounts;
+        this.media = media;
+        this.limit = limit;
+        this.graph = graph;
+        this.fingerprints = fingerprints;
+    }
+
+    public Publication facebook(String tenantId, FacebookPostRequest r, String idempotencyKey) {
+        Instant now = publications.clock().instant();
+        PostRules.facebook(r, now);
+        account(tenantId, FacebookPublisher.CHANNEL, "Facebook Page", "PUT /api/v1/facebook/page");
+        List<String> photos = r.photos() == null ? List.of() : r.photos();
+        photos.forEach(path -> PostRules.image(media.describe(tenantId, path)));
+        return create(new Publication(id(Network.FACEBOOK, tenantId, idempotencyKey), tenantId, Network.FACEBOOK,
+                Status.QUEUED, r.message(), r.link(), photos, null, r.scheduledAt(), null, null, null, null, null, 0, 0,
+                null, null, null, null, false, fingerprints.digest(r), now, now, null));
+    }
+
+    public Publication instagram(String tenantId, InstagramPostRequest r, String idempotencyKey) {
+        Instant now = publications.clock().instant();
+        PostRules.instagramCaption(r.caption());
+        Account ig = account(tenantId, InstagramPublisher.CHANNEL, "Instagram account", "PUT /api/v1/facebook/page");
+        List<MediaFile> files = r.photos().stream().map(path -> media.describe(tenantId, path)).toList();
+        PostRules.instagramPhotos(files);
+        try {
+            limit.check(tenantId, ig);
+        } catch (GraphException | TransientException e) {
+            // the limit is read again just before publishing; an unreadable limit does not refuse the post
+            log.info("Could not read the Instagram publishing limit of tenant {} before accepting a post", tenantId);
+        }
+        return create(new Publication(id(Network.INSTAGRAM, tenantId, idempotencyKey), tenantId, Network.INSTAGRAM,
+                Status.QUEUED, r.caption(), null, r.photos(), r.altText(), null, null, null, null, null, null, 0, 0,
+                null, null, null, null, false, fingerprints.digest(r), now, now, null));
+    }
+
+    public Publication get(String tenantId, Network network, String id) {
+        Publication p = publications.require(tenantId, id);
+        if (p.network() != network) {
+            throw new ProblemException(404, "post-not-found", "Post not found",
+                    "There is no " + network.json() + " post " + id + " for this tenant.");
+        }
+        return p;
+    }
+
+    public List<Publication> list(String tenantId, Network network, int limit) {
+        return publications.list(tenantId, network, limit);
+    }
+
+    /**
+     * Deletes a post: a queued one is cancelled (its job stops at its next step); a published or
+     * scheduled Facebook post is deleted on Facebook. Instagram's API cannot delete a published post.
+     */
+    public Publication delete(String tenantId, Network network, String id) {
+        Publication p = get(tenantId, network, id);
+        Instant now = publications.clock().instant();
+        switch (p.status()) {
+            case CANCELLED, DELETED -> {
+                return p;
+            }
+            case FAILED -> {
+                return publications.update(tenantId, id, c -> c.withStatus(Status.CANCELLED, now));
+            }
+            case QUEUED, PUBLISHING -> {
+                if (p.publishAttemptAt() != null) {
+                    throw new ProblemException(409, "post-being-published", "Post being published",
+                            "This post is being published right now; delete it once it shows as published.")
+                            .retryAfter(10);
+                }
+                return publications.update(tenantId, id, c -> c.graphId() != null ? c
+                        : c.cancelRequested(now).withStatus(Status.CANCELLED, now));
+            }
+            case PUBLISHED, SCHEDULED -> {
+                if (network == Network.INSTAGRAM) {
+                    throw new ProblemException(409, "instagram-cannot-delete", "Instagram posts cannot be deleted here",
+                            "Instagram's API does not delete published posts; delete it in the Instagram app.");
+                }
+                Account page = account(tenantId, FacebookPublisher.CHANNEL, "Facebook Page", "PUT /api/v1/facebook/page");
+                try {
+                    graph.deletePost(page, p.graphId());
+                } catch (GraphException e) {
+                    if (e.kind() == GraphException.Kind.TOKEN) {
+                        accounts.markRevoked(tenantId, page, e);
+                    }
+                    if (e.code() != 100) { // 100: no such post any more, deleted on Facebook already
+                        throw GraphProblems.of(e);
+                    }
+                } catch (TransientException e) {
+                    throw new ProblemException(503, "meta-unavailable", "Meta unavailable",
+                            "The Graph API could not be reached; try again shortly.").retryAfter(30);
+                }
+                return publications.update(tenantId, id, c -> c.withStatus(Status.DELETED, now));
+            }
+            default -> throw new IllegalStateException("unknown status " + p.status());
+        }
+    }
+
+    private Publication create(Publication p) {
+        Publications.Created created = publications.createIfAbsent(p);
+        Publication stored = created.publication();
+        if (!created.created()) {
+            if (!Objects.equals(stored.requestHash(), p.requestHash())) {
+                throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
+                        "This Idempotency-Key was first used with a different post; use a new key.");
+            }
+            return stored; // a retry of a request already accepted: the same post, not a second one
+        }
+        try {
+            routes.enqueue(stored);
+        } catch (RuntimeException e) {
+            // not queued means not accepted: take the record back so a retry creates it again
+            publications.remove(stored.tenantId(), stored.id());
+            throw new ProblemException(503, "queue-unavailable", "Queue unavailable",
+                    "The post could not be queued; nothing was published. Try again shortly.").retryAfter(5);
+        }
+        return stored;
+    }
+
+    private Account account(String tenantId, String channel, String what, String how) {
+        try {
+            Account account = accounts.account(tenantId, channel);
+            accounts.checkNotRevoked(tenantId, account);
+            return account;
+        } catch (RejectedByProviderException e) {
+            boolean revoked = !"not-configured".equals(e.code()) && !"unknown-tenant".equals(e.code());
+            throw revoked
+                    ? new ProblemException(409, "needs-reauth", "Meta needs re-authorisation",
+                            "Meta refused this tenant's " + what + " token as revoked or expired; connect the page again ("
+                                    + how + ").")
+                    : new ProblemException(409, "meta-account-not-connected", what + " not connected",
+                            "This tenant has no " + what + " connected; choose one first (" + how + ").");
+        }
+    }
+
+    /** Random, or derived from the Idempotency-Key so a retried request finds the post it made. */
+    private static String id(Network network, String tenantId, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            byte[] random = new byte[16];
+            RANDOM.nextBytes(random);
+            return "pub_" + HexFormat.of().formatHex(random);
+        }
+        return "pub_" + RequestFingerprints.keyDigest(network.json() + ":" + idempotencyKey).substring(0, 32);
+    }
+}
