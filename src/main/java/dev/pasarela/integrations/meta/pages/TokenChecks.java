@@ -131,9 +131,9 @@ public class TokenChecks {
         double left = Duration.between(clock.instant(), Instant.ofEpochSecond(debug.expiresAt())).toSeconds() / 86400.0;
         gauge(tenantId, provider, left);
         if (left * 86400 < properties.expiryWarning().toSeconds()) {
-            log.warn("The {} token of tenant {} expires in {} days ({}): the tenant must connect Facebook again",
-                    provider, tenantId, String.format(java.util.Locale.ROOT, "%.1f", left),
-                    Instant.ofEpochSecond(debug.expiresAt()));
+            log.warn("The {} token of tenant {} {} {}: the tenant must connect Facebook again", provider, tenantId,
+                    left < 0 ? "expired on" : "expires in " + String.format(java.util.Locale.ROOT, "%.1f", left)
+                            + " days, on", Instant.ofEpochSecond(debug.expiresAt()));
         }
         return true;
     }
