@@ -23,6 +23,11 @@ import org.springframework.stereotype.Component;
  * it may quote a malformed token back), except a refused token ({@link GraphException.Kind#TOKEN}),
  * which is a {@link TokenRefused} for the caller to decide: a bad login to report, or an
  * integration that needs the tenant to log in again.
+ *
+ * <p>Two calls carry secrets in their query because Meta's API takes them nowhere else: the
+ * exchange ({@code client_secret}, {@code fb_exchange_token}) and {@code /debug_token}
+ * ({@code input_token}). {@link GraphApi} logs no URL and its metrics tag no URI, and nothing here
+ * puts a URL in a message.
  */
 @Component
 class FacebookGraph {

@@ -311,6 +311,7 @@ class FacebookPagesTest {
         debugTokenSays(longToken, fixture("debug_token.user.json").replace("\"expires_at\":1830000000",
                 "\"expires_at\":" + inThreeDays));
 
+        assertThat(http.ops("GET", "/ops/meta/tokens", null, null).status()).as("ops token required").isEqualTo(401);
         Http.Response check = ops("POST", "/ops/meta/tokens/check");
 
         assertThat(check.status()).as(check.body()).isEqualTo(200);
@@ -381,5 +382,26 @@ class FacebookPagesTest {
         assertThat(accounts.needsReauth(tenant, "messenger")).isTrue();
         assertThat(store.get(MetaAccounts.statusPath(tenant, "messenger")).orElseThrow().field("revokedToken.code"))
                 .isEqualTo(190L);
+    }
+
+    @Test
+    void aFacebookLoginRefusedWhileListingPagesNeedsReauthUntilTheTenantConnectsAgain() {
+        graphKnowsTheUser();
+        assertThat(connect().status()).isEqualTo(200);
+        GRAPH.stubFor(get(urlPathEqualTo("/v25.0/me/accounts")).withHeader("Authorization", equalTo("Bearer " + longToken))
+                .withQueryParam("after", absent()).willReturn(aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json").withBody(fixture("error.190.expired.json"))));
+
+        Http.Response refused = api("GET", "/api/v1/facebook/pages", null);
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().path("type").asText()).endsWith("/facebook-needs-reauth");
+        assertThat(accounts.needsReauth(tenant, "facebook-user")).isTrue();
+        assertThat(finding("facebook-user").path("status").asText()).isEqualTo("needs-reauth");
+
+        graphKnowsTheUser(); // the tenant logged in again
+        assertThat(connect().status()).isEqualTo(200);
+        assertThat(accounts.needsReauth(tenant, "facebook-user")).isFalse();
+        assertThat(api("GET", "/api/v1/facebook/pages", null).status()).isEqualTo(200);
     }
 }
