@@ -30,9 +30,10 @@ import org.springframework.stereotype.Component;
  *       ({@code accessToken}, a Page token); the {@code facebook} / {@code instagram} identity names the account.</li>
  * </ul>
  *
- * A token Meta calls revoked or expired (code 190…) is remembered by fingerprint at
- * {@code tenants/{t}/integrations/{channel}}: later sends with the same token fail at once
- * (no retry storm against Meta), and a new token in the vault clears it.
+ * A token Meta calls revoked or expired (code 190, 463, 467…) is remembered by fingerprint at
+ * {@code tenants/{t}/integrations/{channel}}, with {@code status: "needs-reauth"}: later sends with
+ * the same token fail at once (no retry storm against Meta), {@link #needsReauth} says so to whoever
+ * shows the integration, and a new token in the vault (or {@link #markConnected}) clears it.
  */
 @Component
 public class MetaAccounts {
@@ -43,6 +44,9 @@ public class MetaAccounts {
             return "Account[" + channel + ", " + senderId + "]"; // never the token
         }
     }
+
+    public static final String NEEDS_REAUTH = "needs-reauth";
+    public static final String CONNECTED = "connected";
 
     private static final Logger log = LoggerFactory.getLogger(MetaAccounts.class);
     private static final Map<String, String> IDENTITY = Map.of("whatsapp", "whatsapp", "messenger", "facebook",
@@ -94,18 +98,63 @@ public class MetaAccounts {
     }
 
     public void markRevoked(String tenantId, Account account, GraphException e) {
-        Map<String, Object> revoked = new LinkedHashMap<>();
-        revoked.put("fingerprint", fingerprint(account.token()));
-        revoked.put("code", e.code());
-        revoked.put("detail", e.describe());
-        revoked.put("at", clock.instant().toString());
-        store.merge(statusPath(tenantId, account.channel()), Map.of("revokedToken", revoked));
-        meters.counter("pasarela.credentials.revoked", "tenant", tenantId, "provider", account.channel()).increment();
-        log.warn("The {} access token of tenant {} was refused by Meta ({}): sends stop until a new token is stored",
-                account.channel(), tenantId, e.describe());
+        markRevoked(tenantId, account.channel(), account.token(), e.code(), e.describe());
     }
 
-    static String statusPath(String tenantId, String channel) {
+    /**
+     * Remembers that Meta refused this token of the tenant's {@code channel} (a vault provider such as
+     * {@code messenger}, {@code instagram} or {@code facebook-user}) as revoked or expired: the
+     * integration needs the tenant to log in again, not a retry.
+     */
+    public void markRevoked(String tenantId, String channel, String token, int code, String detail) {
+        String safeDetail = detail == null ? null : detail.replace(token, "[token]"); // Meta may quote a malformed token
+        Map<String, Object> revoked = new LinkedHashMap<>();
+        revoked.put("fingerprint", fingerprint(token));
+        revoked.put("code", code);
+        revoked.put("detail", safeDetail);
+        revoked.put("at", clock.instant().toString());
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("revokedToken", revoked);
+        patch.put("status", NEEDS_REAUTH);
+        store.merge(statusPath(tenantId, channel), patch);
+        meters.counter("pasarela.credentials.revoked", "tenant", tenantId, "provider", channel).increment();
+        log.warn("The {} access token of tenant {} was refused by Meta ({}): sends stop until a new token is stored",
+                channel, tenantId, safeDetail);
+    }
+
+    /**
+     * Whether the tenant's {@code channel} token was refused by Meta and is still the one in the vault
+     * (an operator replacing it through the vault ends the mark as the fingerprint check does).
+     */
+    public boolean needsReauth(String tenantId, String channel) {
+        return store.get(statusPath(tenantId, channel)).filter(d -> NEEDS_REAUTH.equals(d.field("status")))
+                .map(d -> {
+                    Object revoked = d.field("revokedToken.fingerprint");
+                    String token = vault.credentials(tenantId, channel).map(c -> c.get("accessToken")).orElse(null);
+                    return revoked == null || token == null || revoked.equals(fingerprint(token));
+                })
+                .orElse(false);
+    }
+
+    /**
+     * A new token was obtained by logging in again: the channel is connected, any earlier refusal
+     * (and any check of the previous token, {@code tokenCheck}) forgotten.
+     */
+    public void markConnected(String tenantId, String channel) {
+        String path = statusPath(tenantId, channel);
+        store.runTransaction(tx -> {
+            Map<String, Object> doc = new LinkedHashMap<>(tx.get(path).map(d -> d.data()).orElse(Map.of()));
+            doc.remove("revokedToken");
+            doc.remove("tokenCheck");
+            doc.put("status", CONNECTED);
+            doc.put("connectedAt", clock.instant().toString());
+            tx.set(path, doc);
+            return null;
+        });
+    }
+
+    /** {@code tenants/{t}/integrations/{channel}}: the integration's status, refusals and token checks. */
+    public static String statusPath(String tenantId, String channel) {
         return TenantRepository.path(tenantId) + "/integrations/" + channel;
     }
 
