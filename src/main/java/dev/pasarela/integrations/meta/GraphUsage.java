@@ -39,7 +39,8 @@ import org.springframework.stereotype.Component;
  * when Meta counts it against another id (a phone number's calls against its WABA).
  *
  * <p>Exported as the gauge {@code pasarela.meta.usage.percent{key_type,key}}: the highest of the
- * three percentages. {@code key} is a business object id (or {@code app}), never a path alias, and
+ * three percentages. {@code key} is a business object id (or {@code app}), never a path segment
+ * (aliases and {@code X-Page-Usage} readings shape calls but are not exported), and
  * at most {@link MetaProperties#usageTrackedKeys()} are kept: the cardinality grows with the
  * tenants' accounts, not with traffic. Per-tenant tags would need a tenant lookup per Graph
  * answer; an operator finds the tenant from the id through {@code routing/…}.
@@ -193,6 +194,10 @@ public class GraphUsage {
 
     private void record(Reading r, Instant now) {
         Entry e = entries.get(r.key());
+        if (e != null && "page".equals(e.keyType) && !"page".equals(r.keyType())) {
+            entries.remove(r.key(), e); // the business use case header names the page: export it as such
+            e = null;
+        }
         if (e == null) {
             if (entries.size() >= trackedKeys && !forgetStale(now)) {
                 log.debug("Graph usage of one more object not kept: {} objects tracked already", entries.size());
@@ -208,6 +213,11 @@ public class GraphUsage {
     }
 
     private Entry register(String key, Entry e) {
+        if ("page".equals(e.keyType)) {
+            // X-Page-Usage names no id: its key is the call's path segment, which may be a post or a
+            // comment, so it shapes calls but is not a series (the page's BUC entry is)
+            return e;
+        }
         e.gauge = Gauge.builder("pasarela.meta.usage.percent", e, x -> x.percent)
                 .description("The highest of Meta's call count, CPU time and total time percentages, as last reported")
                 .tags("key_type", e.keyType, "key", key).strongReference(true).register(meters);
@@ -238,10 +248,6 @@ public class GraphUsage {
         if (app != null && app.isObject()) {
             out.add(reading("app", APP, app));
         }
-        JsonNode page = read("X-Page-Usage", headers);
-        if (page != null && page.isObject() && !object.isEmpty()) {
-            out.add(reading("page", object, page));
-        }
         JsonNode buc = read("X-Business-Use-Case-Usage", headers);
         if (buc != null && buc.isObject()) {
             Map<String, Reading> byId = new LinkedHashMap<>();
@@ -255,6 +261,10 @@ public class GraphUsage {
                 }
             });
             out.addAll(byId.values());
+        }
+        JsonNode page = read("X-Page-Usage", headers);
+        if (page != null && page.isObject() && !object.isEmpty()) {
+            out.add(reading("page", object, page));
         }
         return out;
     }

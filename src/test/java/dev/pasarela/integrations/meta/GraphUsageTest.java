@@ -64,11 +64,15 @@ class GraphUsageTest {
                 "X-Page-Usage", "{\"call_count\":12,\"total_cputime\":3,\"total_time\":70}"));
         assertThat(readings).containsExactly(
                 new GraphUsage.Reading("app", "app", 28, Duration.ZERO),
-                new GraphUsage.Reading("page", "66782684", 70, Duration.ZERO),
-                new GraphUsage.Reading("pages", "66782684", 96, Duration.ZERO));
+                new GraphUsage.Reading("pages", "66782684", 96, Duration.ZERO),
+                new GraphUsage.Reading("page", "66782684", 70, Duration.ZERO));
+        // X-Page-Usage's key is the call's path segment (a post, a comment…): it shapes, it is no series
+        usage.observe("/66782684_101/comments", headers("X-Page-Usage", "{\"call_count\":85}"));
+        assertThat(usage.beforeCall("/66782684_101/comments")).isPositive();
         usage.observe("/66782684/feed", headers("X-App-Usage", APP, "X-Business-Use-Case-Usage", BUC));
         assertThat(gauge("app", "app")).isEqualTo(28);
         assertThat(gauge("pages", "66782684")).isEqualTo(96);
+        assertThat(meters.find("pasarela.meta.usage.percent").gauges()).hasSize(2);
     }
 
     @Test
