@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.InboundMessage;
+import dev.pasarela.pipeline.transform.PostActivity;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.ExchangePattern;
@@ -15,8 +16,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes inbound messages to the tenant's own systems: each one is queued on
- * {@code out.callbacks} (after {@link ConversationSink} stored it), and {@code callbacks.out.deliver}
+ * Publishes inbound messages and activity on the tenant's posts (comments, reactions) to the
+ * tenant's own systems: each one is queued on {@code out.callbacks} (after {@link ConversationSink}
+ * stored a message), and {@code callbacks.out.deliver}
  * posts it to the tenant's callback URL with the central retries and dead letters. At least once:
  * receivers dedupe on {@code eventId}.
  */
@@ -36,11 +38,15 @@ public class CallbackSink implements EventSink {
 
     @Override
     public boolean accepts(CanonicalEvent event) {
-        return event instanceof InboundMessage;
+        return event instanceof InboundMessage || event instanceof PostActivity;
     }
 
     @Override
     public void deliver(CanonicalEvent event) {
+        if (event instanceof PostActivity a) {
+            postActivity(a);
+            return;
+        }
         InboundMessage m = (InboundMessage) event;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "inbound_message");
@@ -55,6 +61,25 @@ public class CallbackSink implements EventSink {
         body.put("replyTo", m.replyTo());
         body.put("sentAt", m.occurredAt().toString());
         post(m.tenantId(), m.eventKey(), "inbound_message", body);
+    }
+
+    /** {@code post_activity}: a comment, reaction or share on one of the tenant's posts. */
+    private void postActivity(PostActivity a) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "post_activity");
+        body.put("eventId", a.eventKey());
+        body.put("tenantId", a.tenantId());
+        body.put("channel", a.channel());
+        body.put("postId", a.postId());
+        body.put("item", a.item());
+        body.put("verb", a.verb());
+        body.put("itemId", a.itemId());
+        body.put("parentId", a.parentId());
+        body.put("authorId", a.authorId());
+        body.put("authorName", a.authorName());
+        body.put("text", a.text());
+        body.put("occurredAt", a.occurredAt().toString());
+        post(a.tenantId(), a.eventKey(), "post_activity", body);
     }
 
     /**

@@ -25,8 +25,15 @@ public class GraphException extends RuntimeException {
         RECIPIENT
     }
 
-    private static final Set<Integer> TRANSIENT = Set.of(1, 2, 4, 17, 32, 613, 80007, 130429, 131000, 131016,
-            131056, 131057, 133016);
+    /**
+     * Meta's throttling codes: the app (4), the user (17), the page (32), a call-count limit (613),
+     * the Pages and Instagram business use cases (80001, 80002), the WABA (80007), a number's
+     * throughput (130429). Their wait is the answer's {@code Retry-After}, else the business use case
+     * header's {@code estimated_time_to_regain_access} (research-next.md §2.4).
+     */
+    static final Set<Integer> THROTTLING = Set.of(4, 17, 32, 613, 80001, 80002, 80007, 130429);
+    private static final Set<Integer> TRANSIENT = Set.of(1, 2, 4, 17, 32, 613, 80001, 80002, 80007, 130429, 131000,
+            131016, 131056, 131057, 133016);
     private static final Set<Integer> TOKEN = Set.of(0, 190, 102, 463, 467);
     private static final Set<Integer> RECIPIENT = Set.of(130472, 131021, 131026, 131047, 131049, 131050, 551);
     /** Messenger/Instagram: outside the 24 h window (10/2018278), no such user (100/2018001), user unavailable. */
@@ -61,6 +68,21 @@ public class GraphException extends RuntimeException {
                 error.path("message").asText("HTTP " + httpStatus),
                 error.path("error_data").path("details").asText(error.path("error_user_msg").asText(null)),
                 error.path("fbtrace_id").asText(null), retryAfter);
+    }
+
+    /**
+     * A call we did not make: Meta's rate-limit headers said access to {@code key} (an object id or
+     * {@code app}) comes back in {@code wait}. Throttling like Meta's own 429, so it is retried.
+     */
+    static GraphException heldBack(String key, Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return new GraphException(429, -1, 0, "Not called: Meta's rate-limit headers said access to " + key
+                + " comes back in " + seconds + " s", "estimated_time_to_regain_access", null, wait);
+    }
+
+    /** One of Meta's throttling codes ({@link #THROTTLING}). */
+    static boolean isThrottling(int code) {
+        return THROTTLING.contains(code);
     }
 
     public int code() {

@@ -8,6 +8,7 @@ import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.EventMapper;
 import dev.pasarela.pipeline.transform.InboundMessage;
+import dev.pasarela.pipeline.transform.PostActivity;
 import dev.pasarela.pipeline.transform.QueuedEvent;
 import dev.pasarela.pipeline.transform.TemplateStatusChanged;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * WhatsApp, Messenger and Instagram webhook events → {@link InboundMessage} / {@link DeliveryStatus}.
+ * WhatsApp, Messenger and Instagram webhook events → {@link InboundMessage} / {@link DeliveryStatus};
+ * Page feed changes and Instagram comments → {@link PostActivity}.
  * Pure: a WhatsApp media message keeps its media id in {@code content.mediaId}; its URL is fetched
  * by the route's enrich step ({@link WhatsAppMedia}).
  */
@@ -62,6 +64,8 @@ public class MetaEventMapper implements EventMapper {
                 case "messenger.message", "instagram.message", "messenger.postback", "instagram.postback" ->
                         List.of(messagingMessage(q, channel, messaging));
                 case "messenger.delivery", "instagram.delivery" -> deliveries(q, channel, messaging);
+                case "facebook.feed" -> List.of(feed(q, entry, value));
+                case "instagram.comment" -> List.of(instagramComment(q, entry, value));
                 default -> throw new PermanentException("Meta event type " + q.eventType() + " is not processed");
             };
         } catch (IllegalArgumentException | NullPointerException unreadable) {
@@ -179,6 +183,43 @@ public class MetaEventMapper implements EventMapper {
                     dev.pasarela.pipeline.transform.DeliveryState.DELIVERED, "delivery", null, null));
         }
         return out;
+    }
+
+    /** A Page feed change: {@code post_id} is {@code <page>_<post>}; {@code created_time} is Unix seconds. */
+    private PostActivity feed(QueuedEvent q, JsonNode entry, JsonNode v) {
+        String item = v.path("item").asText(null);
+        String verb = v.path("verb").asText(null);
+        if (item == null || verb == null) {
+            throw new PermanentException("Page feed change without item or verb");
+        }
+        JsonNode from = v.path("from");
+        Instant at = v.path("created_time").canConvertToLong() && v.path("created_time").asLong() > 0
+                ? Instant.ofEpochSecond(v.path("created_time").asLong()) : entryTime(entry);
+        return new PostActivity(q.tenantId(), q.eventKey(), provider(), at, "facebook", v.path("post_id").asText(null),
+                item, verb, v.path("comment_id").asText(null), v.path("parent_id").asText(null),
+                from.path("id").asText(v.path("sender_id").asText(null)),
+                from.path("name").asText(v.path("sender_name").asText(null)), v.path("message").asText(null));
+    }
+
+    /** An Instagram comment ({@code comments} field): only additions are notified; the post is the media. */
+    private PostActivity instagramComment(QueuedEvent q, JsonNode entry, JsonNode v) {
+        if (!v.path("id").isTextual()) {
+            throw new PermanentException("Instagram comment without id");
+        }
+        JsonNode from = v.path("from");
+        return new PostActivity(q.tenantId(), q.eventKey(), provider(), entryTime(entry), "instagram",
+                v.path("media").path("id").asText(null), "comment", "add", v.path("id").asText(),
+                v.path("parent_id").asText(null), from.path("id").asText(null), from.path("username").asText(null),
+                v.path("text").asText(null));
+    }
+
+    /** {@code entry.time}: Meta sends seconds on some objects and milliseconds on others; now when absent. */
+    private Instant entryTime(JsonNode entry) {
+        long t = entry.path("time").asLong(0);
+        if (t <= 0) {
+            return clock.instant();
+        }
+        return t > 100_000_000_000L ? Instant.ofEpochMilli(t) : Instant.ofEpochSecond(t);
     }
 
     private static void putIfText(Map<String, Object> content, String key, JsonNode value) {

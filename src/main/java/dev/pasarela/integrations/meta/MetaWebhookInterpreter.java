@@ -15,8 +15,11 @@ import org.springframework.stereotype.Component;
  * phone number ids, Facebook page ids, Instagram account ids). Each message and each status
  * becomes its own event, routed and deduplicated on its own. Its payload is a one-event Meta
  * webhook of the same shape, so reading it again (a parked event replayed) gives the same event.
- * An entry that carries nothing processed (errors only, feed changes…) is still an event, counted
- * and acknowledged: a 4xx would make Meta retry it for days.
+ * Page feed changes ({@code object: page}, field {@code feed}) and Instagram comments
+ * ({@code object: instagram}, field {@code comments}) are one event per change, keyed by the
+ * comment (or post) and what happened to it. An entry or change that carries nothing processed
+ * (errors only, other fields…) is still an event, counted and acknowledged: a 4xx would make Meta
+ * retry it for days.
  */
 @Component
 public class MetaWebhookInterpreter implements WebhookInterpreter {
@@ -102,6 +105,7 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
         String channel = object.equals("page") ? "messenger" : "instagram";
         String account = entry.path("id").asText();
         List<String> routing = List.of((object.equals("page") ? "facebook:" : "instagram:") + account);
+        changes(object, entry, account, routing, events);
         for (JsonNode m : entry.path("messaging")) {
             ObjectNode payload = json.createObjectNode().put("object", object);
             ObjectNode one = payload.putArray("entry").addObject().put("id", account);
@@ -121,6 +125,60 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
             } else {
                 events.add(event(channel + ":other:" + sender + ":" + m.path("timestamp").asText() + ":"
                         + Integer.toHexString(m.toString().hashCode()), channel + ".other", false, routing, payload));
+            }
+        }
+    }
+
+    /**
+     * Page feed: {@code value {item, verb, post_id, comment_id?, parent_id?, from{id,name}, message?,
+     * created_time}}; Instagram: {@code value {id, text, from{id,username}, media{id,media_product_type},
+     * parent_id?}}. The key is what Meta repeats when it retries the same notification: the comment
+     * (or post), the item and the verb, plus who reacted (several people react to one post) and,
+     * for an edit, when Meta sent it (a comment can be edited twice).
+     */
+    private void changes(String object, JsonNode entry, String account, List<String> routing, List<InboundEvent> events) {
+        JsonNode changes = entry.path("changes");
+        boolean anyProcessed = false;
+        for (JsonNode change : changes) {
+            String field = change.path("field").asText();
+            JsonNode v = change.path("value");
+            String key = null;
+            String type = null;
+            if (object.equals("page") && field.equals("feed") && v.path("item").isTextual() && v.path("verb").isTextual()) {
+                String item = v.path("item").asText();
+                String verb = v.path("verb").asText();
+                String id = v.path("comment_id").asText(v.path("post_id").asText(""));
+                if (!id.isEmpty()) {
+                    key = "facebook:feed:" + id + ":" + item + ":" + verb;
+                    if (!v.has("comment_id") && !item.equals("post") && !item.equals("status")) {
+                        key += ":" + v.path("from").path("id").asText(v.path("sender_id").asText(""));
+                    }
+                    if (verb.equals("edited")) {
+                        key += ":" + entry.path("time").asText();
+                    }
+                    type = "facebook.feed";
+                }
+            } else if (object.equals("instagram") && field.equals("comments") && v.path("id").isTextual()) {
+                key = "instagram:comment:" + v.path("id").asText();
+                type = "instagram.comment";
+            }
+            if (key != null) {
+                anyProcessed = true;
+                ObjectNode payload = json.createObjectNode().put("object", object);
+                ObjectNode one = payload.putArray("entry").addObject().put("id", account);
+                one.set("time", entry.path("time"));
+                one.putArray("changes").add(change);
+                events.add(event(key, type, true, routing, payload));
+            }
+        }
+        if (anyProcessed) {
+            // the others of a mixed entry are counted as before, one event each
+            for (JsonNode change : changes) {
+                String field = change.path("field").asText();
+                if (!(object.equals("page") && field.equals("feed")) && !(object.equals("instagram") && field.equals("comments"))) {
+                    events.add(event(object + ":other:" + account + ":" + Integer.toHexString(change.toString().hashCode()),
+                            object + ".other", false, routing, change));
+                }
             }
         }
     }

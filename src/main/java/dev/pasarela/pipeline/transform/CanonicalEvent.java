@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /** What providers tell the gateway, in the gateway's own words. One record per kind of fact. */
 public sealed interface CanonicalEvent permits SubscriptionChanged, PaymentRecorded, InboundMessage, DeliveryStatus,
-        TemplateStatusChanged {
+        TemplateStatusChanged, PostActivity {
 
     String tenantId();
 

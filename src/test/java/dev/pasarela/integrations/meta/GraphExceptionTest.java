@@ -16,6 +16,9 @@ class GraphExceptionTest {
             "400, 4, 0, TRANSIENT", "400, 80007, 0, TRANSIENT", "400, 130429, 2494055, TRANSIENT",
             "400, 131056, 0, TRANSIENT", "500, 131000, 0, TRANSIENT", "503, 131016, 0, TRANSIENT",
             "400, 131057, 0, TRANSIENT", "500, 2, 0, TRANSIENT", "502, -1, 0, TRANSIENT",
+            // Meta's throttling codes (research-next.md §2.4): app, user, page, calls, Pages and Instagram BUC
+            "400, 17, 0, TRANSIENT", "400, 32, 0, TRANSIENT", "400, 613, 0, TRANSIENT", "400, 80001, 0, TRANSIENT",
+            "400, 80002, 0, TRANSIENT", "429, -1, 0, TRANSIENT",
             // the recipient or this message: ended, code kept, nobody to wake up
             "400, 131026, 0, RECIPIENT", "400, 131047, 0, RECIPIENT", "400, 131050, 0, RECIPIENT",
             "400, 131049, 0, RECIPIENT", "400, 130472, 0, RECIPIENT", "400, 10, 2018278, RECIPIENT",
