@@ -21,7 +21,7 @@ OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p "$WORK/graph/mappings"
 cp bench/publish/mappings.json "$WORK/graph/mappings/"
 java -Xmx256m -jar "$WIREMOCK" --port "$GRAPH" --bind-address 127.0.0.1 --root-dir "$WORK/graph" \
-  --no-request-journal=false --disable-banner > "$WORK/graph.log" 2>&1 &
+  --disable-banner > "$WORK/graph.log" 2>&1 &
 GRAPH_PID=$!
 cat > "$WORK/plans.yml" <<YML
 default-plan: bench

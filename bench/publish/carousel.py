@@ -34,6 +34,12 @@ for n in range(runs + 1):  # the first one warms the code path up and is not cou
         gateway_ms.append((ts(post["publishedAt"]) - ts(post["createdAt"])) * 1000)
 
 sd = http.client.HTTPConnection("127.0.0.1", stand_in)
+# where the last gateway carousel spent its time: the stand-in's journal of its Graph calls
+sd.request("GET", "/__admin/requests?limit=25")
+journal = sorted(json.loads(sd.getresponse().read())["requests"], key=lambda r: r["request"]["loggedDate"])
+t_created = ts(post["createdAt"]) * 1000
+marks = [(r["request"]["loggedDate"] - t_created, r["request"]["method"], r["request"]["url"].split("?")[0]) for r in journal]
+print("# last carousel, ms after createdAt → Graph call: " + ", ".join(f"{m:.0f} {meth} …{url[-22:]}" for m, meth, url in marks))
 def graph(method, path, body=None):
     sd.request(method, "/v25.0" + path, body=json.dumps(body) if body else None,
                headers={"Content-Type": "application/json", "Authorization": "Bearer bench"})

@@ -6,7 +6,10 @@ import dev.pasarela.publishing.TenantMedia;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,24 +27,19 @@ class FacebookPublisher {
     private final TenantMedia media;
     private final Publications publications;
     private final PublishingProperties props;
+    private final GraphCalls calls;
 
     FacebookPublisher(PublishingGraph graph, TenantMedia media, Publications publications,
-                      PublishingProperties props) {
+                      PublishingProperties props, GraphCalls calls) {
         this.graph = graph;
         this.media = media;
         this.publications = publications;
         this.props = props;
+        this.calls = calls;
     }
 
     Advance advance(Publication p, Account page) {
-        Instant now = publications.clock().instant();
-        for (int i = 0; i < p.photos().size(); i++) {
-            if (p.mediaIds().get(i) == null) {
-                String photoId = graph.uploadUnpublishedPhoto(page, photoUrl(p, p.photos().get(i)), p.scheduled());
-                int index = i;
-                p = publications.update(p.tenantId(), p.id(), c -> live(c).withMediaId(index, photoId, now));
-            }
-        }
+        p = uploadMissing(p, page);
         String message = message(p);
         if (p.publishAttemptAt() != null) {
             Optional<String> earlier = graph.findPost(page, p.scheduled(), p.publishAttemptAt().minus(Duration.ofMinutes(2)),
@@ -53,6 +51,33 @@ class FacebookPublisher {
         p = publications.update(p.tenantId(), p.id(), c -> live(c).attemptingPublish(publications.clock().instant()));
         String postId = graph.feedPost(page, message, p.link(), p.mediaIds(), p.scheduledAt());
         return new Advance.Done(finish(p, page, postId));
+    }
+
+    /** Each photo not yet uploaded, a few at a time; every id Meta gave is kept, then the first failure thrown. */
+    private Publication uploadMissing(Publication p, Account page) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < p.photos().size(); i++) {
+            if (p.mediaIds().get(i) == null) {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return p;
+        }
+        Publication at = p;
+        List<GraphCalls.Outcome<String>> made = calls.all(missing.stream().<Supplier<String>>map(i ->
+                () -> graph.uploadUnpublishedPhoto(page, photoUrl(at, at.photos().get(i)), at.scheduled())).toList());
+        p = publications.update(p.tenantId(), p.id(), c -> {
+            Publication next = live(c);
+            for (int k = 0; k < missing.size(); k++) {
+                if (made.get(k).ok()) {
+                    next = next.withMediaId(missing.get(k), made.get(k).value(), publications.clock().instant());
+                }
+            }
+            return next;
+        });
+        GraphCalls.throwFirstFailure(made);
+        return p;
     }
 
     private Publication finish(Publication p, Account page, String postId) {

@@ -5,8 +5,10 @@ import dev.pasarela.integrations.meta.publishing.PublishingGraph.ContainerStatus
 import dev.pasarela.publishing.TenantMedia;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,27 +29,21 @@ class InstagramPublisher {
     private final Publications publications;
     private final PublishingProperties props;
     private final InstagramLimit limit;
+    private final GraphCalls calls;
 
     InstagramPublisher(PublishingGraph graph, TenantMedia media, Publications publications, PublishingProperties props,
-                       InstagramLimit limit) {
+                       InstagramLimit limit, GraphCalls calls) {
         this.graph = graph;
         this.media = media;
         this.publications = publications;
         this.props = props;
         this.limit = limit;
+        this.calls = calls;
     }
 
     Advance advance(Publication p, Account ig) {
         boolean carousel = p.carousel();
-        for (int i = 0; i < p.photos().size(); i++) {
-            if (p.mediaIds().get(i) == null) {
-                var url = media.publicJpegUrl(p.tenantId(), p.photos().get(i), props.mediaUrlValidity()).url();
-                String container = graph.createContainer(ig, url, p.message(), p.altText(), carousel, null);
-                int index = i;
-                p = publications.update(p.tenantId(), p.id(),
-                        c -> FacebookPublisher.live(c).withMediaId(index, container, publications.clock().instant()));
-            }
-        }
+        p = createMissing(p, ig, carousel);
         Optional<Advance> wait = awaitFinished(p, ig, p.mediaIds());
         if (wait.isPresent()) {
             return wait.get();
@@ -82,6 +78,35 @@ class InstagramPublisher {
         return new Advance.Done(finish(p, ig, mediaId));
     }
 
+    /** One container per photo not yet made, a few at a time; every id Meta gave is kept, then the first failure thrown. */
+    private Publication createMissing(Publication p, Account ig, boolean carousel) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < p.photos().size(); i++) {
+            if (p.mediaIds().get(i) == null) {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return p;
+        }
+        Publication at = p;
+        List<GraphCalls.Outcome<String>> made = calls.all(missing.stream().<Supplier<String>>map(i -> () -> {
+            var url = media.publicJpegUrl(at.tenantId(), at.photos().get(i), props.mediaUrlValidity()).url();
+            return graph.createContainer(ig, url, at.message(), at.altText(), carousel, null);
+        }).toList());
+        p = publications.update(p.tenantId(), p.id(), c -> {
+            Publication next = FacebookPublisher.live(c);
+            for (int k = 0; k < missing.size(); k++) {
+                if (made.get(k).ok()) {
+                    next = next.withMediaId(missing.get(k), made.get(k).value(), publications.clock().instant());
+                }
+            }
+            return next;
+        });
+        GraphCalls.throwFirstFailure(made);
+        return p;
+    }
+
     private Publication finish(Publication p, Account ig, String mediaId) {
         String permalink = mediaId == null ? null : graph.permalink(ig, mediaId, "permalink");
         return publications.update(p.tenantId(), p.id(),
@@ -90,8 +115,11 @@ class InstagramPublisher {
 
     /** Empty when every container is {@code FINISHED}; a later run while any is still processing. */
     private Optional<Advance> awaitFinished(Publication p, Account ig, List<String> containers) {
-        for (String container : containers) {
-            ContainerStatus status = graph.containerStatus(ig, container);
+        List<GraphCalls.Outcome<ContainerStatus>> statuses = calls.all(containers.stream()
+                .<Supplier<ContainerStatus>>map(c -> () -> graph.containerStatus(ig, c)).toList());
+        GraphCalls.throwFirstFailure(statuses);
+        for (GraphCalls.Outcome<ContainerStatus> read : statuses) {
+            ContainerStatus status = read.value();
             switch (status.code() == null ? "IN_PROGRESS" : status.code()) {
                 case "FINISHED", "PUBLISHED" -> { }
                 case "ERROR" -> throw new PublishingFailure("container-error", "Instagram could not process a photo"

@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retryMax              the longest such wait, and the longest advertised wait honoured as is
  * @param maxAttempts           transient failures before the post fails and its job is dead-lettered
  * @param concurrency           consumers of each network's job queue
+ * @param parallelCalls         a post's per-photo Graph calls made at once
  */
 @Validated
 @ConfigurationProperties("pasarela.publishing")
@@ -34,7 +35,8 @@ public record PublishingProperties(
         @NotNull @DefaultValue("PT5S") Duration retryInitial,
         @NotNull @DefaultValue("PT30M") Duration retryMax,
         @Min(1) @Max(100) @DefaultValue("8") int maxAttempts,
-        @Min(1) @Max(32) @DefaultValue("2") int concurrency) implements SelfChecking {
+        @Min(1) @Max(32) @DefaultValue("2") int concurrency,
+        @Min(1) @Max(10) @DefaultValue("4") int parallelCalls) implements SelfChecking {
 
     @Override
     public List<String> problems() {
