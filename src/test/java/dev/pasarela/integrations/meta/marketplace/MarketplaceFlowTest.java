@@ -408,6 +408,10 @@ class MarketplaceFlowTest {
         Http.Response unknown = open(http.base() + "/marketplace/l/" + "A".repeat(43), "GET");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.contentType()).startsWith("application/problem+json");
+        Http.Response fromBrowser = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/marketplace/l/" + "A".repeat(43)))
+                .header("Accept", "text/html").GET());
+        assertThat(fromBrowser.status()).isEqualTo(404);
+        assertThat(fromBrowser.contentType()).startsWith("application/problem+json");
         assertThat(open(http.base() + "/marketplace/l/" + "A".repeat(43) + "/confirm", "POST").status()).isEqualTo(404);
     }
 
@@ -493,6 +497,10 @@ class MarketplaceFlowTest {
         assertThat(garbage.status()).isEqualTo(404);
         assertThat(garbage.json().path("detail").asText()).as("no hint of which tenants exist")
                 .isEqualTo(old.json().path("detail").asText()).doesNotContain(tenantA);
+        // Meta's fetcher (or a browser) asking for CSV still gets the problem, never a 406 or a 500
+        Http.Response asCsv = http.send(HttpRequest.newBuilder(URI.create(oldA)).header("Accept", "text/csv").GET());
+        assertThat(asCsv.status()).isEqualTo(404);
+        assertThat(asCsv.contentType()).startsWith("application/problem+json");
         assertThat(feed(newA).subList(1, 2)).extracting(r -> r.get(0)).containsExactly("a-1");
         assertThat(feed(feedB)).hasSize(2);
     }
