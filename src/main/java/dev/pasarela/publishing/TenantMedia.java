@@ -6,8 +6,9 @@ import java.time.Duration;
  * A tenant's stored files, for publishing. Paths are tenant-relative ({@code vehicles/{id}/{name}},
  * {@code sales/{id}/{name}}, {@code branding/{name}}) and always resolved under the given tenant, so
  * no path can name another tenant's file. Refusals are {@link dev.pasarela.api.ProblemException}s:
- * 400 for a path that is not one, 404 for a file that is not there, 503 when the files cannot be
- * made public (kept on disk with no public base URL configured).
+ * 400 for a path that is not one, 404 for a file that is not there. A link is relative when the
+ * files are on disk and the gateway's public address is not configured: a caller handing it to
+ * Meta checks {@link PublicLink#requireReachableFromOutside()}.
  */
 public interface TenantMedia {
 

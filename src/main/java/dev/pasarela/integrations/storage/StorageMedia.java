@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Tenant files for publishers: a tenant-relative path is always resolved under the caller's own
  * {@code tenants/{tenantId}/}, so a post can never attach another tenant's photo. Links are the
- * store's signed URLs; on disk they must be absolute ({@code PASARELA_PUBLIC_BASE_URL}), since a
- * job has no request to take the gateway's address from and Meta fetches them from outside.
+ * store's signed URLs; on disk they are absolute only with {@code PASARELA_PUBLIC_BASE_URL} (a job
+ * has no request to take the gateway's address from).
  */
 @Component
 public class StorageMedia implements TenantMedia {
@@ -82,11 +82,6 @@ public class StorageMedia implements TenantMedia {
     private PublicLink link(FilePath file, Duration validFor) {
         Duration ttl = validFor.compareTo(LONGEST) > 0 ? LONGEST : validFor;
         URI url = store.signedDownloadUrl(file, ttl);
-        if (!url.isAbsolute()) {
-            throw new ProblemException(503, "storage-not-public", "Files are not reachable from outside",
-                    "Files are kept on this gateway's disk and PASARELA_PUBLIC_BASE_URL is not set, so Meta "
-                            + "cannot fetch them: set it to the gateway's public address, or use a Storage bucket.");
-        }
         return new PublicLink(url, clock.instant().plus(ttl));
     }
 

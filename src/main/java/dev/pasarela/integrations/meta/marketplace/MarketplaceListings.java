@@ -136,7 +136,7 @@ public class MarketplaceListings {
         for (String p : paths) {
             try {
                 PublicLink link = media.publicJpegUrl(tenantId, p, settings.photoLinkValidity());
-                photos.add(new ListingPackage.Photo(p, link.url(), link.expiresAt()));
+                photos.add(new ListingPackage.Photo(p, PublicBase.absolute(settings, link.url()), link.expiresAt()));
             } catch (ProblemException e) {
                 if (e.status() != 404 && e.status() != 422) {
                     throw e;

@@ -14,4 +14,9 @@ final class PublicBase {
                 : settings.publicBaseUrl().trim();
         return base.replaceAll("/+$", "");
     }
+
+    /** A link of the gateway's disk store ({@code /files/download/…}) made absolute; others as they are. */
+    static java.net.URI absolute(MarketplaceProperties settings, java.net.URI link) {
+        return link.isAbsolute() ? link : java.net.URI.create(of(settings) + link);
+    }
 }

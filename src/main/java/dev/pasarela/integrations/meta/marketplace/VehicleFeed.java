@@ -122,7 +122,8 @@ public class VehicleFeed {
         List<String> urls = new ArrayList<>();
         for (String path : paths) {
             try {
-                urls.add(media.publicJpegUrl(tenantId, path, settings.photoLinkValidity()).url().toString());
+                urls.add(PublicBase.absolute(settings,
+                        media.publicJpegUrl(tenantId, path, settings.photoLinkValidity()).url()).toString());
             } catch (ProblemException e) {
                 if (e.status() != 404 && e.status() != 422) {
                     throw e; // storage not public or not answering: the whole feed is a 503

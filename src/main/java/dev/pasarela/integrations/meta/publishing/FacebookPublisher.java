@@ -92,7 +92,7 @@ class FacebookPublisher {
         PostRules.image(f);
         return ("image/webp".equals(f.contentType())
                 ? media.publicJpegUrl(p.tenantId(), path, props.mediaUrlValidity())
-                : media.publicUrl(p.tenantId(), path, props.mediaUrlValidity())).url();
+                : media.publicUrl(p.tenantId(), path, props.mediaUrlValidity())).requireReachableFromOutside().url();
     }
 
     /** Meta ignores {@code link} on a post with photos: the link goes at the end of the text instead. */

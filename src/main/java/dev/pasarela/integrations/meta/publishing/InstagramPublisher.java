@@ -91,7 +91,7 @@ class InstagramPublisher {
         }
         Publication at = p;
         List<GraphCalls.Outcome<String>> made = calls.all(missing.stream().<Supplier<String>>map(i -> () -> {
-            var url = media.publicJpegUrl(at.tenantId(), at.photos().get(i), props.mediaUrlValidity()).url();
+            var url = media.publicJpegUrl(at.tenantId(), at.photos().get(i), props.mediaUrlValidity()).requireReachableFromOutside().url();
             return graph.createContainer(ig, url, at.message(), at.altText(), carousel, null);
         }).toList());
         p = publications.update(p.tenantId(), p.id(), c -> {

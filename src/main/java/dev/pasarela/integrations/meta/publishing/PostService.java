@@ -57,6 +57,7 @@ public class PostService {
         account(tenantId, FacebookPublisher.CHANNEL, "Facebook Page", "PUT /api/v1/facebook/page");
         List<String> photos = r.photos() == null ? List.of() : r.photos();
         photos.forEach(path -> PostRules.image(media.describe(tenantId, path)));
+        requireReachable(tenantId, photos);
         return create(new Publication(id(Network.FACEBOOK, tenantId, idempotencyKey), tenantId, Network.FACEBOOK,
                 Status.QUEUED, r.message(), r.link(), photos, null, r.scheduledAt(), null, null, null, null, null, 0, 0,
                 null, null, null, null, false, fingerprints.digest(r), now, now, null));
@@ -68,6 +69,7 @@ public class PostService {
         Account ig = account(tenantId, InstagramPublisher.CHANNEL, "Instagram account", "PUT /api/v1/facebook/page");
         List<MediaFile> files = r.photos().stream().map(path -> media.describe(tenantId, path)).toList();
         PostRules.instagramPhotos(files);
+        requireReachable(tenantId, r.photos());
         try {
             limit.check(tenantId, ig);
         } catch (GraphException | TransientException e) {
@@ -137,6 +139,13 @@ public class PostService {
                 return publications.update(tenantId, id, c -> c.withStatus(Status.DELETED, now));
             }
             default -> throw new IllegalStateException("unknown status " + p.status());
+        }
+    }
+
+    /** Meta fetches the photos itself: refused now (503 storage-not-public) rather than failing in the job. */
+    private void requireReachable(String tenantId, List<String> photos) {
+        if (!photos.isEmpty()) {
+            media.publicUrl(tenantId, photos.get(0), java.time.Duration.ofMinutes(1)).requireReachableFromOutside();
         }
     }
 
