@@ -32,7 +32,7 @@ public class GraphException extends RuntimeException {
      * header's {@code estimated_time_to_regain_access} (research-next.md §2.4).
      */
     static final Set<Integer> THROTTLING = Set.of(4, 17, 32, 613, 80001, 80002, 80007, 130429);
-    private static final Set<Integer> TRANSIENT = Set.of(1, 2, 4, 17, 32, 613, 80001, 80002, 80007, 130429, 131000,
+    private static final Set<Integer> TRANSIENT = Set.of(1, 2, 4, 9, 17, 32, 613, 80001, 80002, 80007, 130429, 131000,
             131016, 131056, 131057, 133016);
     private static final Set<Integer> TOKEN = Set.of(0, 190, 102, 463, 467);
     private static final Set<Integer> RECIPIENT = Set.of(130472, 131021, 131026, 131047, 131049, 131050, 551);
@@ -87,6 +87,11 @@ public class GraphException extends RuntimeException {
 
     public int code() {
         return code;
+    }
+
+    /** Meta's {@code error_subcode}; 0 when there is none. */
+    public int subcode() {
+        return subcode;
     }
 
     /** How long Meta asked us to wait, when its answer said ({@code Retry-After}). */

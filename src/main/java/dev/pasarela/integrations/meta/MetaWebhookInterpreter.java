@@ -150,10 +150,11 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
                 String id = v.path("comment_id").asText(v.path("post_id").asText(""));
                 if (!id.isEmpty()) {
                     key = "facebook:feed:" + id + ":" + item + ":" + verb;
-                    if (!v.has("comment_id") && !item.equals("post") && !item.equals("status")) {
+                    // a comment or post is one person's; a reaction or share (on a post or a comment) is anyone's
+                    if (!item.equals("comment") && !item.equals("post") && !item.equals("status")) {
                         key += ":" + v.path("from").path("id").asText(v.path("sender_id").asText(""));
                     }
-                    if (verb.equals("edited")) {
+                    if (verb.equals("edited") || verb.equals("edit")) { // edited twice, a reaction changed twice
                         key += ":" + entry.path("time").asText();
                     }
                     type = "facebook.feed";

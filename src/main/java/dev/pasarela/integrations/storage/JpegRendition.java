@@ -9,7 +9,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.IIOImage;
+import java.util.Iterator;
+import java.util.concurrent.Semaphore;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -17,22 +22,60 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /**
  * A PNG or WebP image re-encoded as JPEG (quality 0.9), transparency flattened onto white: what
  * Instagram's publishing API takes. WebP is read by TwelveMonkeys' ImageIO plugin; the JDK reads PNG.
+ * Images wider than {@link #MAX_WIDTH} (Instagram's largest, which it would scale to anyway) are
+ * decoded subsampled, so a 50-megapixel upload costs a few megabytes of heap, not hundreds; and at
+ * most two conversions run at once.
  */
 final class JpegRendition {
 
     record Jpeg(byte[] bytes, int width, int height) {
     }
 
+    static final int MAX_WIDTH = 1440;
+    private static final Semaphore CONVERSIONS = new Semaphore(2);
+
     private JpegRendition() {
     }
 
     static Jpeg of(byte[] image) {
-        BufferedImage source;
         try {
-            source = ImageIO.read(new ByteArrayInputStream(image));
-        } catch (IOException | RuntimeException e) {
-            source = null;
+            CONVERSIONS.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to convert an image", e);
         }
+        try {
+            return convert(image);
+        } finally {
+            CONVERSIONS.release();
+        }
+    }
+
+    private static BufferedImage decode(byte[] image) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (in == null || !readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = (reader.getWidth(0) + MAX_WIDTH - 1) / MAX_WIDTH;
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                return reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Jpeg convert(byte[] image) {
+        BufferedImage source = decode(image);
         if (source == null) {
             throw new ProblemException(422, "image-unreadable", "Image cannot be converted",
                     "The image could not be decoded to convert it to JPEG.");

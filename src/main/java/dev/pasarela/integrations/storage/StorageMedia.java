@@ -58,7 +58,7 @@ public class StorageMedia implements TenantMedia {
             throw new ProblemException(422, "not-an-image", "Not an image",
                     path + " is " + original.contentType() + ", not an image.");
         }
-        FilePath jpeg = new FilePath(tenantId, file.kind(), file.ownerId(), file.name() + ".jpg");
+        FilePath jpeg = rendition(original);
         if (store.stat(jpeg).isEmpty()) {
             byte[] bytes = store.read(file).orElseThrow(StorageMedia::notFound);
             JpegRendition.Jpeg converted = JpegRendition.of(bytes);
@@ -77,6 +77,34 @@ public class StorageMedia implements TenantMedia {
             }
         }
         return link(jpeg, validFor);
+    }
+
+    /**
+     * {@code <name>.r<12 hex>.jpg} beside the original: the hex is of the original's path, creation
+     * time and size, so a file deleted and uploaded again under its name never reuses the old
+     * rendition; {@link TenantFiles#delete} removes renditions with their original.
+     */
+    static FilePath rendition(StoredFile original) {
+        FilePath p = original.path();
+        String stem = p.name().length() > 110 ? p.name().substring(0, 110) : p.name();
+        String hash = sha256Hex(p.objectName() + "|" + original.createdAt() + "|" + original.size())
+                .substring(0, 12);
+        return new FilePath(p.tenantId(), p.kind(), p.ownerId(), stem + ".r" + hash + ".jpg");
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code name} is a rendition of a file named {@code original} (its stem, then the suffix). */
+    static boolean isRenditionOf(String name, String original) {
+        String stem = original.length() > 110 ? original.substring(0, 110) : original;
+        return name.startsWith(stem + ".r") && name.matches(".*\\.r[0-9a-f]{12}\\.jpg");
     }
 
     private PublicLink link(FilePath file, Duration validFor) {

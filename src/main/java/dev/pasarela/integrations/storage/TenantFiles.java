@@ -76,10 +76,16 @@ public class TenantFiles {
         return new SignedUrl(store.signedDownloadUrl(path, props.urlExpiry()), clock.instant().plus(props.urlExpiry()));
     }
 
+    /** Deletes a file and the JPEG renditions made of it for publishing, giving their bytes back. */
     public void delete(FilePath path) {
         StoredFile file = store.stat(path).orElseThrow(TenantFiles::notFound);
         if (store.delete(path)) {
             quotas.releaseBytes(tenants.require(path.tenantId()), file.size());
+        }
+        for (StoredFile other : store.list(path.tenantId(), new FilePrefix(path.kind(), path.ownerId()))) {
+            if (StorageMedia.isRenditionOf(other.path().name(), path.name()) && store.delete(other.path())) {
+                quotas.releaseBytes(tenants.require(path.tenantId()), other.size());
+            }
         }
     }
 

@@ -92,6 +92,17 @@ class MetaPostActivityTest {
     }
 
     @Test
+    void reactionsOfTwoPeopleOnOneCommentAreTwoEvents() {
+        String page = "{\"object\":\"page\",\"entry\":[{\"id\":\"42\",\"time\":1749416400,\"changes\":["
+                + "{\"field\":\"feed\",\"value\":{\"item\":\"reaction\",\"verb\":\"add\",\"comment_id\":\"7_55\","
+                + "\"post_id\":\"42_7\",\"from\":{\"id\":\"901\"}}},"
+                + "{\"field\":\"feed\",\"value\":{\"item\":\"reaction\",\"verb\":\"add\",\"comment_id\":\"7_55\","
+                + "\"post_id\":\"42_7\",\"from\":{\"id\":\"902\"}}}]}]}";
+        assertThat(interpreter.interpret(page.getBytes(StandardCharsets.UTF_8))).extracting(InboundEvent::eventKey)
+                .containsExactly("meta:facebook:feed:7_55:reaction:add:901", "meta:facebook:feed:7_55:reaction:add:902");
+    }
+
+    @Test
     void feedChangesWithNothingToKeyOnAndOtherFieldsStayAcknowledgedOnly() {
         String noIds = "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1749416400000,\"changes\":[{\"field\":\"feed\","
                 + "\"value\":{\"item\":\"comment\",\"verb\":\"add\"}}]}]}";

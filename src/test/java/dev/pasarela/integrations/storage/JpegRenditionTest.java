@@ -36,6 +36,15 @@ class JpegRenditionTest {
     }
 
     @Test
+    void aWideImageIsDecodedSubsampledToInstagramsWidth() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(4000, 1000, BufferedImage.TYPE_INT_RGB), "png", out);
+        JpegRendition.Jpeg jpeg = JpegRendition.of(out.toByteArray());
+        assertThat(jpeg.width()).isLessThanOrEqualTo(JpegRendition.MAX_WIDTH).isGreaterThan(1000);
+        assertThat((double) jpeg.width() / jpeg.height()).isCloseTo(4.0, org.assertj.core.data.Offset.offset(0.05));
+    }
+
+    @Test
     void undecodableBytesAreAClearProblem() {
         assertThatThrownBy(() -> JpegRendition.of(new byte[] {'R', 'I', 'F', 'F', 0, 0}))
                 .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.status()).isEqualTo(422));

@@ -5,23 +5,21 @@ import dev.pasarela.publishing.MediaFile;
 import dev.pasarela.publishing.TenantMedia;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes a Page post step by step: each photo uploaded unpublished (its id kept at once), then
- * one {@code /feed} post attaching them, published now or scheduled. A run that finds the final
- * call already attempted looks for the post first, so a crash between Meta's answer and our write
- * never posts twice.
+ * Publishes a Page post step by step: each photo uploaded unpublished (the ids kept as they come),
+ * then one {@code /feed} post attaching them, published now or scheduled. A run that finds the
+ * final call already attempted looks for the post first, so a crash between Meta's answer and our
+ * write never posts twice; the final call is claimed in a compare-and-set write, so two runs of the
+ * same job never both make it.
  */
 @Component
 class FacebookPublisher {
 
-    static final String CHANNEL = "messenger"; // the Page's account and token, shared with Messenger
+    /** The Page's account and token: the vault credential Messenger sends with. */
+    static final String PAGE_ACCOUNT = "messenger";
 
     private final PublishingGraph graph;
     private final TenantMedia media;
@@ -39,45 +37,20 @@ class FacebookPublisher {
     }
 
     Advance advance(Publication p, Account page) {
-        p = uploadMissing(p, page);
+        Publication at = p;
+        p = calls.fillMissing(publications, p,
+                i -> graph.uploadUnpublishedPhoto(page, photoUrl(at, at.photos().get(i)), at.scheduled()));
         String message = message(p);
         if (p.publishAttemptAt() != null) {
             Optional<String> earlier = graph.findPost(page, p.scheduled(), p.publishAttemptAt().minus(Duration.ofMinutes(2)),
-                    message, p.mediaIds());
+                    message, p.link(), p.mediaIds());
             if (earlier.isPresent()) {
                 return new Advance.Done(finish(p, page, earlier.get()));
             }
         }
-        p = publications.update(p.tenantId(), p.id(), c -> live(c).attemptingPublish(publications.clock().instant()));
+        p = publications.claimPublish(p);
         String postId = graph.feedPost(page, message, p.link(), p.mediaIds(), p.scheduledAt());
         return new Advance.Done(finish(p, page, postId));
-    }
-
-    /** Each photo not yet uploaded, a few at a time; every id Meta gave is kept, then the first failure thrown. */
-    private Publication uploadMissing(Publication p, Account page) {
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < p.photos().size(); i++) {
-            if (p.mediaIds().get(i) == null) {
-                missing.add(i);
-            }
-        }
-        if (missing.isEmpty()) {
-            return p;
-        }
-        Publication at = p;
-        List<GraphCalls.Outcome<String>> made = calls.all(missing.stream().<Supplier<String>>map(i ->
-                () -> graph.uploadUnpublishedPhoto(page, photoUrl(at, at.photos().get(i)), at.scheduled())).toList());
-        p = publications.update(p.tenantId(), p.id(), c -> {
-            Publication next = live(c);
-            for (int k = 0; k < missing.size(); k++) {
-                if (made.get(k).ok()) {
-                    next = next.withMediaId(missing.get(k), made.get(k).value(), publications.clock().instant());
-                }
-            }
-            return next;
-        });
-        GraphCalls.throwFirstFailure(made);
-        return p;
     }
 
     private Publication finish(Publication p, Account page, String postId) {
@@ -101,12 +74,5 @@ class FacebookPublisher {
             return p.message();
         }
         return p.message() == null || p.message().isBlank() ? p.link() : p.message() + "\n\n" + p.link();
-    }
-
-    static Publication live(Publication current) {
-        if (current.cancelRequested()) {
-            throw new Cancelled();
-        }
-        return current;
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -64,6 +65,34 @@ class GraphCalls {
             Thread.currentThread().interrupt();
             return new Outcome<>(null, new IllegalStateException("interrupted"));
         }
+    }
+
+    /**
+     * Makes the Graph id of every photo of {@code p} that has none ({@code make} is given the photo's
+     * index), a few at a time; every id Meta gave is kept in one write, then the first failure is thrown.
+     */
+    Publication fillMissing(Publications publications, Publication p, IntFunction<String> make) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < p.photos().size(); i++) {
+            if (p.mediaIds().get(i) == null) {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return p;
+        }
+        List<Outcome<String>> made = all(missing.stream().<Supplier<String>>map(i -> () -> make.apply(i)).toList());
+        Publication updated = publications.update(p.tenantId(), p.id(), c -> {
+            Publication next = c.live();
+            for (int k = 0; k < missing.size(); k++) {
+                if (made.get(k).ok()) {
+                    next = next.withMediaId(missing.get(k), made.get(k).value(), publications.clock().instant());
+                }
+            }
+            return next;
+        });
+        throwFirstFailure(made);
+        return updated;
     }
 
     /** The first failure among the outcomes, thrown; nothing when all succeeded. */

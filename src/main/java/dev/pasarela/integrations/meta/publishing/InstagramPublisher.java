@@ -5,7 +5,6 @@ import dev.pasarela.integrations.meta.publishing.PublishingGraph.ContainerStatus
 import dev.pasarela.publishing.TenantMedia;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -15,14 +14,16 @@ import org.springframework.stereotype.Component;
  * Publishes an Instagram post through the container flow: one container per image (carousel items
  * for 2–10), each polled until {@code FINISHED} with a growing wait between polls (the job is queued
  * again, no thread waits), then the carousel's container, then {@code media_publish} once the
- * daily publishing limit has room. Every container id is kept as soon as Meta gives it; a run
- * that finds {@code media_publish} already attempted asks the container whether it is
- * {@code PUBLISHED} before publishing, so a restart never posts twice.
+ * daily publishing limit has room (read before the containers are made too, since they expire in
+ * 24 hours). Every container id is kept as soon as Meta gives it; a run that finds
+ * {@code media_publish} already attempted asks the container whether it is {@code PUBLISHED}
+ * before publishing, and the call is claimed in a compare-and-set write, so a restart or a second
+ * run never posts twice.
  */
 @Component
 class InstagramPublisher {
 
-    static final String CHANNEL = "instagram";
+    static final String ACCOUNT = "instagram";
 
     private final PublishingGraph graph;
     private final TenantMedia media;
@@ -43,7 +44,16 @@ class InstagramPublisher {
 
     Advance advance(Publication p, Account ig) {
         boolean carousel = p.carousel();
-        p = createMissing(p, ig, carousel);
+        if (p.mediaIds().stream().allMatch(id -> id == null)) {
+            Optional<Instant> full = limit.fullUntil(p.tenantId(), ig);
+            if (full.isPresent()) { // containers made now would expire before the limit frees
+                return new Advance.Later(full.get(), false, "the account's daily publishing limit is reached");
+            }
+        }
+        Publication at = p;
+        p = calls.fillMissing(publications, p, i -> graph.createContainer(ig, media.publicJpegUrl(at.tenantId(),
+                at.photos().get(i), props.mediaUrlValidity()).requireReachableFromOutside().url(), at.message(),
+                at.altText(), carousel, null));
         Optional<Advance> wait = awaitFinished(p, ig, p.mediaIds());
         if (wait.isPresent()) {
             return wait.get();
@@ -52,7 +62,7 @@ class InstagramPublisher {
             String container = carousel ? graph.createContainer(ig, null, p.message(), null, false, p.mediaIds())
                     : p.mediaIds().get(0);
             p = publications.update(p.tenantId(), p.id(),
-                    c -> FacebookPublisher.live(c).withContainer(container, publications.clock().instant()));
+                    c -> c.live().withContainer(container, publications.clock().instant()));
         }
         if (carousel) {
             wait = awaitFinished(p, ig, List.of(p.containerId()));
@@ -72,39 +82,9 @@ class InstagramPublisher {
         if (full.isPresent()) {
             return new Advance.Later(full.get(), false, "the account's daily publishing limit is reached");
         }
-        p = publications.update(p.tenantId(), p.id(),
-                c -> FacebookPublisher.live(c).attemptingPublish(publications.clock().instant()));
+        p = publications.claimPublish(p);
         String mediaId = graph.publishContainer(ig, p.containerId());
         return new Advance.Done(finish(p, ig, mediaId));
-    }
-
-    /** One container per photo not yet made, a few at a time; every id Meta gave is kept, then the first failure thrown. */
-    private Publication createMissing(Publication p, Account ig, boolean carousel) {
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < p.photos().size(); i++) {
-            if (p.mediaIds().get(i) == null) {
-                missing.add(i);
-            }
-        }
-        if (missing.isEmpty()) {
-            return p;
-        }
-        Publication at = p;
-        List<GraphCalls.Outcome<String>> made = calls.all(missing.stream().<Supplier<String>>map(i -> () -> {
-            var url = media.publicJpegUrl(at.tenantId(), at.photos().get(i), props.mediaUrlValidity()).requireReachableFromOutside().url();
-            return graph.createContainer(ig, url, at.message(), at.altText(), carousel, null);
-        }).toList());
-        p = publications.update(p.tenantId(), p.id(), c -> {
-            Publication next = FacebookPublisher.live(c);
-            for (int k = 0; k < missing.size(); k++) {
-                if (made.get(k).ok()) {
-                    next = next.withMediaId(missing.get(k), made.get(k).value(), publications.clock().instant());
-                }
-            }
-            return next;
-        });
-        GraphCalls.throwFirstFailure(made);
-        return p;
     }
 
     private Publication finish(Publication p, Account ig, String mediaId) {
@@ -124,8 +104,8 @@ class InstagramPublisher {
                 case "FINISHED", "PUBLISHED" -> { }
                 case "ERROR" -> throw new PublishingFailure("container-error", "Instagram could not process a photo"
                         + (status.status() == null ? "" : " (" + status.status() + ")"));
-                case "EXPIRED" -> throw new PublishingFailure("container-expired", "a container was not published within 24 "
-                        + "hours of its creation; post again");
+                case "EXPIRED" -> throw new PublishingFailure("container-expired", "a container was not published "
+                        + "within 24 hours of its creation; replaying the dead letter makes new ones");
                 default -> {
                     Instant now = publications.clock().instant();
                     Instant since = p.pollingSince() == null ? now : p.pollingSince();

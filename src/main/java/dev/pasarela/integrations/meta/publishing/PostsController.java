@@ -4,6 +4,8 @@ import dev.pasarela.api.ApiCaller;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.api.limits.Metered;
 import dev.pasarela.integrations.meta.publishing.Publication.Network;
+import dev.pasarela.tenants.Quotas;
+import dev.pasarela.tenants.TenantRepository;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -47,9 +49,13 @@ public class PostsController {
     }
 
     private final PostService posts;
+    private final Quotas quotas;
+    private final TenantRepository tenants;
 
-    public PostsController(PostService posts) {
+    public PostsController(PostService posts, Quotas quotas, TenantRepository tenants) {
         this.posts = posts;
+        this.quotas = quotas;
+        this.tenants = tenants;
     }
 
     @PostMapping("/api/v1/facebook/posts")
@@ -85,9 +91,14 @@ public class PostsController {
         return PostView.of(posts.delete(tenant(), network(network), id));
     }
 
-    private static ResponseEntity<PostView> accepted(Publication p) {
+    /** 202 with {@code Location}; a replayed Idempotency-Key gives back the unit the interceptor spent. */
+    private ResponseEntity<PostView> accepted(PostService.Accepted a) {
+        Publication p = a.publication();
+        if (a.replayed()) {
+            quotas.consume(tenants.require(p.tenantId()), "social-posts", -1);
+        }
         return ResponseEntity.accepted().location(URI.create("/api/v1/" + p.network().json() + "/posts/" + p.id()))
-                .body(PostView.of(p));
+                .header("Idempotent-Replayed", String.valueOf(a.replayed())).body(PostView.of(p));
     }
 
     private static Network network(String network) {

@@ -88,6 +88,22 @@ public class Publications {
         });
     }
 
+    /**
+     * Marks that the final call (the feed post, {@code media_publish}) is about to be made, only if no
+     * other run marked it since this one read the post; else {@link ConcurrentRun}. With this, two
+     * runs of one job can never both make the call: the loser looks for the post later instead.
+     */
+    Publication claimPublish(Publication read) {
+        return update(read.tenantId(), read.id(), c -> {
+            Publication current = c.live();
+            if (!java.util.Objects.equals(current.publishAttemptAt(), read.publishAttemptAt())
+                    || current.status().finished() || current.status() == Publication.Status.SCHEDULED) {
+                throw new ConcurrentRun();
+            }
+            return current.attemptingPublish(clock.instant());
+        });
+    }
+
     void remove(String tenantId, String id) {
         store.delete(path(tenantId, id));
     }

@@ -79,13 +79,15 @@ public class PublishingGraph {
     }
 
     /**
-     * A post an earlier attempt made (the answer lost to a crash or a timeout): a post carrying one
-     * of our unpublished photos, or, without photos, our exact text, since {@code since}.
+     * A post an earlier attempt made (the answer lost to a crash or a timeout), since {@code since}:
+     * one carrying one of our unpublished photos; without photos, one with our exact text that
+     * shares our link (Meta may wrap the link in its redirector, so it is looked for encoded too).
      */
-    Optional<String> findPost(Account page, boolean scheduled, Instant since, String message, List<String> photoIds) {
+    Optional<String> findPost(Account page, boolean scheduled, Instant since, String message, String link,
+                              List<String> photoIds) {
         String edge = scheduled ? "/scheduled_posts" : "/feed";
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("fields", "id,message,created_time,attachments{target{id},subattachments{target{id}}}");
+        query.put("fields", "id,message,created_time,attachments{url,target{id},subattachments{target{id}}}");
         query.put("limit", "50");
         if (!scheduled) {
             query.put("since", String.valueOf(since.getEpochSecond()));
@@ -93,7 +95,7 @@ public class PublishingGraph {
         JsonNode answer = graph.get("/" + page.senderId() + edge, query, page.token());
         Set<String> ours = Set.copyOf(photoIds);
         for (JsonNode post : answer.path("data")) {
-            boolean match = photoIds.isEmpty() ? message != null && message.equals(post.path("message").asText(null))
+            boolean match = photoIds.isEmpty() ? sameText(message, post) && sharesLink(link, post)
                     : post.path("attachments").findValues("target").stream()
                             .anyMatch(t -> ours.contains(t.path("id").asText()));
             if (match) {
@@ -101,6 +103,20 @@ public class PublishingGraph {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean sameText(String message, JsonNode post) {
+        String theirs = post.path("message").asText(null);
+        return (message == null || message.isBlank()) ? theirs == null || theirs.isBlank() : message.equals(theirs);
+    }
+
+    private static boolean sharesLink(String link, JsonNode post) {
+        if (link == null) {
+            return true;
+        }
+        String encoded = java.net.URLEncoder.encode(link, java.nio.charset.StandardCharsets.UTF_8);
+        return post.path("attachments").findValues("url").stream().map(JsonNode::asText)
+                .anyMatch(u -> u.equals(link) || u.contains(encoded));
     }
 
     /** {@code DELETE /{post-id}}: unpublishes and deletes a published or scheduled post. */

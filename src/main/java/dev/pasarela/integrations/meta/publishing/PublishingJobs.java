@@ -18,14 +18,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * One run of a publishing job: loads the publication, advances it as far as it can go, and says
- * whether to run again later. Failures are decided here, once:
+ * whether to run again later. Failures are decided here, once, and every one leaves the post in a
+ * state its caller can read (never stuck in {@code publishing}):
  * <ul>
- *   <li>a transient Graph failure (5xx, throttling codes 4/17/32/613/80001/80002, unreachable) runs
- *       the job again after Meta's advertised wait, else a doubling one, up to {@code max-attempts};</li>
+ *   <li>a transient Graph failure (5xx, throttling codes 4/9/17/32/613/80001/80002, unreachable) or
+ *       an unexpected fault runs the job again after Meta's advertised wait, else a doubling one, up
+ *       to {@code max-attempts}, then fails the post;</li>
  *   <li>a revoked or expired token (190/463/467) marks the integration for re-authorisation and fails
- *       the post, as does any refusal only someone on our side can fix; the job is dead-lettered
- *       with the cause, and replaying it after the fix resumes from the last step;</li>
- *   <li>a post Meta cannot take (a container expired or in error, a photo gone) fails the same way.</li>
+ *       the post, as does any refusal only someone on our side can fix, a post Meta cannot take (a
+ *       container expired or in error, a photo gone) or a page the tenant changed since; the job is
+ *       dead-lettered with the cause, and replaying it after the fix resumes from the last step;</li>
+ *   <li>another run of the same job publishing at the same time makes this one look again later.</li>
  * </ul>
  */
 @Component
@@ -57,18 +60,23 @@ class PublishingJobs {
             publications.update(p.tenantId(), p.id(), c -> c.withStatus(Status.CANCELLED, now()));
             return Optional.empty();
         }
-        if (p.status() == Status.FAILED) { // a dead letter replayed after the fix: start counting again
-            p = publications.update(p.tenantId(), p.id(), c -> c.withStatus(Status.PUBLISHING, now()));
-        } else if (p.status().finished() || p.status() == Status.SCHEDULED) {
+        if (p.status() == Status.FAILED) { // a dead letter replayed after the fix
+            p = publications.update(p.tenantId(), p.id(), c -> c.status() == Status.FAILED ? c.retried(now()) : c);
+        }
+        if (p.status().finished() || p.status() == Status.SCHEDULED) {
             return Optional.empty(); // already done: a redelivered or replayed job changes nothing
         }
-        String channel = p.network() == Network.FACEBOOK ? FacebookPublisher.CHANNEL : InstagramPublisher.CHANNEL;
+        String channel = p.network() == Network.FACEBOOK ? FacebookPublisher.PAGE_ACCOUNT : InstagramPublisher.ACCOUNT;
         Account account;
         try {
             account = accounts.account(p.tenantId(), channel);
             accounts.checkNotRevoked(p.tenantId(), account);
         } catch (RejectedByProviderException e) {
             throw fail(p, e.code(), e.getMessage(), e);
+        }
+        if (p.accountId() != null && !p.accountId().equals(account.senderId())) {
+            throw fail(p, "account-changed", "the tenant connected another " + p.network().json() + " account since "
+                    + "this post was accepted; post it again", null);
         }
         try {
             Advance next = p.network() == Network.FACEBOOK ? facebook.advance(p, account) : instagram.advance(p, account);
@@ -83,25 +91,33 @@ class PublishingJobs {
         } catch (Cancelled c) {
             publications.update(p.tenantId(), p.id(), x -> x.withStatus(Status.CANCELLED, now()));
             return Optional.empty();
+        } catch (ConcurrentRun c) {
+            Instant later = now().plus(props.pollMax());
+            log.info("Post {} of tenant {}: another run is publishing it; looking again at {}", p.id(), p.tenantId(), later);
+            return Optional.of(later);
         } catch (GraphException e) {
             return switch (e.kind()) {
-                case TRANSIENT -> retryLater(p, e.describe(), e.retryAfter().orElse(null));
+                case TRANSIENT -> retryLater(p, "Graph error " + e.code(), e.describe(), e.retryAfter().orElse(null));
                 case TOKEN -> {
                     accounts.markRevoked(p.tenantId(), account, e);
                     throw fail(p, "needs-reauth", e.describe(), e);
                 }
                 case OPERATOR, RECIPIENT -> throw fail(p, String.valueOf(e.code()), e.describe(), e);
             };
-        } catch (TransientException e) {
-            return retryLater(p, e.getMessage(), e.retryAfter().orElse(null));
         } catch (PublishingFailure e) {
             throw fail(p, e.code(), e.detail(), e);
         } catch (ProblemException e) { // a photo deleted since, files not reachable from outside…
             throw fail(p, e.type(), e.detail(), e);
+        } catch (PermanentException e) { // an answer without the id it must carry…
+            throw fail(p, "unexpected-answer", e.getMessage(), e);
+        } catch (TransientException e) {
+            return retryLater(p, "transient", e.getMessage(), e.retryAfter().orElse(null));
+        } catch (RuntimeException e) { // the store unavailable, an interrupted call…: retried, then failed
+            return retryLater(p, e.getClass().getSimpleName(), e.getClass().getSimpleName(), null);
         }
     }
 
-    private Optional<Instant> retryLater(Publication p, String cause, Duration advertised) {
+    private Optional<Instant> retryLater(Publication p, String what, String cause, Duration advertised) {
         Publication current = publications.find(p.tenantId(), p.id()).orElse(p);
         if (current.attempts() + 1 >= props.maxAttempts()) {
             throw fail(current, "gave-up", "still failing after " + props.maxAttempts() + " attempts: " + cause, null);
@@ -113,7 +129,8 @@ class PublishingJobs {
         }
         Instant at = now().plus(wait);
         publications.update(p.tenantId(), p.id(), c -> c.waiting(at, false, now()));
-        log.warn("Post {} of tenant {}: transient failure, next attempt at {}: {}", p.id(), p.tenantId(), at, cause);
+        // the code only: Meta's message can echo what was posted
+        log.warn("Post {} of tenant {}: transient failure ({}), next attempt at {}", p.id(), p.tenantId(), what, at);
         return Optional.of(at);
     }
 

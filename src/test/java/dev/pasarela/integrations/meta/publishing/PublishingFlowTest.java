@@ -86,6 +86,8 @@ class PublishingFlowTest {
     ApiKeys apiKeys;
     @Autowired
     TenantFiles files;
+    @Autowired
+    Publications publications;
 
     Http http;
     String tenant;
@@ -139,9 +141,13 @@ class PublishingFlowTest {
         assertThat(post.path("graphId").asText()).startsWith(page + "_77");
         assertThat(post.path("permalink").asText()).startsWith("https://www.facebook.com/");
         assertThat(post.path("publishedAt").isTextual()).isTrue();
-        // the WebP was handed over as its JPEG rendition, kept beside it
-        assertThat(files.list(tenant, dev.pasarela.integrations.storage.FilePrefix.parse("vehicles/v1")))
-                .extracting(f -> f.path().name()).contains("back.webp.jpg");
+        // the WebP was handed over as its JPEG rendition, kept beside it, and goes with it
+        var folder = dev.pasarela.integrations.storage.FilePrefix.parse("vehicles/v1");
+        assertThat(files.list(tenant, folder)).extracting(f -> f.path().name())
+                .anyMatch(n -> n.matches("back\\.webp\\.r[0-9a-f]{12}\\.jpg"));
+        files.delete(new dev.pasarela.integrations.storage.FilePath(tenant, FileKind.VEHICLES, "v1", "back.webp"));
+        assertThat(files.list(tenant, folder)).extracting(f -> f.path().name())
+                .containsExactlyInAnyOrder("front.jpg", "side.png");
 
         // deleting a published post deletes it on Facebook
         Http.Response deleted = call("DELETE", location, null);
@@ -201,7 +207,10 @@ class PublishingFlowTest {
                 Map.of("message", "Nuevo", "photos", List.of(photo("v4", "a", jpeg(400, 300)))));
         JsonNode post = awaitStatus(accepted.raw().headers().firstValue("Location").orElseThrow(), "published");
         assertThat(post.path("graphId").asText()).startsWith(page + "_");
-        GRAPH.server.verify(2, postRequestedFor(urlPathEqualTo(V + "/" + page + "/photos")));
+        List<LoggedRequest> uploads = GRAPH.server.findAll(postRequestedFor(urlPathEqualTo(V + "/" + page + "/photos")));
+        assertThat(uploads).hasSize(2);
+        assertThat(uploads.get(1).getLoggedDate().getTime() - uploads.get(0).getLoggedDate().getTime())
+                .as("the second try waited for Meta's Retry-After (1 s), not the 0.1 s back-off").isGreaterThanOrEqualTo(900);
         GRAPH.server.verify(1, postRequestedFor(urlPathEqualTo(V + "/" + page + "/feed")));
     }
 
@@ -241,8 +250,12 @@ class PublishingFlowTest {
             assertThat(download.status()).isEqualTo(200);
             assertThat(download.contentType()).isEqualTo("image/jpeg");
         }
-        // the limit was read before accepting and before publishing
-        GRAPH.server.verify(2, getRequestedFor(urlPathEqualTo(V + "/" + ig + "/content_publishing_limit")));
+        // two reads answered IN_PROGRESS: the items were read again in a later run (3 + 3), then the carousel (1)
+        assertThat(GRAPH.server.findAll(getRequestedFor(urlPathMatching(V + "/179[0-9]+")))).hasSize(7);
+        assertThat(GRAPH.server.findAll(getRequestedFor(urlPathMatching(V + "/179[0-9]+")))
+                .stream().map(LoggedRequest::getUrl).distinct().count()).isEqualTo(4);
+        // the limit was read before accepting, before making containers and before publishing
+        GRAPH.server.verify(3, getRequestedFor(urlPathEqualTo(V + "/" + ig + "/content_publishing_limit")));
     }
 
     @Test
@@ -341,6 +354,22 @@ class PublishingFlowTest {
         assertThat(callWithKey("k-1", Map.of("message", "Otra cosa")).status()).isEqualTo(422);
         awaitStatus(first.raw().headers().firstValue("Location").orElseThrow(), "published");
         GRAPH.server.verify(1, postRequestedFor(urlPathEqualTo(V + "/" + page + "/feed")));
+    }
+
+    @Test
+    void twoRunsOfOneJobCannotBothMakeTheFinalCallAndADeleteWaitsForIt() throws Exception {
+        String id = "pub_" + UUID.randomUUID().toString().replace("-", "");
+        Instant now = Instant.now();
+        publications.createIfAbsent(new Publication(id, tenant, Publication.Network.FACEBOOK, page,
+                Publication.Status.PUBLISHING, "Hola", null, List.of(), null, null, null, null, null, null, null, 0, 0,
+                null, null, null, null, false, "h", now, now, null));
+        Publication read = publications.require(tenant, id);
+        assertThat(publications.claimPublish(read).publishAttemptAt()).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> publications.claimPublish(read))
+                .as("a second run that read the post before the first claimed it").isInstanceOf(ConcurrentRun.class);
+        Http.Response delete = call("DELETE", "/api/v1/facebook/posts/" + id, null);
+        assertThat(delete.status()).isEqualTo(409);
+        assertThat(delete.json().path("type").asText()).endsWith("post-being-published");
     }
 
     Http.Response callWithKey(String idempotencyKey, Object body) throws IOException {
