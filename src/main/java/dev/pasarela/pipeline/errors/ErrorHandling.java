@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.component.jms.JmsEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -39,12 +40,14 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private final long initialDelay;
     private final long maxDelay;
     private final DeadLetterPreparer deadLetterPreparer;
+    private final RetryProperties retry;
 
     public ErrorHandling(RetryProperties retry, Clock clock) {
         this.maxRedeliveries = retry.maxRedeliveries();
         this.initialDelay = retry.initialDelayMs();
         this.maxDelay = retry.maxDelayMs();
         this.deadLetterPreparer = new DeadLetterPreparer(clock);
+        this.retry = retry;
     }
 
     @Override
@@ -67,7 +70,13 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                         })
                         .onPrepareFailure(deadLetterPreparer))
                 // an onException clause has its own policy: it must keep the original message too
-                .onException(PermanentException.class).maximumRedeliveries(0).useOriginalMessage().end();
+                .onException(PermanentException.class).maximumRedeliveries(0).useOriginalMessage().end()
+                // a wait longer than a redelivery may hold the consumer: back on the queue for then,
+                // in the consumer's transaction (the message is never in two places or none)
+                .onException(TransientException.class).onWhen(this::deferrable).handled(true).useOriginalMessage()
+                    .process(this::defer)
+                    .toD("jms:queue:${exchangeProperty." + DEFER_TO + "}")
+                .end();
 
         routeConfiguration(INGRESS)
                 .onException(ProblemException.class).handled(true)
@@ -90,6 +99,42 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .end();
 
         routeConfiguration(DEAD_LETTER).errorHandler(noErrorHandler());
+    }
+
+    static final String DEFERRALS = "PasarelaDeferrals";
+    /** Artemis' scheduled delivery time (epoch millis) as a JMS property. */
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    private static final String DEFER_TO = "pasarelaDeferTo";
+
+    /** A JMS consumer's transient failure asking for more than {@code maxDelay}, deferrals left. */
+    boolean deferrable(Exchange exchange) {
+        return exchange.getFromEndpoint() instanceof JmsEndpoint
+                && advertisedWait(exchange) > maxDelay
+                && exchange.getIn().getHeader(DEFERRALS, 0, Integer.class) < retry.maxDeferrals();
+    }
+
+    void defer(Exchange exchange) {
+        long wait = Math.min(advertisedWait(exchange), retry.maxDeferralMs());
+        int deferrals = exchange.getIn().getHeader(DEFERRALS, 0, Integer.class) + 1;
+        String queue = ((JmsEndpoint) exchange.getFromEndpoint()).getDestinationName();
+        exchange.getIn().setHeader(DEFERRALS, deferrals);
+        // an instant on the broker's clock, not the gateway's injected one: the wait is what we decide
+        exchange.getIn().setHeader(SCHEDULED_DELIVERY, System.currentTimeMillis() + wait);
+        exchange.setProperty(DEFER_TO, queue);
+        log.warn("{} on {} deferred {} s (deferral {} of {}): the provider asked to wait that long",
+                exchange.getIn().getHeader(Variables.H_EVENT_KEY), queue, wait / 1000, deferrals, retry.maxDeferrals());
+    }
+
+    /** The wait a {@link TransientException} in the failure's causes carries; 0 when none. */
+    private static long advertisedWait(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        while (failure != null && !(failure instanceof TransientException)) {
+            failure = failure.getCause();
+        }
+        return failure instanceof TransientException t ? t.retryAfter().map(java.time.Duration::toMillis).orElse(0L) : 0;
     }
 
     /**

@@ -92,7 +92,12 @@ class MetaThrottlingFlowTest {
     static void graph(DynamicPropertyRegistry registry) {
         registry.add("pasarela.meta.graph-base-url", GRAPH::baseUrl);
         // the refused attempts are redeliveries: enough of them to outlast the test's step
-        registry.add("pasarela.retry.max-redeliveries", () -> "60");
+        // Meta's regain time is minutes and the test moves the clock instead: the message is put back on
+        // its queue for at most 0.3 s each time (not the minutes asked), so it comes back, is held
+        // again, and is sent once the clock passes the regain time; with only the 3 redeliveries of
+        // @GatewayTest and no deferral it would be dead-lettered within a second
+        registry.add("pasarela.retry.max-deferral-ms", () -> "300");
+        registry.add("pasarela.retry.max-deferrals", () -> "100");
         registry.add("pasarela.meta.usage-max-delay", () -> "PT0.05S");
     }
 

@@ -20,7 +20,7 @@ class RetryAfterRedeliveryTest {
     void start(Duration retryAfter, long maxDelayMs) throws Exception {
         camel = new DefaultCamelContext();
         camel.setAllowUseOriginalMessage(true);
-        camel.addRoutesConfigurations(new ErrorHandling(new RetryProperties(3, 10, maxDelayMs), java.time.Clock.systemUTC()));
+        camel.addRoutesConfigurations(new ErrorHandling(new RetryProperties(3, 10, maxDelayMs, 0, 3_600_000), java.time.Clock.systemUTC()));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

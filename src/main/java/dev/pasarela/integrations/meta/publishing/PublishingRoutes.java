@@ -35,11 +35,13 @@ public class PublishingRoutes extends RouteBuilder {
     private final PublishingJobs jobs;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
+    private final java.time.Clock clock;
 
-    public PublishingRoutes(PublishingJobs jobs, ProducerTemplate producer, ObjectMapper json) {
+    public PublishingRoutes(PublishingJobs jobs, ProducerTemplate producer, ObjectMapper json, java.time.Clock clock) {
         this.jobs = jobs;
         this.producer = producer;
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -66,7 +68,9 @@ public class PublishingRoutes extends RouteBuilder {
             throw new PermanentException("queued publishing job is not readable", e);
         }
         Optional<Instant> again = jobs.run(job);
-        again.ifPresent(at -> exchange.setVariable(RUN_AGAIN_AT, at.toEpochMilli()));
+        // the broker's clock decides when a scheduled message is due: the wait is ours, the instant its
+        again.ifPresent(at -> exchange.setVariable(RUN_AGAIN_AT, System.currentTimeMillis()
+                + Math.max(0, java.time.Duration.between(clock.instant(), at).toMillis())));
     }
 
     /** Queues a publication's job now (outside any route: the caller's request). */
