@@ -81,7 +81,7 @@ public class GraphException extends RuntimeException {
     }
 
     /** One of Meta's throttling codes ({@link #THROTTLING}). */
-    static boolean isThrottling(int code) {
+    public static boolean isThrottling(int code) {
         return THROTTLING.contains(code);
     }
 

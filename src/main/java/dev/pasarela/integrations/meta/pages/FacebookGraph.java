@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.integrations.meta.GraphApi;
 import dev.pasarela.integrations.meta.GraphException;
+import dev.pasarela.integrations.meta.GraphProblems;
 import dev.pasarela.integrations.meta.MetaWebhookProperties;
 import dev.pasarela.pipeline.errors.TransientException;
 import java.time.Clock;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -34,8 +34,6 @@ class FacebookGraph {
 
     static final String ACCOUNT_FIELDS = "id,name,category,tasks,access_token,instagram_business_account";
     static final String PAGE_FIELDS = "id,name,category,link,fan_count,followers_count,instagram_business_account";
-    /** Meta's throttling codes (app, user, page, Pages and Instagram business use case): a 429 for our caller. */
-    private static final Set<Integer> RATE_LIMITED = Set.of(4, 17, 32, 613, 80001, 80002);
 
     /** A long-lived user token; {@code expiresAt} null when Meta gave no lifetime (it does not expire). */
     record LongLivedToken(String accessToken, Instant expiresAt) {
@@ -169,28 +167,10 @@ class FacebookGraph {
 
     /** Meta's code and nothing of its message. */
     static RuntimeException translate(GraphException e) {
-        int code = e.code();
         if (e.kind() == GraphException.Kind.TOKEN) {
-            return new TokenRefused(code);
+            return new TokenRefused(e.code());
         }
-        if (RATE_LIMITED.contains(code)) {
-            return new ProblemException(429, "meta-rate-limited", "Meta rate limit",
-                    "Meta is throttling these calls (Graph error " + code + "); retry later.")
-                    .retryAfter(e.retryAfter().map(d -> d.toSeconds()).orElse(60L));
-        }
-        if (code == 10 || (code >= 200 && code < 300)) {
-            return new ProblemException(422, "facebook-permission-missing", "Facebook permission missing",
-                    "Meta refused the call for lack of a permission (Graph error " + code + "): log in with Facebook "
-                            + "again and grant pages_show_list, pages_manage_posts, pages_read_engagement and, for "
-                            + "Instagram, instagram_basic and instagram_content_publish.");
-        }
-        if (e.kind() == GraphException.Kind.TRANSIENT) {
-            return new ProblemException(503, "meta-unavailable", "Meta unavailable",
-                    "Meta could not answer now (Graph error " + code + "); retry later.")
-                    .retryAfter(e.retryAfter().map(d -> d.toSeconds()).orElse(30L));
-        }
-        return new ProblemException(502, "meta-refused", "Meta refused the call",
-                "Meta refused the call (Graph error " + code + "); the gateway's Meta app may be misconfigured.");
+        return GraphProblems.of(e);
     }
 
     private static ProblemException unexpected(String path) {

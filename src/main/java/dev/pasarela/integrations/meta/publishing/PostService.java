@@ -2,6 +2,7 @@ package dev.pasarela.integrations.meta.publishing;
 
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.integrations.meta.GraphException;
+import dev.pasarela.integrations.meta.GraphProblems;
 import dev.pasarela.integrations.meta.MetaAccounts;
 import dev.pasarela.integrations.meta.MetaAccounts.Account;
 import dev.pasarela.integrations.meta.publishing.Publication.Network;
