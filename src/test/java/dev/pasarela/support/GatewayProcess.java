@@ -55,7 +55,7 @@ public final class GatewayProcess {
         pb.environment().putAll(env);
         process = pb.start();
         starts++;
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(300)).until(() -> {
             assertThat(process.isAlive()).as("gateway %s (start %d) alive; see %s", name, starts, log()).isTrue();
             try {
                 return http.ops("GET", "/actuator/health", null, null).status() == 200;
