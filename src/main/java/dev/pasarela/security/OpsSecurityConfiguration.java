@@ -33,6 +33,9 @@ public class OpsSecurityConfiguration {
         }
         FilterRegistrationBean<OpsTokenFilter> reg = new FilterRegistrationBean<>(new OpsTokenFilter(token));
         reg.addUrlPatterns("/ops/*", "/actuator/prometheus"); // metrics name tenants: operators only
+        if (!ops.publicApiDocs()) {
+            reg.addUrlPatterns("/v3/api-docs", "/v3/api-docs/*"); // the API's map: operators only, outside dev
+        }
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return reg;
     }
