@@ -126,6 +126,8 @@ class OpenApiDocumentTest {
     @Test
     void theDocumentNeedsTheOpsTokenOutsideDev() {
         assertThat(http.ops("GET", "/v3/api-docs", null, null).status()).isEqualTo(401);
+        assertThat(http.ops("GET", "/v3/api-docs.yaml", null, null).status()).isEqualTo(401);
+        assertThat(http.ops("GET", "/v3/api-docs/swagger-config", null, null).status()).isEqualTo(401);
         assertThat(http.ops("GET", "/swagger-ui.html", null, GatewayTest.OPS_TOKEN).status()).isEqualTo(404);
     }
 
