@@ -7,10 +7,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The operations API's bearer token ({@code PASARELA_OPS_TOKEN}). {@code generateToken} (set by the
- * dev profile) lets a run without one make up a token and print it.
+ * dev profile) lets a run without one make up a token and print it. The token also guards the OpenAPI
+ * document ({@code /v3/api-docs}) unless {@code publicApiDocs} (the dev profile, for Swagger UI).
  */
 @ConfigurationProperties("pasarela.ops")
-public record OpsProperties(@DefaultValue("") String token, boolean generateToken) implements SelfChecking {
+public record OpsProperties(@DefaultValue("") String token, boolean generateToken, boolean publicApiDocs)
+        implements SelfChecking {
 
     static final int MIN_LENGTH = 32;
 

@@ -8,6 +8,13 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * The operations API token, which also guards the Prometheus endpoint (scrapers send it as a
@@ -33,7 +40,32 @@ public class OpsSecurityConfiguration {
         }
         FilterRegistrationBean<OpsTokenFilter> reg = new FilterRegistrationBean<>(new OpsTokenFilter(token));
         reg.addUrlPatterns("/ops/*", "/actuator/prometheus"); // metrics name tenants: operators only
+        if (!ops.publicApiDocs()) {
+            reg.addUrlPatterns("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/*"); // the API's map: operators only, outside dev
+        }
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return reg;
+    }
+
+    /**
+     * The same filter inside Spring Security for the Prometheus endpoint: a servlet filter bean
+     * reaches the gateway's port only, while the security chains also run on Boot's management
+     * context, so with {@code management.server.port} set (the console's port) the metrics stay
+     * behind the ops token there too. On the gateway's port the filter runs once (once per request).
+     */
+    @Bean
+    @Order(2)
+    SecurityFilterChain opsMetricsSecurity(HttpSecurity http, FilterRegistrationBean<OpsTokenFilter> opsTokenFilter)
+            throws Exception {
+        return http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/actuator/prometheus"))
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .addFilterBefore(opsTokenFilter.getFilter(), AuthorizationFilter.class)
+                .build();
     }
 }

@@ -1,0 +1,42 @@
+package dev.pasarela.security;
+
+import dev.pasarela.config.SelfChecking;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The operator console's one login ({@code PASARELA_CONSOLE_USER} / {@code PASARELA_CONSOLE_PASSWORD}).
+ * Without a password the console is closed (every console path answers 404), except in the
+ * {@code dev} profile ({@code generatePassword}), which makes one up and prints it once. The
+ * password may be given already hashed ({@code {bcrypt}$2a$…}), as Spring Security stores it.
+ */
+@ConfigurationProperties("pasarela.console")
+public record ConsoleProperties(@DefaultValue("operator") String user, @DefaultValue("") String password,
+                                boolean generatePassword) implements SelfChecking {
+
+    static final int MIN_LENGTH = 16;
+
+    public boolean open() {
+        return !password.isBlank() || generatePassword;
+    }
+
+    @Override
+    public List<String> problems() {
+        if (user.isBlank()) {
+            return List.of("PASARELA_CONSOLE_USER (pasarela.console.user): must not be blank");
+        }
+        if (password.isBlank() || password.startsWith("{") || generatePassword) {
+            return List.of(); // closed, hashed, or the dev profile
+        }
+        return password.length() < MIN_LENGTH
+                ? List.of("PASARELA_CONSOLE_PASSWORD (pasarela.console.password): must be at least " + MIN_LENGTH
+                        + " characters (it opens the operator console); leave it unset to keep the console closed")
+                : List.of();
+    }
+
+    @Override
+    public String toString() {
+        return "ConsoleProperties[user=" + user + ", password=" + (password.isBlank() ? "unset" : "***") + "]";
+    }
+}
