@@ -90,6 +90,9 @@ public class NotificationDispatcher {
         }
         record(tenantId, id, from, added, "failed", null);
         log.warn("Notification {} of {} reached no channel: {}", id, tenantId, added);
+        if (doc.field("reminderId") instanceof String reminderId) {
+            Reminders.notificationFailed(store, tenantId, reminderId, clock.instant());
+        }
     }
 
     /** The channel's candidate, once the tenant is set up for the channel and its quota has a unit left. */

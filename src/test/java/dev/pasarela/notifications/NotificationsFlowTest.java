@@ -359,6 +359,27 @@ class NotificationsFlowTest {
         awaitNotification(held.path("id").asText(), x -> "dispatched".equals(x.path("status").asText()));
     }
 
+    /** Twilio refuses the number and no other channel is allowed: the reminder says failed, not sent. */
+    @Test
+    void aReminderWhoseNotificationReachedNoChannelSaysFailed() {
+        twilioAnswers(json(400, "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone number.\","
+                + "\"more_info\":\"https://www.twilio.com/docs/errors/21211\",\"status\":400}"));
+        String notification = "{\"recipient\":{\"phone\":\"+15017120009\"},\"kind\":\"appointment_reminder\","
+                + "\"channels\":[\"sms\"],\"data\":{\"name\":\"Ana\",\"date\":\"mañana a las 10\"}}";
+        Http.Response r = api("POST", "/api/v1/reminders", "{\"notification\":" + notification + ",\"sendAt\":\""
+                + Instant.now().plusSeconds(2) + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String id = r.json().path("reminders").get(0).path("id").asText();
+        JsonNode failed = await().atMost(Duration.ofSeconds(30)).until(() -> api("GET", "/api/v1/reminders/" + id, null).json(),
+                x -> "failed".equals(x.path("status").asText()));
+        assertThat(failed.path("notificationId").asText()).startsWith("ntf_");
+        assertThat(failed.path("notificationFailedAt").asText()).isNotEmpty();
+        assertThat(api("GET", "/api/v1/notifications/" + failed.path("notificationId").asText(), null).json()
+                .path("status").asText()).isEqualTo("failed");
+        assertThat(api("GET", "/api/v1/reminders?status=failed", null).json().path("reminders").findValuesAsText("id"))
+                .contains(id);
+    }
+
     @Test
     void aReminderFiresOnceAndRemindersCanBeListedCancelledRescheduledOrMissed() throws Exception {
         String notification = "{\"recipient\":{\"phone\":\"+15017120004\"},\"kind\":\"appointment_reminder\","
