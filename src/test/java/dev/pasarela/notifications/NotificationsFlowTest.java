@@ -359,6 +359,22 @@ class NotificationsFlowTest {
         awaitNotification(held.path("id").asText(), x -> "dispatched".equals(x.path("status").asText()));
     }
 
+    /** The tenant's Twilio credential no longer decrypts: SMS is skipped at once as credential-unreadable, email goes. */
+    @Test
+    void anUnreadableCredentialSkipsItsChannelAtOnce() {
+        Map<String, Object> doc = new java.util.HashMap<>(store.get("tenants/" + tenant + "/credentials/twilio").orElseThrow().data());
+        doc.put("ciphertext", java.util.Base64.getEncoder().encodeToString(new byte[48]));
+        store.set("tenants/" + tenant + "/credentials/twilio", doc);
+        Http.Response r = api("POST", "/api/v1/notifications", "{\"recipient\":{\"phone\":\"+15017120021\","
+                + "\"email\":\"ana@example.com\"},\"kind\":\"appointment_reminder\",\"channels\":[\"sms\",\"email\"],"
+                + "\"data\":{\"name\":\"Ana\",\"date\":\"mañana a las 10\"}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonNode n = awaitNotification(r.json().path("id").asText(), x -> "email".equals(x.path("channel").asText()));
+        assertThat(attempts(n, "outcome")).containsExactly("skipped", "queued");
+        assertThat(attempts(n, "reason").get(0)).isEqualTo("credential-unreadable");
+        assertThat(store.get("tenants/" + tenant + "/credentials/twilio").orElseThrow().field("unreadableSince")).isNotNull();
+    }
+
     /** Twilio refuses the number and no other channel is allowed: the reminder says failed, not sent. */
     @Test
     void aReminderWhoseNotificationReachedNoChannelSaysFailed() {
