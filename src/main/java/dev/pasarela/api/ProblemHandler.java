@@ -65,8 +65,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                     : jsonType(mismatch.getTargetType());
             detail = field + (mismatch.getTargetType() != null && mismatch.getTargetType().isEnum()
                     ? " is not allowed: it must be " : " has the wrong type: it must be ") + expected + ".";
-        } else if (cause instanceof JsonProcessingException) {
-            detail = "The body is not valid JSON.";
+        } else if (cause instanceof JsonProcessingException malformed) {
+            // where it broke, not what the parser said: its message quotes the body
+            com.fasterxml.jackson.core.JsonLocation at = malformed.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(Problems.detail(400, "malformed-json", "Malformed JSON",
+                            "The body is not valid JSON" + where + "."));
         } else {
             detail = "A JSON body is required.";
         }
@@ -105,6 +111,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     private static ResponseEntity<Object> invalidRequest(String detail) {
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.detail(400, "invalid-request", "Invalid request", detail));
+    }
+
+    /** A path no handler serves: a typed 404, not Spring's "No static resource …". */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            org.springframework.web.servlet.resource.NoResourceFoundException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.status(404).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.detail(404, "not-found", "Not found", "No endpoint answers at this path."));
     }
 
     /** A multipart upload over {@code spring.servlet.multipart.*}: problem+json, not the container's page. */

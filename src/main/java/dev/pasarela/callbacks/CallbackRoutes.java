@@ -1,5 +1,6 @@
 package dev.pasarela.callbacks;
 
+import dev.pasarela.security.CredentialNames;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.errors.PermanentException;
@@ -33,7 +34,12 @@ import org.springframework.web.client.RestClient;
  * are permanent (dead letter). A tenant without a callback URL is skipped.
  */
 @Component
-public class CallbackRoutes extends RouteBuilder {
+public class CallbackRoutes extends RouteBuilder implements CredentialNames {
+
+    @Override
+    public java.util.Set<String> credentialNames() {
+        return java.util.Set.of("callback");
+    }
 
     public static final String SIGNATURE_HEADER = "X-Pasarela-Signature";
     private static final Logger log = LoggerFactory.getLogger(CallbackRoutes.class);

@@ -63,6 +63,14 @@ public interface Channel<R extends ChannelRequest> {
         return true;
     }
 
+    /**
+     * What the tenant must set up before {@link #canSend} is true, named for the 409 that refuses a
+     * send without it (credential names and fields, never their values).
+     */
+    default String configurationNeeded() {
+        return "the " + name() + " provider's credentials";
+    }
+
     /** What the provider rate-limits sends by (a WhatsApp phone number id, a page): the shaping key. */
     String senderKey(OutboundMessage message);
 

@@ -71,7 +71,12 @@ public class ConversationSink implements EventSink {
     }
 
     public static String conversationPath(String tenantId, String channel, String contactId) {
-        return TenantRepository.path(tenantId) + "/conversations/" + channel + ":" + Paths.segment(contactId);
+        return TenantRepository.path(tenantId) + "/conversations/" + conversationId(channel, contactId);
+    }
+
+    /** A conversation's id: its channel and its contact, as its document is named. */
+    public static String conversationId(String channel, String contactId) {
+        return channel + ":" + Paths.segment(contactId);
     }
 
     private void inbound(InboundMessage m) {
@@ -99,6 +104,10 @@ public class ConversationSink implements EventSink {
             Map<String, Object> conv = new LinkedHashMap<>();
             conv.put("channel", m.channel());
             conv.put("contactId", m.contactId());
+            Object lastMessage = existing.map(d -> d.field("lastMessageAt")).orElse(null);
+            if (lastMessage == null || Instant.parse(lastMessage.toString()).isBefore(m.occurredAt())) {
+                conv.put("lastMessageAt", m.occurredAt().toString());
+            }
             if (m.contactName() != null) {
                 conv.put("contactName", m.contactName());
             }

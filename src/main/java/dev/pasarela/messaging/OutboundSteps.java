@@ -92,6 +92,19 @@ public class OutboundSteps implements DeadLetterListener {
             }
             log.info("Message {} of {} refused by the provider ({}): {}", m.id(), m.tenantId(), e.code(), e.getMessage());
             return;
+        } catch (dev.pasarela.pipeline.errors.PermanentException e) {
+            if (e.failureCode() == null) {
+                throw e;
+            }
+            // e.g. credential-unreadable: no retry fixes it; recorded with its code, then as a refusal an operator fixes
+            messages.recordFailed(m.tenantId(), m.id(), e.failureCode(), e.getMessage());
+            meters.counter("pasarela.outbound.failures", "channel", m.channel(), "tenant", m.tenantId(),
+                    "code", e.failureCode()).increment();
+            if (notificationId != null) {
+                failed(m.tenantId(), m.id(), notificationId, m.channel(), e.failureCode());
+                return;
+            }
+            throw e;
         }
         String status = recordSent(m, providerId);
         meters.counter("pasarela.outbound.sent", "channel", m.channel(), "tenant", m.tenantId()).increment();
@@ -134,7 +147,7 @@ public class OutboundSteps implements DeadLetterListener {
                 return;
             }
             String cause = String.valueOf(exchange.getMessage().getHeader(Variables.H_FAILURE_CAUSE));
-            messages.recordFailed(tenant, id, "retries-exhausted", cause);
+            messages.recordFailed(tenant, id, "retries-exhausted", withoutClassName(cause));
             String notificationId = (String) d.get().field("notificationId");
             if (notificationId != null) {
                 failed(tenant, id, notificationId, type.substring(0, type.length() - ".message".length()),
@@ -143,6 +156,11 @@ public class OutboundSteps implements DeadLetterListener {
         } catch (RuntimeException e) {
             log.error("Dead-lettered message {} of {} could not be marked failed: {}", id, tenant, e.toString());
         }
+    }
+
+    /** The dead letter's cause names the exception's class for the operator; the caller reads only what happened. */
+    static String withoutClassName(String cause) {
+        return cause.replaceFirst("^([a-zA-Z_$][\\w$]*\\.)*[A-Z][\\w$]*(Exception|Error): ", "");
     }
 
     private void failed(String tenantId, String messageId, String notificationId, String channel, String reason) {

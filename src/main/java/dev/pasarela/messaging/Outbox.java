@@ -45,6 +45,13 @@ public class Outbox {
     private final ObjectMapper json;
     private final RequestFingerprints fingerprints;
     private final AgentReplies agentReplies;
+    /** Asked per message (the channels' beans need the outbox themselves): whose conversation a send joins. */
+    private org.springframework.beans.factory.ObjectProvider<Channels> channels;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void setChannels(org.springframework.beans.factory.ObjectProvider<Channels> channels) {
+        this.channels = channels;
+    }
 
     public Outbox(DocumentStore store, ProducerTemplate producer, OutboundProperties properties, Clock clock,
                   ObjectMapper json, RequestFingerprints fingerprints, AgentReplies agentReplies) {
@@ -59,6 +66,11 @@ public class Outbox {
 
     public static String queue(String channel) {
         return "out." + channel;
+    }
+
+    private String contactId(String channel, String to) {
+        Channels known = channels == null ? null : channels.getIfAvailable();
+        return known == null ? to : known.find(channel).map(c -> c.contactId(to)).orElse(to);
     }
 
     /** Accepts a message: recorded, then queued; the same Idempotency-Key gets the first answer. */
@@ -93,7 +105,12 @@ public class Outbox {
             message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
             message.put("createdAt", now.toString());
             message.putAll(r.annotations());
+            String contactId = contactId(r.channel(), r.to());
+            message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
             tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
+            // the conversation lists newest first by its last message, ours included
+            tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
+                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", now.toString()));
             if (keyPath != null) {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
                         "expiresAt", now.plus(idempotencyWindow).toString()));

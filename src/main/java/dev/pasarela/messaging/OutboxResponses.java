@@ -1,5 +1,7 @@
 package dev.pasarela.messaging;
 
+import dev.pasarela.api.ProblemException;
+
 import dev.pasarela.api.ApiCaller;
 import dev.pasarela.tenants.Quotas;
 import dev.pasarela.tenants.TenantRepository;
@@ -39,6 +41,23 @@ public class OutboxResponses {
                                                                                R request, String idempotencyKey) {
         String tenantId = ApiCaller.current().tenantId();
         R checked = channel.validate(request);
+        boolean ready;
+        try {
+            ready = channel.canSend(tenantId);
+        } catch (dev.pasarela.pipeline.errors.PermanentException e) {
+            if (e.failureCode() == null) {
+                throw e;
+            }
+            throw new ProblemException(409, e.failureCode(), "Channel not usable",
+                    "This tenant's " + channel.name() + " credentials cannot be used (" + e.failureCode()
+                            + "); an operator must store them again.");
+        }
+        if (!ready) {
+            // refused here, not queued to fail later: the interceptor gives the quota unit back on a 4xx
+            throw new ProblemException(409, "channel-not-configured", "Channel not configured",
+                    "This tenant cannot send on " + channel.name() + " yet: it needs " + channel.configurationNeeded()
+                            + ".");
+        }
         Outbox.Accepted a = outbox.accept(OutboundRequest.of(tenantId, channel.name(), to, checked, idempotencyKey)
                 .checkedBy(() -> channel.checkAcceptable(tenantId, to, checked)));
         return accepted(tenantId, channel, a);

@@ -90,13 +90,26 @@ public class NotificationDispatcher {
         }
         record(tenantId, id, from, added, "failed", null);
         log.warn("Notification {} of {} reached no channel: {}", id, tenantId, added);
+        if (doc.field("reminderId") instanceof String reminderId) {
+            Reminders.notificationFailed(store, tenantId, reminderId, clock.instant());
+        }
     }
 
     /** The channel's candidate, once the tenant is set up for the channel and its quota has a unit left. */
     private NotificationCandidate candidate(Tenant tenant, NotificationDraft draft, String channelName) {
         Optional<NotificationChannel<?>> channel = channels.notificationChannel(channelName);
-        if (channel.isEmpty() || !channel.get().canSend(tenant.id())) {
+        if (channel.isEmpty()) {
             return NotificationCandidate.skipped("channel-not-configured");
+        }
+        try {
+            if (!channel.get().canSend(tenant.id())) {
+                return NotificationCandidate.skipped("channel-not-configured");
+            }
+        } catch (dev.pasarela.pipeline.errors.PermanentException e) {
+            if (e.failureCode() == null) {
+                throw e;
+            }
+            return NotificationCandidate.skipped(e.failureCode()); // e.g. credential-unreadable: the next channel
         }
         NotificationCandidate c = channel.get().candidate(draft);
         if (c.skipped()) {

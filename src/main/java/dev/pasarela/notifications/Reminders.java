@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reminders: a notification to create at a time. Kept at {@code tenants/{t}/reminders/{id}}
- * ({@code scheduled → sent | missed | cancelled}) with a {@link Scheduling} timer. When the timer
+ * ({@code scheduled → sent | missed | cancelled}, and {@code sent → failed} when the notification it
+ * created reached no channel) with a {@link Scheduling} timer. When the timer
  * fires later than {@code pasarela.reminders.max-lateness} after the reminder's time (the gateway
  * was down), the reminder is {@code missed} instead of sent: an appointment reminder hours late
  * is worse than none. The notification is created with the key {@code reminder:<id>}, so a
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class Reminders {
 
-    public static final Set<String> STATUSES = Set.of("scheduled", "sent", "missed", "cancelled");
+    public static final Set<String> STATUSES = Set.of("scheduled", "sent", "failed", "missed", "cancelled");
     private static final Logger log = LoggerFactory.getLogger(Reminders.class);
     private static final int MAX_TIMES = 10;
     /** Post-sale follow-ups reach +6 months; a year and a bit covers the yearly service. */
@@ -160,9 +161,37 @@ public class Reminders {
         }
         Map<String, Object> n = notifications.create(tenantId, (Map<String, Object>) due.get("notification"),
                 "reminder:" + id, Map.of("reminderId", id));
-        store.merge(path(tenantId, id), Map.of("status", "sent", "notificationId", n.get("id"),
-                "firedAt", now.toString()));
-        log.info("Reminder {} of {} sent as notification {}", id, tenantId, n.get("id"));
+        // the notification may have failed already (no channel could take it), or fail later: see notificationFailed
+        boolean reachedNone = notifications.find(tenantId, (String) n.get("id"))
+                .map(x -> "failed".equals(x.get("status"))).orElse(false);
+        boolean failed = store.runTransaction(tx -> {
+            Map<String, Object> doc = new LinkedHashMap<>(tx.get(path(tenantId, id)).orElseThrow().data());
+            boolean gone = reachedNone || "failed".equals(doc.get("status")) || doc.get("notificationFailedAt") != null;
+            doc.put("status", gone ? "failed" : "sent");
+            doc.put("notificationId", n.get("id"));
+            doc.put("firedAt", now.toString());
+            tx.set(path(tenantId, id), doc);
+            return gone;
+        });
+        log.info("Reminder {} of {} fired as notification {}{}", id, tenantId, n.get("id"),
+                failed ? ", which reached no channel" : "");
+    }
+
+    /** The notification a reminder created reached no channel: the reminder says so rather than {@code sent}. */
+    static void notificationFailed(DocumentStore store, String tenantId, String id, Instant at) {
+        store.runTransaction(tx -> {
+            Optional<Document> d = tx.get(path(tenantId, id));
+            if (d.isEmpty()) {
+                return null;
+            }
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("notificationFailedAt", at.toString());
+            if ("sent".equals(d.get().field("status"))) {
+                change.put("status", "failed");
+            }
+            tx.merge(path(tenantId, id), change);
+            return null;
+        });
     }
 
     private Map<String, Object> transition(String tenantId, String id, String what,
@@ -226,6 +255,7 @@ public class Reminders {
     private static Map<String, Object> view(Map<String, Object> doc) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String f : List.of("id", "status", "sendAt", "groupId", "notificationId", "missedBy", "firedAt",
+                "notificationFailedAt",
                 "cancelledAt", "notification", "createdAt")) {
             if (doc.get(f) != null) {
                 out.put(f, doc.get(f));

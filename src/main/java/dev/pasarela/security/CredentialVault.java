@@ -36,11 +36,15 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public class CredentialVault {
 
-    public record Info(String provider, List<String> fields, String keyId, String createdAt, String updatedAt) {}
+    /** What is stored, never a secret: names, the wrapping key's id and dates ({@code unreadableSince} when no key decrypts it). */
+    public record Info(String provider, List<String> fields, String keyId, String createdAt, String updatedAt,
+                       String rotatedAt, String unreadableSince) {}
 
     public record Stale(String tenantId, String provider, String updatedAt) {}
 
-    public record Rotation(String currentKeyId, int rewrapped, int alreadyCurrent, List<String> failed) {}
+    /** {@code unreadable}: credentials no master key decrypts (also marked on their documents); they need storing again. */
+    public record Rotation(String currentKeyId, int rewrapped, int alreadyCurrent, List<String> failed,
+                           List<String> unreadable) {}
 
     private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -51,9 +55,17 @@ public class CredentialVault {
     private final PlatformCredentials platform;
     private final ObjectMapper json;
     private final Clock clock;
+    /** The names credentials are read under ({@link CredentialNames}); null accepts any well-formed name. */
+    private final java.util.function.Supplier<java.util.Collection<String>> known;
 
     public CredentialVault(DocumentStore store, MasterKeys keys, PlatformCredentials platform, ObjectMapper json,
                            Clock clock) {
+        this(store, keys, platform, json, clock, null);
+    }
+
+    public CredentialVault(DocumentStore store, MasterKeys keys, PlatformCredentials platform, ObjectMapper json,
+                           Clock clock, java.util.function.Supplier<java.util.Collection<String>> known) {
+        this.known = known;
         this.store = store;
         this.keys = keys;
         this.platform = platform;
@@ -67,6 +79,15 @@ public class CredentialVault {
 
     public void put(String tenantId, String provider, Map<String, String> secret) {
         checkProvider(provider);
+        if (known != null) {
+            java.util.SortedSet<String> names = new java.util.TreeSet<>(known.get());
+            names.addAll(platform.providers());
+            if (!names.contains(provider)) {
+                throw new ProblemException(400, "unknown-provider", "Unknown provider",
+                        "No part of the gateway reads a '" + provider + "' credential; known providers: "
+                                + String.join(", ", names) + ".");
+            }
+        }
         if (secret == null || secret.isEmpty() || secret.values().stream().anyMatch(v -> v == null || v.isBlank())) {
             throw new ProblemException(400, "invalid-credentials", "Invalid credentials",
                     "Send a JSON object of non-empty string fields, e.g. {\"accessToken\": \"…\"}.");
@@ -103,14 +124,15 @@ public class CredentialVault {
 
     /** A tenant's own credentials for a provider, else the platform defaults of the environment. */
     public Optional<Map<String, String>> credentials(String tenantId, String provider) {
-        Optional<Map<String, String>> own = store.get(path(tenantId, provider)).map(d -> decrypt(tenantId, provider, d));
+        Optional<Map<String, String>> own = store.get(path(tenantId, provider)).map(d -> readable(tenantId, provider, d));
         return own.isPresent() ? own : platform.defaults(provider);
     }
 
     public List<Info> list(String tenantId) {
         return store.query(TenantRepository.path(tenantId) + "/credentials", Query.all()).stream()
                 .map(d -> new Info(d.id(), stringList(d.field("fields")), (String) d.field("keyId"),
-                        (String) d.field("createdAt"), (String) d.field("updatedAt")))
+                        (String) d.field("createdAt"), (String) d.field("updatedAt"), (String) d.field("rotatedAt"),
+                        (String) d.field("unreadableSince")))
                 .toList();
     }
 
@@ -130,10 +152,16 @@ public class CredentialVault {
         int rewrapped = 0;
         int current = 0;
         List<String> failed = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         for (String tenantId : tenantIds) {
             for (Document d : store.query(TenantRepository.path(tenantId) + "/credentials", Query.all())) {
                 String provider = d.id();
                 boolean changed;
+                if (!unwraps(tenantId, provider, d)) { // its key id is known but its bytes changed: not "current"
+                    markUnreadable(tenantId, provider);
+                    unreadable.add(tenantId + "/" + provider);
+                    continue;
+                }
                 try {
                     changed = store.runTransaction(tx -> {
                     Document fresh = tx.get(path(tenantId, provider)).orElse(null);
@@ -165,7 +193,7 @@ public class CredentialVault {
                 }
             }
         }
-        return new Rotation(keys.currentId(), rewrapped, current, failed);
+        return new Rotation(keys.currentId(), rewrapped, current, failed, unreadable);
     }
 
     /** Credentials not replaced for longer than {@code maxAge}: provider secrets should be rotated too. */
@@ -181,6 +209,50 @@ public class CredentialVault {
             }
         }
         return out;
+    }
+
+    /**
+     * Decrypts, or fails for good: a credential no master key opens will not open on a retry, so it
+     * is marked on its document and reported as {@link CredentialUnreadableException}.
+     */
+    private Map<String, String> readable(String tenantId, String provider, Document d) {
+        if (d.field("keyId") != null && !keys.has((String) d.field("keyId"))) {
+            markUnreadable(tenantId, provider);
+            throw new CredentialUnreadableException(tenantId, provider, "is wrapped by master key " + d.field("keyId")
+                    + ", which is no longer in PASARELA_MASTER_KEYS");
+        }
+        try {
+            return decrypt(tenantId, provider, d);
+        } catch (Unreadable e) {
+            markUnreadable(tenantId, provider);
+            throw new CredentialUnreadableException(tenantId, provider, "cannot be decrypted with PASARELA_MASTER_KEYS");
+        }
+    }
+
+    /** Whether the stored data key unwraps with the master key it names (false when no key of that id opens it). */
+    private boolean unwraps(String tenantId, String provider, Document d) {
+        String keyId = (String) d.field("keyId");
+        if (keyId == null || !keys.has(keyId)) {
+            return true; // a dropped key is a rotation failure, reported as before
+        }
+        try {
+            byte[] dataKey = gcm(Cipher.DECRYPT_MODE, keys.byId(keyId), unb64(d.field("keyIv")),
+                    unb64(d.field("wrappedKey")), aad(tenantId, provider, keyId));
+            java.util.Arrays.fill(dataKey, (byte) 0);
+            return true;
+        } catch (Unreadable e) {
+            return false;
+        }
+    }
+
+    private void markUnreadable(String tenantId, String provider) {
+        store.runTransaction(tx -> {
+            Optional<Document> d = tx.get(path(tenantId, provider));
+            if (d.isPresent() && d.get().field("unreadableSince") == null) {
+                tx.merge(path(tenantId, provider), Map.of("unreadableSince", clock.instant().toString()));
+            }
+            return null;
+        });
     }
 
     private Map<String, String> decrypt(String tenantId, String provider, Document d) {
@@ -211,7 +283,17 @@ public class CredentialVault {
             return c.doFinal(input);
         } catch (GeneralSecurityException e) {
             // wrong key, tampered ciphertext or moved document: never say more
-            throw new IllegalStateException("credential could not be " + (mode == Cipher.ENCRYPT_MODE ? "encrypted" : "decrypted"));
+            if (mode == Cipher.DECRYPT_MODE) {
+                throw new Unreadable();
+            }
+            throw new IllegalStateException("credential could not be encrypted");
+        }
+    }
+
+    /** A decryption that failed: the key or the stored bytes are wrong, not the moment. */
+    private static final class Unreadable extends IllegalStateException {
+        Unreadable() {
+            super("credential could not be decrypted");
         }
     }
 

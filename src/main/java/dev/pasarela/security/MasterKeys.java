@@ -64,6 +64,10 @@ public final class MasterKeys {
         return keys.get(current);
     }
 
+    public boolean has(String id) {
+        return keys.containsKey(id);
+    }
+
     public SecretKey byId(String id) {
         SecretKey k = keys.get(id);
         if (k == null) {

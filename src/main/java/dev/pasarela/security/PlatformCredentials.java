@@ -29,6 +29,11 @@ public class PlatformCredentials {
         this.env = env;
     }
 
+    /** The providers the environment may hold a default for. */
+    public java.util.Set<String> providers() {
+        return VARIABLES.keySet();
+    }
+
     public Optional<Map<String, String>> defaults(String provider) {
         Map<String, String> names = VARIABLES.get(provider);
         if (names == null) {

@@ -40,8 +40,11 @@ public class VaultConfiguration {
 
     @Bean
     CredentialVault credentialVault(DocumentStore store, MasterKeys keys, Environment env, ObjectMapper json,
-                                    Clock clock) {
-        return new CredentialVault(store, keys, new PlatformCredentials(env), json, clock);
+                                    Clock clock,
+                                    org.springframework.beans.factory.ObjectProvider<CredentialNames> readers) {
+        // asked when a credential is stored: the readers need the vault themselves
+        return new CredentialVault(store, keys, new PlatformCredentials(env), json, clock, () -> readers.orderedStream()
+                .flatMap(r -> r.credentialNames().stream()).collect(java.util.stream.Collectors.toSet()));
     }
 
     @Bean

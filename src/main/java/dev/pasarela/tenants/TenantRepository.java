@@ -85,9 +85,45 @@ public class TenantRepository implements TenantDirectory {
         return json.convertValue(data, Tenant.class);
     }
 
-    /** Creates or updates a tenant's profile as an operator states it (PUT); true when it was created. */
+    /** How a profile meets the stored tenant. */
+    private enum Mode {
+        /** PUT: the fields given replace theirs (identities as a whole); a field left out keeps its value. */
+        MERGE,
+        /** The tenants file: as MERGE, but the plan is the subscription's and identities are only added. */
+        SEED,
+        /** PATCH, after the merge patch was applied to the whole profile: a field left out is removed. */
+        REPLACE
+    }
+
+    /**
+     * Creates or updates a tenant's profile as an operator states it (PUT); true when it was created.
+     * Every field left out (null) keeps its stored value, identities included; {@code "identities": {}}
+     * removes them all.
+     */
     public boolean upsert(String id, TenantProfile profile) {
-        return upsert(id, profile, false);
+        return upsert(id, profile, Mode.MERGE);
+    }
+
+    /**
+     * Writes the whole profile (PATCH, once its merge patch is applied): a field that is null is
+     * removed (callbackUrl, messaging, identities; timezone back to UTC), except the plan, which only
+     * a value or the subscription changes. The routing index follows the identities.
+     */
+    public void replace(String id, TenantProfile profile) {
+        upsert(id, profile, Mode.REPLACE);
+    }
+
+    /** The operator-settable part of a stored tenant, as PUT and PATCH take it (JSON field names). */
+    public Optional<Map<String, Object>> profile(String id) {
+        return store.get(path(id)).map(d -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (String f : List.of("name", "plan", "timezone", "identities", "callbackUrl", "messaging")) {
+                if (d.field(f) != null) {
+                    out.put(f, d.field(f));
+                }
+            }
+            return out;
+        });
     }
 
     /**
@@ -96,16 +132,19 @@ public class TenantRepository implements TenantDirectory {
      * identities the gateway learnt since (a Stripe customer id, say): the file adds, it does not remove.
      */
     public boolean seed(String id, TenantProfile profile) {
-        return upsert(id, profile, true);
+        return upsert(id, profile, Mode.SEED);
     }
 
-    private boolean upsert(String id, TenantProfile profile, boolean seed) {
+    private boolean upsert(String id, TenantProfile profile, Mode mode) {
         validate(id, profile);
+        boolean seed = mode == Mode.SEED;
         Map<String, String> given = profile.identities() == null ? Map.of() : profile.identities();
         boolean created = store.runTransaction(tx -> {
             Optional<Document> existing = tx.get(path(id));
             Map<String, String> previous = existing.map(d -> stringMap(d.field("identities"))).orElse(Map.of());
-            Map<String, String> identities = new TreeMap<>(seed ? previous : Map.of());
+            // PUT without identities keeps them: a rename must not silently stop the tenant's webhooks
+            boolean keep = seed || mode == Mode.MERGE && profile.identities() == null;
+            Map<String, String> identities = new TreeMap<>(keep ? previous : Map.of());
             identities.putAll(given);
             for (Map.Entry<String, String> e : identities.entrySet()) {
                 String key = routingKey(e.getKey(), e.getValue());
@@ -121,9 +160,9 @@ public class TenantRepository implements TenantDirectory {
             Object storedPlan = existing.map(d -> d.field("plan")).orElse(null);
             doc.put("plan", storedPlan != null && (seed || profile.plan() == null) ? storedPlan
                     : profile.plan() != null ? profile.plan() : plans.defaultPlan());
-            doc.put("timezone", profile.timezone() == null
-                    ? existing.map(d -> d.field("timezone")).orElse("UTC") : profile.timezone());
-            String callback = profile.callbackUrl() != null ? profile.callbackUrl()
+            doc.put("timezone", profile.timezone() != null ? profile.timezone()
+                    : mode == Mode.REPLACE ? "UTC" : existing.map(d -> d.field("timezone")).orElse("UTC"));
+            String callback = profile.callbackUrl() != null || mode == Mode.REPLACE ? profile.callbackUrl()
                     : (String) existing.map(d -> d.field("callbackUrl")).orElse(null);
             doc.put("callbackUrl", callback == null || callback.isBlank() ? null : callback);
             if (profile.messaging() != null) {
@@ -137,6 +176,9 @@ public class TenantRepository implements TenantDirectory {
             } else {
                 Map<String, Object> merged = new LinkedHashMap<>(existing.get().data());
                 merged.putAll(doc); // identities replaced as a whole, subscription kept
+                if (mode == Mode.REPLACE && profile.messaging() == null) {
+                    merged.remove("messaging");
+                }
                 tx.set(path(id), merged);
             }
             previous.forEach((provider, externalId) -> {

@@ -57,4 +57,16 @@ class OutboundStepsTest {
         verify(channels, times(1)).send(message);
         verify(messages, times(5)).recordSubmitted("t1", "msg_1", "sms", "SM123");
     }
+
+    /** A dead letter's cause names the exception's class for operators; the message's status history does not. */
+    @org.junit.jupiter.api.Test
+    void aDeadLetteredMessageRecordsItsCauseWithoutAJavaClassName() {
+        org.assertj.core.api.Assertions.assertThat(OutboundSteps.withoutClassName(
+                        "dev.pasarela.pipeline.errors.TransientException: Twilio unreachable: HttpTimeoutException"))
+                .isEqualTo("Twilio unreachable: HttpTimeoutException");
+        org.assertj.core.api.Assertions.assertThat(OutboundSteps.withoutClassName("java.lang.IllegalStateException: boom"))
+                .isEqualTo("boom");
+        org.assertj.core.api.Assertions.assertThat(OutboundSteps.withoutClassName("Graph: unavailable"))
+                .isEqualTo("Graph: unavailable");
+    }
 }

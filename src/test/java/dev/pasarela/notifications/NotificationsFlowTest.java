@@ -359,6 +359,43 @@ class NotificationsFlowTest {
         awaitNotification(held.path("id").asText(), x -> "dispatched".equals(x.path("status").asText()));
     }
 
+    /** The tenant's Twilio credential no longer decrypts: SMS is skipped at once as credential-unreadable, email goes. */
+    @Test
+    void anUnreadableCredentialSkipsItsChannelAtOnce() {
+        Map<String, Object> doc = new java.util.HashMap<>(store.get("tenants/" + tenant + "/credentials/twilio").orElseThrow().data());
+        doc.put("ciphertext", java.util.Base64.getEncoder().encodeToString(new byte[48]));
+        store.set("tenants/" + tenant + "/credentials/twilio", doc);
+        Http.Response r = api("POST", "/api/v1/notifications", "{\"recipient\":{\"phone\":\"+15017120021\","
+                + "\"email\":\"ana@example.com\"},\"kind\":\"appointment_reminder\",\"channels\":[\"sms\",\"email\"],"
+                + "\"data\":{\"name\":\"Ana\",\"date\":\"mañana a las 10\"}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonNode n = awaitNotification(r.json().path("id").asText(), x -> "email".equals(x.path("channel").asText()));
+        assertThat(attempts(n, "outcome")).containsExactly("skipped", "queued");
+        assertThat(attempts(n, "reason").get(0)).isEqualTo("credential-unreadable");
+        assertThat(store.get("tenants/" + tenant + "/credentials/twilio").orElseThrow().field("unreadableSince")).isNotNull();
+    }
+
+    /** Twilio refuses the number and no other channel is allowed: the reminder says failed, not sent. */
+    @Test
+    void aReminderWhoseNotificationReachedNoChannelSaysFailed() {
+        twilioAnswers(json(400, "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone number.\","
+                + "\"more_info\":\"https://www.twilio.com/docs/errors/21211\",\"status\":400}"));
+        String notification = "{\"recipient\":{\"phone\":\"+15017120009\"},\"kind\":\"appointment_reminder\","
+                + "\"channels\":[\"sms\"],\"data\":{\"name\":\"Ana\",\"date\":\"mañana a las 10\"}}";
+        Http.Response r = api("POST", "/api/v1/reminders", "{\"notification\":" + notification + ",\"sendAt\":\""
+                + Instant.now().plusSeconds(2) + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String id = r.json().path("reminders").get(0).path("id").asText();
+        JsonNode failed = await().atMost(Duration.ofSeconds(30)).until(() -> api("GET", "/api/v1/reminders/" + id, null).json(),
+                x -> "failed".equals(x.path("status").asText()));
+        assertThat(failed.path("notificationId").asText()).startsWith("ntf_");
+        assertThat(failed.path("notificationFailedAt").asText()).isNotEmpty();
+        assertThat(api("GET", "/api/v1/notifications/" + failed.path("notificationId").asText(), null).json()
+                .path("status").asText()).isEqualTo("failed");
+        assertThat(api("GET", "/api/v1/reminders?status=failed", null).json().path("reminders").findValuesAsText("id"))
+                .contains(id);
+    }
+
     @Test
     void aReminderFiresOnceAndRemindersCanBeListedCancelledRescheduledOrMissed() throws Exception {
         String notification = "{\"recipient\":{\"phone\":\"+15017120004\"},\"kind\":\"appointment_reminder\","

@@ -98,4 +98,54 @@ class TenantsApiTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().path("type").asText()).endsWith("/tenant-not-found");
     }
+
+    Http.Response patch(String path, String mergePatch) {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + path))
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(mergePatch))
+                .header("Content-Type", "application/merge-patch+json")
+                .header("Authorization", "Bearer " + dev.pasarela.support.GatewayTest.OPS_TOKEN));
+    }
+
+    boolean routes(dev.pasarela.store.DocumentStore store, String provider, String externalId) {
+        return store.get(TenantRepository.routingPath(TenantRepository.routingKey(provider, externalId)))
+                .map(d -> id.equals(d.field("tenantId"))).orElse(false);
+    }
+
+    /** A rename by PUT keeps what it leaves out, identities included: the tenant's webhooks still route. */
+    @Test
+    void aPutWithoutIdentitiesKeepsThemAndTheirRoutes(@Autowired dev.pasarela.store.DocumentStore store) {
+        http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Uno\",\"identities\":{\"stripe\":\"cus_" + id + "\"}}");
+        assertThat(http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Uno Renombrado\"}").status()).isEqualTo(200);
+        JsonNode t = http.ops("GET", "/ops/tenants/" + id, null).json();
+        assertThat(t.path("name").asText()).isEqualTo("Autos Uno Renombrado");
+        assertThat(t.path("identities").path("stripe").asText()).isEqualTo("cus_" + id);
+        assertThat(routes(store, "stripe", "cus_" + id)).isTrue();
+        // identities given replace the whole map; {} removes them all
+        http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Uno\",\"identities\":{}}");
+        assertThat(http.ops("GET", "/ops/tenants/" + id, null).json().path("identities").size()).isZero();
+        assertThat(routes(store, "stripe", "cus_" + id)).isFalse();
+    }
+
+    @Test
+    void aMergePatchChangesOnlyWhatItNamesAndNullRemoves(@Autowired dev.pasarela.store.DocumentStore store) {
+        http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Dos\",\"timezone\":\"Europe/Madrid\","
+                + "\"callbackUrl\":\"https://crm.example/hooks\",\"identities\":{\"stripe\":\"cus_" + id
+                + "\",\"whatsapp\":\"1065" + id.substring(2) + "\"}}");
+        Http.Response r = patch("/ops/tenants/" + id, "{\"name\":\"Autos Dos SA\",\"callbackUrl\":null,"
+                + "\"identities\":{\"whatsapp\":null,\"twilio\":\"+1555" + id.substring(2, 9) + "\"}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode t = http.ops("GET", "/ops/tenants/" + id, null).json();
+        assertThat(t.path("name").asText()).isEqualTo("Autos Dos SA");
+        assertThat(t.path("timezone").asText()).isEqualTo("Europe/Madrid");
+        assertThat(t.path("callbackUrl").isMissingNode() || t.path("callbackUrl").isNull()).isTrue();
+        assertThat(t.path("identities").path("stripe").asText()).isEqualTo("cus_" + id);
+        assertThat(t.path("identities").has("whatsapp")).isFalse();
+        assertThat(routes(store, "stripe", "cus_" + id)).isTrue();
+        assertThat(routes(store, "whatsapp", "1065" + id.substring(2))).isFalse();
+        assertThat(routes(store, "twilio", "+1555" + id.substring(2, 9))).isTrue();
+
+        assertThat(patch("/ops/tenants/" + id, "{\"name\":null}").status()).isEqualTo(400);
+        assertThat(patch("/ops/tenants/" + id + "-none", "{\"name\":\"x\"}").status()).isEqualTo(404);
+        assertThat(http.ops("PATCH", "/ops/tenants/" + id, "{\"name\":\"x\"}").status()).isEqualTo(415);
+    }
 }

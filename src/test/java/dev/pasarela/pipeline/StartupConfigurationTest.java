@@ -102,6 +102,32 @@ class StartupConfigurationTest {
                 .doesNotContain("at dev.pasarela.config.ConfigurationCheck.postProcessBeanFactory");
     }
 
+    /** Values read outside the records before (the store type, the operator's files) are in the same one report. */
+    @Test
+    void theStoreTypeAndTheOperatorsFilesAreReportedWithTheRest(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--pasarela.ops.token=short-token-value", "--pasarela.store.type=bogus",
+                "--pasarela.tenants-file=" + dir.resolve("missing-tenants.yml"),
+                "--pasarela.plans-file=" + dir.resolve("missing-plans.yml")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .hasSize(4)
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_OPS_TOKEN"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_STORE_TYPE (pasarela.store.type)"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_TENANTS_FILE (pasarela.tenants-file)"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_PLANS_FILE (pasarela.plans-file)")));
+        assertThat(output.getOut() + output.getErr()).contains("has 4 problems").doesNotContain("Caused by");
+    }
+
+    /** A problem only a bean finds (an entry of the tenants file) is still one line, without a stack trace. */
+    @Test
+    void aProblemFoundWhileStartingIsOneLineWithoutAStackTrace(CapturedOutput output) throws Exception {
+        Path file = dir.resolve("tenants-bad.yml");
+        Files.writeString(file, "tenants:\n  - id: Not_Valid\n    name: x\n");
+        assertThatThrownBy(() -> start("--pasarela.tenants-file=" + file));
+        String out = output.getOut() + output.getErr();
+        assertThat(out).contains("APPLICATION FAILED TO START", "Pasarela's configuration has 1 problem:",
+                "  - PASARELA_TENANTS_FILE").doesNotContain("Caused by", "\tat org.springframework");
+    }
+
     @Test
     void refusesARouteWhoseProviderHasNoBeans() {
         assertThatThrownBy(() -> start("--camel.main.routes-include-pattern="

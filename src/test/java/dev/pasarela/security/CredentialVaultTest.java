@@ -68,8 +68,8 @@ class CredentialVaultTest {
         store.set("tenants/motos/credentials/whatsapp", stored.data());
         store.set("tenants/autos/credentials/twilio", stored.data());
         assertThatThrownBy(() -> v.credentials("motos", "whatsapp")).hasMessageNotContaining(TOKEN)
-                .hasMessageContaining("could not be decrypted");
-        assertThatThrownBy(() -> v.credentials("autos", "twilio")).hasMessageContaining("could not be decrypted");
+                .isInstanceOf(CredentialUnreadableException.class).hasMessageContaining("credential-unreadable");
+        assertThatThrownBy(() -> v.credentials("autos", "twilio")).hasMessageContaining("credential-unreadable");
     }
 
     @Test
@@ -81,7 +81,7 @@ class CredentialVaultTest {
         c[0] ^= 1;
         data.put("ciphertext", java.util.Base64.getEncoder().encodeToString(c));
         store.set("tenants/autos/credentials/sendgrid", data);
-        assertThatThrownBy(() -> v.credentials("autos", "sendgrid")).hasMessageContaining("could not be decrypted");
+        assertThatThrownBy(() -> v.credentials("autos", "sendgrid")).hasMessageContaining("credential-unreadable");
     }
 
     @Test
@@ -91,12 +91,50 @@ class CredentialVaultTest {
         CredentialVault.Rotation r = vault(K2 + "," + K1).rotate(List.of("autos", "motos"));
         assertThat(r.currentKeyId()).isEqualTo("k2");
         assertThat(r.rewrapped()).isEqualTo(2);
-        assertThat(vault(K2 + "," + K1).rotate(List.of("autos", "motos")).alreadyCurrent()).isEqualTo(2);
+        CredentialVault.Rotation again = vault(K2 + "," + K1).rotate(List.of("autos", "motos"));
+        assertThat(again.alreadyCurrent()).as(again.toString()).isEqualTo(2);
         // k1 dropped: everything still reads
         assertThat(vault(K2).credentials("autos", "twilio")).hasValue(Map.of("authToken", "twilio-secret"));
         assertThat(store.get("tenants/motos/credentials/twilio").orElseThrow().field("keyId")).isEqualTo("k2");
         // and without k2 nothing does
         assertThatThrownBy(() -> vault(K1).credentials("autos", "twilio")).hasMessageContaining("no longer in");
+    }
+
+    /** The master key k1 was replaced by other bytes under the same id: nothing decrypts, and nothing is "current". */
+    @Test
+    void aCredentialNoMasterKeyOpensFailsAtOnceIsMarkedAndReportedByRotation() {
+        vault(K1).put("autos", "twilio", Map.of("accountSid", "AC1", "authToken", "secret-token-1"));
+        String changedK1 = "k1:b3RoZXItbWFzdGVyLWtleS0xLS0zMi1ieXRlcy1sb24=";
+        CredentialVault changed = vault(changedK1);
+
+        assertThatThrownBy(() -> changed.credentials("autos", "twilio"))
+                .isInstanceOf(dev.pasarela.pipeline.errors.PermanentException.class)
+                .isInstanceOf(CredentialUnreadableException.class)
+                .hasMessageContaining("credential-unreadable").hasMessageNotContaining("secret-token-1");
+        assertThat(store.get("tenants/autos/credentials/twilio").orElseThrow().field("unreadableSince")).isNotNull();
+        assertThat(changed.list("autos")).singleElement().satisfies(i -> assertThat(i.unreadableSince()).isNotNull());
+
+        CredentialVault.Rotation r = changed.rotate(List.of("autos"));
+        assertThat(r.alreadyCurrent()).isZero();
+        assertThat(r.unreadable()).containsExactly("autos/twilio");
+
+        changed.put("autos", "twilio", Map.of("accountSid", "AC1", "authToken", "secret-token-2"));
+        assertThat(changed.credentials("autos", "twilio").orElseThrow()).containsEntry("authToken", "secret-token-2");
+        assertThat(changed.list("autos")).singleElement().satisfies(i -> assertThat(i.unreadableSince()).isNull());
+    }
+
+    @Test
+    void onlyProvidersSomeCodeReadsCanBeStored() {
+        CredentialVault v = new CredentialVault(store, MasterKeys.parse(K1), new PlatformCredentials(env),
+                BootObjectMapper.create(), Clock.systemUTC(), () -> List.of("twilio", "facebook-user"));
+        v.put("autos", "facebook-user", Map.of("accessToken", "t"));
+        v.put("autos", "stripe", Map.of("secretKey", "sk")); // a platform default's name is known too
+        assertThatThrownBy(() -> v.put("autos", "twillio", Map.of("authToken", "t")))
+                .isInstanceOfSatisfying(dev.pasarela.api.ProblemException.class, p -> {
+                    assertThat(p.status()).isEqualTo(400);
+                    assertThat(p.type()).isEqualTo("unknown-provider");
+                    assertThat(p.detail()).contains("twilio", "facebook-user", "stripe", "sendgrid");
+                });
     }
 
     @Test

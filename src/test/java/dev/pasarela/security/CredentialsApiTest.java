@@ -39,6 +39,16 @@ class CredentialsApiTest {
         Http.Response list = http.ops("GET", "/ops/tenants/" + id + "/credentials", null);
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body()).doesNotContain(secret).contains("accessToken", "whatsapp", "\"keyId\":\"k2\"");
+        // provider, field names, key id and dates: never the ciphertext, the wrapped key or their IVs
+        com.fasterxml.jackson.databind.JsonNode listed = list.json().get(0);
+        java.util.List<String> members = new java.util.ArrayList<>();
+        listed.fieldNames().forEachRemaining(members::add);
+        assertThat(members).containsOnly("provider", "fields", "keyId", "createdAt", "updatedAt", "rotatedAt",
+                "unreadableSince");
+        Map<String, Object> stored = store.get("tenants/" + id + "/credentials/whatsapp").orElseThrow().data();
+        for (String hidden : java.util.List.of("ciphertext", "wrappedKey", "iv", "keyIv")) {
+            assertThat(list.body()).doesNotContain(String.valueOf(stored.get(hidden)));
+        }
         assertThat(store.get("tenants/" + id + "/credentials/whatsapp").orElseThrow().data().toString()).doesNotContain(secret);
         assertThat(vault.credentials(id, "whatsapp").orElseThrow()).containsEntry("accessToken", secret);
 
@@ -50,6 +60,12 @@ class CredentialsApiTest {
                 .isEqualTo(400);
         assertThat(http.ops("PUT", "/ops/tenants/" + id + "/credentials/Bad_Provider", "{\"a\":\"b\"}").status())
                 .isEqualTo(400);
+        Http.Response unknown = http.ops("PUT", "/ops/tenants/" + id + "/credentials/whatsap", "{\"a\":\"b\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("type").asText()).endsWith("/unknown-provider");
+        // the names the code reads credentials under: channels, Meta pages, email, AI, callbacks
+        assertThat(unknown.json().path("detail").asText()).contains("whatsapp", "messenger", "instagram",
+                "facebook-user", "twilio", "sendgrid", "resend", "openai", "anthropic", "callback", "stripe");
         assertThat(http.ops("PUT", "/ops/tenants/nobody-here/credentials/whatsapp", "{\"a\":\"b\"}").status())
                 .isEqualTo(404);
         assertThat(http.ops("GET", "/ops/credentials/stale", null).json().path("maxAge").asText()).isEqualTo("PT2160H");

@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.ai;
 
+import dev.pasarela.security.CredentialNames;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.api.RateLimitedException;
 import dev.pasarela.security.CredentialVault;
@@ -49,7 +50,16 @@ import org.springframework.stereotype.Component;
  * its Retry-After; unavailable is a 503.
  */
 @Component
-public class AiModels implements DisposableBean {
+public class AiModels implements DisposableBean, CredentialNames {
+
+    /** Each provider's key is read under its name (openai, anthropic). */
+    @Override
+    public java.util.Set<String> credentialNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>(chat.keySet());
+        names.addAll(embeddings.keySet());
+        names.addAll(moderation.keySet());
+        return names;
+    }
 
     private static final Logger log = LoggerFactory.getLogger(AiModels.class);
 

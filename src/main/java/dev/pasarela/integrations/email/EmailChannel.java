@@ -82,6 +82,12 @@ public class EmailChannel implements NotificationChannel<EmailRequest> {
     }
 
     @Override
+    public String configurationNeeded() {
+        return "an email provider key: the vault credential 'sendgrid' or 'resend' with apiKey, "
+                + "or SENDGRID_API_KEY / RESEND_API_KEY";
+    }
+
+    @Override
     public boolean canSend(String tenantId) {
         return sender.canSend(tenantId);
     }

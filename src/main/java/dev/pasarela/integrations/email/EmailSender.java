@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.email;
 
+import dev.pasarela.security.CredentialNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.messaging.RejectedByProviderException;
@@ -45,7 +46,12 @@ import org.springframework.web.client.RestClient;
  * and the Resend SDK is not on our repository.
  */
 @Component
-public class EmailSender {
+public class EmailSender implements CredentialNames {
+
+    @Override
+    public java.util.Set<String> credentialNames() {
+        return java.util.Set.of("sendgrid", "resend");
+    }
 
     private static final Logger log = LoggerFactory.getLogger(EmailSender.class);
     private static final Pattern NAMED = Pattern.compile("\\s*(.*?)\\s*<([^>]+)>\\s*");

@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.meta;
 
+import dev.pasarela.security.CredentialNames;
 import dev.pasarela.messaging.RejectedByProviderException;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
@@ -36,7 +37,12 @@ import org.springframework.stereotype.Component;
  * shows the integration, and a new token in the vault (or {@link #markConnected}) clears it.
  */
 @Component
-public class MetaAccounts {
+public class MetaAccounts implements CredentialNames {
+
+    @Override
+    public java.util.Set<String> credentialNames() {
+        return IDENTITY.keySet();
+    }
 
     public record Account(String channel, String senderId, String token, String businessAccountId) {
         @Override

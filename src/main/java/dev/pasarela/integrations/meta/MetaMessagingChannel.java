@@ -91,6 +91,11 @@ public class MetaMessagingChannel implements Channel<MetaMessagingRequest> {
     }
 
     @Override
+    public String configurationNeeded() {
+        return "a connected page: the vault credential '" + name + "' with accessToken and the tenant's page identity";
+    }
+
+    @Override
     public boolean canSend(String tenantId) {
         return senders.canSend(name, tenantId);
     }

@@ -150,6 +150,12 @@ public class WhatsAppChannel implements NotificationChannel<WhatsAppRequest> {
     }
 
     @Override
+    public String configurationNeeded() {
+        return "a WhatsApp sender: the vault credential 'whatsapp' with accessToken, and the tenant's "
+                + "whatsapp identity (phone number id) or the credential's phoneNumberId";
+    }
+
+    @Override
     public boolean canSend(String tenantId) {
         return senders.canSend(NAME, tenantId);
     }

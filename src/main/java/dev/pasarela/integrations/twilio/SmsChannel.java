@@ -103,6 +103,12 @@ public class SmsChannel implements NotificationChannel<SmsRequest> {
     }
 
     @Override
+    public String configurationNeeded() {
+        return "a Twilio account: the vault credential 'twilio' with accountSid, authToken and phoneNumber "
+                + "(or a twilio identity that is a number), or the platform's TWILIO_* variables";
+    }
+
+    @Override
     public boolean canSend(String tenantId) {
         return sender.canSend(tenantId);
     }

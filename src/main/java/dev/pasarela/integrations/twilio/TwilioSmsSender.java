@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.twilio;
 
+import dev.pasarela.security.CredentialNames;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
@@ -30,7 +31,12 @@ import org.springframework.stereotype.Component;
  * endpoint, and ours differ per tenant.
  */
 @Component
-public class TwilioSmsSender {
+public class TwilioSmsSender implements CredentialNames {
+
+    @Override
+    public java.util.Set<String> credentialNames() {
+        return java.util.Set.of("twilio");
+    }
 
     /** Retried (Twilio's rate limit, queue overflow, its own faults). */
     private static final Set<Integer> TRANSIENT = Set.of(20429, 20500, 20503, 30001, 30008);
@@ -95,7 +101,7 @@ public class TwilioSmsSender {
         try {
             return creator.create(client).getSid();
         } catch (ApiConnectionException e) {
-            throw new TransientException("Twilio unreachable: " + e.getMessage());
+            throw new TransientException(e.getMessage(), e); // the transport already says "Twilio unreachable: …"
         } catch (ApiException e) {
             int code = e.getCode() == null ? -1 : e.getCode();
             int status = e.getStatusCode() == null ? -1 : e.getStatusCode();

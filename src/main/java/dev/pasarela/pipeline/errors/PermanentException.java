@@ -9,4 +9,9 @@ public class PermanentException extends RuntimeException {
     public PermanentException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A short code for a status history ({@code credential-unreadable}), when the fault has one. */
+    public String failureCode() {
+        return null;
+    }
 }

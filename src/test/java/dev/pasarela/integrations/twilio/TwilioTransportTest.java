@@ -87,4 +87,21 @@ class TwilioTransportTest {
                 .isInstanceOf(ApiConnectionException.class).hasMessage("Twilio unreachable: HttpTimeoutException");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
     }
+
+    /** The transport names the failure once; the sender must not say "Twilio unreachable: Twilio unreachable: …". */
+    @Test
+    void anUnreachableTwilioIsSaidOnceAndRetried() {
+        TWILIO.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(3000)));
+        dev.pasarela.security.CredentialVault vault = org.mockito.Mockito.mock(dev.pasarela.security.CredentialVault.class);
+        org.mockito.Mockito.when(vault.credentials("t1", "twilio")).thenReturn(java.util.Optional.of(
+                java.util.Map.of("accountSid", SID, "authToken", "auth-token", "phoneNumber", "+15005550006")));
+        TwilioSmsSender sender = new TwilioSmsSender(vault, org.mockito.Mockito.mock(dev.pasarela.tenants.TenantRepository.class),
+                new TwilioTransport(RestClient.builder(), new TwilioProperties(TWILIO.baseUrl() + "/",
+                        Duration.ofMillis(300), Duration.ofSeconds(2))),
+                new TwilioWebhookProperties("", ""));
+        assertThatThrownBy(() -> sender.send(new dev.pasarela.messaging.OutboundMessage("m1", "t1", "sms", "+15017122661",
+                        java.util.Map.of(), "2026-01-01T00:00:00Z"), SmsRequest.text("Hola", null)))
+                .isInstanceOf(dev.pasarela.pipeline.errors.TransientException.class)
+                .hasMessage("Twilio unreachable: HttpTimeoutException");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.pasarela.integrations.meta.pages;
 
+import dev.pasarela.security.CredentialNames;
 import dev.pasarela.integrations.meta.MetaAccounts;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.store.Document;
@@ -37,7 +38,12 @@ import org.springframework.stereotype.Component;
  * {@code needs-reauth}: nothing retries with it, the tenant must log in again.
  */
 @Component
-public class TokenChecks {
+public class TokenChecks implements CredentialNames {
+
+    @Override
+    public java.util.Set<String> credentialNames() {
+        return java.util.Set.of(USER, MESSENGER, INSTAGRAM);
+    }
 
     public static final String USER = "facebook-user";
     public static final String MESSENGER = "messenger";

@@ -1,0 +1,20 @@
+package dev.pasarela.store.config;
+
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The store's settings ({@code pasarela.store.*}), declared so the start-up configuration check
+ * reports a wrong value with every other problem, before {@link StoreConfiguration} picks an adapter.
+ *
+ * @param type      {@code PASARELA_STORE_TYPE}: auto, embedded, jdbc or firestore
+ * @param timeoutMs how long a Firestore call may take
+ */
+@ConfigurationProperties("pasarela.store")
+public record StoreProperties(
+        @Pattern(regexp = "auto|embedded|jdbc|firestore", message = "must be auto, embedded, jdbc or firestore")
+        @DefaultValue("auto") String type,
+        @Positive(message = "must be a positive number of milliseconds") @DefaultValue("10000") long timeoutMs) {
+}

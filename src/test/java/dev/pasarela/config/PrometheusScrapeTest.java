@@ -1,0 +1,68 @@
+package dev.pasarela.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pasarela.security.ApiKeys;
+import dev.pasarela.security.CredentialVault;
+import dev.pasarela.support.GatewayTest;
+import dev.pasarela.support.Http;
+import dev.pasarela.tenants.TenantProfile;
+import dev.pasarela.tenants.TenantRepository;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * What an operator scrapes after traffic through the outbox ({@code outboxjms}) and the
+ * dead-letter route: every series of ours explains itself and no Camel meter is dropped.
+ * Twilio is a closed local port, so the SMS is retried and dead-lettered.
+ */
+@GatewayTest
+@TestPropertySource(properties = "pasarela.twilio.api-base=http://127.0.0.1:9")
+@ExtendWith(OutputCaptureExtension.class)
+class PrometheusScrapeTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TenantRepository tenants;
+    @Autowired
+    ApiKeys apiKeys;
+    @Autowired
+    CredentialVault vault;
+
+    @Test
+    void everyPasarelaSeriesHasHelpAndCamelMetersOfTheOutboxAndDeadLettersAreKept(CapturedOutput log) {
+        Http http = new Http(port);
+        String tenant = "prom-" + UUID.randomUUID().toString().substring(0, 8);
+        tenants.upsert(tenant, new TenantProfile("Autos Prom", "pro", null, Map.of()));
+        vault.put(tenant, "twilio", Map.of("accountSid", "AC" + "0".repeat(32), "authToken", "tok",
+                "phoneNumber", "+15005550006"));
+        String key = apiKeys.create(tenant, "crm").key();
+        Http.Response sent = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/sms/messages"))
+                .header("X-Api-Key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+15017122661\",\"body\":\"Hola\"}")));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+
+        String scrape = await().atMost(Duration.ofSeconds(60)).until(
+                () -> http.ops("GET", "/actuator/prometheus", null).body(),
+                body -> body.contains("pasarela_dead_letters_total{"));
+        List<String> emptyHelp = Arrays.stream(scrape.split("\n"))
+                .filter(l -> l.startsWith("# HELP pasarela_") && l.trim().split(" ").length < 4).toList();
+        assertThat(emptyHelp).isEmpty();
+        assertThat(scrape).contains("endpointName=\"outboxjms:");
+        assertThat(log.getAll()).doesNotContain("same set of tag keys");
+    }
+}
