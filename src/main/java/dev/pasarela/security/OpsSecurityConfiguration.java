@@ -1,5 +1,10 @@
 package dev.pasarela.security;
 
+import dev.pasarela.config.DataDirProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.slf4j.Logger;
@@ -19,22 +24,43 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 /**
  * The operations API token, which also guards the Prometheus endpoint (scrapers send it as a
  * bearer token). The gateway refuses to start without a token of at least 32
- * characters, except in the {@code dev} profile, which generates one and prints it once (as
- * Spring Security does with its generated password).
+ * characters, except in the {@code dev} profile, which generates one, prints it once (as Spring
+ * Security does with its generated password) and writes it, readable by its owner only, to
+ * {@code $PASARELA_DATA_DIR/dev-ops-token}, so a walkthrough can read it:
+ * {@code OPS_TOKEN=$(cat data/dev-ops-token)}.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpsSecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(OpsSecurityConfiguration.class);
+    static final String DEV_TOKEN_FILE = "dev-ops-token";
+
+    /** The dev token for the walkthrough's {@code cat}: created empty with owner-only permissions, then written. */
+    static void writeOwnerOnly(Path file, String token) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, token + "\n");
+        } catch (IOException e) {
+            log.warn("dev profile: could not write the generated ops token to {}: {}", file, e.getMessage());
+        }
+    }
 
     @Bean
-    FilterRegistrationBean<OpsTokenFilter> opsTokenFilter(OpsProperties ops) {
+    FilterRegistrationBean<OpsTokenFilter> opsTokenFilter(OpsProperties ops, DataDirProperties data) {
         String token = ops.token();
         if (token.isBlank() && ops.generateToken()) {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             token = HexFormat.of().formatHex(random);
-            log.warn("dev profile: PASARELA_OPS_TOKEN is not set; using generated ops token: {}", token);
+            Path file = data.resolve(DEV_TOKEN_FILE);
+            writeOwnerOnly(file, token);
+            log.warn("dev profile: PASARELA_OPS_TOKEN is not set; using generated ops token: {} (also in {})", token, file);
         } else if (!ops.problems().isEmpty()) {
             throw new IllegalStateException(ops.problems().get(0)); // ConfigurationCheck reports it first
         }
