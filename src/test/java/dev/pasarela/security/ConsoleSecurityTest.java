@@ -130,6 +130,31 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void jolokiaNeitherProxiesToOtherJvmsNorAnswersAGet() throws Exception {
+        String auth = basic(USER, PASSWORD);
+        // a JSR-160 proxy request naming a listener of ours: the gateway must never connect to it
+        try (java.net.ServerSocket elsewhere = new java.net.ServerSocket(0)) {
+            elsewhere.setSoTimeout(1500);
+            java.util.concurrent.CompletableFuture<Boolean> connected = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = elsewhere.accept()) {
+                    return true;
+                } catch (java.io.IOException timeout) {
+                    return false;
+                }
+            });
+            jolokia(auth, "{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\",\"target\":{\"url\":"
+                    + "\"service:jmx:rmi:///jndi/rmi://127.0.0.1:" + elsewhere.getLocalPort() + "/jmxrmi\"}}");
+            assertThat(connected.get()).as("the gateway opened a JMX connection to another host").isFalse();
+        }
+        // POST only: a link an operator follows cannot read or act, even with the session
+        Http.Response viaGet = get("/actuator/jolokia/read/java.lang:type=Memory", auth);
+        assertThat(viaGet.body()).doesNotContain("HeapMemoryUsage");
+        // the same read by POST works
+        assertThat(jolokia(auth, "{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\"}").path("status").asInt())
+                .isEqualTo(200);
+    }
+
+    @Test
     void thePasswordIsNeverLogged(CapturedOutput output) {
         assertThat(output.getAll()).doesNotContain(PASSWORD);
     }
