@@ -139,6 +139,48 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalidRequest("Send the file as multipart/form-data with a part named file; the body could not be read as one.");
     }
 
+    /** A path or query value of the wrong type ({@code ?limit=abc}): a 400 naming the parameter. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(org.springframework.beans.TypeMismatchException e,
+                                                        HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String name = e instanceof org.springframework.web.method.annotation.MethodArgumentTypeMismatchException m
+                ? m.getName() : e.getPropertyName();
+        String type = e.getRequiredType() == null ? "another type" : jsonType(e.getRequiredType());
+        return invalidRequest((name == null ? "A parameter" : name) + " has the wrong type: it must be " + type + ".");
+    }
+
+    /** A required query parameter missing: a 400 naming it. */
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(
+            org.springframework.web.bind.MissingServletRequestParameterException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return invalidRequest(e.getParameterName() + " is required.");
+    }
+
+    /** A method the path does not take: a typed 405 with {@code Allow}. */
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+            org.springframework.web.HttpRequestMethodNotSupportedException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String allowed = e.getSupportedHttpMethods() == null ? "" : e.getSupportedHttpMethods().stream()
+                .map(Object::toString).sorted().collect(Collectors.joining(", "));
+        return ResponseEntity.status(405).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.detail(405, "method-not-allowed", "Method not allowed", "This path takes "
+                        + (allowed.isEmpty() ? "other methods" : allowed) + ", not " + e.getMethod() + "."));
+    }
+
+    /** A body of a content type the endpoint does not read: a typed 415 naming the ones it does. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            org.springframework.web.HttpMediaTypeNotSupportedException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String supported = e.getSupportedMediaTypes().stream().map(Object::toString).distinct()
+                .collect(Collectors.joining(", "));
+        return ResponseEntity.status(415).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.detail(415, "unsupported-media-type", "Unsupported media type",
+                        "Send the body as " + (supported.isEmpty() ? "another content type" : supported) + "."));
+    }
+
     @ExceptionHandler(StoreUnavailableException.class)
     ProblemDetail storeDown(StoreUnavailableException e) {
         return Problems.detail(503, "store-unavailable", "Store unavailable",

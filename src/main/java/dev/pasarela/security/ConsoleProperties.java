@@ -17,6 +17,10 @@ public record ConsoleProperties(@DefaultValue("operator") String user, @DefaultV
 
     static final int MIN_LENGTH = 16;
 
+    /** A password Spring Security stores hashed ({@code {bcrypt}…}); {@code {noop}…} is plain text and checked as such. */
+    private static final java.util.regex.Pattern HASHED =
+            java.util.regex.Pattern.compile("\\{(bcrypt|argon2|scrypt|pbkdf2)(@[^}]*)?}.{20,}");
+
     public boolean open() {
         return !password.isBlank() || generatePassword;
     }
@@ -26,10 +30,11 @@ public record ConsoleProperties(@DefaultValue("operator") String user, @DefaultV
         if (user.isBlank()) {
             return List.of("PASARELA_CONSOLE_USER (pasarela.console.user): must not be blank");
         }
-        if (password.isBlank() || password.startsWith("{") || generatePassword) {
+        if (password.isBlank() || generatePassword || HASHED.matcher(password).matches()) {
             return List.of(); // closed, hashed, or the dev profile
         }
-        return password.length() < MIN_LENGTH
+        String plain = password.startsWith("{noop}") ? password.substring("{noop}".length()) : password;
+        return plain.length() < MIN_LENGTH
                 ? List.of("PASARELA_CONSOLE_PASSWORD (pasarela.console.password): must be at least " + MIN_LENGTH
                         + " characters (it opens the operator console); leave it unset to keep the console closed")
                 : List.of();

@@ -36,6 +36,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public class CredentialVault {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CredentialVault.class);
+
     /** What is stored, never a secret: names, the wrapping key's id and dates ({@code unreadableSince} when no key decrypts it). */
     public record Info(String provider, List<String> fields, String keyId, String createdAt, String updatedAt,
                        String rotatedAt, String unreadableSince) {}
@@ -216,16 +218,20 @@ public class CredentialVault {
      * is marked on its document and reported as {@link CredentialUnreadableException}.
      */
     private Map<String, String> readable(String tenantId, String provider, Document d) {
+        // the cause reaches the tenant (a message's status history): which master key is an operator's
+        // business, so it goes to the log, and the tenant reads only that the credential must be stored again
         if (d.field("keyId") != null && !keys.has((String) d.field("keyId"))) {
             markUnreadable(tenantId, provider);
-            throw new CredentialUnreadableException(tenantId, provider, "is wrapped by master key " + d.field("keyId")
-                    + ", which is no longer in PASARELA_MASTER_KEYS");
+            log.warn("The {} credential of tenant {} is wrapped by master key {}, which is no longer in "
+                    + "PASARELA_MASTER_KEYS", provider, tenantId, d.field("keyId"));
+            throw new CredentialUnreadableException(tenantId, provider, "cannot be read by the gateway");
         }
         try {
             return decrypt(tenantId, provider, d);
         } catch (Unreadable e) {
             markUnreadable(tenantId, provider);
-            throw new CredentialUnreadableException(tenantId, provider, "cannot be decrypted with PASARELA_MASTER_KEYS");
+            log.warn("The {} credential of tenant {} does not decrypt with PASARELA_MASTER_KEYS", provider, tenantId);
+            throw new CredentialUnreadableException(tenantId, provider, "cannot be read by the gateway");
         }
     }
 

@@ -76,6 +76,29 @@ class ProblemDetailsTest {
     }
 
     @Test
+    void aWrongQueryValueAMethodAndAContentTypeAreTypedProblems() {
+        Http.Response badLimit = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/conversations?limit=abc"))
+                .header("X-Api-Key", key).GET());
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.json().path("type").asText()).endsWith("/invalid-request");
+        assertThat(badLimit.json().path("detail").asText()).contains("limit");
+
+        Http.Response method = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/usage"))
+                .header("X-Api-Key", key).DELETE());
+        assertThat(method.status()).isEqualTo(405);
+        assertThat(method.contentType()).startsWith("application/problem+json");
+        assertThat(method.json().path("type").asText()).endsWith("/method-not-allowed");
+        assertThat(method.raw().headers().firstValue("Allow")).hasValueSatisfying(a -> assertThat(a).contains("GET"));
+
+        Http.Response media = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/sms/messages"))
+                .header("X-Api-Key", key).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hola")));
+        assertThat(media.status()).isEqualTo(415);
+        assertThat(media.json().path("type").asText()).endsWith("/unsupported-media-type");
+        assertThat(media.json().path("detail").asText()).contains("application/json");
+    }
+
+    @Test
     void anUnknownPathIsANotFoundProblem() {
         for (Http.Response r : new Http.Response[] {api("GET", "/api/v1/nothing-here", null),
                 http.ops("GET", "/ops/nothing-here", null)}) {

@@ -73,6 +73,17 @@ class CredentialVaultTest {
     }
 
     @Test
+    void whatATenantReadsOfAnUnreadableCredentialNamesNoMasterKey() {
+        vault(K1).put("autos", "whatsapp", Map.of("accessToken", TOKEN));
+        Map<String, Object> data = new java.util.HashMap<>(store.get("tenants/autos/credentials/whatsapp").orElseThrow().data());
+        data.put("keyId", "retired-key-7");
+        store.set("tenants/autos/credentials/whatsapp", data);
+        assertThatThrownBy(() -> vault(K1).credentials("autos", "whatsapp"))
+                .isInstanceOf(CredentialUnreadableException.class).hasMessageContaining("credential-unreadable")
+                .hasMessageNotContaining("retired-key-7").hasMessageNotContaining("PASARELA_MASTER_KEYS");
+    }
+
+    @Test
     void aTamperedCiphertextDoesNotDecrypt() {
         CredentialVault v = vault(K1);
         v.put("autos", "sendgrid", Map.of("apiKey", "SG.secret"));
@@ -97,7 +108,7 @@ class CredentialVaultTest {
         assertThat(vault(K2).credentials("autos", "twilio")).hasValue(Map.of("authToken", "twilio-secret"));
         assertThat(store.get("tenants/motos/credentials/twilio").orElseThrow().field("keyId")).isEqualTo("k2");
         // and without k2 nothing does
-        assertThatThrownBy(() -> vault(K1).credentials("autos", "twilio")).hasMessageContaining("no longer in");
+        assertThatThrownBy(() -> vault(K1).credentials("autos", "twilio")).hasMessageContaining("cannot be read by the gateway");
     }
 
     /** The master key k1 was replaced by other bytes under the same id: nothing decrypts, and nothing is "current". */
