@@ -102,8 +102,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     }
 
     static final String DEFERRALS = "PasarelaDeferrals";
-    /** Artemis' scheduled delivery time (epoch millis) as a JMS property. */
-    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** Artemis' scheduled delivery time (epoch millis) as a JMS property: a message sent with it is due then. */
+    public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     private static final String DEFER_TO = "pasarelaDeferTo";
 
     /** A JMS consumer's transient failure asking for more than {@code maxDelay}, deferrals left. */
@@ -127,6 +127,11 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     /** The wait a {@link TransientException} in the failure's causes carries; 0 when none. */
     private static long advertisedWait(Exchange exchange) {
+        return advertised(exchange).map(java.time.Duration::toMillis).orElse(0L);
+    }
+
+    /** The provider's wait ({@code Retry-After}) a {@link TransientException} among the failure's causes carries. */
+    private static java.util.Optional<java.time.Duration> advertised(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure == null) {
             failure = exchange.getException();
@@ -134,7 +139,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         while (failure != null && !(failure instanceof TransientException)) {
             failure = failure.getCause();
         }
-        return failure instanceof TransientException t ? t.retryAfter().map(java.time.Duration::toMillis).orElse(0L) : 0;
+        return failure instanceof TransientException t ? t.retryAfter() : java.util.Optional.empty();
     }
 
     /**
@@ -143,15 +148,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
      * JMS transaction stays open while it waits.
      */
     static void honourRetryAfter(Exchange exchange, long maxDelay) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure == null) {
-            failure = exchange.getException();
-        }
-        while (failure != null && !(failure instanceof TransientException)) {
-            failure = failure.getCause();
-        }
-        if (failure instanceof TransientException t && t.retryAfter().isPresent()) {
-            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(t.retryAfter().get().toMillis(), maxDelay));
+        java.util.Optional<java.time.Duration> wait = advertised(exchange);
+        if (wait.isPresent()) {
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(wait.get().toMillis(), maxDelay));
         } else {
             exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
         }

@@ -28,8 +28,6 @@ public class PublishingRoutes extends RouteBuilder {
 
     static final String FACEBOOK_QUEUE = "jobs.facebook";
     static final String INSTAGRAM_QUEUE = "jobs.instagram";
-    /** Artemis' scheduled delivery time (epoch millis) as a JMS property. */
-    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     private static final String RUN_AGAIN_AT = "pasarelaRunAgainAt";
 
     private final PublishingJobs jobs;
@@ -54,7 +52,7 @@ public class PublishingRoutes extends RouteBuilder {
                     .routeConfigurationId(ErrorHandling.DELIVERY)
                     .process(this::advance).id("publish-" + network.json())
                     .filter(variable(RUN_AGAIN_AT).isNotNull())
-                        .process(e -> e.getIn().setHeader(SCHEDULED_DELIVERY, e.getVariable(RUN_AGAIN_AT, Long.class)))
+                        .process(e -> e.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY, e.getVariable(RUN_AGAIN_AT, Long.class)))
                         .to("jms:queue:" + queue).id("run-again-" + network.json())
                     .end();
         }
