@@ -48,6 +48,23 @@ class EmbeddedDocumentStoreTest extends DocumentStoreContract {
         return store;
     }
 
+    /**
+     * A path longer than the path column (1,500) failed as "value too long", which was taken for a
+     * write conflict and retried until "transaction kept conflicting". It is an invalid path, said once.
+     */
+    @Test
+    void aPathLongerThanTheColumnIsInvalidNotAConflict() {
+        String path = "tenants/t1/messages/SM" + "x".repeat(1_600);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.set(path, java.util.Map.of("v", 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1500").hasMessageNotContaining("xxxx");
+        assertThat(store.get("tenants/t1/messages/SMshort")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.runTransaction(t -> {
+            t.merge(path, java.util.Map.of("v", 1));
+            return null;
+        })).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void documentsSurviveAReopenOfTheFile() {
         store.set("survivors/one", java.util.Map.of("v", "sigue aquí"));

@@ -37,6 +37,8 @@ public class EmbeddedDocumentStore implements DocumentStore {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final int MAX_ATTEMPTS = 5;
+    /** The {@code path} column of {@code pasarela_documents} (schema.sql). */
+    public static final int MAX_PATH = 1500;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -141,6 +143,12 @@ public class EmbeddedDocumentStore implements DocumentStore {
      * instead of overwriting that writer's document.
      */
     private void write(String path, Map<String, Object> data, boolean mustCreate) {
+        if (path.length() > MAX_PATH) {
+            // the database's "value too long" is a DataIntegrityViolationException, which would be
+            // taken for a write conflict and run again until "kept conflicting"; the path is not quoted
+            throw new IllegalArgumentException("document path of " + path.length()
+                    + " characters is longer than the embedded store's " + MAX_PATH);
+        }
         String collection = Paths.parentCollection(path);
         String body = serialize(data);
         int updated = mustCreate ? 0 : jdbc.update("UPDATE pasarela_documents SET data = ?, update_time = ? WHERE path = ?",
