@@ -6,6 +6,7 @@ import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.EventMapper;
+import dev.pasarela.pipeline.transform.EventTimes;
 import dev.pasarela.pipeline.transform.QueuedEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -94,11 +95,11 @@ public class ResendEventMapper implements EventMapper {
                 continue;
             }
             try {
-                return Instant.parse(raw);
+                return EventTimes.check("Resend created_at", Instant.parse(raw));
             } catch (DateTimeParseException notInstant) {
                 try {
                     String iso = raw.replace(' ', 'T').replaceFirst("([+-]\\d\\d)$", "$1:00");
-                    return OffsetDateTime.parse(iso).toInstant();
+                    return EventTimes.check("Resend created_at", OffsetDateTime.parse(iso).toInstant());
                 } catch (DateTimeParseException ignored) {
                     // try the next one
                 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.RawRequest;
+import dev.pasarela.pipeline.ingress.WebhookIds;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,11 +60,13 @@ public class ResendWebhookInterpreter implements WebhookInterpreter {
         if (id == null || id.isBlank() || !event.path("type").isTextual() || !event.path("data").isObject()) {
             throw WebhookInterpreter.invalidPayload("Expected a Resend event with a type and data.");
         }
-        String type = event.path("type").asText();
+        WebhookIds.check("svix-id", id);
+        String type = WebhookIds.check("Resend event type", event.path("type").asText());
         JsonNode data = event.path("data");
+        WebhookIds.check("Resend email_id", data.path("email_id").asText(null));
         List<String> routing = new ArrayList<>();
         String domain = domain(data.path("from").asText(""));
-        if (domain != null) {
+        if (domain != null && domain.length() <= 253) { // longer is no DNS name, so no tenant's identity
             routing.add("email:" + domain);
         }
         return List.of(new InboundEvent(PROVIDER + ":" + id, type, PROCESSED.contains(type), routing,

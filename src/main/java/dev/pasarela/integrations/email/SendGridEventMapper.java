@@ -6,6 +6,7 @@ import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.EventMapper;
+import dev.pasarela.pipeline.transform.EventTimes;
 import dev.pasarela.pipeline.transform.QueuedEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -74,7 +75,7 @@ public class SendGridEventMapper implements EventMapper {
             throw new PermanentException("SendGrid event " + q.eventKey() + " has no email or timestamp");
         }
         return List.of(new DeliveryStatus(q.tenantId(), q.eventKey(), provider(),
-                Instant.ofEpochSecond(e.path("timestamp").asLong()), "email", messageId(e), email,
+                EventTimes.seconds("SendGrid event timestamp", e.path("timestamp").asLong()), "email", messageId(e), email,
                 dev.pasarela.pipeline.transform.DeliveryState.of(status), event, code, title, bounceType));
     }
 

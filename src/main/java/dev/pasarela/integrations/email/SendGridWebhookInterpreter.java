@@ -3,6 +3,7 @@ package dev.pasarela.integrations.email;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.pipeline.ingress.WebhookIds;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,8 +48,9 @@ public class SendGridWebhookInterpreter implements WebhookInterpreter {
             if (!event.isObject() || !event.path("event").isTextual()) {
                 throw WebhookInterpreter.invalidPayload("Every SendGrid event is an object with an event name.");
             }
-            String type = event.path("event").asText();
-            String id = event.path("sg_event_id").isTextual() ? event.path("sg_event_id").asText()
+            String type = WebhookIds.check("SendGrid event name", event.path("event").asText());
+            WebhookIds.check("sg_message_id", event.path("sg_message_id").asText(null));
+            String id = event.path("sg_event_id").isTextual() ? WebhookIds.check("sg_event_id", event.path("sg_event_id").asText())
                     : "noid:" + Integer.toHexString(event.toString().hashCode());
             byte[] payload = json.createArrayNode().add(event).toString().getBytes(StandardCharsets.UTF_8);
             events.add(new InboundEvent(PROVIDER + ":" + id, PROVIDER + "." + type, PROCESSED.contains(type), List.of(),

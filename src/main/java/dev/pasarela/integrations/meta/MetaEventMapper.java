@@ -7,6 +7,7 @@ import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.pipeline.transform.EventMapper;
+import dev.pasarela.pipeline.transform.EventTimes;
 import dev.pasarela.pipeline.transform.InboundMessage;
 import dev.pasarela.pipeline.transform.PostActivity;
 import dev.pasarela.pipeline.transform.QueuedEvent;
@@ -69,8 +70,9 @@ public class MetaEventMapper implements EventMapper {
                 default -> throw new PermanentException("Meta event type " + q.eventType() + " is not processed");
             };
         } catch (IllegalArgumentException | NullPointerException unreadable) {
-            throw new PermanentException("Meta event " + q.eventKey() + " cannot be read: " + unreadable.getMessage(),
-                    unreadable);
+            // the exception's kind, not its message: that may quote the payload (a phone number, a text)
+            throw new PermanentException("Meta event " + q.eventKey() + " cannot be read: "
+                    + unreadable.getClass().getSimpleName(), unreadable);
         }
     }
 
@@ -123,7 +125,7 @@ public class MetaEventMapper implements EventMapper {
                 name = c.path("profile").path("name").asText(null);
             }
         }
-        return new InboundMessage(q.tenantId(), q.eventKey(), provider(), seconds(m.path("timestamp")), "whatsapp",
+        return new InboundMessage(q.tenantId(), q.eventKey(), provider(), seconds(m.path("timestamp"), "WhatsApp message timestamp"), "whatsapp",
                 m.path("id").asText(), from, name, kind, content, m.path("context").path("id").asText(null));
     }
 
@@ -131,7 +133,7 @@ public class MetaEventMapper implements EventMapper {
         JsonNode error = s.path("errors").path(0);
         // key on the code and error_data.details: Meta calls the titles deprecated
         String detail = error.path("error_data").path("details").asText(error.path("title").asText(null));
-        return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), seconds(s.path("timestamp")), "whatsapp",
+        return new DeliveryStatus(q.tenantId(), q.eventKey(), provider(), seconds(s.path("timestamp"), "WhatsApp status timestamp"), "whatsapp",
                 s.path("id").asText(), s.path("recipient_id").asText(null),
                 dev.pasarela.pipeline.transform.DeliveryState.of(s.path("status").asText()), s.path("status").asText(),
                 error.has("code") ? error.path("code").asText() : null, detail);
@@ -144,7 +146,8 @@ public class MetaEventMapper implements EventMapper {
         if (name == null || language == null || !v.path("event").isTextual()) {
             throw new PermanentException("template status update without name, language or event");
         }
-        Instant at = entry.has("time") ? Instant.ofEpochSecond(entry.path("time").asLong()) : clock.instant();
+        Instant at = entry.has("time") ? EventTimes.seconds("template status entry.time", longOf(entry.path("time"), "template status entry.time"))
+                : clock.instant();
         return new TemplateStatusChanged(q.tenantId(), q.eventKey(), provider(), at, "whatsapp",
                 v.path("message_template_id").asText(), name, language, v.path("event").asText(),
                 v.path("reason").asText(null));
@@ -171,7 +174,7 @@ public class MetaEventMapper implements EventMapper {
             putIfText(content, "quickReply", msg.path("quick_reply").path("payload"));
             replyTo = msg.path("reply_to").path("mid").asText(null);
         }
-        return new InboundMessage(q.tenantId(), q.eventKey(), provider(), millis(m.path("timestamp")), channel, id,
+        return new InboundMessage(q.tenantId(), q.eventKey(), provider(), millis(m.path("timestamp"), channel + " message timestamp"), channel, id,
                 m.path("sender").path("id").asText(), null, kind, content, replyTo);
     }
 
@@ -179,7 +182,7 @@ public class MetaEventMapper implements EventMapper {
         List<CanonicalEvent> out = new ArrayList<>();
         for (JsonNode mid : m.path("delivery").path("mids")) {
             out.add(new DeliveryStatus(q.tenantId(), q.eventKey() + ":" + mid.asText(), provider(),
-                    millis(m.path("timestamp")), channel, mid.asText(), m.path("sender").path("id").asText(),
+                    millis(m.path("timestamp"), channel + " delivery timestamp"), channel, mid.asText(), m.path("sender").path("id").asText(),
                     dev.pasarela.pipeline.transform.DeliveryState.DELIVERED, "delivery", null, null));
         }
         return out;
@@ -194,7 +197,7 @@ public class MetaEventMapper implements EventMapper {
         }
         JsonNode from = v.path("from");
         Instant at = v.path("created_time").canConvertToLong() && v.path("created_time").asLong() > 0
-                ? Instant.ofEpochSecond(v.path("created_time").asLong()) : entryTime(entry);
+                ? EventTimes.seconds("Page feed created_time", v.path("created_time").asLong()) : entryTime(entry);
         return new PostActivity(q.tenantId(), q.eventKey(), provider(), at, "facebook", v.path("post_id").asText(null),
                 item, verb, v.path("comment_id").asText(null), v.path("parent_id").asText(null),
                 from.path("id").asText(v.path("sender_id").asText(null)),
@@ -219,7 +222,7 @@ public class MetaEventMapper implements EventMapper {
         if (t <= 0) {
             return clock.instant();
         }
-        return t > 100_000_000_000L ? Instant.ofEpochMilli(t) : Instant.ofEpochSecond(t);
+        return t > 100_000_000_000L ? EventTimes.millis("entry.time", t) : EventTimes.seconds("entry.time", t);
     }
 
     private static void putIfText(Map<String, Object> content, String key, JsonNode value) {
@@ -228,13 +231,28 @@ public class MetaEventMapper implements EventMapper {
         }
     }
 
-    /** WhatsApp sends Unix seconds as a string. */
-    private static Instant seconds(JsonNode timestamp) {
-        return Instant.ofEpochSecond(Long.parseLong(timestamp.asText("0")));
+    /** WhatsApp sends Unix seconds as a string; one out of range is a permanent failure naming the field. */
+    private static Instant seconds(JsonNode timestamp, String field) {
+        return EventTimes.seconds(field, timestamp.asText("0"));
     }
 
     /** Messenger and Instagram send milliseconds. */
-    private static Instant millis(JsonNode timestamp) {
-        return Instant.ofEpochMilli(timestamp.asLong());
+    private static Instant millis(JsonNode timestamp, String field) {
+        return EventTimes.millis(field, longOf(timestamp, field));
+    }
+
+    /** A whole number (or one written as a string) that fits a long; otherwise a permanent failure naming the field. */
+    private static long longOf(JsonNode node, String field) {
+        if (node.isNumber() && node.canConvertToExactIntegral() && node.canConvertToLong()) {
+            return node.asLong();
+        }
+        if (node.isTextual()) {
+            try {
+                return Long.parseLong(node.asText());
+            } catch (NumberFormatException e) {
+                // falls through to the refusal below
+            }
+        }
+        throw new PermanentException(field + " is not a whole number");
     }
 }

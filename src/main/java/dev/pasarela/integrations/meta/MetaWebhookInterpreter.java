@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.pipeline.ingress.WebhookIds;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,10 +63,14 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
     private void whatsapp(JsonNode entry, List<InboundEvent> events) {
         for (JsonNode change : entry.path("changes")) {
             JsonNode value = change.path("value");
-            String phoneNumberId = value.path("metadata").path("phone_number_id").asText(null);
+            String phoneNumberId = WebhookIds.check("WhatsApp phone_number_id",
+                    value.path("metadata").path("phone_number_id").asText(null));
             List<String> routing = phoneNumberId == null ? List.of() : List.of("whatsapp:" + phoneNumberId);
             if ("message_template_status_update".equals(change.path("field").asText())) {
                 // no phone number here: the WABA (entry.id) names the tenant
+                WebhookIds.check("WhatsApp Business Account id", entry.path("id").asText(null));
+                WebhookIds.check("message_template_id", value.path("message_template_id").asText(null));
+                WebhookIds.check("template status event", value.path("event").asText(null));
                 ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
                 ObjectNode one = root.putArray("entry").addObject();
                 one.set("id", entry.path("id"));
@@ -84,6 +89,8 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
                 continue;
             }
             for (JsonNode message : value.path("messages")) {
+                WebhookIds.check("WhatsApp message id", message.path("id").asText(null));
+                WebhookIds.check("WhatsApp message sender", message.path("from").asText(null));
                 ObjectNode one = json.createObjectNode().put("messaging_product", "whatsapp");
                 one.set("metadata", value.path("metadata"));
                 one.set("contacts", value.path("contacts"));
@@ -92,6 +99,9 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
                         whatsappEnvelope(entry, one)));
             }
             for (JsonNode status : value.path("statuses")) {
+                WebhookIds.check("WhatsApp status message id", status.path("id").asText(null));
+                WebhookIds.check("WhatsApp status", status.path("status").asText(null));
+                WebhookIds.check("WhatsApp status recipient", status.path("recipient_id").asText(null));
                 ObjectNode one = json.createObjectNode().put("messaging_product", "whatsapp");
                 one.set("metadata", value.path("metadata"));
                 one.putArray("statuses").add(status);
@@ -103,7 +113,7 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
 
     private void messaging(String object, JsonNode entry, List<InboundEvent> events) {
         String channel = object.equals("page") ? "messenger" : "instagram";
-        String account = entry.path("id").asText();
+        String account = WebhookIds.check(channel + " account id", entry.path("id").asText());
         List<String> routing = List.of((object.equals("page") ? "facebook:" : "instagram:") + account);
         changes(object, entry, account, routing, events);
         for (JsonNode m : entry.path("messaging")) {
@@ -111,7 +121,13 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
             ObjectNode one = payload.putArray("entry").addObject().put("id", account);
             one.set("time", entry.path("time"));
             one.putArray("messaging").add(m);
-            String sender = m.path("sender").path("id").asText();
+            String sender = WebhookIds.check(channel + " sender id", m.path("sender").path("id").asText());
+            WebhookIds.check(channel + " message id", m.path("message").path("mid").asText(null));
+            WebhookIds.check(channel + " postback id", m.path("postback").path("mid").asText(null));
+            WebhookIds.check(channel + " reply-to message id", m.path("message").path("reply_to").path("mid").asText(null));
+            for (JsonNode mid : m.path("delivery").path("mids")) {
+                WebhookIds.check(channel + " delivered message id", mid.asText(null));
+            }
             if (m.has("message")) {
                 boolean echo = m.path("message").path("is_echo").asBoolean(false); // our own sends
                 events.add(event(channel + ":msg:" + m.path("message").path("mid").asText(), channel + ".message",
@@ -147,7 +163,13 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
             if (object.equals("page") && field.equals("feed") && v.path("item").isTextual() && v.path("verb").isTextual()) {
                 String item = v.path("item").asText();
                 String verb = v.path("verb").asText();
-                String id = v.path("comment_id").asText(v.path("post_id").asText(""));
+                String id = WebhookIds.check("Page feed comment or post id",
+                        v.path("comment_id").asText(v.path("post_id").asText("")));
+                WebhookIds.check("Page feed post id", v.path("post_id").asText(null));
+                WebhookIds.check("Page feed parent id", v.path("parent_id").asText(null));
+                WebhookIds.check("Page feed item", item);
+                WebhookIds.check("Page feed verb", verb);
+                WebhookIds.check("Page feed sender id", v.path("from").path("id").asText(v.path("sender_id").asText(null)));
                 if (!id.isEmpty()) {
                     key = "facebook:feed:" + id + ":" + item + ":" + verb;
                     // a comment or post is one person's; a reaction or share (on a post or a comment) is anyone's
@@ -160,7 +182,10 @@ public class MetaWebhookInterpreter implements WebhookInterpreter {
                     type = "facebook.feed";
                 }
             } else if (object.equals("instagram") && field.equals("comments") && v.path("id").isTextual()) {
-                key = "instagram:comment:" + v.path("id").asText();
+                key = "instagram:comment:" + WebhookIds.check("Instagram comment id", v.path("id").asText());
+                WebhookIds.check("Instagram media id", v.path("media").path("id").asText(null));
+                WebhookIds.check("Instagram comment parent id", v.path("parent_id").asText(null));
+                WebhookIds.check("Instagram commenter id", v.path("from").path("id").asText(null));
                 type = "instagram.comment";
             }
             if (key != null) {

@@ -41,11 +41,10 @@ public class StripeEventMapper implements EventMapper {
         } catch (IOException e) {
             throw new PermanentException("Stripe event is not valid JSON", e);
         }
-        Long created = StripeJson.number(event.path("created"));
-        if (created == null) {
+        Instant occurredAt = StripeJson.epochSeconds(event.path("created"), "Stripe event created");
+        if (occurredAt == null) {
             throw new PermanentException("Stripe event " + queued.eventKey() + " has no created timestamp");
         }
-        Instant occurredAt = Instant.ofEpochSecond(created);
         JsonNode object = event.path("data").path("object");
         String type = event.path("type").asText();
         return switch (type) {
@@ -79,7 +78,7 @@ public class StripeEventMapper implements EventMapper {
             throw new PermanentException("Stripe price " + priceId + (lookupKey == null ? "" : " (lookup key "
                     + lookupKey + ")") + " is not mapped to a plan in plans.yml; add it and replay");
         }
-        Long periodEnd = StripeJson.currentPeriodEnd(sub);
+        Instant periodEnd = StripeJson.currentPeriodEnd(sub);
         JsonNode cancel = sub.path("cancel_at_period_end");
         int phase = switch (type) {
             case "customer.subscription.created" -> SubscriptionChanged.CREATED;
@@ -88,7 +87,7 @@ public class StripeEventMapper implements EventMapper {
         };
         return new SubscriptionChanged(q.tenantId(), q.eventKey(), provider(), at, phase,
                 StripeJson.idOf(sub.path("customer")), id, status, priceId, plan,
-                periodEnd == null ? null : Instant.ofEpochSecond(periodEnd),
+                periodEnd,
                 cancel.isBoolean() ? cancel.asBoolean() : null);
     }
 

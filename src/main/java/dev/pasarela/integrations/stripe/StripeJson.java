@@ -2,6 +2,10 @@ package dev.pasarela.integrations.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.transform.EventTimes;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Readers for fields whose place depends on the endpoint's API version (see providers.md §1.4):
@@ -23,8 +27,24 @@ final class StripeJson {
         return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
     }
 
+    /** A whole number that fits a long; null for anything else (1e999999 is not Long.MAX_VALUE). */
     static Long number(JsonNode node) {
-        return node.isNumber() ? node.asLong() : null;
+        return node.isNumber() && node.canConvertToExactIntegral() && node.canConvertToLong() ? node.asLong() : null;
+    }
+
+    /** A Unix timestamp in seconds within what the stores hold; empty when absent, not a whole number or out of range. */
+    static Optional<Instant> epochSeconds(JsonNode node) {
+        Long seconds = number(node);
+        return seconds == null ? Optional.empty() : EventTimes.fromSeconds(seconds);
+    }
+
+    /** {@link #epochSeconds}, or a permanent failure naming the field when it is present but not a timestamp. */
+    static Instant epochSeconds(JsonNode node, String field) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        return epochSeconds(node).orElseThrow(() -> new PermanentException(
+                field + " is not Unix seconds between " + EventTimes.MIN + " and " + EventTimes.MAX));
     }
 
     /** Subscription metadata: on the subscription, or the snapshot an invoice keeps of it. */
@@ -56,15 +76,19 @@ final class StripeJson {
         return id;
     }
 
-    /** The latest period end over the items (basil), else the subscription's own field. */
-    static Long currentPeriodEnd(JsonNode subscription) {
-        Long latest = null;
+    /**
+     * The latest period end over the items (basil), else the subscription's own field; a value
+     * present but not a timestamp in range is a permanent failure, not an absent period.
+     */
+    static Instant currentPeriodEnd(JsonNode subscription) {
+        Instant latest = null;
         for (JsonNode item : subscription.path("items").path("data")) {
-            Long end = number(item.path("current_period_end"));
-            if (end != null && (latest == null || end > latest)) {
+            Instant end = epochSeconds(item.path("current_period_end"), "Stripe subscription item current_period_end");
+            if (end != null && (latest == null || end.isAfter(latest))) {
                 latest = end;
             }
         }
-        return latest != null ? latest : number(subscription.path("current_period_end"));
+        return latest != null ? latest
+                : epochSeconds(subscription.path("current_period_end"), "Stripe subscription current_period_end");
     }
 }

@@ -3,7 +3,9 @@ package dev.pasarela.integrations.stripe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.pipeline.ingress.WebhookIds;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
+import dev.pasarela.pipeline.transform.EventTimes;
 import dev.pasarela.tenants.TenantRepository;
 import java.util.List;
 import java.util.Set;
@@ -36,11 +38,21 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
                 || !event.path("id").isTextual() || !event.path("type").isTextual()) {
             throw WebhookInterpreter.invalidPayload("Expected a Stripe event object with an id and a type.");
         }
+        String id = WebhookIds.check("Stripe event id", event.path("id").asText());
         String type = event.path("type").asText();
         JsonNode object = event.path("data").path("object");
-        String customer = StripeJson.idOf(object.path("customer"));
+        String customer = WebhookIds.check("Stripe customer id", StripeJson.idOf(object.path("customer")));
+        boolean processed = PROCESSED.contains(type);
+        if (processed) {
+            // what the mapper will read and store, checked while the provider can still be told
+            WebhookIds.check("Stripe " + object.path("object").asText("object") + " id", StripeJson.text(object.path("id")));
+            if (StripeJson.epochSeconds(event.path("created")).isEmpty()) {
+                throw WebhookInterpreter.invalidPayload("The Stripe event's created is not Unix seconds between "
+                        + EventTimes.MIN + " and " + EventTimes.MAX + ".");
+            }
+        }
         List<String> routing = customer == null ? List.of() : List.of(TenantRepository.routingKey(PROVIDER, customer));
-        return List.of(new InboundEvent(PROVIDER + ":" + event.path("id").asText(), type, PROCESSED.contains(type),
+        return List.of(new InboundEvent(PROVIDER + ":" + id, type, processed,
                 routing, StripeJson.text(StripeJson.metadataOf(object).path("tenant_id")), body));
     }
 

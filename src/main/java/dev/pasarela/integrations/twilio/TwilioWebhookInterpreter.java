@@ -3,6 +3,7 @@ package dev.pasarela.integrations.twilio;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.RawRequest;
+import dev.pasarela.pipeline.ingress.WebhookIds;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import java.io.IOException;
 import java.net.URI;
@@ -90,10 +91,15 @@ public class TwilioWebhookInterpreter implements WebhookInterpreter {
     }
 
     private InboundEvent event(Envelope e) {
-        String sid = e.param("MessageSid") != null ? e.param("MessageSid") : e.param("SmsSid");
+        String sid = WebhookIds.check("MessageSid",
+                e.param("MessageSid") != null ? e.param("MessageSid") : e.param("SmsSid"));
         if (sid == null) {
             throw WebhookInterpreter.invalidPayload("The webhook has no MessageSid.");
         }
+        // the numbers become routing keys and store paths (an inbound sender is a contact id)
+        WebhookIds.check("From", e.param("From"));
+        WebhookIds.check("To", e.param("To"));
+        WebhookIds.check("AccountSid", e.param("AccountSid"));
         Set<String> routing = new LinkedHashSet<>();
         String number = e.param(STATUS.equals(e.webhook()) ? "From" : "To");
         if (number != null) {
@@ -109,6 +115,7 @@ public class TwilioWebhookInterpreter implements WebhookInterpreter {
             if (status == null) {
                 throw WebhookInterpreter.invalidPayload("The status callback has no MessageStatus.");
             }
+            WebhookIds.check("MessageStatus", status);
             key = PROVIDER + ":status:" + sid + ":" + status;
             type = "twilio.status";
         } else {

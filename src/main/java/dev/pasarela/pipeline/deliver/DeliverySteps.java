@@ -1,7 +1,9 @@
 package dev.pasarela.pipeline.deliver;
 
 import dev.pasarela.pipeline.Variables;
+import dev.pasarela.api.ProblemException;
 import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import dev.pasarela.pipeline.tenant.TenantResolver;
@@ -58,7 +60,13 @@ public class DeliverySteps {
         String tenant = in.getHeader(Variables.H_TENANT_ID, String.class);
         if (tenant == null) {
             byte[] payload = in.getMandatoryBody(byte[].class);
-            for (InboundEvent e : interpreters.get(provider).interpret(payload)) {
+            List<InboundEvent> events;
+            try {
+                events = interpreters.get(provider).interpret(payload);
+            } catch (ProblemException refused) { // what the door would refuse can never be read here either
+                throw new PermanentException("The queued " + provider + " event cannot be read: " + refused.detail());
+            }
+            for (InboundEvent e : events) {
                 exchange.setVariable(Variables.EVENT_KEY, e.eventKey());
                 exchange.setVariable(Variables.EVENT_TYPE, e.type());
                 tenant = resolver.resolve(e).orElse(null);
@@ -82,7 +90,24 @@ public class DeliverySteps {
                 exchange.getVariable(Variables.EVENT_KEY, String.class),
                 exchange.getVariable(Variables.EVENT_TYPE, String.class),
                 exchange.getIn().getMandatoryBody(byte[].class));
-        exchange.setVariable(CANONICAL, mapper.map(queued));
+        exchange.setVariable(CANONICAL, map(mapper, queued));
+    }
+
+    /**
+     * Mappers are pure (no I/O), so whatever they throw fails again on every retry: a value out of
+     * range ({@link java.time.DateTimeException}, {@link ArithmeticException}), a number that does not
+     * parse, a wrong type. Those are permanent, and the cause names the exception, never its message,
+     * which may quote the payload (a phone number, a message text).
+     */
+    static List<CanonicalEvent> map(EventMapper mapper, QueuedEvent queued) {
+        try {
+            return mapper.map(queued);
+        } catch (PermanentException | TransientException classified) {
+            throw classified;
+        } catch (RuntimeException unreadable) {
+            throw new PermanentException(queued.provider() + " event " + queued.eventKey() + " (" + queued.eventType()
+                    + ") cannot be mapped: " + unreadable.getClass().getSimpleName() + " reading its fields");
+        }
     }
 
     /** The provider's {@link EventEnricher}, if it has one; a provider without one passes through. */

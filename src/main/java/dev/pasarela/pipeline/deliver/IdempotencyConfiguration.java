@@ -1,5 +1,6 @@
 package dev.pasarela.pipeline.deliver;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,15 +22,59 @@ public class IdempotencyConfiguration {
     private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);
     static final String PROCESSOR = "webhooks";
 
+    /** The {@code messageId} column of our table ({@code schema.sql}). */
+    public static final int MAX_KEY_LENGTH = 512;
+
     /**
      * Webhook event ids already accepted, in the embedded database. The table is ours
      * ({@code schema.sql}): Camel's default one has no primary key and a 100-character id.
      */
     @Bean
-    IdempotentRepository webhookIdempotentRepository(DataSource dataSource) {
-        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(dataSource, PROCESSOR);
+    IdempotentRepository webhookIdempotentRepository(DataSource dataSource, MeterRegistry meters) {
+        GuardedRepository repo = new GuardedRepository(dataSource, meters);
         repo.setCreateTableIfNotExists(false);
         return repo;
+    }
+
+    /**
+     * The insert runs after the enqueue (the consumer is not eager) in an on-completion hook,
+     * where Camel logs a failure at WARN and goes on: a key too long for the column would then let
+     * every duplicate through. So a key that cannot be inserted is refused by {@link #contains},
+     * which runs in the request before the enqueue (the webhook is not acknowledged: 503, the
+     * provider retries). The interpreters' id limits (docs/limits.md) make that unreachable; an
+     * insert that still fails (the database went away between the two) is logged at ERROR and
+     * counted ({@code pasarela.dedupe.insert.failures}), never silent.
+     */
+    static final class GuardedRepository extends JdbcMessageIdRepository {
+        private final MeterRegistry meters;
+
+        GuardedRepository(DataSource dataSource, MeterRegistry meters) {
+            super(dataSource, PROCESSOR);
+            this.meters = meters;
+        }
+
+        @Override
+        public boolean contains(String key) {
+            if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+                throw new IllegalArgumentException("event key of " + (key == null ? 0 : key.length())
+                        + " characters cannot be deduplicated (limit " + MAX_KEY_LENGTH + ")");
+            }
+            return super.contains(key);
+        }
+
+        @Override
+        public boolean add(String key) {
+            try {
+                return super.add(key);
+            } catch (RuntimeException e) {
+                meters.counter("pasarela.dedupe.insert.failures").increment();
+                // the key's length and hash, not the key: it is provider input
+                log.error("Dedupe insert failed for an event key of {} characters (hash {}): {}; a provider retry "
+                        + "of this event will be queued again (sinks drop it by event key)", key.length(),
+                        Integer.toHexString(key.hashCode()), e.getClass().getSimpleName());
+                throw e;
+            }
+        }
     }
 
     /**

@@ -61,6 +61,8 @@ public class IngressSteps {
         if (events.isEmpty()) {
             throw WebhookInterpreter.invalidPayload("The payload holds no events.");
         }
+        // before the dedupe insert: a key too long for its table must be a 400 here, not a failed insert later
+        events.forEach(e -> WebhookIds.checkEventKey(e.eventKey()));
         exchange.setVariable(Variables.EVENTS, events);
     }
 

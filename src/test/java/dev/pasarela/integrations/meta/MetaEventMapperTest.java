@@ -258,4 +258,40 @@ class MetaEventMapperTest {
         assertThatThrownBy(() -> mapper.map(new QueuedEvent("meta", "t1", "k", "whatsapp.template_status", noName)))
                 .isInstanceOf(PermanentException.class);
     }
+
+    // --- values that verify but cannot be represented (issue 13) -----------------------------------
+
+    @Test
+    void aTimestampOutOfRangeIsPermanentAndTheCauseNamesTheFieldNotTheMessage() {
+        for (String ts : new String[] {"9223372036854775807", "-9223372036854775808", "99999999999999999999", "soon"}) {
+            byte[] body = new String(fixture("whatsapp.text.json"), StandardCharsets.UTF_8)
+                    .replace("\"timestamp\":\"1749416383\"", "\"timestamp\":\"" + ts + "\"").getBytes(StandardCharsets.UTF_8);
+            InboundEvent e = interpreter.interpret(body).get(0);
+            assertThatThrownBy(() -> map(e)).as(ts).isInstanceOf(PermanentException.class)
+                    .hasMessageContaining("WhatsApp message timestamp")
+                    .hasMessageNotContaining("16505551234").hasMessageNotContaining("Tienen");
+        }
+        byte[] messenger = new String(fixture("messenger.message.json"), StandardCharsets.UTF_8)
+                .replace("\"timestamp\":1749416399000", "\"timestamp\":9223372036854775807").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> map(interpreter.interpret(messenger).get(0)))
+                .isInstanceOf(PermanentException.class).hasMessageContaining("messenger message timestamp");
+    }
+
+    @Test
+    void idsOverTheDocumentedLimitAreRefusedAtTheDoor() {
+        String longWamid = "wamid." + "Q".repeat(594);
+        byte[] body = new String(fixture("whatsapp.text.json"), StandardCharsets.UTF_8)
+                .replace("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", longWamid)
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> interpreter.interpret(body))
+                .isInstanceOfSatisfying(dev.pasarela.api.ProblemException.class, p -> {
+                    assertThat(p.status()).isEqualTo(400);
+                    assertThat(p.detail()).contains("WhatsApp message id", "600").doesNotContain("QQQQ");
+                });
+        byte[] longSender = new String(fixture("messenger.message.json"), StandardCharsets.UTF_8)
+                .replace("6789012345678901", "6".repeat(1_500)).getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> interpreter.interpret(longSender))
+                .isInstanceOfSatisfying(dev.pasarela.api.ProblemException.class,
+                        p -> assertThat(p.detail()).contains("messenger sender id"));
+    }
 }

@@ -1,5 +1,8 @@
 package dev.pasarela.integrations.stripe;
 
+import dev.pasarela.api.ProblemException;
+import java.nio.charset.StandardCharsets;
+
 import dev.pasarela.support.BootObjectMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,5 +128,61 @@ class StripeEventMapperTest {
                 .lookupKey("unknown_lookup").bytes();
         assertThatThrownBy(() -> mapper.map(queued(body)))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("plans.yml");
+    }
+
+    // --- values that verify but cannot be represented (issue 13) -----------------------------------
+
+    static byte[] withCreated(String created) {
+        return new String(StripeFixtures.bytes("customer.subscription.updated.basil.json"), StandardCharsets.UTF_8)
+                .replace("\"created\": 1756200000", "\"created\": " + created).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCreatedThatIsNoTimestampInRangeIsRefusedAtTheDoorAndPermanentInTheMapper() {
+        for (String created : new String[] {"1e999999", "9223372036854775807", "-9223372036854775808", "1.5", "\"1756200000\""}) {
+            byte[] body = withCreated(created);
+            assertThatThrownBy(() -> interpreter.interpret(body)).as(created)
+                    .isInstanceOfSatisfying(ProblemException.class, p -> {
+                        assertThat(p.status()).isEqualTo(400);
+                        assertThat(p.detail()).contains("created");
+                    });
+            // a message queued before the door checked it (a replay) fails once, not on every retry
+            QueuedEvent queued = new QueuedEvent("stripe", "t1", "stripe:evt_x", "customer.subscription.updated", body);
+            assertThatThrownBy(() -> mapper.map(queued)).as(created)
+                    .isInstanceOf(PermanentException.class).hasMessageContaining("created");
+        }
+    }
+
+    @Test
+    void aPeriodEndOutOfRangeIsPermanentNotAbsent() {
+        StripeFixtures.Event e = StripeFixtures.event("customer.subscription.updated.basil.json");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) e.object().path("items").path("data").path(0))
+                .put("current_period_end", Long.MAX_VALUE);
+        assertThatThrownBy(() -> mapper.map(queued(e.bytes())))
+                .isInstanceOf(PermanentException.class).hasMessageContaining("current_period_end");
+    }
+
+    @Test
+    void idsOverTheDocumentedLimitAreRefusedAtTheDoorNamingTheFieldNotTheValue() {
+        String longId = "evt_" + "A".repeat(596); // 600 characters
+        assertThatThrownBy(() -> interpreter.interpret(StripeFixtures.event("customer.subscription.updated.basil.json")
+                .id(longId).bytes())).isInstanceOfSatisfying(ProblemException.class, p -> {
+                    assertThat(p.status()).isEqualTo(400);
+                    assertThat(p.detail()).contains("Stripe event id", "600", "255").doesNotContain("AAAA");
+                });
+        assertThatThrownBy(() -> interpreter.interpret(StripeFixtures.event("customer.subscription.updated.basil.json")
+                .customer("cus_" + "B".repeat(2_996)).bytes()))
+                .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.detail()).contains("customer id", "3000"));
+        StripeFixtures.Event longSubscription = StripeFixtures.event("customer.subscription.updated.basil.json");
+        longSubscription.object().put("id", "sub_" + "C".repeat(2_996));
+        assertThatThrownBy(() -> interpreter.interpret(longSubscription.bytes()))
+                .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.detail()).contains("subscription id"));
+        assertThatThrownBy(() -> interpreter.interpret(StripeFixtures.event("customer.subscription.updated.basil.json")
+                .id("evt_\u00e9t\u00e9").bytes()))
+                .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.detail()).contains("printable ASCII"));
+        // at the limit it passes
+        String atLimit = "evt_" + "D".repeat(251);
+        assertThat(interpreter.interpret(StripeFixtures.event("customer.subscription.updated.basil.json").id(atLimit)
+                .bytes()).get(0).eventKey()).isEqualTo("stripe:" + atLimit);
     }
 }

@@ -309,6 +309,57 @@ class StripeWebhookFlowTest {
         return c == null ? 0 : c.count();
     }
 
+    // --- issue 13: signed events the gateway cannot represent are refused at the door, not retried ---
+
+    void refusedAtTheDoor(byte[] body, String... detail) {
+        Http.Response r = post(body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("type").asText()).isEqualTo("https://pasarela.dev/problems/invalid-payload");
+        assertThat(r.json().path("detail").asText()).contains(detail);
+    }
+
+    @Test
+    void aCreatedThatIsNoTimestampIsA400AndNothingIsEnqueued() {
+        StripeFixtures.Event e = subscription(Instant.now().getEpochSecond(), "active");
+        byte[] body = new String(e.bytes(), StandardCharsets.UTF_8)
+                .replaceFirst("\"created\":\\d+", "\"created\":1e999999").getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"created\":1e999999");
+        double accepted0 = events("accepted");
+        refusedAtTheDoor(body, "created");
+        assertThat(accepted.contains("stripe:" + e.id())).isFalse();
+        assertThat(events("accepted")).isEqualTo(accepted0);
+        assertThat(tenantJson().path("subscription").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void idsOverTheDocumentedLimitAreA400BeforeTheDedupeInsert() {
+        String id600 = "evt_" + UUID.randomUUID().toString().replace("-", "") + "x".repeat(564);
+        String id3000 = "evt_" + UUID.randomUUID().toString().replace("-", "") + "y".repeat(2_964);
+        assertThat(id600).hasSize(600);
+        assertThat(id3000).hasSize(3_000);
+        double accepted0 = events("accepted");
+        for (String id : new String[] {id600, id3000}) {
+            StripeFixtures.Event e = subscription(Instant.now().getEpochSecond(), "active").id(id);
+            refusedAtTheDoor(e.bytes(), "Stripe event id", String.valueOf(id.length()), "255");
+        }
+        refusedAtTheDoor(subscription(Instant.now().getEpochSecond(), "active").customer("cus_" + "z".repeat(2_996))
+                .bytes(), "Stripe customer id", "3000");
+        StripeFixtures.Event longSubscription = subscription(Instant.now().getEpochSecond(), "active");
+        longSubscription.object().put("id", "sub_" + "w".repeat(2_996));
+        refusedAtTheDoor(longSubscription.bytes(), "Stripe subscription id", "3000");
+        assertThat(events("accepted")).isEqualTo(accepted0);
+        assertThat(tenantJson().path("subscription").isMissingNode()).isTrue();
+
+        // an id at the limit goes through and is applied
+        String id255 = "evt_" + UUID.randomUUID().toString().replace("-", "") + "v".repeat(219);
+        assertThat(id255).hasSize(255);
+        assertThat(post(subscription(Instant.now().getEpochSecond(), "active").id(id255).bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(tenantJson().path("subscription").path("status").asText()).isEqualTo("active"));
+        assertThat(accepted.contains("stripe:" + id255)).isTrue();
+    }
+
     double events(String outcome) {
         var c = meters.find("pasarela.webhooks.events").tags("provider", "stripe", "outcome", outcome).counter();
         return c == null ? 0 : c.count();

@@ -185,4 +185,22 @@ class TwilioWebhookFlowTest {
             return false;
         });
     }
+
+    /** Issue 13: a 5,000-character MessageSid used to pass the door, fail the dedupe insert and end in the DLQ. */
+    @Test
+    void aMessageSidOverTheIdLimitIsA400ProblemAndNothingIsStored() {
+        String sid = "SM" + s + "9".repeat(4_991); // 5,000 characters
+        String body = fixture("inbound.sms.form").replace("%2B15557122661", encoded(number))
+                .replace("SMa1b2c3d4e5f60718293a4b5c6d7e8f90", sid);
+        Http.Response r = post("/webhooks/twilio/inbound", body, GatewayTest.TWILIO_AUTH_TOKEN);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("type").asText()).endsWith("/invalid-payload");
+        assertThat(r.json().path("detail").asText()).contains("MessageSid", "5000", "255");
+        assertThat(r.body()).doesNotContain("9999999999").doesNotContain(number);
+        // the same form with a Twilio-sized sid is accepted: the refusal was the length alone
+        String ok = fixture("inbound.sms.form").replace("%2B15557122661", encoded(number))
+                .replace("SMa1b2c3d4e5f60718293a4b5c6d7e8f90", "SMOK" + s);
+        assertThat(post("/webhooks/twilio/inbound", ok, GatewayTest.TWILIO_AUTH_TOKEN).status()).isEqualTo(200);
+    }
 }

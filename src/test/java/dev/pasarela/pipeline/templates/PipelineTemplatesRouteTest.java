@@ -241,6 +241,33 @@ class PipelineTemplatesRouteTest {
         assertThat(received("delivered", key)).isEmpty();
     }
 
+    /**
+     * Issue 13: a signed message whose timestamp no instant can hold was acknowledged, retried as
+     * transient and dead-lettered after every retry. It is acknowledged (the rest of Meta's batch
+     * must not be refused with it) and dead-lettered at the first attempt, the cause naming the field.
+     */
+    @Test
+    void aSignedMessageWithAnOverflowingTimestampIsAcknowledgedThenDeadLetteredAtOnce() throws Exception {
+        String wamid = "wamid.ROUTEOVERFLOW" + UUID.randomUUID().toString().replace("-", "");
+        String key = "meta:wa:msg:" + wamid;
+        byte[] body = new String(whatsappText(phone, wamid), StandardCharsets.UTF_8)
+                .replace("\"timestamp\":\"1749416383\"", "\"timestamp\":\"9223372036854775807\"")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("9223372036854775807");
+        assertThat(post(body)).isEqualTo(200);
+        Exchange enqueued = received("enqueue", key).get(0); // what the door put on in.meta
+        enqueue(key, "whatsapp.message", enqueued.getMessage().getBody(byte[].class));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> received("dead-letter", key).size() == 1);
+        Exchange dead = received("dead-letter", key).get(0);
+        assertThat(dead.getMessage().getHeader(DeadLetterPreparer.H_DEAD_LETTER_QUEUE)).isEqualTo("dlq.meta.in.deliver");
+        assertThat(dead.getMessage().getHeader(Variables.H_FAILURE_CAUSE, String.class))
+                .contains("PermanentException", "WhatsApp message timestamp", "out of range")
+                .doesNotContain("16505551234").doesNotContain("Tienen");
+        assertThat(attempts("transform", key)).as("a permanent failure is not retried").isEqualTo(1);
+        assertThat(received("delivered", key)).isEmpty();
+    }
+
     @Test
     void aTransientFailureIsRetriedAtItsStepAndThenDelivered() {
         InboundEvent e = queued("wamid.ROUTEFLAKY" + UUID.randomUUID().toString().replace("-", ""));

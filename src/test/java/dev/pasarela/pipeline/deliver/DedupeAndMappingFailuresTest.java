@@ -1,0 +1,87 @@
+package dev.pasarela.pipeline.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.errors.TransientException;
+import dev.pasarela.pipeline.transform.CanonicalEvent;
+import dev.pasarela.pipeline.transform.EventMapper;
+import dev.pasarela.pipeline.transform.QueuedEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** What a pure mapper throws is permanent; the dedupe table never takes a key silently short. */
+class DedupeAndMappingFailuresTest {
+
+    static final QueuedEvent QUEUED = new QueuedEvent("acme", "t1", "acme:evt_1", "acme.thing",
+            "{\"text\":\"+34600111222 dice hola\"}".getBytes(StandardCharsets.UTF_8));
+
+    static EventMapper throwing(RuntimeException e) {
+        return new EventMapper() {
+            @Override
+            public String provider() {
+                return "acme";
+            }
+
+            @Override
+            public List<CanonicalEvent> map(QueuedEvent event) {
+                throw e;
+            }
+        };
+    }
+
+    @Test
+    void whatAPureMapperThrowsIsPermanentAndTheCauseQuotesNothingOfThePayload() {
+        for (RuntimeException e : List.of(new DateTimeException("Instant exceeds minimum or maximum instant"),
+                new ArithmeticException("long overflow"), new NumberFormatException("For input string: \"+34600111222\""),
+                new IllegalArgumentException("Cannot deserialize value \"+34600111222 dice hola\""))) {
+            assertThatThrownBy(() -> DeliverySteps.map(throwing(e), QUEUED)).as(e.getClass().getSimpleName())
+                    .isInstanceOf(PermanentException.class)
+                    .hasMessageContaining("acme:evt_1").hasMessageContaining(e.getClass().getSimpleName())
+                    .hasMessageNotContaining("+34600111222").hasMessageNotContaining("hola");
+        }
+    }
+
+    @Test
+    void aMappersOwnClassificationIsKept() {
+        PermanentException permanent = new PermanentException("field x is wrong");
+        TransientException transientFault = new TransientException("later");
+        assertThatThrownBy(() -> DeliverySteps.map(throwing(permanent), QUEUED)).isSameAs(permanent);
+        assertThatThrownBy(() -> DeliverySteps.map(throwing(transientFault), QUEUED)).isSameAs(transientFault);
+    }
+
+    @Test
+    void aKeyTooLongForTheDedupeTableIsRefusedBeforeTheEnqueueAndAFailedInsertIsCounted() throws Exception {
+        DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:dedupe-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1", "sa", "");
+        String schema = Files.readString(Path.of("src/main/resources/schema.sql"), StandardCharsets.UTF_8);
+        String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
+        new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(ds, meters);
+        repo.setCreateTableIfNotExists(false);
+        repo.start();
+
+        String atLimit = "k".repeat(IdempotencyConfiguration.MAX_KEY_LENGTH);
+        assertThat(repo.contains(atLimit)).isFalse();
+        assertThat(repo.add(atLimit)).isTrue();
+        assertThat(repo.contains(atLimit)).isTrue();
+
+        String over = "k".repeat(IdempotencyConfiguration.MAX_KEY_LENGTH + 1);
+        assertThatThrownBy(() -> repo.contains(over)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("513").hasMessageNotContaining("kkkk");
+        // the insert itself, were it reached: it fails loudly and is counted, not swallowed
+        assertThatThrownBy(() -> repo.add(over)).isInstanceOf(RuntimeException.class);
+        assertThat(meters.counter("pasarela.dedupe.insert.failures").count()).isEqualTo(1);
+        repo.stop();
+    }
+}
