@@ -164,4 +164,15 @@ class ResendEventMapperTest {
                 .replace("\"created_at\":\"2024-11-22 23:41:11.894719+00\",", ""))))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("created_at");
     }
+
+    @Test
+    void aSvixIdOverTheLimitIsRefusedAtTheDoor() {
+        String body = fixture("email.delivered.json");
+        assertThatThrownBy(() -> interpreter.interpret(new RawRequest(body.getBytes(StandardCharsets.UTF_8),
+                Map.of("svix-id", "msg_" + "s".repeat(596)), URL)))
+                .isInstanceOfSatisfying(ProblemException.class, p -> {
+                    assertThat(p.status()).isEqualTo(400);
+                    assertThat(p.detail()).contains("svix-id", "600").doesNotContain("ssss");
+                });
+    }
 }

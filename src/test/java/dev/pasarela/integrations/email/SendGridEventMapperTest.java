@@ -148,4 +148,18 @@ class SendGridEventMapperTest {
         assertThatThrownBy(() -> map(interpreter.interpret(json.writeValueAsBytes(json.createArrayNode().add(noId))).get(0)))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("sg_message_id");
     }
+
+    @Test
+    void anIdOverTheLimitIsRefusedAtTheDoorAndATimestampOutOfRangeIsPermanent() throws Exception {
+        ArrayNode batch = (ArrayNode) json.readTree(Fixtures.read("sendgrid/events.batch.json"));
+        ObjectNode longId = ((ObjectNode) batch.get(2).deepCopy()).put("sg_event_id", "e".repeat(600));
+        assertThatThrownBy(() -> interpreter.interpret(json.writeValueAsBytes(json.createArrayNode().add(longId))))
+                .isInstanceOfSatisfying(ProblemException.class, p -> {
+                    assertThat(p.status()).isEqualTo(400);
+                    assertThat(p.detail()).contains("sg_event_id", "600").doesNotContain("eeee");
+                });
+        ObjectNode late = ((ObjectNode) batch.get(2).deepCopy()).put("timestamp", Long.MAX_VALUE);
+        assertThatThrownBy(() -> map(interpreter.interpret(json.writeValueAsBytes(json.createArrayNode().add(late))).get(0)))
+                .isInstanceOf(PermanentException.class).hasMessageContaining("SendGrid event timestamp");
+    }
 }
