@@ -59,6 +59,32 @@ class DedupeAndMappingFailuresTest {
         assertThatThrownBy(() -> DeliverySteps.map(throwing(transientFault), QUEUED)).isSameAs(transientFault);
     }
 
+    /** A parked event replayed whose payload the door would now refuse (an id over the limit) cannot become readable. */
+    @Test
+    void aParkedReplayTheInterpreterRefusesIsPermanent() {
+        dev.pasarela.pipeline.ingress.WebhookInterpreter refusing = new dev.pasarela.pipeline.ingress.WebhookInterpreter() {
+            @Override
+            public String provider() {
+                return "acme";
+            }
+
+            @Override
+            public List<dev.pasarela.pipeline.ingress.InboundEvent> interpret(byte[] body) {
+                return List.of(new dev.pasarela.pipeline.ingress.InboundEvent(
+                        dev.pasarela.pipeline.ingress.WebhookIds.check("acme event id", "e".repeat(300)),
+                        "acme.thing", true, List.of(), null, body));
+            }
+        };
+        DeliverySteps steps = new DeliverySteps(List.of(), new org.springframework.beans.factory.support
+                .StaticListableBeanFactory().getBeanProvider(dev.pasarela.pipeline.transform.EventEnricher.class),
+                List.of(refusing), List.of(), null, new SimpleMeterRegistry());
+        org.apache.camel.Exchange parked = new org.apache.camel.support.DefaultExchange(
+                new org.apache.camel.impl.DefaultCamelContext());
+        parked.getIn().setBody(QUEUED.payload()); // no tenant header: a replay from parked.unknown-tenant
+        assertThatThrownBy(() -> steps.restore(parked, "acme")).isInstanceOf(PermanentException.class)
+                .hasMessageContaining("acme event id").hasMessageContaining("300").hasMessageNotContaining("eeee");
+    }
+
     @Test
     void aKeyTooLongForTheDedupeTableIsRefusedBeforeTheEnqueueAndAFailedInsertIsCounted() throws Exception {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:dedupe-" + UUID.randomUUID()
