@@ -103,14 +103,14 @@ public class Outbox {
             message.put("status", "accepted");
             message.put("statusAt", now.toString());
             message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
-            message.put("createdAt", now.toString());
+            message.put("createdAt", ConversationSink.sortable(now)); // listed newest first by it
             message.putAll(r.annotations());
             String contactId = contactId(r.channel(), r.to());
             message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
             tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
             // the conversation lists newest first by its last message, ours included
             tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
-                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", now.toString()));
+                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", ConversationSink.sortable(now)));
             if (keyPath != null) {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
                         "expiresAt", now.plus(idempotencyWindow).toString()));
