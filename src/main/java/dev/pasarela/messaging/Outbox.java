@@ -123,7 +123,7 @@ public class Outbox {
         }
         try {
             r.onRecorded().accept(id);
-            send(r.tenantId(), r.channel(), r.to(), request, id, now.toString());
+            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now));
         } catch (RuntimeException e) {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             try {
@@ -138,7 +138,7 @@ public class Outbox {
                     "The message could not be queued; it was not accepted. Retry with the same Idempotency-Key.");
         }
         agentReplies.accepted(r); // after queueing: a message refused above was never the agent answering
-        return new Accepted(id, r.channel(), "accepted", now.toString(), false);
+        return new Accepted(id, r.channel(), "accepted", ConversationSink.sortable(now), false);
     }
 
     /** The key was used before: its first answer, after queueing a message its first call left unqueued. */
