@@ -70,6 +70,18 @@ public class ConversationSink implements EventSink {
         }
     }
 
+    private static final java.time.format.DateTimeFormatter SORTABLE =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+                    .withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * An instant as the store orders it: ISO 8601 with all nine fraction digits, so text order is time
+     * order ({@code Instant.toString()} drops zero fractions, and "…:05Z" sorts after "…:05.5Z").
+     */
+    public static String sortable(Instant at) {
+        return SORTABLE.format(at);
+    }
+
     public static String conversationPath(String tenantId, String channel, String contactId) {
         return TenantRepository.path(tenantId) + "/conversations/" + conversationId(channel, contactId);
     }
@@ -98,7 +110,7 @@ public class ConversationSink implements EventSink {
             message.put("kind", m.kind());
             message.put("content", m.content());
             message.put("replyTo", m.replyTo());
-            message.put("sentAt", m.occurredAt().toString());
+            message.put("sentAt", sortable(m.occurredAt()));
             message.put("receivedAt", clock.instant().toString());
             tx.set(messagePath, message);
             Map<String, Object> conv = new LinkedHashMap<>();
@@ -106,7 +118,7 @@ public class ConversationSink implements EventSink {
             conv.put("contactId", m.contactId());
             Object lastMessage = existing.map(d -> d.field("lastMessageAt")).orElse(null);
             if (lastMessage == null || Instant.parse(lastMessage.toString()).isBefore(m.occurredAt())) {
-                conv.put("lastMessageAt", m.occurredAt().toString());
+                conv.put("lastMessageAt", sortable(m.occurredAt()));
             }
             if (m.contactName() != null) {
                 conv.put("contactName", m.contactName());

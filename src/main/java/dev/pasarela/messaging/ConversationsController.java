@@ -40,6 +40,15 @@ public class ConversationsController {
     private static final List<String> OUTBOUND_FIELDS = List.of("id", "direction", "channel", "to", "request", "origin",
             "status", "statusAt", "statusHistory", "providerMessageId", "error", "createdAt");
 
+    /**
+     * Newest first by time, not by text: "…:05Z" and "…:05.5Z" (Instant.toString) sort the wrong way
+     * round as text. New rows are written fixed-width ({@link ConversationSink#sortable}), so the
+     * store's order agrees.
+     */
+    private static final java.util.function.Function<String, Comparator<Map<String, Object>>> NEWEST_FIRST =
+            field -> Comparator.comparing((Map<String, Object> r) -> instant(r.get(field)),
+                    Comparator.nullsFirst(Comparator.naturalOrder())).reversed();
+
     private final DocumentStore store;
 
     public ConversationsController(DocumentStore store) {
@@ -72,6 +81,7 @@ public class ConversationsController {
             copy(d.data(), row, CONVERSATION_FIELDS);
             rows.add(row);
         }
+        rows.sort(NEWEST_FIRST.apply("lastMessageAt")); // rows the store wrote before its times were fixed-width
         Page page = page(rows, offset, size);
         return body("conversations", page);
     }
@@ -103,7 +113,7 @@ public class ConversationsController {
             row.put("at", d.data().get("createdAt"));
             rows.add(row);
         }
-        rows.sort(Comparator.comparing((Map<String, Object> r) -> String.valueOf(r.get("at"))).reversed());
+        rows.sort(NEWEST_FIRST.apply("at"));
         return body("messages", page(rows, offset, size));
     }
 
@@ -128,6 +138,14 @@ public class ConversationsController {
                 to.put(f, from.get(f));
             }
         });
+    }
+
+    private static java.time.Instant instant(Object at) {
+        try {
+            return at == null ? null : java.time.Instant.parse(at.toString());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static int size(int limit) {

@@ -3,6 +3,7 @@ package dev.pasarela.messaging;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;
+import dev.pasarela.tenants.Quotas;
 import dev.pasarela.tenants.TenantRepository;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -69,6 +70,12 @@ public class MessageHistory {
             message.put("status", orphan.map(o -> o.field("status")).orElse("submitted"));
             message.put("statusAt", orphan.map(o -> o.field("statusAt")).orElse(now));
             message.remove("error"); // a send after an operator's fix: the earlier refusal is history
+            Map<?, ?> metered = metered(message);
+            if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
+                // a replayed message its failure had given its unit back: submitted now, so counted again
+                Quotas.adjust(tx, tenantId, (String) metered.get("quota"), (String) metered.get("month"), 1);
+                message.put("metered", Map.of("quota", metered.get("quota"), "month", metered.get("month")));
+            }
             tx.set(path, message);
             tx.set(linkPath(tenantId, channel, providerId), Map.of("messageId", messageId));
             orphan.ifPresent(o -> tx.delete(orphanPath));
@@ -93,10 +100,30 @@ public class MessageHistory {
             message.put("status", "failed");
             message.put("statusAt", now);
             message.put("error", Map.of("code", code, "detail", detail));
+            // never metered unless a provider took it: the unit its acceptance spent comes back, once
+            Map<?, ?> metered = metered(message);
+            if (message.get("providerMessageId") == null && metered != null
+                    && !Boolean.TRUE.equals(metered.get("givenBack"))) {
+                Quotas.adjust(tx, tenantId, (String) metered.get("quota"), (String) metered.get("month"), -1);
+                message.put("metered", Map.of("quota", metered.get("quota"), "month", metered.get("month"),
+                        "givenBack", true));
+            }
             tx.set(path, message);
             return null;
         });
     }
+
+    /**
+     * The quota unit a message's acceptance spent ({@code quota}, {@code month}), noted by the
+     * {@link Outbox} under {@link #METERED}; null for a message nobody metered.
+     */
+    private static Map<?, ?> metered(Map<String, Object> message) {
+        return message.get(METERED) instanceof Map<?, ?> m && m.get("quota") instanceof String
+                && m.get("month") instanceof String ? m : null;
+    }
+
+    /** The stored message's note of the quota unit its acceptance spent. */
+    public static final String METERED = "metered";
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> history(Map<String, Object> message) {

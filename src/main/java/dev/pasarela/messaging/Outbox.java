@@ -103,14 +103,14 @@ public class Outbox {
             message.put("status", "accepted");
             message.put("statusAt", now.toString());
             message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
-            message.put("createdAt", now.toString());
+            message.put("createdAt", ConversationSink.sortable(now)); // listed newest first by it
             message.putAll(r.annotations());
             String contactId = contactId(r.channel(), r.to());
             message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
             tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
             // the conversation lists newest first by its last message, ours included
             tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
-                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", now.toString()));
+                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", ConversationSink.sortable(now)));
             if (keyPath != null) {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
                         "expiresAt", now.plus(idempotencyWindow).toString()));
@@ -123,7 +123,7 @@ public class Outbox {
         }
         try {
             r.onRecorded().accept(id);
-            send(r.tenantId(), r.channel(), r.to(), request, id, now.toString());
+            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now));
         } catch (RuntimeException e) {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             try {
@@ -138,7 +138,7 @@ public class Outbox {
                     "The message could not be queued; it was not accepted. Retry with the same Idempotency-Key.");
         }
         agentReplies.accepted(r); // after queueing: a message refused above was never the agent answering
-        return new Accepted(id, r.channel(), "accepted", now.toString(), false);
+        return new Accepted(id, r.channel(), "accepted", ConversationSink.sortable(now), false);
     }
 
     /** The key was used before: its first answer, after queueing a message its first call left unqueued. */

@@ -58,8 +58,12 @@ public class OutboxResponses {
                     "This tenant cannot send on " + channel.name() + " yet: it needs " + channel.configurationNeeded()
                             + ".");
         }
+        // the handler is @Metered(channel.quota()): noted on the message, so a failure before any provider
+        // took it gives the unit back (MessageHistory.recordFailed)
+        Map<String, Object> metered = Map.of(MessageHistory.METERED, Map.of("quota", channel.quota(),
+                "month", quotas.month(tenants.require(tenantId))));
         Outbox.Accepted a = outbox.accept(OutboundRequest.of(tenantId, channel.name(), to, checked, idempotencyKey)
-                .checkedBy(() -> channel.checkAcceptable(tenantId, to, checked)));
+                .checkedBy(() -> channel.checkAcceptable(tenantId, to, checked)).annotated(metered));
         return accepted(tenantId, channel, a);
     }
 

@@ -8,7 +8,14 @@ import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Query;
 import java.util.List;
 import java.util.Map;
-import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,11 +39,13 @@ public class TenantsController {
     private final TenantRepository tenants;
     private final DocumentStore store;
     private final ObjectMapper json;
+    private final Validator validator;
 
-    public TenantsController(TenantRepository tenants, DocumentStore store, ObjectMapper json) {
+    public TenantsController(TenantRepository tenants, DocumentStore store, ObjectMapper json, Validator validator) {
         this.tenants = tenants;
         this.store = store;
         this.json = json;
+        this.validator = validator;
     }
 
     @GetMapping
@@ -49,35 +58,89 @@ public class TenantsController {
         return tenants.require(id);
     }
 
+    /**
+     * Creates or updates a tenant; fields left out keep their stored value (identities too). A field
+     * the profile does not have is refused by name rather than dropped, so a typo is not a silent no-op.
+     */
     @PutMapping("/{id}")
-    ResponseEntity<Tenant> put(@PathVariable String id, @Valid @RequestBody TenantProfile profile) {
-        boolean created = tenants.upsert(id, profile);
+    ResponseEntity<Tenant> put(@PathVariable String id,
+                               @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content =
+                               @io.swagger.v3.oas.annotations.media.Content(schema =
+                               @io.swagger.v3.oas.annotations.media.Schema(implementation = TenantProfile.class)))
+                               @RequestBody JsonNode body) {
+        boolean created = tenants.upsert(id, checked(body));
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(get(id));
     }
 
     /**
      * JSON merge patch (RFC 7396) of a tenant's profile: members given replace theirs, objects
-     * (identities, messaging) merge member by member, null removes. The result is checked and
-     * written whole, moving the routing index with the identities as PUT does.
+     * (identities, messaging) merge member by member, null removes. The result is checked as PUT's
+     * body is (unknown fields, Bean Validation) and written whole, moving the routing index with the
+     * identities, in the transaction that read it.
      */
     @PatchMapping(value = "/{id}", consumes = "application/merge-patch+json")
     Tenant patch(@PathVariable String id, @RequestBody JsonNode patch) {
         if (!patch.isObject()) {
-            throw new ProblemException(400, "invalid-request", "Invalid request",
-                    "A merge patch of a tenant is a JSON object, e.g. {\"name\": \"Autos Centro\"}.");
+            throw invalid("A merge patch of a tenant is a JSON object, e.g. {\"name\": \"Autos Centro\"}.");
         }
-        Map<String, Object> current = tenants.profile(id).orElseThrow(() -> new ProblemException(404,
-                "tenant-not-found", "Tenant not found", "No tenant '" + id + "'; PUT creates one."));
-        JsonNode merged = mergePatch(json.valueToTree(current), patch);
+        tenants.patch(id, current -> checked(mergePatch(json.valueToTree(current), patch)));
+        return get(id);
+    }
+
+    /** A profile as PUT takes it and as PATCH leaves it: known fields only, of the right types, valid. */
+    TenantProfile checked(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw invalid("A tenant profile is a JSON object, e.g. {\"name\": \"Autos Centro\"}.");
+        }
+        List<String> unknown = new ArrayList<>();
         TenantProfile profile;
         try {
-            profile = json.treeToValue(merged, TenantProfile.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new ProblemException(400, "invalid-request", "Invalid request",
-                    "The patched tenant is not a tenant profile: a field is unknown or has the wrong type.");
+            profile = json.readerFor(TenantProfile.class).withHandler(new DeserializationProblemHandler() {
+                @Override
+                public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
+                                                     JsonDeserializer<?> deserializer, Object bean, String name)
+                        throws java.io.IOException {
+                    unknown.add(fieldPath(p, name));
+                    p.skipChildren();
+                    return true;
+                }
+            }).readValue(body);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            throw invalid((field.isEmpty() ? "A field" : field) + " has the wrong type.");
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw invalid("The body is not a tenant profile: a field has the wrong type.");
         }
-        tenants.replace(id, profile);
-        return get(id);
+        if (!unknown.isEmpty()) {
+            throw invalid("Unknown field" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown.stream().sorted().toList())
+                    + "; a tenant profile has name, plan, timezone, identities, callbackUrl and messaging.");
+        }
+        String violations = validator.validate(profile).stream().map(v -> {
+            String field = v.getPropertyPath().toString();
+            return v.getMessage().startsWith(field) ? v.getMessage() : field + " " + v.getMessage() + ".";
+        }).distinct().sorted().collect(Collectors.joining(" "));
+        if (!violations.isEmpty()) {
+            throw invalid(violations);
+        }
+        return profile;
+    }
+
+    /** {@code messaging.quietHours.from} for a member of a nested object; the parser stands on its value. */
+    private static String fieldPath(JsonParser p, String name) {
+        JsonStreamContext context = p.getParsingContext();
+        if (p.currentToken() != null && p.currentToken().isStructStart() && context.getParent() != null) {
+            context = context.getParent();
+        }
+        // a tree's cursors may add empty steps ("/messaging//quietHourz"): only the names count
+        String path = java.util.Arrays.stream(context.pathAsPointer().toString().split("/"))
+                .filter(step -> !step.isEmpty()).map(step -> step.replace("~1", "/").replace("~0", "~"))
+                .collect(Collectors.joining("."));
+        return path.equals(name) || path.endsWith("." + name) ? path : path.isEmpty() ? name : path + "." + name;
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(400, "invalid-request", "Invalid request", detail);
     }
 
     /** RFC 7396 section 2, as its pseudo-code says. */
@@ -103,6 +166,48 @@ public class TenantsController {
         get(id);
         return store.query(TenantRepository.path(id) + "/events",
                         Query.all().orderBy("processedAt", true).limit(Math.max(1, Math.min(limit, 1000))))
-                .stream().map(Document::data).toList();
+                .stream().map(d -> wellFormed(d.data())).toList();
+    }
+
+    /**
+     * A payload as strict JSON parsers take it: a signed provider payload may carry a lone surrogate
+     * (U+D800 alone, sent as an escape), kept as received in the store; it is answered as U+FFFD.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T wellFormed(T value) {
+        Object out = value;
+        if (value instanceof String text) {
+            out = wellFormedText(text);
+        } else if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(wellFormedText(String.valueOf(k)), wellFormed(v)));
+            out = copy;
+        } else if (value instanceof List<?> list) {
+            out = list.stream().map(TenantsController::wellFormed).toList();
+        }
+        return (T) out;
+    }
+
+    static String wellFormedText(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

@@ -10,10 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Without a password the console is closed (every console path answers 404), except in the
  * {@code dev} profile ({@code generatePassword}), which makes one up and prints it once. The
  * password may be given already hashed ({@code {bcrypt}$2a$…}), as Spring Security stores it.
+ * {@code maxLoginFailures} wrong logins from one address lock it out for {@code loginLockout}
+ * ({@link ConsoleLoginThrottle}).
  */
 @ConfigurationProperties("pasarela.console")
 public record ConsoleProperties(@DefaultValue("operator") String user, @DefaultValue("") String password,
-                                boolean generatePassword) implements SelfChecking {
+                                boolean generatePassword, @DefaultValue("5") int maxLoginFailures,
+                                @DefaultValue("15m") java.time.Duration loginLockout) implements SelfChecking {
 
     static final int MIN_LENGTH = 16;
 
@@ -29,6 +32,9 @@ public record ConsoleProperties(@DefaultValue("operator") String user, @DefaultV
     public List<String> problems() {
         if (user.isBlank()) {
             return List.of("PASARELA_CONSOLE_USER (pasarela.console.user): must not be blank");
+        }
+        if (maxLoginFailures < 1 || loginLockout == null || loginLockout.isNegative() || loginLockout.isZero()) {
+            return List.of("pasarela.console.max-login-failures and pasarela.console.login-lockout: must be positive");
         }
         if (password.isBlank() || generatePassword || HASHED.matcher(password).matches()) {
             return List.of(); // closed, hashed, or the dev profile

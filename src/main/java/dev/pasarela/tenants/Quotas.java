@@ -93,6 +93,23 @@ public class Quotas {
         });
     }
 
+    /**
+     * Changes the count of {@code channel} in {@code month} by {@code delta} inside the caller's
+     * transaction (before its writes: Firestore reads first), never below zero: a message whose
+     * acceptance spent a unit gives it back when no provider took it.
+     */
+    public static void adjust(dev.pasarela.store.StoreTransaction tx, String tenantId, String channel, String month,
+                              long delta) {
+        String path = path(tenantId, month);
+        long used = tx.get(path).map(d -> used(d, channel)).orElse(0L);
+        tx.merge(path, Map.of("month", month, "channels", Map.of(channel, Math.max(0, used + delta))));
+    }
+
+    /** The month ({@code yyyy-MM}, in the tenant's time zone) a unit spent now is counted in. */
+    public String month(Tenant tenant) {
+        return MONTH.format(now(tenant));
+    }
+
     /** The quota of bytes kept in files: a current total, not a monthly count (see {@link #reserveBytes}). */
     public static final String STORAGE_BYTES = "storage-bytes";
 
@@ -188,10 +205,6 @@ public class Quotas {
             zone = ZoneId.of("UTC");
         }
         return ZonedDateTime.now(clock.withZone(zone));
-    }
-
-    private String month(Tenant tenant) {
-        return MONTH.format(now(tenant));
     }
 
     private long secondsToNextMonth(Tenant tenant) {

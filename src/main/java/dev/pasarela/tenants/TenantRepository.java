@@ -115,15 +115,31 @@ public class TenantRepository implements TenantDirectory {
 
     /** The operator-settable part of a stored tenant, as PUT and PATCH take it (JSON field names). */
     public Optional<Map<String, Object>> profile(String id) {
-        return store.get(path(id)).map(d -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (String f : List.of("name", "plan", "timezone", "identities", "callbackUrl", "messaging")) {
-                if (d.field(f) != null) {
-                    out.put(f, d.field(f));
-                }
+        return store.get(path(id)).map(TenantRepository::profileOf);
+    }
+
+    private static Map<String, Object> profileOf(Document d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String f : List.of("name", "plan", "timezone", "identities", "callbackUrl", "messaging")) {
+            if (d.field(f) != null) {
+                out.put(f, d.field(f));
             }
-            return out;
-        });
+        }
+        return out;
+    }
+
+    /**
+     * PATCH: the stored profile (as {@link #profile} gives it) read, changed by {@code change} and
+     * written whole ({@link #replace}) in one store transaction, so a concurrent write is not lost.
+     * A tenant that does not exist is a 404.
+     */
+    public void patch(String id, java.util.function.Function<Map<String, Object>, TenantProfile> change) {
+        write(id, existing -> {
+            TenantProfile profile = change.apply(profileOf(existing.orElseThrow(() -> new ProblemException(404,
+                    "tenant-not-found", "Tenant not found", "No tenant '" + id + "'; PUT creates one."))));
+            validate(id, profile);
+            return profile;
+        }, Mode.REPLACE);
     }
 
     /**
@@ -135,12 +151,18 @@ public class TenantRepository implements TenantDirectory {
         return upsert(id, profile, Mode.SEED);
     }
 
-    private boolean upsert(String id, TenantProfile profile, Mode mode) {
-        validate(id, profile);
+    private boolean upsert(String id, TenantProfile checked, Mode mode) {
+        validate(id, checked);
+        return write(id, existing -> checked, mode);
+    }
+
+    private boolean write(String id, java.util.function.Function<Optional<Document>, TenantProfile> profileOf,
+                          Mode mode) {
         boolean seed = mode == Mode.SEED;
-        Map<String, String> given = profile.identities() == null ? Map.of() : profile.identities();
         boolean created = store.runTransaction(tx -> {
             Optional<Document> existing = tx.get(path(id));
+            TenantProfile profile = profileOf.apply(existing);
+            Map<String, String> given = profile.identities() == null ? Map.of() : profile.identities();
             Map<String, String> previous = existing.map(d -> stringMap(d.field("identities"))).orElse(Map.of());
             // PUT without identities keeps them: a rename must not silently stop the tenant's webhooks
             boolean keep = seed || mode == Mode.MERGE && profile.identities() == null;

@@ -128,6 +128,28 @@ class ConversationsApiTest {
         assertThat(log.getAll()).doesNotContain(TEXT, "Sí, pase hoy");
     }
 
+    /** Within one second, "newest first" is still by time: a clock ticking milliseconds, not whole seconds. */
+    @Test
+    void newestFirstHoldsWithinOneSecond() {
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-03-04T10:00:00Z"), java.time.ZoneOffset.UTC);
+        java.util.function.IntFunction<Instant> ms = n -> java.time.Clock.offset(clock, java.time.Duration.ofMillis(n)).instant();
+        inbound("sms", "+15550000001", "SMs1" + tenant, ms.apply(0), "uno");
+        inbound("sms", "+15550000002", "SMs2" + tenant, ms.apply(1), "dos");
+        inbound("sms", "+15550000003", "SMs3" + tenant, ms.apply(500), "tres");
+        assertThat(api("GET", "/api/v1/conversations?channel=sms", null, key).json().path("conversations")
+                .findValuesAsText("contactId")).containsExactly("+15550000003", "+15550000002", "+15550000001");
+        // a page of one holds the newest: the store's order agrees with time, not only the page's sort
+        assertThat(api("GET", "/api/v1/conversations?channel=sms&limit=1", null, key).json().path("conversations")
+                .findValuesAsText("contactId")).containsExactly("+15550000003");
+
+        inbound("sms", "+15550000004", "SMm0" + tenant, ms.apply(0), "primero");
+        inbound("sms", "+15550000004", "SMm1" + tenant, ms.apply(1), "segundo");
+        inbound("sms", "+15550000004", "SMm2" + tenant, ms.apply(10), "tercero");
+        JsonNode messages = api("GET", "/api/v1/conversations/"
+                + URLEncoder.encode("sms:+15550000004", StandardCharsets.UTF_8) + "/messages", null, key).json();
+        assertThat(messages.path("messages").findValuesAsText("text")).containsExactly("tercero", "segundo", "primero");
+    }
+
     @Test
     void theNewQueriesHaveTheirFirestoreIndexes() throws Exception {
         JsonNode indexes = new ObjectMapper().readTree(Files.readString(Path.of("config/firestore.indexes.json")));

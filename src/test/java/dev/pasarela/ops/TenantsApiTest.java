@@ -148,4 +148,55 @@ class TenantsApiTest {
         assertThat(patch("/ops/tenants/" + id + "-none", "{\"name\":\"x\"}").status()).isEqualTo(404);
         assertThat(http.ops("PATCH", "/ops/tenants/" + id, "{\"name\":\"x\"}").status()).isEqualTo(415);
     }
+
+    @Test
+    void aMergePatchIsValidatedAsAPutIsAndUnknownFieldsAreRefusedByName() {
+        http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Tres\",\"timezone\":\"Europe/Madrid\"}");
+        Http.Response tooLong = patch("/ops/tenants/" + id, "{\"name\":\"" + "x".repeat(201) + "\"}");
+        assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.contentType()).startsWith("application/problem+json");
+        assertThat(tooLong.json().path("detail").asText()).contains("name is at most 200 characters");
+
+        Http.Response typo = patch("/ops/tenants/" + id, "{\"nmae\":\"Autos\",\"messaging\":{\"quietHourz\":"
+                + "{\"start\":\"21:00\"}}}");
+        assertThat(typo.status()).as(typo.body()).isEqualTo(400);
+        assertThat(typo.json().path("detail").asText()).contains("nmae", "messaging.quietHourz");
+
+        Http.Response put = http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Cuatro\",\"colour\":\"red\"}");
+        assertThat(put.status()).as(put.body()).isEqualTo(400);
+        assertThat(put.json().path("detail").asText()).contains("colour");
+        Http.Response longPut = http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"" + "y".repeat(201) + "\"}");
+        assertThat(longPut.status()).isEqualTo(400);
+        assertThat(longPut.json().path("detail").asText()).contains("name is at most 200 characters");
+
+        // nothing of the refused requests was written
+        JsonNode t = http.ops("GET", "/ops/tenants/" + id, null).json();
+        assertThat(t.path("name").asText()).isEqualTo("Autos Tres");
+        assertThat(t.path("timezone").asText()).isEqualTo("Europe/Madrid");
+        assertThat(patch("/ops/tenants/" + id, "{\"timezone\":\"America/Lima\"}").json().path("timezone").asText())
+                .isEqualTo("America/Lima");
+    }
+
+    /** A signed payload may hold a lone surrogate; the events are still JSON a strict UTF-8 parser reads. */
+    @Test
+    void eventsWithALoneSurrogateAreAnsweredAsStrictUtf8Json(@Autowired dev.pasarela.store.DocumentStore store)
+            throws Exception {
+        http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos Cinco\"}");
+        store.set(TenantRepository.path(id) + "/events/evt_1", java.util.Map.of("processedAt", "2026-01-02T03:04:05Z",
+                "payload", java.util.Map.of("text", "a\ud800b", "emoji", "ok \ud83d\ude97", "k\udc00", "v")));
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/ops/tenants/" + id + "/events"))
+                        .header("Authorization", "Bearer " + GatewayTest.OPS_TOKEN).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String body = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(r.body())).toString();
+        assertThat(body).doesNotContainPattern("[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]");
+        JsonNode payload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get(0).path("payload");
+        assertThat(payload.path("text").asText()).isEqualTo("a\ufffdb");
+        assertThat(payload.path("emoji").asText()).isEqualTo("ok \ud83d\ude97");
+        assertThat(payload.path("k\ufffd").asText()).isEqualTo("v");
+    }
 }

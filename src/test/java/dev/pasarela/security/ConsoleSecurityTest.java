@@ -12,6 +12,9 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.core.env.Environment;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +155,79 @@ class ConsoleSecurityTest {
         // the same read by POST works
         assertThat(jolokia(auth, "{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\"}").path("status").asInt())
                 .isEqualTo(200);
+    }
+
+    /** jolokia-access.xml's {@code <cors>}: a page of another origin gets no CORS answer to read what an operator's browser fetches. */
+    @Test
+    void jolokiaAnswersNoOtherOrigin() {
+        String auth = basic(USER, PASSWORD);
+        for (String origin : new String[] {"https://evil.example", "null", "http://127.0.0.1:" + (port + 1)}) {
+            Http.Response r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/actuator/jolokia"))
+                    .header("Authorization", auth).header("Origin", origin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"version\"}")));
+            assertThat(r.raw().headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
+            assertThat(r.raw().headers().firstValue("Access-Control-Allow-Credentials")).as(origin).isEmpty();
+        }
+        Http.Response preflight = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/actuator/jolokia"))
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertThat(preflight.raw().headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        // the console itself (no Origin, or its own) is answered as before
+        assertThat(jolokiaWithOrigin(auth, http.base()).path("status").asInt()).isEqualTo(200);
+    }
+
+    JsonNode jolokiaWithOrigin(String auth, String origin) {
+        Http.Response r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/actuator/jolokia"))
+                .header("Authorization", auth).header("Origin", origin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"version\"}")));
+        try {
+            return json.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The console's Trace tab: the backlog tracer (installed on standby) switched on through Jolokia, a
+     * route's message recorded with its body cut at camel.trace.body-max-chars, then switched off.
+     */
+    @Test
+    void anOperatorSwitchesTheTracerOnReadsACappedBodyAndSwitchesItOff(@Autowired ProducerTemplate producer,
+                                                                         @Autowired Environment env) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:console.trace").routeId("console.test.trace").setHeader("traced", constant("yes")).id("trace-mark");
+            }
+        });
+        int cap = env.getRequiredProperty("camel.trace.body-max-chars", Integer.class);
+        String auth = basic(USER, PASSWORD);
+        String tracer = json.writeValueAsString("org.apache.camel:context=" + camel.getManagementName()
+                + ",type=tracer,name=BacklogTracer");
+        JsonNode on = jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer
+                + ",\"operation\":\"setEnabled(boolean)\",\"arguments\":[true]}");
+        assertThat(on.path("status").asInt()).as(on.toString()).isEqualTo(200);
+        assertThat(jolokia(auth, "{\"type\":\"read\",\"mbean\":" + tracer + ",\"attribute\":\"Enabled\"}")
+                .path("value").asBoolean()).isTrue();
+
+        producer.sendBody("direct:console.trace", "a".repeat(cap) + "BEYOND-THE-CAP");
+        JsonNode dump = jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer
+                + ",\"operation\":\"dumpTracedMessagesAsXml(java.lang.String)\",\"arguments\":[\"console.test.trace\"]}");
+        assertThat(dump.path("status").asInt()).as(dump.toString()).isEqualTo(200);
+        String xml = dump.path("value").asText();
+        assertThat(xml).contains("console.test.trace", "a".repeat(cap)).doesNotContain("BEYOND-THE-CAP");
+
+        JsonNode off = jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer
+                + ",\"operation\":\"setEnabled(boolean)\",\"arguments\":[false]}");
+        assertThat(off.path("status").asInt()).as(off.toString()).isEqualTo(200);
+        jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer + ",\"operation\":\"clear()\"}");
+        producer.sendBody("direct:console.trace", "not traced");
+        String after = jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer
+                + ",\"operation\":\"dumpAllTracedMessagesAsXml()\"}").path("value").asText();
+        assertThat(after).doesNotContain("not traced");
+        // the cap itself is not the console's to raise (no write)
+        assertThat(jolokia(auth, "{\"type\":\"write\",\"mbean\":" + tracer
+                + ",\"attribute\":\"Enabled\",\"value\":true}").path("status").asInt()).isEqualTo(403);
     }
 
     @Test

@@ -138,4 +138,41 @@ class ApiLimitsTest {
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.json().path("type").asText()).endsWith("/unknown-tenant");
     }
+
+    /**
+     * Metered only once a provider took it: a 202-accepted SMS whose credential no longer decrypts by
+     * the time it is delivered ends failed (credential-unreadable), and the unit its call spent comes back.
+     */
+    @Test
+    void aMessageThatFailsBeforeAnyProviderTookItIsNotMetered(@Autowired dev.pasarela.security.CredentialVault vault,
+                                                             @Autowired org.apache.camel.CamelContext camel)
+            throws Exception {
+        vault.put(tenant, "twilio", Map.of("accountSid", "AC" + "0".repeat(32), "authToken", "tok",
+                "phoneNumber", "+15005550006"));
+        Http.Response sent;
+        camel.getRouteController().stopRoute("sms.out.deliver"); // held on the queue while the credential breaks
+        try {
+            sent = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/sms/messages"))
+                    .header("X-Api-Key", key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+15017120099\",\"body\":\"Su cita es mañana\"}")));
+            assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+            assertThat(call("GET", "/api/v1/usage").json().path("channels").path("sms").path("used").asLong()).isEqualTo(1);
+            Map<String, Object> credential = new java.util.HashMap<>(
+                    store.get("tenants/" + tenant + "/credentials/twilio").orElseThrow().data());
+            credential.put("ciphertext", java.util.Base64.getEncoder().encodeToString(new byte[48]));
+            store.set("tenants/" + tenant + "/credentials/twilio", credential);
+        } finally {
+            camel.getRouteController().startRoute("sms.out.deliver");
+        }
+        String id = sent.json().path("id").asText();
+        // read in the store: polling the API would spend the free plan's 2 calls a second
+        String path = "tenants/" + tenant + "/messages/" + id;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> "failed".equals(store.get(path).orElseThrow().field("status")));
+        // read for the shaping key before the send step: dead-lettered at once, its cause kept
+        assertThat(String.valueOf(store.get(path).orElseThrow().field("error.detail"))).contains("credential-unreadable");
+        assertThat(store.get(path).orElseThrow().field("providerMessageId")).isNull();
+        assertThat(call("GET", "/api/v1/usage").json().path("channels").path("sms").path("used").asLong()).isZero();
+        assertThat(store.get("tenants/" + tenant + "/messages/" + id).orElseThrow().field("metered.givenBack")).isEqualTo(true);
+    }
 }
