@@ -147,15 +147,29 @@ public class OutboundSteps implements DeadLetterListener {
                 return;
             }
             String cause = String.valueOf(exchange.getMessage().getHeader(Variables.H_FAILURE_CAUSE));
-            messages.recordFailed(tenant, id, "retries-exhausted", withoutClassName(cause));
+            String code = failureCode(exchange);
+            messages.recordFailed(tenant, id, code, withoutClassName(cause));
             String notificationId = (String) d.get().field("notificationId");
             if (notificationId != null) {
-                failed(tenant, id, notificationId, type.substring(0, type.length() - ".message".length()),
-                        "retries-exhausted");
+                failed(tenant, id, notificationId, type.substring(0, type.length() - ".message".length()), code);
             }
         } catch (RuntimeException e) {
             log.error("Dead-lettered message {} of {} could not be marked failed: {}", id, tenant, e.toString());
         }
+    }
+
+    /**
+     * What the caller reads as the failure: a permanent fault's own code (an unreadable credential met
+     * before the send step, say), otherwise {@code retries-exhausted}.
+     */
+    static String failureCode(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof dev.pasarela.pipeline.errors.PermanentException p && p.failureCode() != null) {
+                return p.failureCode();
+            }
+        }
+        return "retries-exhausted";
     }
 
     /** The dead letter's cause names the exception's class for the operator; the caller reads only what happened. */

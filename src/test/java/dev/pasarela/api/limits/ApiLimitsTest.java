@@ -171,6 +171,8 @@ class ApiLimitsTest {
                 .until(() -> "failed".equals(store.get(path).orElseThrow().field("status")));
         // read for the shaping key before the send step: dead-lettered at once, its cause kept
         assertThat(String.valueOf(store.get(path).orElseThrow().field("error.detail"))).contains("credential-unreadable");
+        // the caller reads the fault's own code, not "retries-exhausted": none were made
+        assertThat(store.get(path).orElseThrow().field("error.code")).isEqualTo("credential-unreadable");
         assertThat(store.get(path).orElseThrow().field("providerMessageId")).isNull();
         assertThat(call("GET", "/api/v1/usage").json().path("channels").path("sms").path("used").asLong()).isZero();
         assertThat(store.get("tenants/" + tenant + "/messages/" + id).orElseThrow().field("metered.givenBack")).isEqualTo(true);
