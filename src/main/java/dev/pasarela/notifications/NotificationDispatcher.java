@@ -75,14 +75,19 @@ public class NotificationDispatcher {
             attempt.put("outcome", "queued");
             added.add(attempt);
             // the attempt is recorded before the message is queued: a refusal may come back at once
+            // the unit candidate() spent is noted on the message: a failure before any provider took it
+            // gives it back (MessageHistory.recordFailed), as for an API send
+            String quota = channels.notificationChannel(channel).orElseThrow().quota();
+            Map<String, Object> metered = Map.of("quota", quota, "month", quotas.month(tenant));
             Outbox.Accepted a = outbox.accept(OutboundRequest.of(tenantId, channel, c.to(), c.request(),
                             "notification:" + id + ":" + channel)
-                    .annotated(Map.of("notificationId", id))
+                    .annotated(Map.of("notificationId", id, dev.pasarela.messaging.MessageHistory.METERED, metered))
                     .whenRecorded(messageId -> {
                         attempt.put("messageId", messageId);
                         record(tenantId, id, from, added, "dispatched", channel);
                     }));
             if (a.replayed()) { // queued by an earlier dispatch of this step that did not record it
+                quotas.consume(tenant, quota, -1); // that dispatch spent the unit already
                 attempt.put("messageId", a.id());
                 record(tenantId, id, from, added, "dispatched", channel);
             }

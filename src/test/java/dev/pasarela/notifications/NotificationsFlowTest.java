@@ -285,6 +285,11 @@ class NotificationsFlowTest {
                 .withRequestBody(matchingJsonPath("$.personalizations[0].custom_args.tenant_id", equalTo(tenant))));
         String emailId = n.path("attempts").get(2).path("messageId").asText();
         awaitMessage(emailId, "submitted");
+        // metered only where a provider took the message: the two refusals gave their units back
+        JsonNode used = api("GET", "/api/v1/usage", null).json().path("channels");
+        assertThat(used.path("whatsapp").path("used").asLong()).as(used.toString()).isZero();
+        assertThat(used.path("sms").path("used").asLong()).as(used.toString()).isZero();
+        assertThat(used.path("email").path("used").asLong()).as(used.toString()).isEqualTo(1);
     }
 
     @Test
