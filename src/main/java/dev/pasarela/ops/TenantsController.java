@@ -68,6 +68,9 @@ public class TenantsController {
                                @io.swagger.v3.oas.annotations.media.Content(schema =
                                @io.swagger.v3.oas.annotations.media.Schema(implementation = TenantProfile.class)))
                                @RequestBody JsonNode body) {
+        if (body != null && body.hasNonNull("id") && !id.equals(body.get("id").asText())) {
+            throw invalid("The body's id is not the path's: a tenant's id cannot change.");
+        }
         boolean created = tenants.upsert(id, checked(body));
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(get(id));
     }
@@ -87,6 +90,15 @@ public class TenantsController {
         return get(id);
     }
 
+    /**
+     * A tenant's fields that no profile sets (id, subscription, revision): a GET's answer sent back as
+     * PUT's body is taken, and they are left as they are, not refused as unknown.
+     */
+    private static final java.util.Set<String> READ_ONLY = java.util.Arrays.stream(Tenant.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName)
+            .filter(n -> java.util.Arrays.stream(TenantProfile.class.getRecordComponents()).noneMatch(c -> c.getName().equals(n)))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** A profile as PUT takes it and as PATCH leaves it: known fields only, of the right types, valid. */
     TenantProfile checked(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -100,7 +112,10 @@ public class TenantsController {
                 public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
                                                      JsonDeserializer<?> deserializer, Object bean, String name)
                         throws java.io.IOException {
-                    unknown.add(fieldPath(p, name));
+                    String field = fieldPath(p, name);
+                    if (!READ_ONLY.contains(field)) {
+                        unknown.add(field);
+                    }
                     p.skipChildren();
                     return true;
                 }

@@ -169,6 +169,15 @@ class TenantsApiTest {
         assertThat(longPut.status()).isEqualTo(400);
         assertThat(longPut.json().path("detail").asText()).contains("name is at most 200 characters");
 
+        // a GET's answer sent back is taken: its read-only fields (id, subscription, revision) stay as they are
+        JsonNode read = http.ops("GET", "/ops/tenants/" + id, null).json();
+        assertThat(read.has("id")).isTrue();
+        Http.Response back = http.ops("PUT", "/ops/tenants/" + id, read.toString());
+        assertThat(back.status()).as(back.body()).isEqualTo(200);
+        Http.Response moved = http.ops("PUT", "/ops/tenants/" + id, "{\"id\":\"other-tenant\",\"name\":\"Autos\"}");
+        assertThat(moved.status()).as(moved.body()).isEqualTo(400);
+        assertThat(moved.json().path("detail").asText()).contains("id");
+
         // nothing of the refused requests was written
         JsonNode t = http.ops("GET", "/ops/tenants/" + id, null).json();
         assertThat(t.path("name").asText()).isEqualTo("Autos Tres");
