@@ -25,19 +25,53 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(ProblemException.class)
-    ProblemDetail problem(ProblemException e, jakarta.servlet.http.HttpServletResponse response) {
+    ResponseEntity<Object> problem(ProblemException e, jakarta.servlet.http.HttpServletResponse response) {
         if (e.retryAfterSeconds() > 0) {
             response.setHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }
-        return Problems.detail(e);
+        return problem(Problems.detail(e));
+    }
+
+    /**
+     * The content type set here, not negotiated: a refusal is problem+json whatever the request's
+     * Accept says (Spring would otherwise answer an empty body to {@code Accept: text/html} or to
+     * an Accept it cannot parse, RFC 9110 lets a server disregard Accept).
+     */
+    private static ResponseEntity<Object> problem(ProblemDetail body) {
+        return ResponseEntity.status(body.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    }
+
+    /** Spring's own refusals (the base class): problem+json whatever the Accept header says. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+                                                          WebRequest request) {
+        HttpHeaders preset = new HttpHeaders();
+        preset.putAll(headers);
+        if (body instanceof ProblemDetail && preset.getContentType() == null) {
+            preset.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        return super.createResponseEntity(body, preset, statusCode, request);
+    }
+
+    /**
+     * Spring Security's firewall refusing a header or parameter as a handler reads it (the
+     * refusals it makes up front are {@code api.refusals.FirewallRefusals}'): the caller's 400,
+     * and the log keeps a fingerprint of the value, never the value.
+     */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ResponseEntity<Object> rejected(org.springframework.security.web.firewall.RequestRejectedException e) {
+        log.info("Refused by the firewall: {}", RefusedValues.redact(e.getMessage()));
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.detail(400, "request-rejected", "Request rejected",
+                        "A header or parameter holds characters the gateway does not accept."));
     }
 
     /** Anything unforeseen: logged here, never described to the caller. */
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<Object> unexpected(Exception e) {
         log.error("Request failed", e);
-        return Problems.detail(500, "internal-error", "Internal error",
-                "The request could not be completed; the cause is in the gateway's log.");
+        return problem(Problems.detail(500, "internal-error", "Internal error",
+                "The request could not be completed; the cause is in the gateway's log."));
     }
 
     /** A request record that broke a rule: each field with its rule, as the other refusals say it. */
@@ -181,9 +215,20 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                         "Send the body as " + (supported.isEmpty() ? "another content type" : supported) + "."));
     }
 
+    /** An Accept the endpoint cannot satisfy: a typed 406 naming what it can answer, itself in problem+json. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+            org.springframework.web.HttpMediaTypeNotAcceptableException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String supported = e.getSupportedMediaTypes().stream().map(Object::toString).distinct()
+                .collect(Collectors.joining(", "));
+        return problem(Problems.detail(406, "not-acceptable", "Not acceptable", "This endpoint answers "
+                + (supported.isEmpty() ? "JSON" : supported) + "; refusals are application/problem+json."));
+    }
+
     @ExceptionHandler(StoreUnavailableException.class)
-    ProblemDetail storeDown(StoreUnavailableException e) {
-        return Problems.detail(503, "store-unavailable", "Store unavailable",
-                "The business data store did not answer; retry later.");
+    ResponseEntity<Object> storeDown(StoreUnavailableException e) {
+        return problem(Problems.detail(503, "store-unavailable", "Store unavailable",
+                "The business data store did not answer; retry later."));
     }
 }
