@@ -196,7 +196,10 @@ class DeadLetterReplayTest {
         store.writes(SwitchableStore.Writes.UP);
         List<String> mixed = new ArrayList<>(tooMany.subList(0, 99));
         mixed.add(50, letter.path("id").asText());
+        long t0 = System.nanoTime();
         Http.Response replay = http.ops("POST", "/ops/dlq/" + DLQ + "/replay", ids(mixed));
+        // a figure for the record, not an assertion: it was 1 s per unknown id before
+        System.out.printf("replay of 100 ids (99 unknown) answered in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.json().path("replayed").asInt()).isEqualTo(1);
         assertThat(replay.json().path("notFound").size()).isEqualTo(99);
