@@ -1,8 +1,14 @@
 package dev.pasarela.ops;
 
 import dev.pasarela.api.ProblemException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
+import java.util.Iterator;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,12 +27,16 @@ public class DeadLetterController {
     /** Body of a replay: the message ids to replay; none (or no body) replays the oldest messages of the queue. */
     public record ReplayRequest(List<String> ids) {}
 
+    private static final List<String> FILTER_FIELDS = List.of("queue", "tenantId", "from", "to", "cause");
+
     private final DeadLetterService deadLetters;
     private final ReplayJobs jobs;
+    private final ObjectMapper json;
 
-    public DeadLetterController(DeadLetterService deadLetters, ReplayJobs jobs) {
+    public DeadLetterController(DeadLetterService deadLetters, ReplayJobs jobs, ObjectMapper json) {
         this.deadLetters = deadLetters;
         this.jobs = jobs;
+        this.json = json;
     }
 
     @GetMapping
@@ -63,7 +73,25 @@ public class DeadLetterController {
                     + "batches, each message in one JMS transaction. One job runs at a time and "
                     + "pasarela.replay.max-queued-jobs (default 2) may wait; more is a 409 replay-busy. Jobs live in "
                     + "memory: a restart stops them, and running the filter again replays what is left.")
-    ResponseEntity<ReplayJobs.Progress> startJob(@RequestBody DeadLetterService.ReplayFilter filter) {
+    ResponseEntity<ReplayJobs.Progress> startJob(@io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = DeadLetterService.ReplayFilter.class)))
+                                                 @RequestBody ObjectNode body) {
+        // read by hand: a misspelt criterion ("tenant") ignored would widen the replay to the whole queue
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FILTER_FIELDS.contains(name)) {
+                throw new ProblemException(400, "invalid-replay-filter", "Invalid replay filter",
+                        "Unknown criterion " + (name.matches("[A-Za-z0-9_-]{1,40}") ? name : "(" + name.length() + " characters)")
+                                + "; a filter has " + FILTER_FIELDS + ".");
+            }
+        }
+        DeadLetterService.ReplayFilter filter;
+        try {
+            filter = json.treeToValue(body, DeadLetterService.ReplayFilter.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ProblemException(400, "invalid-replay-filter", "Invalid replay filter",
+                    "queue, tenantId and cause are strings; from and to are ISO-8601 instants (2026-12-01T10:00:00Z).");
+        }
         ReplayJobs.Progress job = jobs.start(filter);
         return ResponseEntity.accepted().location(URI.create("/ops/dlq/replays/" + job.id())).body(job);
     }

@@ -236,6 +236,12 @@ class DeadLetterReplayTest {
         assertThat(http.ops("POST", "/ops/dlq/replays", "{\"tenantId\":\"" + tenant + "\"}").json()
                 .path("type").asText()).endsWith("/invalid-replay-filter");
         assertThat(http.ops("GET", "/ops/dlq/replays/no-such-job", null).status()).isEqualTo(404);
+        // a misspelt criterion is refused, not ignored (ignored, it would replay the whole queue)
+        Http.Response misspelt = http.ops("POST", "/ops/dlq/replays", "{\"queue\":\"" + DLQ + "\",\"tenant\":\"" + tenant + "\"}");
+        assertThat(misspelt.status()).isEqualTo(400);
+        assertThat(misspelt.json().path("detail").asText()).contains("tenant");
+        assertThat(http.ops("POST", "/ops/dlq/replays", "{\"queue\":\"" + DLQ + "\",\"from\":\"yesterday\"}").json()
+                .path("type").asText()).endsWith("/invalid-replay-filter");
 
         // a window that ended before the failures matches nothing
         Http.Response none = http.ops("POST", "/ops/dlq/replays", "{\"queue\":\"" + DLQ + "\",\"tenantId\":\""
