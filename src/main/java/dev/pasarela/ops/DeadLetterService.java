@@ -15,9 +15,18 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -33,8 +42,9 @@ import org.springframework.stereotype.Service;
  * Dead letters and parked events, through plain JMS so it works the same on the embedded
  * broker and on an external Artemis cluster. The queues are known from the routes: one
  * {@code dlq.<route-id>} per route under the delivery configuration, plus the parking queues.
- * A replay moves messages back to the queue they came from in one JMS transaction, so a
- * crash mid-replay neither loses nor duplicates a message.
+ * A replay moves each message back to the queue it came from in one JMS transaction, so a
+ * crash mid-replay neither loses nor duplicates a message. Replays are bounded: a call takes at
+ * most {@code pasarela.replay.max-ids} ids; larger replays are jobs ({@link ReplayJobs}).
  */
 @Service
 public class DeadLetterService {
@@ -48,15 +58,18 @@ public class DeadLetterService {
     private static final Pattern QUEUE = Pattern.compile("(dlq|parked)\\.[A-Za-z0-9._-]{1,200}");
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9:_-]{1,200}");
 
-    private static final long RECEIVE_TIMEOUT_MS = 1000;
+    /** Paid once per call at most, and only when a message seen by the browse was taken meanwhile. */
+    private static final long GONE_WAIT_MS = 500;
 
     private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
     private final CamelContext camel;
     private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
+    private final ReplayProperties limits;
 
     public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, CamelContext camel,
-                             ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
+                             ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ReplayProperties limits) {
+        this.limits = limits;
         this.jms = jms;
         this.connectionFactory = connectionFactory;
         this.camel = camel;
@@ -81,53 +94,176 @@ public class DeadLetterService {
 
     public List<DeadLetter> messages(String queue, int limit) {
         checkQueue(queue);
-        return browse(queue, limit);
+        return browse(queue, null, limit);
     }
 
-    public record ReplayResult(String queue, int replayed, List<String> skipped) {}
+    /**
+     * What a replay did: {@code notFound} ids are not on the queue (never there, or replayed or
+     * consumed meanwhile), {@code skipped} ones are there but do not say where they came from;
+     * {@code more} says a replay without ids left messages for the next call (or a replay job).
+     */
+    public record ReplayResult(String queue, int replayed, List<String> notFound, List<String> skipped, boolean more) {}
 
     /**
-     * Moves the given messages back to the queues they came from; with no ids, the messages in the
-     * queue when the call starts (a message that fails again while the replay runs waits for the
-     * next one). Messages that cannot be replayed stay where they are and are listed as skipped.
+     * Moves the given messages back to the queues they came from; with no ids, the oldest
+     * {@code pasarela.replay.max-ids} messages in the queue when the call starts (a message that
+     * fails again while the replay runs waits for the next one). At most that many ids per call.
      */
     public ReplayResult replay(String queue, List<String> ids) {
         checkQueue(queue);
+        if (ids.size() > limits.maxIds()) {
+            throw new ProblemException(400, "too-many-ids", "Too many message ids",
+                    "A replay takes at most " + limits.maxIds() + " ids; replay more with POST /ops/dlq/replays.");
+        }
         ids.forEach(id -> {
             if (!MESSAGE_ID.matcher(id).matches()) {
                 throw new ProblemException(400, "invalid-message-id", "Invalid message id",
                         "Message ids look like ID:… as listed by GET /ops/dlq/" + queue + ".");
             }
         });
-        List<String> selected = ids.isEmpty() ? browse(queue, Integer.MAX_VALUE).stream().map(DeadLetter::id).toList()
-                : ids;
-        int n = 0;
+        boolean more = false;
+        Collection<String> selected = new LinkedHashSet<>(ids);
+        if (ids.isEmpty()) {
+            List<DeadLetter> oldest = browse(queue, null, limits.maxIds() + 1);
+            more = oldest.size() > limits.maxIds();
+            selected = oldest.stream().limit(limits.maxIds()).map(DeadLetter::id).toList();
+        }
+        Moved moved = move(queue, selected);
+        return new ReplayResult(queue, moved.replayed(), moved.notFound(), moved.skipped(), more);
+    }
+
+    /** Outcome of moving some ids of one queue. */
+    record Moved(int replayed, List<String> notFound, List<String> skipped) {}
+
+    /**
+     * One browse finds which ids are there (so unknown ids cost nothing), then one consumer takes
+     * the replayable ones, each moved to its source queue in its own JMS transaction.
+     */
+    Moved move(String queue, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return new Moved(0, List.of(), List.of());
+        }
+        Map<String, Boolean> present = new HashMap<>();
+        jms.browseSelected(queue, idSelector(ids), (Session session, QueueBrowser browser) -> {
+            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                Message m = (Message) e.nextElement();
+                present.put(m.getJMSMessageID(), replayable(m));
+            }
+            return null;
+        });
+        List<String> notFound = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        try (Connection connection = connectionFactory.createConnection();
-             Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            connection.start();
-            Queue source = session.createQueue(queue);
-            for (String id : selected) {
-                try (MessageConsumer consumer = session.createConsumer(source, "JMSMessageID = '" + id + "'")) {
-                    Message m = consumer.receive(RECEIVE_TIMEOUT_MS);
-                    if (m == null) {
-                        skipped.add(id); // gone meanwhile (replayed by someone else) or never there
-                        continue;
+        Set<String> pending = new LinkedHashSet<>();
+        for (String id : ids) {
+            Boolean replayable = present.get(id);
+            (replayable == null ? notFound : replayable ? pending : skipped).add(id);
+        }
+        int n = 0;
+        if (!pending.isEmpty()) {
+            try (Connection connection = connectionFactory.createConnection();
+                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+                connection.start();
+                try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue), idSelector(pending))) {
+                    while (!pending.isEmpty()) {
+                        // every id was just seen: only one taken meanwhile (another replay) makes this wait
+                        Message m = consumer.receive(GONE_WAIT_MS);
+                        if (m == null) {
+                            break;
+                        }
+                        if (!pending.remove(m.getJMSMessageID())) {
+                            session.rollback();
+                            break;
+                        }
+                        send(session, m);
+                        session.commit();
+                        n++;
                     }
-                    if (!replayable(m)) {
-                        session.rollback();
-                        skipped.add(id);
-                        continue;
-                    }
-                    send(session, m);
-                    session.commit();
-                    n++;
+                }
+            } catch (JMSException e) {
+                throw new IllegalStateException("replay from " + queue + " failed after " + n + " messages", e);
+            }
+            notFound.addAll(pending);
+        }
+        return new Moved(n, notFound, skipped);
+    }
+
+    /** Ids matched by the ops pattern only (no quote can reach the selector). */
+    private static String idSelector(Collection<String> ids) {
+        StringJoiner in = new StringJoiner("','", "JMSMessageID IN ('", "')");
+        ids.forEach(id -> {
+            if (!MESSAGE_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("not a message id");
+            }
+            in.add(id);
+        });
+        return in.toString();
+    }
+
+    /** What a replay job selects: every criterion given must hold. */
+    public record ReplayFilter(String queue, String tenantId, Instant from, Instant to, String cause) {
+
+        boolean matches(DeadLetter m) {
+            if (tenantId != null && !tenantId.equals(m.tenantId())) {
+                return false;
+            }
+            if (cause != null && (m.cause() == null
+                    || !m.cause().toLowerCase(Locale.ROOT).contains(cause.toLowerCase(Locale.ROOT)))) {
+                return false;
+            }
+            if (from != null || to != null) {
+                Instant at = failedAt(m);
+                return at != null && (from == null || !at.isBefore(from)) && (to == null || at.isBefore(to));
+            }
+            return true;
+        }
+
+        private static Instant failedAt(DeadLetter m) {
+            String at = m.lastFailureAt() != null ? m.lastFailureAt() : m.firstFailureAt();
+            try {
+                return at == null ? null : Instant.parse(at);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+    }
+
+    /** Checks a filter before a job is accepted for it. */
+    public void check(ReplayFilter filter) {
+        if (filter == null || filter.queue() == null || !QUEUE.matcher(filter.queue()).matches()) {
+            throw invalidFilter("queue is required: a dlq.* or parked.* queue as listed by GET /ops/dlq.");
+        }
+        if (filter.tenantId() != null && (filter.tenantId().isBlank() || filter.tenantId().length() > 200)) {
+            throw invalidFilter("tenantId, when given, is 1 to 200 characters.");
+        }
+        if (filter.cause() != null && (filter.cause().isBlank() || filter.cause().length() > 200)) {
+            throw invalidFilter("cause, when given, is 1 to 200 characters (matched as a substring, ignoring case).");
+        }
+        if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
+            throw invalidFilter("from must be before to.");
+        }
+    }
+
+    private static ProblemException invalidFilter(String detail) {
+        return new ProblemException(400, "invalid-replay-filter", "Invalid replay filter", detail);
+    }
+
+    /** The ids on the filter's queue that match it, oldest first, as the queue is now. */
+    List<String> matching(ReplayFilter filter) {
+        List<String> ids = new ArrayList<>();
+        jms.browse(filter.queue(), (Session session, QueueBrowser browser) -> {
+            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                DeadLetter m = describe((Message) e.nextElement());
+                if (filter.matches(m)) {
+                    ids.add(m.id());
                 }
             }
-        } catch (JMSException e) {
-            throw new IllegalStateException("replay from " + queue + " failed after " + n + " messages", e);
-        }
-        return new ReplayResult(queue, n, skipped);
+            return null;
+        });
+        return ids;
+    }
+
+    int maxIds() {
+        return limits.maxIds();
     }
 
     private static boolean replayable(Message m) throws JMSException {
@@ -144,7 +280,7 @@ public class DeadLetterService {
                     embedded.getActiveMQServer().locateQueue(SimpleString.of(queue));
             return q == null ? 0 : (int) q.getMessageCount();
         }
-        return browse(queue, Integer.MAX_VALUE).size();
+        return browse(queue, null, Integer.MAX_VALUE).size();
     }
 
     private void send(Session session, Message m) throws JMSException {
@@ -171,8 +307,8 @@ public class DeadLetterService {
         }
     }
 
-    private List<DeadLetter> browse(String queue, int limit) {
-        List<DeadLetter> out = jms.browse(queue, (Session session, QueueBrowser browser) -> {
+    private List<DeadLetter> browse(String queue, String selector, int limit) {
+        List<DeadLetter> out = jms.browseSelected(queue, selector, (Session session, QueueBrowser browser) -> {
             List<DeadLetter> list = new ArrayList<>();
             Enumeration<?> e = browser.getEnumeration();
             while (e.hasMoreElements() && list.size() < limit) {

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged jar as a process: every event acknowledged with a 2xx is applied exactly once,
  * even when the process is killed with SIGKILL while events wait on the queue, and again while
- * deliveries are in flight.
+ * deliveries are in flight. Stripe events, and on one more tenant WhatsApp and Twilio webhooks in
+ * and WhatsApp and SMS sends out to a provider stand-in ({@link ChannelTraffic}): every accepted
+ * send reaches the stand-in at least once and shows as submitted. One line per kind says
+ * {@code sent= acknowledged= applied= duplicated= lost=}.
  */
 @Tag("e2e")
 class NothingLostE2ETest {
@@ -41,12 +45,15 @@ class NothingLostE2ETest {
 
     /** event key → (tenant, created, applies to subscription state) for every acknowledged event */
     final Map<String, Acked> acked = Collections.synchronizedMap(new HashMap<>());
+    final AtomicInteger stripeSent = new AtomicInteger();
+    final ChannelTraffic channels = new ChannelTraffic(http);
 
     record Acked(String tenant, long created, boolean subscription) {}
 
     @AfterEach
     void stop() {
         gateway.stop();
+        channels.stopStandIn();
     }
 
     @Test
@@ -58,13 +65,20 @@ class NothingLostE2ETest {
             yml.append("  - id: ").append(t).append("\n    name: Concesionario ").append(t)
                     .append("\n    identities:\n      stripe: cus_").append(t.replace("-", "_")).append('\n');
         }
+        channels.startStandIn();
+        yml.append(channels.tenantYaml());
         Files.writeString(tenantsFile, yml);
 
         // 1. deliveries paused: events are acknowledged once queued, then the process is killed
         start(tenantsFile, false);
+        channels.createApiKey();
         for (int i = 0; i < 30; i++) {
             assertThat(post(i)).as("event %d acknowledged", i).isTrue();
         }
+        for (int i = 0; i < 10; i++) {
+            channels.sendAll(i);
+        }
+        channels.tallies.forEach((kind, t) -> assertThat(t.acked).as(kind.label + " acknowledged while paused").hasSize(10));
         for (String t : TENANTS) {
             assertThat(tenant(t).path("subscription").isMissingNode()).as("nothing delivered yet").isTrue();
         }
@@ -74,7 +88,22 @@ class NothingLostE2ETest {
         start(tenantsFile, true);
         AtomicInteger next = new AtomicInteger(30);
         AtomicInteger ackedInPhase = new AtomicInteger();
-        ExecutorService senders = Executors.newFixedThreadPool(4);
+        ExecutorService senders = Executors.newFixedThreadPool(6);
+        AtomicInteger nextChannel = new AtomicInteger(10);
+        AtomicInteger channelsInPhase = new AtomicInteger();
+        for (int s = 0; s < 2; s++) {
+            senders.submit(() -> {
+                int i;
+                while ((i = nextChannel.getAndIncrement()) < 150) {
+                    try {
+                        channels.sendAll(i);
+                        channelsInPhase.incrementAndGet();
+                    } catch (UncheckedIOException | IllegalStateException dead) {
+                        return;
+                    }
+                }
+            });
+        }
         for (int s = 0; s < 4; s++) {
             senders.submit(() -> {
                 int i;
@@ -89,7 +118,7 @@ class NothingLostE2ETest {
                 }
             });
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> ackedInPhase.get() >= 40);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ackedInPhase.get() >= 40 && channelsInPhase.get() >= 20);
         kill();
         senders.shutdown();
         assertThat(senders.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -103,7 +132,9 @@ class NothingLostE2ETest {
                         .map(Map.Entry::getKey).toList();
                 assertThat(seen).containsAll(expected);
             }
+            assertThat(channels.missing()).as("acknowledged but not (yet) applied or submitted").isEmpty();
         });
+        report();
         for (String t : TENANTS) {
             JsonNode events = http.ops("GET", "/ops/tenants/" + t + "/events?limit=1000", null, OPS).json();
             List<String> keys = events.findValuesAsText("eventKey");
@@ -119,7 +150,10 @@ class NothingLostE2ETest {
         assertThat(acked.size()).isGreaterThanOrEqualTo(70);
 
         String logs = Files.readString(gateway.log());
-        assertThat(logs).doesNotContain(StripeFixtures.SECRET).doesNotContain(OPS);
+        assertThat(logs).doesNotContain(StripeFixtures.SECRET).doesNotContain(OPS)
+                .doesNotContain(dev.pasarela.support.GatewayTest.META_APP_SECRET)
+                .doesNotContain(dev.pasarela.support.GatewayTest.TWILIO_AUTH_TOKEN)
+                .doesNotContain(ChannelTraffic.SMS_CONTACT).doesNotContain("Hola, SMS");
     }
 
     /** Event i: a subscription update or an invoice for one of the tenants, later i = later created. */
@@ -134,12 +168,44 @@ class NothingLostE2ETest {
                 : StripeFixtures.event("invoice.payment_failed.basil.json");
         e.id(id).created(created).customer("cus_" + tenant.replace("-", "_"));
         byte[] body = e.bytes();
+        stripeSent.incrementAndGet();
         Http.Response r = http.stripe(body, StripeFixtures.sign(body));
         if (r.status() == 200) {
             acked.put("stripe:" + id, new Acked(tenant, created, subscription));
             return true;
         }
         return false;
+    }
+
+    /** One line per kind of traffic; lost items fail the test, duplicates are counted (at-least-once outward). */
+    void report() {
+        List<String> keys = new ArrayList<>();
+        TENANTS.forEach(t -> keys.addAll(eventKeys(t)));
+        line("stripe", stripeSent.get(), acked.size(), (int) acked.keySet().stream().filter(keys::contains).count(),
+                keys.size() - (int) keys.stream().distinct().count());
+        Map<ChannelTraffic.Kind, Map<String, Integer>> applied = channels.applied();
+        channels.tallies.forEach((kind, t) -> {
+            Map<String, Integer> times = applied.get(kind);
+            int once = (int) t.acked.keySet().stream().filter(id -> times.getOrDefault(id, 0) > 0).count();
+            int extra = t.acked.keySet().stream().mapToInt(id -> Math.max(0, times.getOrDefault(id, 0) - 1)).sum();
+            line(kind.label, t.sent.get(), t.acked.size(), once, extra);
+            assertThat(once).as(kind.label + " lost").isEqualTo(t.acked.size());
+            if (kind == ChannelTraffic.Kind.META_INBOUND || kind == ChannelTraffic.Kind.TWILIO_INBOUND) {
+                assertThat(extra).as(kind.label + " stored twice").isZero();
+                Map<String, Integer> callbacks = channels.callbacks(kind);
+                System.out.printf("%s callbacks: acknowledged=%d called=%d duplicated=%d%n", kind.label, t.acked.size(),
+                        callbacks.values().stream().filter(n -> n > 0).count(),
+                        callbacks.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum());
+            }
+            if (kind == ChannelTraffic.Kind.TWILIO_STATUS) {
+                assertThat(extra).as("a status entered twice in a message's history").isZero();
+            }
+        });
+    }
+
+    static void line(String kind, int sent, int acknowledged, int applied, int duplicated) {
+        System.out.printf("%s: sent=%d acknowledged=%d applied=%d duplicated=%d lost=%d%n",
+                kind, sent, acknowledged, applied, duplicated, acknowledged - applied);
     }
 
     JsonNode tenant(String id) {
@@ -152,8 +218,10 @@ class NothingLostE2ETest {
     }
 
     void start(Path tenantsFile, boolean deliver) throws IOException {
-        gateway.start(Map.of("STRIPE_WEBHOOK_SECRET", StripeFixtures.SECRET,
-                "PASARELA_TENANTS_FILE", tenantsFile.toString()), "--pasarela.delivery.auto-startup=" + deliver);
+        Map<String, String> env = new HashMap<>(channels.env());
+        env.put("STRIPE_WEBHOOK_SECRET", StripeFixtures.SECRET);
+        env.put("PASARELA_TENANTS_FILE", tenantsFile.toString());
+        gateway.start(env, "--pasarela.delivery.auto-startup=" + deliver);
     }
 
     void kill() throws InterruptedException {
