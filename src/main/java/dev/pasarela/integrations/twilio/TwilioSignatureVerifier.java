@@ -87,11 +87,16 @@ public class TwilioSignatureVerifier implements SignatureVerifier {
         } catch (IllegalArgumentException e) {
             throw new SignatureVerificationException(Reason.MISMATCH); // not a form Twilio could have signed
         }
-        String url = publicUrl(request.url());
-        for (String token : tokens(params)) {
-            if (valid(token, url, params, signature)) {
-                return;
+        try {
+            String url = publicUrl(request.url());
+            for (String token : tokens(params)) {
+                if (valid(token, url, params, signature)) {
+                    return;
+                }
             }
+        } catch (IllegalArgumentException e) {
+            // a malformed escape in the query (URI or the SDK's parsing of it): no URL Twilio signed,
+            // and the exception's message quotes the URL, so it is not logged
         }
         throw new SignatureVerificationException(Reason.MISMATCH);
     }
