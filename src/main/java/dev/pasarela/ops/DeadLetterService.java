@@ -116,7 +116,7 @@ public class DeadLetterService {
                     "A replay takes at most " + limits.maxIds() + " ids; replay more with POST /ops/dlq/replays.");
         }
         ids.forEach(id -> {
-            if (!MESSAGE_ID.matcher(id).matches()) {
+            if (id == null || !MESSAGE_ID.matcher(id).matches()) {
                 throw new ProblemException(400, "invalid-message-id", "Invalid message id",
                         "Message ids look like ID:… as listed by GET /ops/dlq/" + queue + ".");
             }
@@ -191,7 +191,7 @@ public class DeadLetterService {
     private static String idSelector(Collection<String> ids) {
         StringJoiner in = new StringJoiner("','", "JMSMessageID IN ('", "')");
         ids.forEach(id -> {
-            if (!MESSAGE_ID.matcher(id).matches()) {
+            if (id == null || !MESSAGE_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("not a message id");
             }
             in.add(id);

@@ -128,7 +128,7 @@ public class TenantsController {
             throw invalid("The body is not a tenant profile: a field has the wrong type.");
         }
         if (!unknown.isEmpty()) {
-            throw invalid("Unknown field" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown.stream().sorted().toList())
+            throw invalid("Unknown field" + (unknown.size() > 1 ? "s " : " ") + named(unknown)
                     + "; a tenant profile has name, plan, timezone, identities, callbackUrl and messaging.");
         }
         String violations = validator.validate(profile).stream().map(v -> {
@@ -139,6 +139,19 @@ public class TenantsController {
             throw invalid(violations);
         }
         return profile;
+    }
+
+    private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,64}");
+
+    /**
+     * The unknown fields as the answer names them: a name that looks like one, at most ten of them.
+     * They are the caller's text, so nothing else of it is echoed back.
+     */
+    static String named(List<String> unknown) {
+        List<String> names = unknown.stream().sorted()
+                .map(n -> FIELD_NAME.matcher(n).matches() ? n : "(a name of " + n.length() + " characters)").toList();
+        return String.join(", ", names.subList(0, Math.min(10, names.size())))
+                + (names.size() > 10 ? " and " + (names.size() - 10) + " more" : "");
     }
 
     /** {@code messaging.quietHours.from} for a member of a nested object; the parser stands on its value. */
@@ -181,48 +194,6 @@ public class TenantsController {
         get(id);
         return store.query(TenantRepository.path(id) + "/events",
                         Query.all().orderBy("processedAt", true).limit(Math.max(1, Math.min(limit, 1000))))
-                .stream().map(d -> wellFormed(d.data())).toList();
-    }
-
-    /**
-     * A payload as strict JSON parsers take it: a signed provider payload may carry a lone surrogate
-     * (U+D800 alone, sent as an escape), kept as received in the store; it is answered as U+FFFD.
-     */
-    @SuppressWarnings("unchecked")
-    static <T> T wellFormed(T value) {
-        Object out = value;
-        if (value instanceof String text) {
-            out = wellFormedText(text);
-        } else if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new java.util.LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(wellFormedText(String.valueOf(k)), wellFormed(v)));
-            out = copy;
-        } else if (value instanceof List<?> list) {
-            out = list.stream().map(TenantsController::wellFormed).toList();
-        }
-        return (T) out;
-    }
-
-    static String wellFormedText(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1));
-            if (pair) {
-                if (out != null) {
-                    out.append(c).append(text.charAt(i + 1));
-                }
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                if (out == null) {
-                    out = new StringBuilder(text.length()).append(text, 0, i);
-                }
-                out.append('\uFFFD');
-            } else if (out != null) {
-                out.append(c);
-            }
-        }
-        return out == null ? text : out.toString();
+                .stream().map(Document::data).toList(); // well-formed as written: config.JsonConfiguration
     }
 }

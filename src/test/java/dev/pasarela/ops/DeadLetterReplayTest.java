@@ -177,6 +177,9 @@ class DeadLetterReplayTest {
     void onlyOperatorQueuesAreVisible() {
         assertThat(http.ops("GET", "/ops/dlq/in.stripe", null).status()).isEqualTo(404);
         assertThat(http.ops("POST", "/ops/dlq/" + DLQ + "/replay", "{\"ids\":[\"x' OR 1=1\"]}").status()).isEqualTo(400);
+        Http.Response nullId = http.ops("POST", "/ops/dlq/" + DLQ + "/replay", "{\"ids\":[null]}");
+        assertThat(nullId.status()).as(nullId.body()).isEqualTo(400);
+        assertThat(nullId.json().path("type").asText()).endsWith("/invalid-message-id");
     }
 
     @Test

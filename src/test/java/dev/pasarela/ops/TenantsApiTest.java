@@ -169,6 +169,10 @@ class TenantsApiTest {
         assertThat(longPut.status()).isEqualTo(400);
         assertThat(longPut.json().path("detail").asText()).contains("name is at most 200 characters");
 
+        Http.Response odd = http.ops("PUT", "/ops/tenants/" + id, "{\"name\":\"Autos\",\"<script>" + "z".repeat(80) + "\":1}");
+        assertThat(odd.status()).isEqualTo(400);
+        assertThat(odd.body()).doesNotContain("<script>").doesNotContain("zzzzzzzzzz").contains("a name of 88 characters");
+
         // a GET's answer sent back is taken: its read-only fields (id, subscription, revision) stay as they are
         JsonNode read = http.ops("GET", "/ops/tenants/" + id, null).json();
         assertThat(read.has("id")).isTrue();
