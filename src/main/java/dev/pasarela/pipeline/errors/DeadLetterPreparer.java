@@ -43,8 +43,16 @@ public class DeadLetterPreparer implements Processor {
         msg.setHeader(Variables.H_FAILED_ROUTE, routeId);
         msg.setHeader(Variables.H_FAILURE_CAUSE, describe(cause));
         if (msg.getHeader(Variables.H_FIRST_FAILURE_AT) == null) { // kept from an earlier dead-lettering
-            msg.setHeader(Variables.H_FIRST_FAILURE_AT, exchange.getProperty(FIRST_FAILURE, now, String.class));
+            Long retryingSince = msg.getHeader(ErrorHandling.RETRYING_SINCE, Long.class);
+            msg.setHeader(Variables.H_FIRST_FAILURE_AT, retryingSince != null
+                    ? java.time.Instant.ofEpochMilli(retryingSince).toString()
+                    : exchange.getProperty(FIRST_FAILURE, now, String.class));
         }
+        // a replay starts its retries, deferrals and horizon afresh, and is due at once
+        msg.removeHeader(ErrorHandling.RETRIES);
+        msg.removeHeader(ErrorHandling.RETRYING_SINCE);
+        msg.removeHeader(ErrorHandling.DEFERRALS);
+        msg.removeHeader(ErrorHandling.SCHEDULED_DELIVERY);
         msg.setHeader(Variables.H_LAST_FAILURE_AT, now);
         if (exchange.getFromEndpoint() instanceof JmsEndpoint jms) {
             msg.setHeader(Variables.H_REPLAY_TO, jms.getDestinationName());
