@@ -101,7 +101,11 @@ class TenantCallbackTest {
         assertThat(delivered.getHeader("X-Pasarela-Event-Id")).isEqualTo("meta:wa:msg:wamid.CALLBACK1" + tenant);
         String signature = delivered.getHeader("X-Pasarela-Signature");
         long t = Long.parseLong(signature.substring(2, signature.indexOf(',')));
-        assertThat(signature).isEqualTo(dev.pasarela.callbacks.CallbackRoutes.sign(delivered.getBody(), secret, t));
+        assertThat(delivered.getHeader("X-Pasarela-Delivery-Attempt")).isEqualTo("2");
+        assertThat(CRM.findAll(postRequestedFor(urlEqualTo("/crm/retry"))).get(0).getHeader("X-Pasarela-Event-Id"))
+                .isEqualTo(delivered.getHeader("X-Pasarela-Event-Id"));
+        assertThat(signature).isEqualTo(dev.pasarela.callbacks.CallbackRoutes.sign(delivered.getBody(), secret, t,
+                "meta:wa:msg:wamid.CALLBACK1" + tenant, 2));
         assertThat(delivered.getBodyAsString()).doesNotContain(secret);
     }
 
