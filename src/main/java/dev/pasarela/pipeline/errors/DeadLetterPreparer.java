@@ -19,9 +19,19 @@ public class DeadLetterPreparer implements Processor {
     private static final int MAX_CAUSE = 1000;
 
     private final Clock clock;
+    private final java.util.function.Predicate<Exchange> backToItsQueue;
 
     public DeadLetterPreparer(Clock clock) {
+        this(clock, exchange -> false);
+    }
+
+    /**
+     * @param backToItsQueue a failure about to be retried on the broker rather than dead-lettered:
+     *                       Camel prepares every failure alike, and the retry must keep its counts
+     */
+    public DeadLetterPreparer(Clock clock, java.util.function.Predicate<Exchange> backToItsQueue) {
         this.clock = clock;
+        this.backToItsQueue = backToItsQueue;
     }
 
     /** Runs when an exception first (and again) occurs, before any retry. */
@@ -33,6 +43,9 @@ public class DeadLetterPreparer implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (backToItsQueue.test(exchange)) {
+            return;
+        }
         Message msg = exchange.getMessage();
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
         if (routeId == null) {

@@ -50,7 +50,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         this.maxRedeliveries = retry.maxRedeliveries();
         this.initialDelay = retry.initialDelayMs();
         this.maxDelay = retry.maxDelayMs();
-        this.deadLetterPreparer = new DeadLetterPreparer(clock);
+        this.deadLetterPreparer = new DeadLetterPreparer(clock,
+                e -> transientFailure(e) && (retryOnBroker(e) || deferrable(e)));
         this.retry = retry;
     }
 
@@ -150,7 +151,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     /** A JMS consumer named in {@code pasarela.retry.broker-retries} whose message has retries left. */
     boolean retryOnBroker(Exchange exchange) {
-        return exchange.getFromEndpoint() instanceof JmsEndpoint
+        return transientFailure(exchange) && exchange.getFromEndpoint() instanceof JmsEndpoint
                 && retry.brokerRetryHorizon(exchange.getFromRouteId()).isPresent()
                 && !brokerRetriesExhausted(exchange);
     }
@@ -168,6 +169,24 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         long since = exchange.getIn().getHeader(RETRYING_SINCE, clock.millis(), Long.class);
         return retries >= maxRedeliveries && clock.millis() - since >= horizon.get().toMillis()
                 && !deferrable(exchange);
+    }
+
+    /**
+     * The failure is a {@link TransientException}: the deepest of the transient and permanent
+     * exceptions among its causes is transient (Camel matches its clauses from the root cause up).
+     */
+    static boolean transientFailure(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        Throwable deepest = null;
+        for (int depth = 0; failure != null && depth < 20; failure = failure.getCause(), depth++) {
+            if (failure instanceof TransientException || failure instanceof PermanentException) {
+                deepest = failure;
+            }
+        }
+        return deepest instanceof TransientException;
     }
 
     /** Back on the consumer's queue, due after the backoff (or the destination's Retry-After when longer). */
