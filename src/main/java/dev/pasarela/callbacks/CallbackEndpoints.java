@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
  * {@code pasarela.callbacks.breaker.failures} transient failures in a row the endpoint is parked
  * for {@code open-for}: its callbacks go back to the broker without a network call, so a dead
  * endpoint costs the shared consumers nothing; then one callback is tried and, if it passes, the
- * others follow. Parking is logged with the tenant id (never the URL, which may hold a token),
+ * others follow. While its last call failed, an endpoint gets one call at a time. Parking is logged with the tenant id (never the URL, which may hold a token),
  * counted in {@code pasarela.callbacks.endpoints.parked}, and readable through {@link #parkedSince}.
  */
 @Component
@@ -35,6 +36,7 @@ public class CallbackEndpoints {
     }
 
     private final Map<Key, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final Map<Key, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Instant> parked = new ConcurrentHashMap<>();
     private final CircuitBreakerConfig config;
     private final Clock clock;
@@ -59,10 +61,32 @@ public class CallbackEndpoints {
     CircuitBreaker breaker(String tenantId, String url) {
         return breakers.computeIfAbsent(new Key(tenantId, url), key -> {
             breakers.keySet().removeIf(k -> k.tenantId().equals(tenantId)); // the old URL's
+            inFlight.keySet().removeIf(k -> k.tenantId().equals(tenantId));
             CircuitBreaker b = CircuitBreaker.of("callback", config);
             b.getEventPublisher().onStateTransition(e -> transition(tenantId, e.getStateTransition().getToState()));
             return b;
         });
+    }
+
+    /**
+     * Takes a slot for a call to the endpoint, unless its last call failed and another call to it
+     * is still in flight: a hanging endpoint then holds one consumer until the breaker decides,
+     * not every consumer that picks up one of its callbacks.
+     */
+    boolean tryCall(String tenantId, String url, CircuitBreaker breaker) {
+        AtomicInteger calls = inFlight.computeIfAbsent(new Key(tenantId, url), k -> new AtomicInteger());
+        if (calls.incrementAndGet() > 1 && breaker.getMetrics().getNumberOfFailedCalls() > 0) {
+            calls.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void callEnded(String tenantId, String url) {
+        AtomicInteger calls = inFlight.get(new Key(tenantId, url));
+        if (calls != null) {
+            calls.decrementAndGet();
+        }
     }
 
     private void transition(String tenantId, CircuitBreaker.State to) {

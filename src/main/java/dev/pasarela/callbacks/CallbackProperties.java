@@ -32,7 +32,7 @@ public record CallbackProperties(
 
     /** With the breaker's defaults. */
     public CallbackProperties(Duration timeout, Duration connectTimeout, int concurrency) {
-        this(timeout, connectTimeout, concurrency, new Breaker(3, Duration.ofMinutes(1)));
+        this(timeout, connectTimeout, concurrency, new Breaker(2, Duration.ofMinutes(1)));
     }
 
     /**
@@ -41,7 +41,7 @@ public record CallbackProperties(
      * @param openFor  how long a parked endpoint is not called; its callbacks wait on the broker
      *                 meanwhile, then one is tried and, if it passes, the rest follow
      */
-    public record Breaker(@Min(1) @DefaultValue("3") int failures,
+    public record Breaker(@Min(1) @DefaultValue("2") int failures,
                           @NotNull @DefaultValue("PT1M") Duration openFor) {
     }
 }

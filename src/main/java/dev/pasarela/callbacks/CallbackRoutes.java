@@ -104,6 +104,19 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
             throw new TransientException(what + " not tried: its endpoint is parked after failing",
                     null, properties.breaker().openFor());
         }
+        if (!endpoints.tryCall(tenantId, url, breaker)) { // failing, and already being tried by another consumer
+            throw new TransientException(what + " not tried: its endpoint just failed and is being tried again",
+                    null, java.time.Duration.ofSeconds(1));
+        }
+        try {
+            call(exchange, tenantId, url, body, breaker);
+        } finally {
+            endpoints.callEnded(tenantId, url);
+        }
+    }
+
+    private void call(Exchange exchange, String tenantId, String url, byte[] body, CircuitBreaker breaker) {
+        String what = "callback of " + tenantId;
         String eventId = exchange.getIn().getHeader(Variables.H_EVENT_KEY, String.class);
         int attempt = ErrorHandling.deliveryAttempt(exchange);
         RestClient.RequestBodySpec request = http.post().uri(URI.create(url))
