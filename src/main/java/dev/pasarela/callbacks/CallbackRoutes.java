@@ -4,11 +4,13 @@ import dev.pasarela.security.CredentialNames;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.errors.RetryProperties;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.tenants.Tenant;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.http.ProviderHttp;
 import dev.pasarela.security.CredentialVault;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,11 +29,16 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /**
- * {@code callbacks.out.deliver}: posts queued events to the tenant's {@code callbackUrl}. Signed
- * like Stripe signs ({@code X-Pasarela-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">}) when
- * the tenant has a {@code callback} credential with a {@code signingSecret} in the vault.
- * Timeouts, 408, 425, 429 (after its {@code Retry-After}) and 5xx are retried; other 4xx and 3xx
- * are permanent (dead letter). A tenant without a callback URL is skipped.
+ * {@code callbacks.out.deliver}: posts queued events to the tenant's {@code callbackUrl}, with the
+ * event's stable id ({@code X-Pasarela-Event-Id}) and this try's number
+ * ({@code X-Pasarela-Delivery-Attempt}). Signed when the tenant has a {@code callback} credential
+ * with a {@code signingSecret} in the vault: {@code X-Pasarela-Signature: t=<unix>,v1=<hex>,v2=<hex>},
+ * v1 the HMAC-SHA256 of {@code "t.body"} (kept for receivers written against it), v2 of
+ * {@code "t.eventId.attempt.body"} (docs/callbacks.md). Timeouts, 408, 425, 429 (after its
+ * {@code Retry-After}) and 5xx are retried on the broker for {@code pasarela.retry.broker-retries}
+ * (at least a day) without holding a consumer, and a tenant's endpoint failing again and again is
+ * parked ({@link CallbackEndpoints}); other 4xx and 3xx are permanent (dead letter). A tenant
+ * without a callback URL is skipped.
  */
 @Component
 public class CallbackRoutes extends RouteBuilder implements CredentialNames {
@@ -41,7 +48,12 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
         return java.util.Set.of("callback");
     }
 
+    public static final String ROUTE_ID = "callbacks.out.deliver";
     public static final String SIGNATURE_HEADER = "X-Pasarela-Signature";
+    public static final String EVENT_ID_HEADER = "X-Pasarela-Event-Id";
+    public static final String ATTEMPT_HEADER = "X-Pasarela-Delivery-Attempt";
+    /** Tenants are told a day at least (issue 13): shorter would dead-letter a weekend's outage. */
+    static final java.time.Duration MIN_RETRY_HORIZON = java.time.Duration.ofDays(1);
     private static final Logger log = LoggerFactory.getLogger(CallbackRoutes.class);
 
     private final TenantRepository tenants;
@@ -49,9 +61,16 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
     private final CallbackProperties properties;
     private final RestClient http;
     private final Clock clock;
+    private final CallbackEndpoints endpoints;
 
     public CallbackRoutes(TenantRepository tenants, CredentialVault vault, CallbackProperties properties,
-                          RestClient.Builder http, Clock clock) {
+                          RestClient.Builder http, Clock clock, CallbackEndpoints endpoints, RetryProperties retry) {
+        java.time.Duration horizon = retry.brokerRetryHorizon(ROUTE_ID).orElse(java.time.Duration.ZERO);
+        if (horizon.compareTo(MIN_RETRY_HORIZON) < 0) {
+            throw new IllegalStateException("pasarela.retry.broker-retries[" + ROUTE_ID + "] must be at least "
+                    + MIN_RETRY_HORIZON + " (is " + horizon + "): tenants are told failing callbacks are retried a day");
+        }
+        this.endpoints = endpoints;
         this.tenants = tenants;
         this.vault = vault;
         this.properties = properties;
@@ -64,7 +83,7 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
     public void configure() {
         from("jms:queue:" + CallbackSink.QUEUE + "?transacted=true&lazyCreateTransactionManager=false"
                 + "&concurrentConsumers=" + properties.concurrency())
-                .routeId("callbacks.out.deliver")
+                .routeId(ROUTE_ID)
                 .routeConfigurationId(ErrorHandling.DELIVERY)
                 .process(this::post).id("deliver-call");
     }
@@ -79,13 +98,36 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
         }
         byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
         String what = "callback of " + tenantId;
-        RestClient.RequestBodySpec request = http.post().uri(URI.create(tenant.get().callbackUrl()))
+        String url = tenant.get().callbackUrl();
+        CircuitBreaker breaker = endpoints.breaker(tenantId, url);
+        if (!breaker.tryAcquirePermission()) { // parked: back to the broker without a call
+            throw new TransientException(what + " not tried: its endpoint is parked after failing",
+                    null, properties.breaker().openFor());
+        }
+        if (!endpoints.tryCall(tenantId, url, breaker)) { // failing, and already being tried by another consumer
+            throw new TransientException(what + " not tried: its endpoint just failed and is being tried again",
+                    null, java.time.Duration.ofSeconds(1));
+        }
+        try {
+            call(exchange, tenantId, url, body, breaker);
+        } finally {
+            endpoints.callEnded(tenantId, url);
+        }
+    }
+
+    private void call(Exchange exchange, String tenantId, String url, byte[] body, CircuitBreaker breaker) {
+        String what = "callback of " + tenantId;
+        String eventId = exchange.getIn().getHeader(Variables.H_EVENT_KEY, String.class);
+        int attempt = ErrorHandling.deliveryAttempt(exchange);
+        RestClient.RequestBodySpec request = http.post().uri(URI.create(url))
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("X-Pasarela-Event", exchange.getIn().getHeader(Variables.H_EVENT_TYPE, String.class))
-                .header("X-Pasarela-Event-Id", exchange.getIn().getHeader(Variables.H_EVENT_KEY, String.class))
+                .header(EVENT_ID_HEADER, eventId)
+                .header(ATTEMPT_HEADER, String.valueOf(attempt))
                 .body(body);
-        vault.credentials(tenantId, "callback").map(c -> c.get("signingSecret"))
-                .ifPresent(secret -> request.header(SIGNATURE_HEADER, sign(body, secret, clock.instant().getEpochSecond())));
+        vault.credentials(tenantId, "callback").map(c -> c.get("signingSecret")).ifPresent(secret -> request.header(
+                SIGNATURE_HEADER, sign(body, secret, clock.instant().getEpochSecond(), eventId, attempt)));
+        long started = breaker.getCurrentTimestamp();
         try {
             request.retrieve()
                     .onStatus(CallbackRoutes::retryable, (req, response) -> {
@@ -96,10 +138,16 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
                         throw new PermanentException(what + " answered " + response.getStatusCode().value());
                     })
                     .toBodilessEntity();
+            breaker.onSuccess(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit());
         } catch (ResourceAccessException e) {
             // the cause's class only: the tenant's URL may carry a token of theirs
-            throw new TransientException(what + " unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(),
-                    e.getMostSpecificCause());
+            TransientException failure = new TransientException(
+                    what + " unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), e.getMostSpecificCause());
+            breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), failure);
+            throw failure;
+        } catch (RuntimeException e) { // a 4xx is recorded as a success: the endpoint is up
+            breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
+            throw e;
         }
     }
 
@@ -109,12 +157,18 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
         return code == 408 || code == 425 || code == 429 || status.is5xxServerError();
     }
 
-    public static String sign(byte[] body, String secret, long timestamp) {
+    /** {@code t=<unix>,v1=<hex HMAC of "t.body">,v2=<hex HMAC of "t.eventId.attempt.body">}. */
+    public static String sign(byte[] body, String secret, long timestamp, String eventId, int attempt) {
+        return "t=" + timestamp + ",v1=" + hmac(secret, timestamp + ".", body)
+                + ",v2=" + hmac(secret, timestamp + "." + eventId + "." + attempt + ".", body);
+    }
+
+    private static String hmac(String secret, String prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+            mac.update(prefix.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

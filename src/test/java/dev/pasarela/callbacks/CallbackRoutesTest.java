@@ -14,6 +14,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.PermanentException;
+import dev.pasarela.pipeline.errors.RetryProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.tenants.Tenant;
@@ -33,7 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.client.RestClient;
 
-/** One callback post against a tenant's stand-in: signature time from the Clock, timeouts, Retry-After, 3xx. */
+/** One callback post against a tenant's stand-in: signature (time from the Clock, event id, attempt), timeouts, Retry-After, 3xx, parking. */
 class CallbackRoutesTest {
 
     static final WireMockServer CRM = new WireMockServer(WireMockConfiguration.options().dynamicPort());
@@ -61,9 +66,14 @@ class CallbackRoutesTest {
         when(tenants.find("t1")).thenReturn(Optional.of(tenant));
         CredentialVault vault = mock(CredentialVault.class);
         when(vault.credentials("t1", "callback")).thenReturn(Optional.of(Map.of("signingSecret", "whsec_cb")));
-        return new CallbackRoutes(tenants, vault, new CallbackProperties(timeout, Duration.ofSeconds(2), 1),
-                RestClient.builder(), Clock.fixed(NOW, ZoneOffset.UTC));
+        CallbackProperties properties = new CallbackProperties(timeout, Duration.ofSeconds(2), 1);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return new CallbackRoutes(tenants, vault, properties, RestClient.builder(), clock,
+                new CallbackEndpoints(properties, clock, new SimpleMeterRegistry()), RETRY);
     }
+
+    static final RetryProperties RETRY = new RetryProperties(5, 500, 8000, 6, 3_600_000,
+            Map.of(CallbackRoutes.ROUTE_ID, Duration.ofDays(3)));
 
     static Exchange event() {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -81,8 +91,70 @@ class CallbackRoutesTest {
         CRM.verify(postRequestedFor(urlPathEqualTo("/hooks/pasarela"))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withHeader("X-Pasarela-Event-Id", equalTo("e1"))
+                .withHeader("X-Pasarela-Delivery-Attempt", equalTo("1"))
                 .withHeader(CallbackRoutes.SIGNATURE_HEADER,
-                        equalTo(CallbackRoutes.sign(BODY, "whsec_cb", NOW.getEpochSecond()))));
+                        equalTo(CallbackRoutes.sign(BODY, "whsec_cb", NOW.getEpochSecond(), "e1", 1))));
+    }
+
+    @Test
+    void theSignatureCoversTheEventIdAndTheAttemptAndStillCarriesTheBodyOnlyV1() throws Exception {
+        String signature = CallbackRoutes.sign(BODY, "whsec_cb", 1_780_000_000L, "e1", 3);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("whsec_cb".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String v2 = HexFormat.of().formatHex(mac.doFinal(
+                ("1780000000.e1.3." + new String(BODY, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
+        String v1 = HexFormat.of().formatHex(mac.doFinal(
+                ("1780000000." + new String(BODY, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
+        assertThat(signature).isEqualTo("t=1780000000,v1=" + v1 + ",v2=" + v2);
+        assertThat(signature).isNotEqualTo(CallbackRoutes.sign(BODY, "whsec_cb", 1_780_000_000L, "e1", 4))
+                .isNotEqualTo(CallbackRoutes.sign(BODY, "whsec_cb", 1_780_000_000L, "e2", 3));
+    }
+
+    @Test
+    void aRetryCarriesItsAttemptNumberAndTheSameEventId() throws Exception {
+        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(204)));
+        Exchange retried = event();
+        retried.getIn().setHeader("PasarelaRetries", 2); // back from the broker twice
+        routes(Duration.ofSeconds(5)).post(retried);
+        CRM.verify(postRequestedFor(urlPathEqualTo("/hooks/pasarela"))
+                .withHeader("X-Pasarela-Event-Id", equalTo("e1"))
+                .withHeader("X-Pasarela-Delivery-Attempt", equalTo("3"))
+                .withHeader(CallbackRoutes.SIGNATURE_HEADER,
+                        equalTo(CallbackRoutes.sign(BODY, "whsec_cb", NOW.getEpochSecond(), "e1", 3))));
+    }
+
+    @Test
+    void anEndpointFailingAgainAndAgainIsParkedWithoutFurtherCalls() {
+        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(503)));
+        CallbackRoutes routes = routes(Duration.ofSeconds(5));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> routes.post(event())).isInstanceOf(TransientException.class)
+                    .hasMessage("callback of t1 answered 503");
+        }
+        assertThatThrownBy(() -> routes.post(event()))
+                .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(1)))
+                .hasMessageContaining("parked");
+        CRM.verify(2, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
+    }
+
+    @Test
+    void aRefusalDoesNotParkTheEndpoint() {
+        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(422)));
+        CallbackRoutes routes = routes(Duration.ofSeconds(5));
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> routes.post(event())).isInstanceOf(PermanentException.class);
+        }
+        CRM.verify(4, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
+    }
+
+    @Test
+    void callbacksRetriedForLessThanADayAreRefusedAtStart() {
+        CallbackProperties properties = new CallbackProperties(Duration.ofSeconds(5), Duration.ofSeconds(2), 1);
+        assertThatThrownBy(() -> new CallbackRoutes(mock(TenantRepository.class), mock(CredentialVault.class), properties,
+                RestClient.builder(), Clock.systemUTC(),
+                new CallbackEndpoints(properties, Clock.systemUTC(), new SimpleMeterRegistry()),
+                new RetryProperties(5, 500, 8000, 6, 3_600_000, Map.of(CallbackRoutes.ROUTE_ID, Duration.ofHours(2)))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("broker-retries[callbacks.out.deliver]");
     }
 
     @Test

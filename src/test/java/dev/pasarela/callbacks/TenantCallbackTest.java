@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** Inbound messages published to the tenant's callback: signed, retried on 5xx, dead-lettered on 4xx. */
+/** Inbound messages published to the tenant's callback: signed, retried on 5xx (numbered tries, same event id), dead-lettered on 4xx. */
 @GatewayTest
 class TenantCallbackTest {
 
@@ -101,7 +101,12 @@ class TenantCallbackTest {
         assertThat(delivered.getHeader("X-Pasarela-Event-Id")).isEqualTo("meta:wa:msg:wamid.CALLBACK1" + tenant);
         String signature = delivered.getHeader("X-Pasarela-Signature");
         long t = Long.parseLong(signature.substring(2, signature.indexOf(',')));
-        assertThat(signature).isEqualTo(dev.pasarela.callbacks.CallbackRoutes.sign(delivered.getBody(), secret, t));
+        assertThat(CRM.findAll(postRequestedFor(urlEqualTo("/crm/retry"))).stream()
+                .map(r -> r.getHeader("X-Pasarela-Delivery-Attempt")).toList()).containsExactly("1", "2");
+        assertThat(CRM.findAll(postRequestedFor(urlEqualTo("/crm/retry"))).get(0).getHeader("X-Pasarela-Event-Id"))
+                .isEqualTo(delivered.getHeader("X-Pasarela-Event-Id"));
+        assertThat(signature).isEqualTo(dev.pasarela.callbacks.CallbackRoutes.sign(delivered.getBody(), secret, t,
+                "meta:wa:msg:wamid.CALLBACK1" + tenant, 2));
         assertThat(delivered.getBodyAsString()).doesNotContain(secret);
     }
 

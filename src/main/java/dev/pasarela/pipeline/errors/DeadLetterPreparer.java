@@ -19,9 +19,19 @@ public class DeadLetterPreparer implements Processor {
     private static final int MAX_CAUSE = 1000;
 
     private final Clock clock;
+    private final java.util.function.Predicate<Exchange> backToItsQueue;
 
     public DeadLetterPreparer(Clock clock) {
+        this(clock, exchange -> false);
+    }
+
+    /**
+     * @param backToItsQueue a failure about to be retried on the broker rather than dead-lettered:
+     *                       Camel prepares every failure alike, and the retry must keep its counts
+     */
+    public DeadLetterPreparer(Clock clock, java.util.function.Predicate<Exchange> backToItsQueue) {
         this.clock = clock;
+        this.backToItsQueue = backToItsQueue;
     }
 
     /** Runs when an exception first (and again) occurs, before any retry. */
@@ -33,6 +43,9 @@ public class DeadLetterPreparer implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (backToItsQueue.test(exchange)) {
+            return;
+        }
         Message msg = exchange.getMessage();
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
         if (routeId == null) {
@@ -43,8 +56,16 @@ public class DeadLetterPreparer implements Processor {
         msg.setHeader(Variables.H_FAILED_ROUTE, routeId);
         msg.setHeader(Variables.H_FAILURE_CAUSE, describe(cause));
         if (msg.getHeader(Variables.H_FIRST_FAILURE_AT) == null) { // kept from an earlier dead-lettering
-            msg.setHeader(Variables.H_FIRST_FAILURE_AT, exchange.getProperty(FIRST_FAILURE, now, String.class));
+            Long retryingSince = msg.getHeader(ErrorHandling.RETRYING_SINCE, Long.class);
+            msg.setHeader(Variables.H_FIRST_FAILURE_AT, retryingSince != null
+                    ? java.time.Instant.ofEpochMilli(retryingSince).toString()
+                    : exchange.getProperty(FIRST_FAILURE, now, String.class));
         }
+        // a replay starts its retries, deferrals and horizon afresh, and is due at once
+        msg.removeHeader(ErrorHandling.RETRIES);
+        msg.removeHeader(ErrorHandling.RETRYING_SINCE);
+        msg.removeHeader(ErrorHandling.DEFERRALS);
+        msg.removeHeader(ErrorHandling.SCHEDULED_DELIVERY);
         msg.setHeader(Variables.H_LAST_FAILURE_AT, now);
         if (exchange.getFromEndpoint() instanceof JmsEndpoint jms) {
             msg.setHeader(Variables.H_REPLAY_TO, jms.getDestinationName());

@@ -1,0 +1,113 @@
+package dev.pasarela.callbacks;
+
+import dev.pasarela.pipeline.errors.TransientException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * A circuit breaker per tenant callback endpoint (tenant and URL): after
+ * {@code pasarela.callbacks.breaker.failures} transient failures in a row the endpoint is parked
+ * for {@code open-for}: its callbacks go back to the broker without a network call, so a dead
+ * endpoint costs the shared consumers nothing; then one callback is tried and, if it passes, the
+ * others follow. While its last call failed, an endpoint gets one call at a time. Parking is logged with the tenant id (never the URL, which may hold a token),
+ * counted in {@code pasarela.callbacks.endpoints.parked}, and readable through {@link #parkedSince}.
+ */
+@Component
+public class CallbackEndpoints {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackEndpoints.class);
+
+    private record Key(String tenantId, String url) {
+        @Override
+        public String toString() { // the URL may carry a tenant's token
+            return tenantId;
+        }
+    }
+
+    private final Map<Key, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final Map<Key, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Instant> parked = new ConcurrentHashMap<>();
+    private final CircuitBreakerConfig config;
+    private final Clock clock;
+
+    public CallbackEndpoints(CallbackProperties properties, Clock clock, MeterRegistry meters) {
+        this.clock = clock;
+        CallbackProperties.Breaker breaker = properties.breaker();
+        this.config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(breaker.failures()).minimumNumberOfCalls(breaker.failures())
+                .failureRateThreshold(100) // every one of the last calls failed: a tenant's endpoint, not a blip
+                .waitDurationInOpenState(breaker.openFor())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordExceptions(TransientException.class) // a 4xx says the endpoint is up
+                .clock(clock)
+                .build();
+        Gauge.builder("pasarela.callbacks.endpoints.parked", parked, Map::size)
+                .description("tenant callback endpoints parked after failing").register(meters);
+    }
+
+    /** The breaker of a tenant's endpoint; a new URL gets a new, closed one. */
+    CircuitBreaker breaker(String tenantId, String url) {
+        return breakers.computeIfAbsent(new Key(tenantId, url), key -> {
+            breakers.keySet().removeIf(k -> k.tenantId().equals(tenantId)); // the old URL's
+            inFlight.keySet().removeIf(k -> k.tenantId().equals(tenantId));
+            CircuitBreaker b = CircuitBreaker.of("callback", config);
+            b.getEventPublisher().onStateTransition(e -> transition(tenantId, e.getStateTransition().getToState()));
+            return b;
+        });
+    }
+
+    /**
+     * Takes a slot for a call to the endpoint, unless its last call failed and another call to it
+     * is still in flight: a hanging endpoint then holds one consumer until the breaker decides,
+     * not every consumer that picks up one of its callbacks.
+     */
+    boolean tryCall(String tenantId, String url, CircuitBreaker breaker) {
+        AtomicInteger calls = inFlight.computeIfAbsent(new Key(tenantId, url), k -> new AtomicInteger());
+        if (calls.incrementAndGet() > 1 && breaker.getMetrics().getNumberOfFailedCalls() > 0) {
+            calls.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void callEnded(String tenantId, String url) {
+        AtomicInteger calls = inFlight.get(new Key(tenantId, url));
+        if (calls != null) {
+            calls.decrementAndGet();
+        }
+    }
+
+    private void transition(String tenantId, CircuitBreaker.State to) {
+        switch (to) {
+            case OPEN, FORCED_OPEN -> {
+                if (parked.putIfAbsent(tenantId, clock.instant()) == null) {
+                    log.warn("Callback endpoint of tenant {} parked: it kept failing; its callbacks wait on the broker",
+                            tenantId);
+                }
+            }
+            case CLOSED -> {
+                if (parked.remove(tenantId) != null) {
+                    log.info("Callback endpoint of tenant {} answers again: its waiting callbacks are delivered", tenantId);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** Since when the tenant's endpoint is parked (failing); empty when it is taking callbacks. */
+    public Optional<Instant> parkedSince(String tenantId) {
+        return Optional.ofNullable(parked.get(tenantId));
+    }
+}
