@@ -201,6 +201,10 @@ class NoisyNeighbourCallbackTest {
         noisyNeighbour("hangs past the timeout", aResponse().withStatus(204).withFixedDelay(15_000));
     }
 
+    String callbackState(TenantUnderTest t) {
+        return new Http(port).ops("GET", "/ops/tenants/" + t.id() + "/callbacks/status", null).json().path("state").asText();
+    }
+
     void noisyNeighbour(String failure, ResponseDefinitionBuilder failing) throws Exception {
         TenantUnderTest noisy = tenant("down");
         TenantUnderTest healthy = tenant("up");
@@ -235,12 +239,17 @@ class NoisyNeighbourCallbackTest {
         assertThat(noisyPostsSoFar.size()).as("posts to the failing endpoint before it was parked")
                 .isLessThanOrEqualTo(2);
 
+        // the tenant (and an operator) can read that its endpoint is parked, and the other's is not
+        assertThat(callbackState(noisy)).isEqualTo("parked");
+        assertThat(callbackState(healthy)).isEqualTo("delivering");
+
         // the endpoint comes back and the parking time passes: every one of its events arrives
         CRM.stubFor(post(urlEqualTo(noisy.path())).willReturn(aResponse().withStatus(204)));
         clock.offset = clock.offset.plusMinutes(11);
         await().atMost(Duration.ofMinutes(2))
                 .until(() -> eventIds(posts(noisy)).containsAll(noisyEvents));
         assertThat(deadLettered(noisy)).isFalse();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "delivering".equals(callbackState(noisy)));
         // a tenant drops a second post of the same event by its id; the attempt number says it is a retry
         LoggedRequest retried = posts(noisy).get(posts(noisy).size() - 1);
         assertThat(Integer.parseInt(retried.getHeader("X-Pasarela-Delivery-Attempt"))).isGreaterThan(1);

@@ -108,7 +108,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(Exception.class).handled(true)
                 .process(e -> {
                     Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-                    log.error("Webhook for {} not accepted: {}", e.getVariable(Variables.PROVIDER), cause.toString());
+                    // the exception types only: a message may quote the request (a URL, a header, a field)
+                    log.error("Webhook for {} not accepted: {} (message {})", e.getVariable(Variables.PROVIDER),
+                            causeTypes(cause), dev.pasarela.api.RefusedValues.fingerprint(cause.getMessage()));
                     problem(e, 503, "temporarily-unavailable", "Temporarily unavailable",
                             "The event could not be stored; it was not accepted. Retry later.");
                     e.getMessage().setHeader("Retry-After", "5");
@@ -264,6 +266,15 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         } else {
             exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
         }
+    }
+
+    /** {@code JMSException < IOException}: the failure's chain of types, outermost first. */
+    static String causeTypes(Throwable failure) {
+        java.util.StringJoiner chain = new java.util.StringJoiner(" < ");
+        for (int depth = 0; failure != null && depth < 6; failure = failure.getCause(), depth++) {
+            chain.add(failure.getClass().getSimpleName());
+        }
+        return chain.toString();
     }
 
     static void problem(Exchange exchange, int status, String type, String title, String detail) {
