@@ -331,6 +331,24 @@ final class ChannelTraffic {
         return r.status() == 200 ? r : null;
     }
 
+    /**
+     * Inbound message ids whose callbacks did not all carry one {@code X-Pasarela-Event-Id}: a tenant
+     * could not drop the second copy of those. Empty when every duplicate is recognisable.
+     */
+    List<String> callbacksWithoutOneEventId(Kind kind) {
+        List<LoggedRequest> posts = standIn.findAll(postRequestedFor(urlPathEqualTo("/cb")));
+        List<String> out = new ArrayList<>();
+        for (String id : tallies.get(kind).acked.keySet()) {
+            java.util.Set<String> eventIds = new java.util.HashSet<>();
+            posts.stream().filter(r -> r.getBodyAsString().contains("\"" + id + "\""))
+                    .forEach(r -> eventIds.add(String.valueOf(r.getHeader("X-Pasarela-Event-Id"))));
+            if (eventIds.size() > 1 || eventIds.contains("null")) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     /** Callbacks the stand-in received per inbound message id: more than one is a duplicate the tenant must drop. */
     Map<String, Integer> callbacks(Kind kind) {
         Map<String, Integer> out = new HashMap<>();

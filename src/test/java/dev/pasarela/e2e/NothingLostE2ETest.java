@@ -181,17 +181,24 @@ class NothingLostE2ETest {
     void report() {
         List<String> keys = new ArrayList<>();
         TENANTS.forEach(t -> keys.addAll(eventKeys(t)));
+        // an event applies once by construction (its marker is written in the transaction that applies
+        // it), so there is no duplicate to count here: "applied" is what this line measures
         line("stripe", stripeSent.get(), acked.size(), (int) acked.keySet().stream().filter(keys::contains).count(),
-                keys.size() - (int) keys.stream().distinct().count());
+                null);
         Map<ChannelTraffic.Kind, Map<String, Integer>> applied = channels.applied();
         channels.tallies.forEach((kind, t) -> {
             Map<String, Integer> times = applied.get(kind);
             int once = (int) t.acked.keySet().stream().filter(id -> times.getOrDefault(id, 0) > 0).count();
             int extra = t.acked.keySet().stream().mapToInt(id -> Math.max(0, times.getOrDefault(id, 0) - 1)).sum();
-            line(kind.label, t.sent.get(), t.acked.size(), once, extra);
+            boolean inbound = kind == ChannelTraffic.Kind.META_INBOUND || kind == ChannelTraffic.Kind.TWILIO_INBOUND;
+            // an inbound message is one document per message id: its copies are counted as callbacks below
+            line(kind.label, t.sent.get(), t.acked.size(), once, inbound ? null : extra);
             assertThat(once).as(kind.label + " lost").isEqualTo(t.acked.size());
-            if (kind == ChannelTraffic.Kind.META_INBOUND || kind == ChannelTraffic.Kind.TWILIO_INBOUND) {
-                assertThat(extra).as(kind.label + " stored twice").isZero();
+            if (inbound) {
+                // at-least-once outward: a second callback after a redelivery is allowed, but the tenant
+                // must be able to drop it, by one event id on every copy
+                assertThat(channels.callbacksWithoutOneEventId(kind)).as(kind.label + " callbacks without one event id")
+                        .isEmpty();
                 Map<String, Integer> callbacks = channels.callbacks(kind);
                 System.out.printf("%s callbacks: acknowledged=%d called=%d duplicated=%d%n", kind.label, t.acked.size(),
                         callbacks.values().stream().filter(n -> n > 0).count(),
@@ -203,9 +210,10 @@ class NothingLostE2ETest {
         });
     }
 
-    static void line(String kind, int sent, int acknowledged, int applied, int duplicated) {
-        System.out.printf("%s: sent=%d acknowledged=%d applied=%d duplicated=%d lost=%d%n",
-                kind, sent, acknowledged, applied, duplicated, acknowledged - applied);
+    /** {@code duplicated} null where duplicates cannot happen by construction (printed "n/a"). */
+    static void line(String kind, int sent, int acknowledged, int applied, Integer duplicated) {
+        System.out.printf("%s: sent=%d acknowledged=%d applied=%d duplicated=%s lost=%d%n",
+                kind, sent, acknowledged, applied, duplicated == null ? "n/a" : duplicated, acknowledged - applied);
     }
 
     JsonNode tenant(String id) {
