@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
+import dev.pasarela.support.MovableClock;
 import dev.pasarela.tenants.TenantProfile;
 import dev.pasarela.tenants.TenantRepository;
 import java.net.URI;
@@ -79,32 +80,12 @@ class NoisyNeighbourCallbackTest {
         CRM.stop();
     }
 
-    /** The system clock, plus however far the test moved it (to let a parked endpoint be tried again). */
-    static final class ShiftedClock extends Clock {
-        volatile Duration offset = Duration.ZERO;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
-    }
-
     @TestConfiguration(proxyBeanMethods = false)
     static class Clocks {
         @Bean
         @Primary
-        ShiftedClock shiftedClock() {
-            return new ShiftedClock();
+        MovableClock movableClock() {
+            return MovableClock.running();
         }
     }
 
@@ -115,7 +96,7 @@ class NoisyNeighbourCallbackTest {
     @Autowired
     CredentialVault vault;
     @Autowired
-    ShiftedClock clock;
+    MovableClock clock;
 
     final Map<String, Long> sentAt = new ConcurrentHashMap<>();
 
@@ -245,7 +226,7 @@ class NoisyNeighbourCallbackTest {
 
         // the endpoint comes back and the parking time passes: every one of its events arrives
         CRM.stubFor(post(urlEqualTo(noisy.path())).willReturn(aResponse().withStatus(204)));
-        clock.offset = clock.offset.plusMinutes(11);
+        clock.advance(Duration.ofMinutes(11));
         await().atMost(Duration.ofMinutes(2))
                 .until(() -> eventIds(posts(noisy)).containsAll(noisyEvents));
         assertThat(deadLettered(noisy)).isFalse();

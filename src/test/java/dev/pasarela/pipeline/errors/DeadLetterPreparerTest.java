@@ -3,6 +3,7 @@ package dev.pasarela.pipeline.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pasarela.pipeline.Variables;
+import dev.pasarela.support.MovableClock;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -15,31 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The failure times of a dead letter come from the injected clock: first failure before the retries, last at the end. */
 class DeadLetterPreparerTest {
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final MovableClock clock = new MovableClock(Instant.parse("2025-06-09T12:00:00Z"));
+    final MovableClock clock = MovableClock.at(Instant.parse("2025-06-09T12:00:00Z"));
     final DeadLetterPreparer preparer = new DeadLetterPreparer(clock);
 
     Exchange failedIn(String routeId, Throwable cause) {
@@ -53,9 +30,9 @@ class DeadLetterPreparerTest {
     void theFirstFailureIsWhenItFirstOccurredAndTheLastIsWhenItIsDeadLettered() {
         Exchange e = failedIn("meta.in.deliver", new TransientException("Graph API unavailable"));
         preparer.recordFirstFailure(e);
-        clock.now = Instant.parse("2025-06-09T12:00:05Z");
+        clock.set(Instant.parse("2025-06-09T12:00:05Z"));
         preparer.recordFirstFailure(e); // a retry failing again does not move the first failure
-        clock.now = Instant.parse("2025-06-09T12:00:30Z");
+        clock.set(Instant.parse("2025-06-09T12:00:30Z"));
         preparer.process(e);
 
         assertThat(e.getMessage().getHeader(Variables.H_FIRST_FAILURE_AT)).isEqualTo("2025-06-09T12:00:00Z");
