@@ -2,7 +2,10 @@ package dev.pasarela.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -35,5 +38,23 @@ public final class Problems {
             n.put("instance", instance);
         }
         return n.toString();
+    }
+
+    /**
+     * Writes the problem as the whole response, for servlet filters and handlers that answer before
+     * (or instead of) Spring MVC; headers such as {@code WWW-Authenticate} or {@code Retry-After} are the caller's.
+     * No instance: the path may be what was refused.
+     */
+    public static void write(HttpServletResponse response, int status, String type, String title, String detail)
+            throws IOException {
+        write(response, status, type, title, detail, null);
+    }
+
+    /** As {@link #write(HttpServletResponse, int, String, String, String)}, with an {@code instance} (null for none). */
+    public static void write(HttpServletResponse response, int status, String type, String title, String detail,
+                             String instance) throws IOException {
+        response.setStatus(status);
+        response.setContentType(MEDIA_TYPE);
+        response.getOutputStream().write(json(status, type, title, detail, instance).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -7,7 +7,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -184,8 +183,9 @@ public class ConsoleSecurityConfiguration {
     }
 
     /**
-     * A login attempt (the form's POST, or any request carrying HTTP Basic credentials) from an address
-     * locked out by {@link ConsoleLoginThrottle}: 429 with {@code Retry-After}, the password not even checked.
+     * A login attempt (the form's POST, or any request carrying HTTP Basic credentials) reserves its place
+     * with {@link ConsoleLoginThrottle} first; from an address out of attempts it is a 429 with
+     * {@code Retry-After}, the password not even checked.
      */
     static final class LockedOutFilter extends OncePerRequestFilter {
         private final ConsoleLoginThrottle throttle;
@@ -202,27 +202,30 @@ public class ConsoleSecurityConfiguration {
             String authorization = request.getHeader("Authorization");
             boolean attempt = loginForm.matches(request)
                     || authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
-            java.util.Optional<java.time.Duration> locked = attempt
-                    ? throttle.lockedFor(request.getRemoteAddr()) : java.util.Optional.empty();
-            if (locked.isEmpty()) {
+            if (!attempt) {
                 chain.doFilter(request, response);
                 return;
             }
+            // reserved before the password is checked, released after its outcome is recorded
+            String address = request.getRemoteAddr();
+            java.util.Optional<java.time.Duration> locked = throttle.tryAcquire(address);
+            if (locked.isEmpty()) {
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    throttle.release(address);
+                }
+                return;
+            }
             long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
-            response.setStatus(429);
             response.setHeader("Retry-After", String.valueOf(seconds));
-            response.setContentType(Problems.MEDIA_TYPE);
-            response.getOutputStream().write(Problems.json(429, "too-many-login-failures", "Too many login failures",
-                    "Too many wrong console logins from this address; try again in " + seconds + " seconds.", null)
-                    .getBytes(StandardCharsets.UTF_8));
+            Problems.write(response, 429, "too-many-login-failures", "Too many login failures",
+                    "Too many wrong console logins from this address; try again in " + seconds + " seconds.");
         }
     }
 
     private static void notFound(HttpServletResponse res, String detail) throws IOException {
-        res.setStatus(404);
-        res.setContentType(Problems.MEDIA_TYPE);
-        res.getOutputStream().write(Problems.json(404, "not-found", "Not Found", detail, null)
-                .getBytes(StandardCharsets.UTF_8));
+        Problems.write(res, 404, "not-found", "Not found", detail);
     }
 
     /** Reads the token from the X-XSRF-TOKEN header as it is (the SPA case), from a form field masked. */

@@ -30,10 +30,9 @@ public class OpsTokenFilter extends OncePerRequestFilter {
         }
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", "Bearer realm=\"pasarela-ops\"");
-        response.setContentType(Problems.MEDIA_TYPE);
-        response.getOutputStream().write(Problems.json(401, "unauthorized", "Unauthorized",
+        Problems.write(response, 401, "unauthorized", "Unauthorized",
                 auth == null ? "The operations API needs an Authorization: Bearer token."
                         : "The bearer token is not valid for the operations API.",
-                request.getRequestURI()).getBytes(StandardCharsets.UTF_8));
+                request.getRequestURI());
     }
 }

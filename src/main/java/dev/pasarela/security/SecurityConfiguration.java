@@ -7,7 +7,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
@@ -84,8 +83,7 @@ public class SecurityConfiguration {
         if (status == 401) {
             res.setHeader("WWW-Authenticate", "Bearer realm=\"pasarela\"");
         }
-        res.setContentType(Problems.MEDIA_TYPE);
-        res.getOutputStream().write(Problems.json(status, type, title, detail, null).getBytes(StandardCharsets.UTF_8));
+        Problems.write(res, status, type, title, detail);
     }
 
     /** {@code X-Api-Key} on {@code /api/**}: a valid key authenticates, any other value is a 401. */

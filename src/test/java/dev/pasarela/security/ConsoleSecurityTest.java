@@ -230,6 +230,44 @@ class ConsoleSecurityTest {
                 + ",\"attribute\":\"Enabled\",\"value\":true}").path("status").asInt()).isEqualTo(403);
     }
 
+    /**
+     * The Trace tab shows each traced message's headers, and Camel's tracer has no option to leave any
+     * out: a message still carrying a credential or a provider signature is not traced at all.
+     */
+    @Test
+    void theTracerRecordsNoCredentialOrSignatureHeader(@Autowired ProducerTemplate producer) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:console.trace-secrets").routeId("console.test.trace-secrets").setHeader("seen", constant("yes"));
+            }
+        });
+        String auth = basic(USER, PASSWORD);
+        String tracer = json.writeValueAsString("org.apache.camel:context=" + camel.getManagementName()
+                + ",type=tracer,name=BacklogTracer");
+        assertThat(jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer
+                + ",\"operation\":\"setEnabled(boolean)\",\"arguments\":[true]}").path("status").asInt()).isEqualTo(200);
+        try {
+            java.util.Map<String, String> secrets = java.util.Map.of("X-Api-Key", "SECRET-api-key",
+                    "Authorization", "Bearer SECRET-token", "Stripe-Signature", "t=1,v1=SECRET-stripe",
+                    "X-Hub-Signature-256", "sha256=SECRET-meta", "X-Twilio-Signature", "SECRET-twilio",
+                    "svix-signature", "v1,SECRET-svix", "hub.verify_token", "SECRET-verify");
+            secrets.forEach((name, value) -> producer.sendBodyAndHeader("direct:console.trace-secrets", "with " + name, name, value));
+            producer.sendBody("direct:console.trace-secrets", "PLAIN-MESSAGE");
+            // through a real door too: the webhook route's first steps see the request's headers
+            http.send(HttpRequest.newBuilder(URI.create(http.base() + "/webhooks/stripe"))
+                    .header("Content-Type", "application/json").header("Stripe-Signature", "t=1,v1=SECRET-door")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"evt_trace\"}")));
+            String xml = jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer
+                    + ",\"operation\":\"dumpAllTracedMessagesAsXml()\"}").path("value").asText();
+            assertThat(xml).contains("PLAIN-MESSAGE").doesNotContain("SECRET");
+        } finally {
+            jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer
+                    + ",\"operation\":\"setEnabled(boolean)\",\"arguments\":[false]}");
+            jolokia(auth, "{\"type\":\"exec\",\"mbean\":" + tracer + ",\"operation\":\"clear()\"}");
+        }
+    }
+
     @Test
     void thePasswordIsNeverLogged(CapturedOutput output) {
         assertThat(output.getAll()).doesNotContain(PASSWORD);

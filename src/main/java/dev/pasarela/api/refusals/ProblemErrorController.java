@@ -26,6 +26,11 @@ public class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
     void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        refusal(request).write(response);
+    }
+
+    /** The problem for an error dispatch, from the attributes the container set; also the management port's. */
+    static Refusal refusal(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Throwable error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         Refusal refusal;
@@ -41,7 +46,7 @@ public class ProblemErrorController implements ErrorController {
         } else {
             refusal = Refusal.forStatus(404, Refusal.defaultDetail(404)); // /error asked for by name
         }
-        refusal.write(response);
+        return refusal;
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {

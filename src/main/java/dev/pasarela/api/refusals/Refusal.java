@@ -3,7 +3,6 @@ package dev.pasarela.api.refusals;
 import dev.pasarela.api.Problems;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** A request refused before any endpoint saw it, as the problem the caller gets. */
 record Refusal(int status, String type, String title, String detail) {
@@ -15,9 +14,7 @@ record Refusal(int status, String type, String title, String detail) {
 
     void write(HttpServletResponse response) throws IOException {
         response.resetBuffer();
-        response.setStatus(status);
-        response.setContentType(Problems.MEDIA_TYPE);
-        response.getOutputStream().write(json().getBytes(StandardCharsets.UTF_8));
+        Problems.write(response, status, type, title, detail);
         response.flushBuffer();
     }
 
