@@ -24,10 +24,10 @@ public interface WebhookInterpreter {
     }
 
     /**
-     * True for providers that post several events in one request, across tenants (Meta,
-     * SendGrid). Refusing such a batch for one event would lose the others after the provider's
-     * retries, so an event that cannot be read is returned as {@link InboundEvent#deadLetter} and
-     * dead-lettered alone; a single-event provider's request is refused at the door instead.
+     * True for providers that post several events in one request, across tenants. Refusing such
+     * a batch for one event would lose the others after the provider's retries, so an event that
+     * cannot be read is returned as {@link InboundEvent#deadLetter} and dead-lettered alone; a
+     * single-event provider's request is refused at the door instead.
      */
     default boolean batches() {
         return false;

@@ -127,8 +127,8 @@ class DedupeAndMappingFailuresTest {
         // the query of the second delivery ran before the first one's insert: it saw no row
         repo.setQueryString("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE 1 = 0 AND processorName = ? AND messageId = ?");
         repo.start();
-        assertThat(repo.add("meta:wa:msg:wamid.1")).isTrue();
-        assertThat(repo.add("meta:wa:msg:wamid.1")).isFalse();
+        assertThat(repo.add("acme:evt_race")).isTrue();
+        assertThat(repo.add("acme:evt_race")).isFalse();
         assertThat(meters.find("pasarela.dedupe.insert.failures").counter()).isNull();
         assertThat(IdempotencyConfiguration.GuardedRepository.uniqueViolation(
                 new java.sql.SQLException("unique", "23505"))).isTrue();
