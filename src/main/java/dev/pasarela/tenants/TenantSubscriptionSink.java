@@ -9,6 +9,7 @@ import dev.pasarela.pipeline.transform.SubscriptionChanged;
 import dev.pasarela.pipeline.transform.SubscriptionStatus;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.Paths;
 import dev.pasarela.store.StoreTransaction;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +55,8 @@ public class TenantSubscriptionSink implements EventSink {
     @Override
     public void deliver(CanonicalEvent event) {
         String tenantPath = TenantRepository.path(event.tenantId());
-        String markerPath = tenantPath + "/events/" + event.eventKey();
+        // a key may hold '/' (ids are printable ASCII): one segment, not a deeper path
+        String markerPath = tenantPath + "/events/" + Paths.segment(event.eventKey());
         String customer = event instanceof SubscriptionChanged s ? s.externalCustomerId()
                 : ((PaymentRecorded) event).externalCustomerId();
         String routingKey = customer == null ? null : TenantRepository.routingKey(event.provider(), customer);

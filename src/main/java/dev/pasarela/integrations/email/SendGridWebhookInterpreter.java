@@ -2,6 +2,7 @@ package dev.pasarela.integrations.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.api.ProblemException;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.WebhookIds;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
@@ -45,17 +46,32 @@ public class SendGridWebhookInterpreter implements WebhookInterpreter {
         }
         List<InboundEvent> events = new ArrayList<>();
         for (JsonNode event : root) {
-            if (!event.isObject() || !event.path("event").isTextual()) {
-                throw WebhookInterpreter.invalidPayload("Every SendGrid event is an object with an event name.");
-            }
-            String type = WebhookIds.check("SendGrid event name", event.path("event").asText());
-            WebhookIds.check("sg_message_id", event.path("sg_message_id").asText(null));
-            String id = event.path("sg_event_id").isTextual() ? WebhookIds.check("sg_event_id", event.path("sg_event_id").asText())
-                    : "noid:" + Integer.toHexString(event.toString().hashCode());
             byte[] payload = json.createArrayNode().add(event).toString().getBytes(StandardCharsets.UTF_8);
-            events.add(new InboundEvent(PROVIDER + ":" + id, PROVIDER + "." + type, PROCESSED.contains(type), List.of(),
-                    event.path(TENANT_ARG).asText(null), payload));
+            try {
+                events.add(event(event, payload));
+            } catch (ProblemException refused) {
+                // one event the door would refuse alone: it is dead-lettered, not the batch refused
+                // (SendGrid would retry it with every other tenant's events in it, then drop it)
+                events.add(InboundEvent.deadLetter(PROVIDER, refused.detail(), payload));
+            }
         }
         return events;
+    }
+
+    private InboundEvent event(JsonNode event, byte[] payload) {
+        if (!event.isObject() || !event.path("event").isTextual()) {
+            throw WebhookInterpreter.invalidPayload("Every SendGrid event is an object with an event name.");
+        }
+        String type = WebhookIds.check("SendGrid event name", event.path("event").asText());
+        WebhookIds.check("sg_message_id", event.path("sg_message_id").asText(null));
+        String id = event.path("sg_event_id").isTextual() ? WebhookIds.check("sg_event_id", event.path("sg_event_id").asText())
+                : "noid:" + Integer.toHexString(event.toString().hashCode());
+        return new InboundEvent(PROVIDER + ":" + id, PROVIDER + "." + type, PROCESSED.contains(type), List.of(),
+                event.path(TENANT_ARG).asText(null), payload);
+    }
+
+    @Override
+    public boolean batches() {
+        return true;
     }
 }

@@ -45,7 +45,7 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
         boolean processed = PROCESSED.contains(type);
         if (processed) {
             // what the mapper will read and store, checked while the provider can still be told
-            WebhookIds.check("Stripe " + object.path("object").asText("object") + " id", StripeJson.text(object.path("id")));
+            WebhookIds.check("Stripe data.object.id", StripeJson.text(object.path("id")));
             if (StripeJson.epochSeconds(event.path("created")).isEmpty()) {
                 throw WebhookInterpreter.invalidPayload("The Stripe event's created is not Unix seconds between "
                         + EventTimes.MIN + " and " + EventTimes.MAX + ".");

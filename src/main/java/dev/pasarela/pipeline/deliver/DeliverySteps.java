@@ -5,6 +5,7 @@ import dev.pasarela.api.ProblemException;
 import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.pipeline.ingress.InboundEvent;
+import dev.pasarela.pipeline.ingress.WebhookIds;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import dev.pasarela.pipeline.tenant.TenantResolver;
 import dev.pasarela.pipeline.transform.CanonicalEvent;
@@ -63,6 +64,12 @@ public class DeliverySteps {
             List<InboundEvent> events;
             try {
                 events = interpreters.get(provider).interpret(payload);
+                for (InboundEvent e : events) {
+                    if (e.unreadable() != null) { // dead-lettered by the door, replayed: it reads the same
+                        throw WebhookInterpreter.invalidPayload(e.unreadable());
+                    }
+                    WebhookIds.checkEventKey(e.eventKey());
+                }
             } catch (ProblemException refused) { // what the door would refuse can never be read here either
                 throw new PermanentException("The queued " + provider + " event cannot be read: " + refused.detail());
             }

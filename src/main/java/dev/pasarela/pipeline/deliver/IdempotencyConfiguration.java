@@ -1,6 +1,8 @@
 package dev.pasarela.pipeline.deliver;
 
+import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -40,10 +43,12 @@ public class IdempotencyConfiguration {
      * The insert runs after the enqueue (the consumer is not eager) in an on-completion hook,
      * where Camel logs a failure at WARN and goes on: a key too long for the column would then let
      * every duplicate through. So a key that cannot be inserted is refused by {@link #contains},
-     * which runs in the request before the enqueue (the webhook is not acknowledged: 503, the
-     * provider retries). The interpreters' id limits (docs/limits.md) make that unreachable; an
-     * insert that still fails (the database went away between the two) is logged at ERROR and
-     * counted ({@code pasarela.dedupe.insert.failures}), never silent.
+     * which runs in the request before the enqueue, as the invalid-payload problem (400: a retry of
+     * the same key fails the same). {@code IngressSteps} checks keys first, so that is a backstop.
+     * Camel's add is query-then-insert: two overlapping deliveries of one event both see no row and
+     * the second insert hits the primary key; that is a duplicate (false), not a failure. An insert
+     * that fails otherwise (the database went away) is logged at ERROR and counted
+     * ({@code pasarela.dedupe.insert.failures}), never silent.
      */
     static final class GuardedRepository extends JdbcMessageIdRepository {
         private final MeterRegistry meters;
@@ -56,8 +61,8 @@ public class IdempotencyConfiguration {
         @Override
         public boolean contains(String key) {
             if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-                throw new IllegalArgumentException("event key of " + (key == null ? 0 : key.length())
-                        + " characters cannot be deduplicated (limit " + MAX_KEY_LENGTH + ")");
+                throw WebhookInterpreter.invalidPayload("An event's key is " + (key == null ? 0 : key.length())
+                        + " characters long; event keys are limited to " + MAX_KEY_LENGTH + " characters.");
             }
             return super.contains(key);
         }
@@ -67,6 +72,9 @@ public class IdempotencyConfiguration {
             try {
                 return super.add(key);
             } catch (RuntimeException e) {
+                if (uniqueViolation(e)) { // the other delivery of the same event inserted it first
+                    return false;
+                }
                 meters.counter("pasarela.dedupe.insert.failures").increment();
                 // the key's length and hash, not the key: it is provider input
                 log.error("Dedupe insert failed for an event key of {} characters (hash {}): {}; a provider retry "
@@ -74,6 +82,17 @@ public class IdempotencyConfiguration {
                         Integer.toHexString(key.hashCode()), e.getClass().getSimpleName());
                 throw e;
             }
+        }
+
+        /** Spring's translation, or the SQLSTATE 23505 (H2, PostgreSQL) it translates from. */
+        static boolean uniqueViolation(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof DuplicateKeyException
+                        || t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.pasarela.pipeline.ingress;
 
+import dev.pasarela.api.ProblemException;
 import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.errors.DeadLetterPreparer;
+import dev.pasarela.pipeline.errors.PermanentException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,12 +26,14 @@ public class IngressSteps {
     private final Map<String, WebhookInterpreter> interpreters;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final DeadLetterPreparer deadLetters;
 
     public IngressSteps(List<WebhookInterpreter> interpreters, MeterRegistry meters, Clock clock) {
         this.interpreters = interpreters.stream()
                 .collect(Collectors.toMap(WebhookInterpreter::provider, Function.identity()));
         this.meters = meters;
         this.clock = clock;
+        this.deadLetters = new DeadLetterPreparer(clock);
     }
 
     /** Takes the bytes {@link RawBodyFilter} kept, never the decoded body Camel made of them. */
@@ -57,13 +62,44 @@ public class IngressSteps {
     public void interpret(Exchange exchange) {
         String provider = exchange.getVariable(Variables.PROVIDER, String.class);
         RawRequest request = exchange.getVariable(Variables.RAW_BODY, RawRequest.class);
-        List<InboundEvent> events = interpreters.get(provider).interpret(request);
+        WebhookInterpreter interpreter = interpreters.get(provider);
+        List<InboundEvent> events = interpreter.interpret(request);
         if (events.isEmpty()) {
             throw WebhookInterpreter.invalidPayload("The payload holds no events.");
         }
-        // before the dedupe insert: a key too long for its table must be a 400 here, not a failed insert later
-        events.forEach(e -> WebhookIds.checkEventKey(e.eventKey()));
-        exchange.setVariable(Variables.EVENTS, events);
+        // before the dedupe insert: a key too long for its table is refused here, not a failed insert later
+        exchange.setVariable(Variables.EVENTS, events.stream().map(e -> checkKey(interpreter, e)).toList());
+    }
+
+    /** A key over the limit: the single-event request is a 400; in a batch, that event alone is unreadable. */
+    private static InboundEvent checkKey(WebhookInterpreter interpreter, InboundEvent event) {
+        if (event.unreadable() != null) {
+            return event;
+        }
+        try {
+            WebhookIds.checkEventKey(event.eventKey());
+            return event;
+        } catch (ProblemException refused) {
+            if (!interpreter.batches()) {
+                throw refused;
+            }
+            return InboundEvent.deadLetter(interpreter.provider(), refused.detail(), event.payload());
+        }
+    }
+
+    /**
+     * Called per unreadable event of a batch, inside the split: the event, as it would have been
+     * queued, goes to {@code dlq.<route-id>} with the cause, at once (a retry reads it the same).
+     * Its replay goes to {@code in.<provider>}, where reading it again is permanent too.
+     */
+    public void prepareDeadLetter(Exchange exchange) {
+        InboundEvent event = exchange.getIn().getBody(InboundEvent.class);
+        prepareEnqueue(exchange);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new PermanentException(event.unreadable()));
+        deadLetters.process(exchange);
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT); // handled: the batch is acknowledged
+        exchange.getMessage().setHeader(Variables.H_REPLAY_TO,
+                "in." + exchange.getVariable(Variables.PROVIDER, String.class));
     }
 
     /** Called per event inside the split: the event becomes the queue message. */

@@ -33,7 +33,7 @@ public final class WebhookIds {
     }
 
     /** The backstop before the dedupe insert, whatever an interpreter composed its key from. */
-    static void checkEventKey(String eventKey) {
+    public static void checkEventKey(String eventKey) {
         if (eventKey == null || eventKey.isEmpty() || eventKey.length() > MAX_EVENT_KEY_LENGTH) {
             throw WebhookInterpreter.invalidPayload("An event's key is " + (eventKey == null ? 0 : eventKey.length())
                     + " characters long; event keys are limited to " + MAX_EVENT_KEY_LENGTH + " characters.");

@@ -23,6 +23,16 @@ public interface WebhookInterpreter {
         return interpret(request.body());
     }
 
+    /**
+     * True for providers that post several events in one request, across tenants. Refusing such
+     * a batch for one event would lose the others after the provider's retries, so an event that
+     * cannot be read is returned as {@link InboundEvent#deadLetter} and dead-lettered alone; a
+     * single-event provider's request is refused at the door instead.
+     */
+    default boolean batches() {
+        return false;
+    }
+
     /** What the provider gets back once every event is queued; JSON unless it expects something else. */
     default Acknowledgement acknowledgement() {
         return Acknowledgement.JSON;

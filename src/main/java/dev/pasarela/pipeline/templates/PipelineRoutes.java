@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
  *
  * <pre>
  * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
- *                   → dedupe → enqueue on in.&lt;provider&gt; (or park) → 200
+ *                   → dedupe → enqueue on in.&lt;provider&gt; (or park; an unreadable event of a
+ *                   batch: dlq.&lt;route-id&gt;) → 200
  * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → enrich (optional,
  *                   per provider) → deliver
  * </pre>
@@ -67,6 +68,11 @@ public class PipelineRoutes extends RouteBuilder {
                 .bean("ingressSteps", "interpret").id("interpret")
                 .split(variable(EVENTS)).stopOnException()
                     .choice()
+                        // one event of a batch the door would refuse alone: dead-lettered, the batch goes on
+                        .when(simple("${body.unreadable} != null"))
+                            .bean("ingressSteps", "prepareDeadLetter")
+                            .to(ExchangePattern.InOnly, ErrorHandling.DEAD_LETTER_ENDPOINT).id("dead-letter-unreadable")
+                            .bean("ingressSteps", "count(${exchange}, 'unreadable')")
                         .when(simple("${body.processable}"))
                             .process("resolveTenantStep").id("resolve-tenant")
                             // not eager: the key is kept only once the event is durably queued, so a

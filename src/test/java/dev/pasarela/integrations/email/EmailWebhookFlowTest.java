@@ -96,6 +96,31 @@ class EmailWebhookFlowTest {
         assertThat(m.field("to")).isEqualTo("example@test.com");
     }
 
+    /** One sg_event_id over the limit: that event alone is dead-lettered, the other of the batch is applied. */
+    @Test
+    void aSendGridEventWithAnIdOverTheLimitIsDeadLetteredAloneAndTheBatchApplied() {
+        String longId = "x".repeat(600);
+        String event = "{\"email\":\"example@test.com\",\"timestamp\":" + Instant.now().getEpochSecond()
+                + ",\"event\":\"delivered\",\"sg_event_id\":\"%s\",\"sg_message_id\":\"%s.filter0001\","
+                + "\"tenant_id\":\"" + tenant + "\"}";
+        String body = "[" + event.formatted("good" + s, "5good" + s) + "," + event.formatted(longId, "5bad" + s) + "]";
+        assertThat(sendGrid(body).status()).isEqualTo(200);
+        Document good = await().atMost(Duration.ofSeconds(20)).until(() ->
+                store.get("tenants/" + tenant + "/messages/5good" + s), Optional::isPresent).get();
+        assertThat(good.field("status")).isEqualTo("delivered");
+        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (JsonNode m : http.ops("GET", "/ops/dlq/dlq.sendgrid.in.receive", null).json()) {
+                if (m.path("cause").asText().contains("sg_event_id is 600 characters long")) {
+                    return m;
+                }
+            }
+            return null;
+        }, m -> m != null);
+        assertThat(dead.toString()).doesNotContain("xxxxxxxx");
+        assertThat(dead.path("route").asText()).isEqualTo("sendgrid.in.receive");
+        assertThat(store.get("tenants/" + tenant + "/messages/5bad" + s)).isEmpty();
+    }
+
     @Test
     void aHardBounceAndASpamReportSuppressTheAddressButABlockDoesNot() {
         assertThat(sendGrid(sendGridFixture("events.bounces.json")).status()).isEqualTo(200);

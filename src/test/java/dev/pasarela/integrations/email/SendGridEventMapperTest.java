@@ -127,9 +127,14 @@ class SendGridEventMapperTest {
 
     @Test
     void bodiesSendGridDoesNotSendAreRefusedWith400() {
-        for (String body : List.of("{\"event\":\"delivered\"}", "[{\"email\":\"a@b.c\"}]", "[1]", "not json")) {
+        for (String body : List.of("{\"event\":\"delivered\"}", "not json")) {
             assertThatThrownBy(() -> interpreter.interpret(body.getBytes(StandardCharsets.UTF_8)))
                     .as(body).isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.status()).isEqualTo(400));
+        }
+        // an array is a batch across tenants: an event of it that is no event is dead-lettered alone
+        for (String body : List.of("[{\"email\":\"a@b.c\"}]", "[1]")) {
+            assertThat(interpreter.interpret(body.getBytes(StandardCharsets.UTF_8))).as(body).singleElement()
+                    .satisfies(e -> assertThat(e.unreadable()).contains("object with an event name"));
         }
     }
 
@@ -150,14 +155,16 @@ class SendGridEventMapperTest {
     }
 
     @Test
-    void anIdOverTheLimitIsRefusedAtTheDoorAndATimestampOutOfRangeIsPermanent() throws Exception {
+    void anIdOverTheLimitIsDeadLetteredAloneAndATimestampOutOfRangeIsPermanent() throws Exception {
         ArrayNode batch = (ArrayNode) json.readTree(Fixtures.read("sendgrid/events.batch.json"));
         ObjectNode longId = ((ObjectNode) batch.get(2).deepCopy()).put("sg_event_id", "e".repeat(600));
-        assertThatThrownBy(() -> interpreter.interpret(json.writeValueAsBytes(json.createArrayNode().add(longId))))
-                .isInstanceOfSatisfying(ProblemException.class, p -> {
-                    assertThat(p.status()).isEqualTo(400);
-                    assertThat(p.detail()).contains("sg_event_id", "600").doesNotContain("eeee");
-                });
+        // the batch is not refused: that event alone is unreadable (dead-lettered), the others are events
+        List<InboundEvent> events = interpreter.interpret(json.writeValueAsBytes(json.createArrayNode().add(longId).add(batch.get(3))));
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).unreadable()).contains("sg_event_id", "600").doesNotContain("eeee");
+        assertThat(events.get(0).eventKey()).startsWith("sendgrid:unreadable:").hasSizeLessThan(100);
+        assertThat(events.get(1).unreadable()).isNull();
+        assertThat(events.get(1).eventKey()).isEqualTo("sendgrid:" + batch.get(3).path("sg_event_id").asText());
         ObjectNode late = ((ObjectNode) batch.get(2).deepCopy()).put("timestamp", Long.MAX_VALUE);
         assertThatThrownBy(() -> map(interpreter.interpret(json.writeValueAsBytes(json.createArrayNode().add(late))).get(0)))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("SendGrid event timestamp");

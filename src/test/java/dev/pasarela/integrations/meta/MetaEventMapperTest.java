@@ -278,20 +278,25 @@ class MetaEventMapperTest {
     }
 
     @Test
-    void idsOverTheDocumentedLimitAreRefusedAtTheDoor() {
+    void idsOverTheDocumentedLimitMakeThatPartAloneUnreadableAndItReadsTheSameAgain() {
         String longWamid = "wamid." + "Q".repeat(594);
         byte[] body = new String(fixture("whatsapp.text.json"), StandardCharsets.UTF_8)
                 .replace("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", longWamid)
                 .getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> interpreter.interpret(body))
-                .isInstanceOfSatisfying(dev.pasarela.api.ProblemException.class, p -> {
-                    assertThat(p.status()).isEqualTo(400);
-                    assertThat(p.detail()).contains("WhatsApp message id", "600").doesNotContain("QQQQ");
-                });
+        InboundEvent bad = interpreter.interpret(body).get(0);
+        assertThat(interpreter.interpret(body)).hasSize(1);
+        assertThat(bad.unreadable()).contains("WhatsApp message id", "600").doesNotContain("QQQQ");
+        assertThat(bad.type()).isEqualTo("meta.unreadable");
+        assertThat(bad.processable()).isFalse();
+        // its payload, replayed, is the same unreadable event (and so dead-lettered again)
+        assertThat(interpreter.interpret(bad.payload())).singleElement()
+                .satisfies(again -> assertThat(again.eventKey()).isEqualTo(bad.eventKey()));
         byte[] longSender = new String(fixture("messenger.message.json"), StandardCharsets.UTF_8)
                 .replace("6789012345678901", "6".repeat(1_500)).getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> interpreter.interpret(longSender))
-                .isInstanceOfSatisfying(dev.pasarela.api.ProblemException.class,
-                        p -> assertThat(p.detail()).contains("messenger sender id"));
+        List<InboundEvent> messenger = interpreter.interpret(longSender);
+        assertThat(messenger).hasSize(2); // the other messaging item of the entry is read as before
+        assertThat(messenger.get(0).unreadable()).contains("messenger sender id", "1500");
+        assertThat(messenger.get(1).unreadable()).isNull();
+        assertThat(messenger.get(1).type()).isEqualTo("messenger.message");
     }
 }

@@ -176,6 +176,56 @@ class MetaWebhookFlowTest {
                 "16505551234") + "/messages/wamid.PARKED" + s).isPresent());
     }
 
+    /** One id over the limit in a batch: that event alone is dead-lettered, the other tenant's is applied. */
+    @Test
+    void anIdOverTheLimitDeadLettersThatEventAloneAndTheRestOfTheBatchIsApplied() {
+        String s = UUID.randomUUID().toString().replace("-", "");
+        String wamid = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=";
+        String longId = "wamid.LONG" + s + "A".repeat(558);
+        assertThat(longId).hasSize(600);
+        String good = fixture("whatsapp.text.json").replace("106540352242922", phoneNorte).replace(wamid, "wamid.GOOD" + s);
+        String bad = fixture("whatsapp.text.json").replace("106540352242922", phoneSur).replace(wamid, longId);
+        byte[] body = ("{\"object\":\"whatsapp_business_account\",\"entry\":[" + entries(good) + "," + entries(bad) + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+        Http.Response r = post(body, sign(body));
+        assertThat(r.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> doc(ConversationSink.conversationPath(norte, "whatsapp",
+                "16505551234") + "/messages/wamid.GOOD" + s).isPresent());
+        com.fasterxml.jackson.databind.JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (com.fasterxml.jackson.databind.JsonNode m : http.ops("GET", "/ops/dlq/dlq.meta.in.receive", null).json()) {
+                if (m.path("cause").asText().contains("WhatsApp message id is 600 characters long")) {
+                    return m;
+                }
+            }
+            return null;
+        }, m -> m != null);
+        assertThat(dead.toString()).doesNotContain("LONG" + s).doesNotContain("Tienen el coche");
+        assertThat(dead.path("cause").asText()).contains("PermanentException");
+        assertThat(dead.path("eventType").asText()).isEqualTo("meta.unreadable");
+        assertThat(dead.path("eventKey").asText()).startsWith("meta:unreadable:");
+        assertThat(dead.path("replayTo").asText()).isEqualTo("in.meta");
+        assertThat(doc(ConversationSink.conversationPath(sur, "whatsapp", "16505551234"))).isEmpty();
+
+        // a replay reads it the same: dead-lettered again at once, never delivered
+        assertThat(http.ops("POST", "/ops/dlq/dlq.meta.in.receive/replay?id=" + dead.path("id").asText(), null)
+                .json().path("replayed").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (com.fasterxml.jackson.databind.JsonNode m : http.ops("GET", "/ops/dlq/dlq.meta.in.deliver", null).json()) {
+                if (m.path("eventKey").asText().equals(dead.path("eventKey").asText())
+                        && m.path("cause").asText().contains("600")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(doc(ConversationSink.conversationPath(sur, "whatsapp", "16505551234"))).isEmpty();
+    }
+
+    /** The entries of a one-entry-array webhook, as JSON text. */
+    static String entries(String webhook) {
+        return webhook.substring(webhook.indexOf("\"entry\":[") + 9, webhook.length() - 2);
+    }
+
     @Test
     void entriesWithNothingToProcessAreAcknowledgedAndContactCardsAreKept() {
         String errorsOnly = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":"

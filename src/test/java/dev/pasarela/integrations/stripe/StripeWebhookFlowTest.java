@@ -347,7 +347,13 @@ class StripeWebhookFlowTest {
                 .bytes(), "Stripe customer id", "3000");
         StripeFixtures.Event longSubscription = subscription(Instant.now().getEpochSecond(), "active");
         longSubscription.object().put("id", "sub_" + "w".repeat(2_996));
-        refusedAtTheDoor(longSubscription.bytes(), "Stripe subscription id", "3000");
+        refusedAtTheDoor(longSubscription.bytes(), "Stripe data.object.id", "3000");
+        // the field is named by us, never by a value of the payload
+        StripeFixtures.Event oddObject = subscription(Instant.now().getEpochSecond(), "active");
+        oddObject.object().put("object", "+34600111222").put("id", "sub_" + "w".repeat(2_996));
+        Http.Response odd = post(oddObject.bytes());
+        assertThat(odd.status()).isEqualTo(400);
+        assertThat(odd.json().path("detail").asText()).contains("Stripe data.object.id").doesNotContain("+34600111222");
         assertThat(events("accepted")).isEqualTo(accepted0);
         assertThat(tenantJson().path("subscription").isMissingNode()).isTrue();
 
@@ -358,6 +364,19 @@ class StripeWebhookFlowTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(tenantJson().path("subscription").path("status").asText()).isEqualTo("active"));
         assertThat(accepted.contains("stripe:" + id255)).isTrue();
+    }
+
+    /** Ids are printable ASCII, so '/' is allowed: the marker is one store segment, not a deeper path. */
+    @Test
+    void anEventIdWithASlashIsAppliedAndItsMarkerIsOneDocument() {
+        StripeFixtures.Event e = subscription(Instant.now().getEpochSecond(), "active")
+                .id("evt_" + UUID.randomUUID().toString().replace("-", "") + "/events/x");
+        assertThat(post(e.bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                http.ops("GET", "/ops/tenants/" + tenant + "/events", null).json().findValuesAsText("eventKey"))
+                .containsExactly("stripe:" + e.id()));
+        assertThat(tenantJson().path("subscription").path("status").asText()).isEqualTo("active");
+        assertThat(post(e.bytes()).status()).isEqualTo(200); // and its duplicate is one too
     }
 
     double events(String outcome) {

@@ -103,11 +103,37 @@ class DedupeAndMappingFailuresTest {
         assertThat(repo.contains(atLimit)).isTrue();
 
         String over = "k".repeat(IdempotencyConfiguration.MAX_KEY_LENGTH + 1);
-        assertThatThrownBy(() -> repo.contains(over)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("513").hasMessageNotContaining("kkkk");
+        // a 400 invalid-payload, not a 503: the provider's retry carries the same key
+        assertThatThrownBy(() -> repo.contains(over)).isInstanceOfSatisfying(dev.pasarela.api.ProblemException.class,
+                p -> assertThat(p.detail()).contains("513").doesNotContain("kkkk"))
+                .extracting("status").isEqualTo(400);
         // the insert itself, were it reached: it fails loudly and is counted, not swallowed
         assertThatThrownBy(() -> repo.add(over)).isInstanceOf(RuntimeException.class);
         assertThat(meters.counter("pasarela.dedupe.insert.failures").count()).isEqualTo(1);
+        repo.stop();
+    }
+
+    /** Camel's add is query-then-insert: the second of two overlapping deliveries loses the insert race. */
+    @Test
+    void aLostInsertRaceIsADuplicateNotAFailure() throws Exception {
+        DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:dedupe-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1", "sa", "");
+        String schema = Files.readString(Path.of("src/main/resources/schema.sql"), StandardCharsets.UTF_8);
+        String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
+        new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(ds, meters);
+        repo.setCreateTableIfNotExists(false);
+        // the query of the second delivery ran before the first one's insert: it saw no row
+        repo.setQueryString("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE 1 = 0 AND processorName = ? AND messageId = ?");
+        repo.start();
+        assertThat(repo.add("acme:evt_race")).isTrue();
+        assertThat(repo.add("acme:evt_race")).isFalse();
+        assertThat(meters.find("pasarela.dedupe.insert.failures").counter()).isNull();
+        assertThat(IdempotencyConfiguration.GuardedRepository.uniqueViolation(
+                new java.sql.SQLException("unique", "23505"))).isTrue();
+        assertThat(IdempotencyConfiguration.GuardedRepository.uniqueViolation(
+                new java.sql.SQLException("gone", "08006"))).isFalse();
         repo.stop();
     }
 }
