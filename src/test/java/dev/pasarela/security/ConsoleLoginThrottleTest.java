@@ -2,11 +2,9 @@ package dev.pasarela.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.pasarela.support.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import jakarta.servlet.FilterChain;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,26 +25,7 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 class ConsoleLoginThrottleTest {
 
-    static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-05-01T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final MovableClock clock = new MovableClock();
+    final MovableClock clock = MovableClock.at(Instant.parse("2026-05-01T10:00:00Z"));
     final ConsoleLoginThrottle throttle = new ConsoleLoginThrottle(3, Duration.ofMinutes(15), clock);
 
     static UsernamePasswordAuthenticationToken attempt(String address) {
@@ -68,9 +47,9 @@ class ConsoleLoginThrottleTest {
         assertThat(throttle.lockedFor("10.0.0.1")).hasValue(Duration.ofMinutes(15));
         assertThat(throttle.lockedFor("10.0.0.2")).isEmpty();
 
-        clock.now = clock.now.plus(Duration.ofMinutes(14));
+        clock.advance(Duration.ofMinutes(14));
         assertThat(throttle.lockedFor("10.0.0.1")).hasValue(Duration.ofMinutes(1));
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertThat(throttle.lockedFor("10.0.0.1")).isEmpty();
         // the count started again: one more failure does not lock
         fail("10.0.0.1");
@@ -85,7 +64,7 @@ class ConsoleLoginThrottleTest {
         fail("10.0.0.3");
         fail("10.0.0.3");
         assertThat(throttle.lockedFor("10.0.0.3")).isEmpty();
-        clock.now = clock.now.plus(Duration.ofMinutes(16));
+        clock.advance(Duration.ofMinutes(16));
         fail("10.0.0.3"); // the two before are older than the lockout window
         assertThat(throttle.lockedFor("10.0.0.3")).isEmpty();
     }
@@ -161,7 +140,7 @@ class ConsoleLoginThrottleTest {
         }
         assertThat(throttle.lockedFor("10.9.9.9")).hasValue(Duration.ofMinutes(15));
         // once the checks are over, nothing is left reserved: after the lockout the address may try again
-        clock.now = clock.now.plus(Duration.ofMinutes(15));
+        clock.advance(Duration.ofMinutes(15));
         assertThat(throttle.tryAcquire("10.9.9.9")).isEmpty();
     }
 }

@@ -51,12 +51,9 @@ public class RawBodyFilter extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setStatus(413);
-        response.setContentType(Problems.MEDIA_TYPE);
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(Problems.json(413, "payload-too-large", "Payload too large",
-                "The request body is larger than " + maxBytes + " bytes.", request.getRequestURI())
-                .getBytes(StandardCharsets.UTF_8));
+        Problems.write(response, 413, "payload-too-large", "Payload too large",
+                "The request body is larger than " + maxBytes + " bytes.", request.getRequestURI());
     }
 
     private byte[] readLimited(InputStream in) throws IOException {
