@@ -83,8 +83,50 @@ public class MessageHistory {
         });
     }
 
-    /** The message ended without reaching the recipient; the provider's code stays in the history. */
+    /**
+     * A send is about to be attempted: counted before any provider call, so a failure after it (a
+     * timeout, a 5xx, a crash before the answer was recorded) is known to be one a provider may have
+     * taken. A message whose unit was given back (a refusal an operator then fixed, replayed) is
+     * counted again here: this attempt may reach the provider.
+     */
+    public void recordSendAttempt(String tenantId, String messageId) {
+        String path = messagePath(tenantId, messageId);
+        store.runTransaction(tx -> {
+            Optional<Document> found = tx.get(path);
+            if (found.isEmpty()) {
+                return null; // its acceptance was undone: the send step sends nothing
+            }
+            Map<String, Object> message = new LinkedHashMap<>(found.get().data());
+            Map<?, ?> metered = metered(message);
+            if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
+                Quotas.adjust(tx, tenantId, (String) metered.get("quota"), (String) metered.get("month"), 1);
+                message.put(METERED, Map.of("quota", metered.get("quota"), "month", metered.get("month")));
+            }
+            message.put(SEND_ATTEMPTS, count(message, SEND_ATTEMPTS) + 1);
+            tx.set(path, message);
+            return null;
+        });
+    }
+
+    /**
+     * The message ended without reaching the recipient (out of retries, dead-lettered); the code stays
+     * in the history. Its unit is given back only if no send was attempted, or every attempt was
+     * answered as not taken ({@link #recordNotTaken}): an attempt without an answer may have reached
+     * the provider, and stays metered.
+     */
     public void recordFailed(String tenantId, String messageId, String code, String detail) {
+        recordFailed(tenantId, messageId, code, detail, false);
+    }
+
+    /**
+     * The attempt just made ended with an answer that it did not leave for, or was not taken by, the
+     * provider (its refusal with a code, a credential that could not be read): the message ends failed.
+     */
+    public void recordNotTaken(String tenantId, String messageId, String code, String detail) {
+        recordFailed(tenantId, messageId, code, detail, true);
+    }
+
+    private void recordFailed(String tenantId, String messageId, String code, String detail, boolean notTaken) {
         String path = messagePath(tenantId, messageId);
         store.runTransaction(tx -> {
             Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
@@ -100,16 +142,70 @@ public class MessageHistory {
             message.put("status", "failed");
             message.put("statusAt", now);
             message.put("error", Map.of("code", code, "detail", detail));
-            // never metered unless a provider took it: the unit its acceptance spent comes back, once
+            if (notTaken) {
+                message.put(SENDS_NOT_TAKEN, count(message, SENDS_NOT_TAKEN) + 1);
+            }
+            // never metered unless a provider took it, or may have: the unit comes back, once
             Map<?, ?> metered = metered(message);
             if (message.get("providerMessageId") == null && metered != null
+                    && count(message, SEND_ATTEMPTS) <= count(message, SENDS_NOT_TAKEN)
                     && !Boolean.TRUE.equals(metered.get("givenBack"))) {
                 Quotas.adjust(tx, tenantId, (String) metered.get("quota"), (String) metered.get("month"), -1);
-                message.put("metered", Map.of("quota", metered.get("quota"), "month", metered.get("month"),
+                message.put(METERED, Map.of("quota", metered.get("quota"), "month", metered.get("month"),
                         "givenBack", true));
             }
             tx.set(path, message);
             return null;
+        });
+    }
+
+    /** Send attempts made for the message (before each provider call), see {@link #recordSendAttempt}. */
+    static final String SEND_ATTEMPTS = "sendAttempts";
+    /** Of those, the ones answered as not taken, see {@link #recordNotTaken}. */
+    static final String SENDS_NOT_TAKEN = "sendsNotTaken";
+
+    private static long count(Map<String, Object> message, String field) {
+        return message.get(field) instanceof Number n ? n.longValue() : 0L;
+    }
+
+    /**
+     * A message recorded whose queueing failed and could not be undone: the unit its call spent stays
+     * with it (the call keeps it) and is given back here, noted, so that the retry of its key that
+     * queues it knows to keep its own ({@link #takeUnit}). Best effort: if this fails too, the message
+     * holds its unit and that retry gives its own back.
+     */
+    public void giveBackUnit(String tenantId, String messageId) {
+        String path = messagePath(tenantId, messageId);
+        store.runTransaction(tx -> {
+            Optional<Document> found = tx.get(path);
+            Map<?, ?> metered = found.map(d -> metered(d.data())).orElse(null);
+            if (metered == null || Boolean.TRUE.equals(metered.get("givenBack"))) {
+                return null;
+            }
+            Quotas.adjust(tx, tenantId, (String) metered.get("quota"), (String) metered.get("month"), -1);
+            tx.merge(path, Map.of(METERED, Map.of("quota", metered.get("quota"), "month", metered.get("month"),
+                    "givenBack", true)));
+            return null;
+        });
+    }
+
+    /**
+     * A retry of the key queued a message whose unit was given back: the unit this call spent
+     * ({@code metered}, as noted at acceptance) becomes the message's. False when the message still
+     * holds a unit (its first call kept it): this call's own is then to be given back.
+     */
+    public boolean takeUnit(String tenantId, String messageId, Object metered) {
+        String path = messagePath(tenantId, messageId);
+        return store.runTransaction(tx -> {
+            Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
+            Map<?, ?> held = metered(message);
+            if (held == null || !Boolean.TRUE.equals(held.get("givenBack"))
+                    || !(metered instanceof Map<?, ?> m && m.get("quota") != null && m.get("month") != null)) {
+                return false;
+            }
+            message.put(METERED, Map.of("quota", m.get("quota"), "month", m.get("month"))); // set: a merge keeps givenBack
+            tx.set(path, message);
+            return true;
         });
     }
 

@@ -70,11 +70,13 @@ public class OutboundSteps implements DeadLetterListener {
             log.info("Message {} of {} failed and its notification moved on: not sent again", m.id(), m.tenantId());
             return; // a replayed dead letter would reach the recipient twice
         }
+        // counted first: a failure from here on may come after a provider took the message (see recordFailed)
+        messages.recordSendAttempt(m.tenantId(), m.id());
         String providerId;
         try {
             providerId = channels.send(m);
         } catch (RejectedByProviderException e) {
-            messages.recordFailed(m.tenantId(), m.id(), e.code(), e.getMessage());
+            messages.recordNotTaken(m.tenantId(), m.id(), e.code(), e.getMessage());
             if (e instanceof RecipientOptedOutException optedOut) {
                 messages.markOptedOut(m.tenantId(), m.channel(), optedOut.contactId());
             }
@@ -96,8 +98,9 @@ public class OutboundSteps implements DeadLetterListener {
             if (e.failureCode() == null) {
                 throw e;
             }
-            // e.g. credential-unreadable: no retry fixes it; recorded with its code, then as a refusal an operator fixes
-            messages.recordFailed(m.tenantId(), m.id(), e.failureCode(), e.getMessage());
+            // e.g. credential-unreadable, read before any provider call: no retry fixes it; recorded with its
+            // code (nothing left for the provider), then as a refusal an operator fixes
+            messages.recordNotTaken(m.tenantId(), m.id(), e.failureCode(), e.getMessage());
             meters.counter("pasarela.outbound.failures", "channel", m.channel(), "tenant", m.tenantId(),
                     "code", e.failureCode()).increment();
             if (notificationId != null) {

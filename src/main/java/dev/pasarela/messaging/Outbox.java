@@ -33,7 +33,32 @@ import org.springframework.stereotype.Component;
 @Component
 public class Outbox {
 
-    public record Accepted(String id, String channel, String status, String createdAt, boolean replayed) {}
+    /**
+     * The answer to an acceptance. {@code spendsUnit}: the message is paid for by this call's quota
+     * unit (a first acceptance, or a retry that queued a message its first call failed to queue and
+     * gave the unit back); false for a replay whose message an earlier call paid for.
+     */
+    public record Accepted(String id, String channel, String status, String createdAt, boolean replayed,
+                           boolean spendsUnit) {}
+
+    /**
+     * The message could not be queued: a 503. {@code leftOver}: it stays recorded (its undoing failed
+     * too) and a retry of its key queues it; the unit the call spent is then the message's to give back
+     * (see {@link MessageHistory#giveBackUnit}), not the caller's.
+     */
+    public static class NotQueuedException extends ProblemException {
+        private final boolean leftOver;
+
+        NotQueuedException(boolean leftOver) {
+            super(503, "temporarily-unavailable", "Temporarily unavailable",
+                    "The message could not be queued; it was not accepted. Retry with the same Idempotency-Key.");
+            this.leftOver = leftOver;
+        }
+
+        public boolean leftOver() {
+            return leftOver;
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final Duration REQUEUE_AFTER = Duration.ofSeconds(30);
@@ -47,6 +72,13 @@ public class Outbox {
     private final AgentReplies agentReplies;
     /** Asked per message (the channels' beans need the outbox themselves): whose conversation a send joins. */
     private org.springframework.beans.factory.ObjectProvider<Channels> channels;
+
+    private org.springframework.beans.factory.ObjectProvider<MessageHistory> history;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void setHistory(org.springframework.beans.factory.ObjectProvider<MessageHistory> history) {
+        this.history = history;
+    }
 
     @org.springframework.beans.factory.annotation.Autowired
     void setChannels(org.springframework.beans.factory.ObjectProvider<Channels> channels) {
@@ -126,19 +158,26 @@ public class Outbox {
             send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now));
         } catch (RuntimeException e) {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
+            boolean leftOver = false;
             try {
                 store.delete(MessageHistory.messagePath(r.tenantId(), id));
                 if (keyPath != null) {
                     store.delete(keyPath);
                 }
-            } catch (RuntimeException ignored) {
+            } catch (RuntimeException undoFailed) {
                 // the message stays unqueued (no queuedAt): a retry of its key queues it (see replay)
+                leftOver = true;
+                try {
+                    history.getObject().giveBackUnit(r.tenantId(), id);
+                } catch (RuntimeException alsoFailed) {
+                    log.warn("Message {} of {} is left unqueued holding its quota unit: {}", id, r.tenantId(),
+                            alsoFailed.toString());
+                }
             }
-            throw new ProblemException(503, "temporarily-unavailable", "Temporarily unavailable",
-                    "The message could not be queued; it was not accepted. Retry with the same Idempotency-Key.");
+            throw new NotQueuedException(leftOver);
         }
         agentReplies.accepted(r); // after queueing: a message refused above was never the agent answering
-        return new Accepted(id, r.channel(), "accepted", ConversationSink.sortable(now), false);
+        return new Accepted(id, r.channel(), "accepted", ConversationSink.sortable(now), false, true);
     }
 
     /** The key was used before: its first answer, after queueing a message its first call left unqueued. */
@@ -154,12 +193,26 @@ public class Outbox {
             return accept(r);
         }
         Document first = found.get();
+        boolean spendsUnit = false;
         if (first.field("queuedAt") == null
                 && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
             send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"));
+            // queued by this call: it pays for the message, unless the first call's unit is still with it
+            spendsUnit = takeUnit(r, messageId);
         }
         return new Accepted(messageId, r.channel(), String.valueOf(first.field("status")),
-                String.valueOf(first.field("createdAt")), true);
+                String.valueOf(first.field("createdAt")), true, spendsUnit);
+    }
+
+    /** Queued: if this fails, the message keeps its given-back note and is counted again when it is sent. */
+    private boolean takeUnit(OutboundRequest r, String messageId) {
+        try {
+            return history.getObject().takeUnit(r.tenantId(), messageId, r.annotations().get(MessageHistory.METERED));
+        } catch (RuntimeException e) {
+            log.warn("Message {} of {} is queued; its quota unit is counted when it is sent: {}", messageId,
+                    r.tenantId(), e.toString());
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")

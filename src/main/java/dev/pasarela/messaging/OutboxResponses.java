@@ -3,6 +3,7 @@ package dev.pasarela.messaging;
 import dev.pasarela.api.ProblemException;
 
 import dev.pasarela.api.ApiCaller;
+import dev.pasarela.api.limits.ApiLimitsInterceptor;
 import dev.pasarela.tenants.Quotas;
 import dev.pasarela.tenants.TenantRepository;
 import java.net.URI;
@@ -58,19 +59,27 @@ public class OutboxResponses {
                     "This tenant cannot send on " + channel.name() + " yet: it needs " + channel.configurationNeeded()
                             + ".");
         }
-        // the handler is @Metered(channel.quota()): noted on the message, so a failure before any provider
-        // took it gives the unit back (MessageHistory.recordFailed)
-        Map<String, Object> metered = Map.of(MessageHistory.METERED, Map.of("quota", channel.quota(),
-                "month", quotas.month(tenants.require(tenantId))));
-        Outbox.Accepted a = outbox.accept(OutboundRequest.of(tenantId, channel.name(), to, checked, idempotencyKey)
-                .checkedBy(() -> channel.checkAcceptable(tenantId, to, checked)).annotated(metered));
-        return accepted(tenantId, channel, a);
+        // the handler is @Metered(channel.quota()): the unit, in the month the interceptor counted it, is noted
+        // on the message, so a failure before any provider took it gives it back (MessageHistory.recordFailed)
+        String month = ApiLimitsInterceptor.chargedMonth().orElseGet(() -> quotas.month(tenants.require(tenantId)));
+        Map<String, Object> metered = Map.of(MessageHistory.METERED, Map.of("quota", channel.quota(), "month", month));
+        Outbox.Accepted a;
+        try {
+            a = outbox.accept(OutboundRequest.of(tenantId, channel.name(), to, checked, idempotencyKey)
+                    .checkedBy(() -> channel.checkAcceptable(tenantId, to, checked)).annotated(metered));
+        } catch (Outbox.NotQueuedException e) {
+            if (e.leftOver()) {
+                ApiLimitsInterceptor.keepWhenFailed(); // the message recorded holds the unit (Outbox gives it back)
+            }
+            throw e;
+        }
+        return accepted(a);
     }
 
-    /** 202 with the message id and {@code Location}; a replayed key gives back the unit the interceptor spent. */
-    private ResponseEntity<Map<String, Object>> accepted(String tenantId, Channel<?> channel, Outbox.Accepted a) {
-        if (a.replayed()) {
-            quotas.consume(tenants.require(tenantId), channel.quota(), -1);
+    /** 202 with the message id and {@code Location}; a replay an earlier call paid for gives this call's unit back. */
+    private ResponseEntity<Map<String, Object>> accepted(Outbox.Accepted a) {
+        if (!a.spendsUnit()) {
+            ApiLimitsInterceptor.giveBackWhenDone();
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", a.id());

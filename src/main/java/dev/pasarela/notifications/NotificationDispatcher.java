@@ -72,22 +72,42 @@ public class NotificationDispatcher {
                 added.add(attempt);
                 continue;
             }
-            attempt.put("outcome", "queued");
-            added.add(attempt);
             // the attempt is recorded before the message is queued: a refusal may come back at once
-            // the unit candidate() spent is noted on the message: a failure before any provider took it
+            // the unit spent here is noted on the message: a failure before any provider took it
             // gives it back (MessageHistory.recordFailed), as for an API send
             String quota = channels.notificationChannel(channel).orElseThrow().quota();
-            Map<String, Object> metered = Map.of("quota", quota, "month", quotas.month(tenant));
-            Outbox.Accepted a = outbox.accept(OutboundRequest.of(tenantId, channel, c.to(), c.request(),
-                            "notification:" + id + ":" + channel)
-                    .annotated(Map.of("notificationId", id, dev.pasarela.messaging.MessageHistory.METERED, metered))
-                    .whenRecorded(messageId -> {
-                        attempt.put("messageId", messageId);
-                        record(tenantId, id, from, added, "dispatched", channel);
-                    }));
-            if (a.replayed()) { // queued by an earlier dispatch of this step that did not record it
-                quotas.consume(tenant, quota, -1); // that dispatch spent the unit already
+            String month;
+            try {
+                month = quotas.consume(tenant, quota, 1); // the month counted in: the one a unit given back returns to
+            } catch (RateLimitedException spent) {
+                attempt.put("outcome", "skipped");
+                attempt.put("reason", "quota-exhausted");
+                added.add(attempt);
+                continue;
+            }
+            attempt.put("outcome", "queued");
+            added.add(attempt);
+            Map<String, Object> metered = Map.of("quota", quota, "month", month);
+            Outbox.Accepted a;
+            try {
+                a = outbox.accept(OutboundRequest.of(tenantId, channel, c.to(), c.request(),
+                                "notification:" + id + ":" + channel)
+                        .annotated(Map.of("notificationId", id, dev.pasarela.messaging.MessageHistory.METERED, metered))
+                        .whenRecorded(messageId -> {
+                            attempt.put("messageId", messageId);
+                            record(tenantId, id, from, added, "dispatched", channel);
+                        }));
+            } catch (RuntimeException notAccepted) {
+                // nothing accepted, nothing spent; unless the message stayed recorded: it holds the unit then
+                if (!(notAccepted instanceof Outbox.NotQueuedException q && q.leftOver())) {
+                    quotas.giveBack(tenant, quota, month);
+                }
+                throw notAccepted;
+            }
+            if (!a.spendsUnit()) { // queued by an earlier dispatch of this step, which spent the unit already
+                quotas.giveBack(tenant, quota, month);
+            }
+            if (a.replayed()) { // an earlier dispatch of this step recorded the message but not the attempt
                 attempt.put("messageId", a.id());
                 record(tenantId, id, from, added, "dispatched", channel);
             }
@@ -100,7 +120,7 @@ public class NotificationDispatcher {
         }
     }
 
-    /** The channel's candidate, once the tenant is set up for the channel and its quota has a unit left. */
+    /** The channel's candidate, once the tenant is set up for the channel. */
     private NotificationCandidate candidate(Tenant tenant, NotificationDraft draft, String channelName) {
         Optional<NotificationChannel<?>> channel = channels.notificationChannel(channelName);
         if (channel.isEmpty()) {
@@ -116,16 +136,7 @@ public class NotificationDispatcher {
             }
             return NotificationCandidate.skipped(e.failureCode()); // e.g. credential-unreadable: the next channel
         }
-        NotificationCandidate c = channel.get().candidate(draft);
-        if (c.skipped()) {
-            return c;
-        }
-        try {
-            quotas.consume(tenant, channel.get().quota(), 1);
-        } catch (RateLimitedException spent) {
-            return NotificationCandidate.skipped("quota-exhausted");
-        }
-        return c;
+        return channel.get().candidate(draft); // its quota's unit is spent by the caller, which knows the month
     }
 
     /** Appends this dispatch's attempts, unless another dispatcher already recorded this step. */

@@ -42,8 +42,10 @@ public class Quotas {
      * Counts {@code amount} units of {@code channel} for the tenant, or refuses with a 429 whose type
      * names the exhausted quota ({@code quota-exhausted/<channel>}) when they would go over it. A
      * channel the plan does not meter is only counted; a negative amount gives units back.
+     *
+     * @return the month ({@code yyyy-MM}) the units were counted in: the one to give them back to
      */
-    public void consume(Tenant tenant, String channel, long amount) {
+    public String consume(Tenant tenant, String channel, long amount) {
         PlanCatalog.Plan plan = plans.of(tenant);
         String month = month(tenant);
         store.runTransaction(tx -> {
@@ -54,6 +56,15 @@ public class Quotas {
                 throw exhausted(tenant, plan, channel, limit, month);
             }
             tx.merge(path, Map.of("month", month, "channels", Map.of(channel, Math.max(0, used + amount))));
+            return null;
+        });
+        return month;
+    }
+
+    /** Gives back one unit {@link #consume} counted in {@code month}: that month's, even if it has since ended. */
+    public void giveBack(Tenant tenant, String channel, String month) {
+        store.runTransaction(tx -> {
+            adjust(tx, tenant.id(), channel, month, -1);
             return null;
         });
     }

@@ -69,4 +69,29 @@ class OutboundStepsTest {
         org.assertj.core.api.Assertions.assertThat(OutboundSteps.withoutClassName("Graph: unavailable"))
                 .isEqualTo("Graph: unavailable");
     }
+
+    @Test
+    void theAttemptIsCountedBeforeTheProviderIsCalledAndARefusalIsRecordedAsNotTaken() {
+        when(channels.send(any())).thenThrow(new RejectedByProviderException("21211", "not a valid number", false));
+        steps.send(exchange);
+        org.mockito.InOrder order = org.mockito.Mockito.inOrder(messages, channels);
+        order.verify(messages).recordSendAttempt("t1", "msg_1");
+        order.verify(channels).send(message);
+        order.verify(messages).recordNotTaken(org.mockito.ArgumentMatchers.eq("t1"),
+                org.mockito.ArgumentMatchers.eq("msg_1"), org.mockito.ArgumentMatchers.eq("21211"), any());
+        verify(messages, org.mockito.Mockito.never()).recordFailed(any(), any(), any(), any());
+    }
+
+    /** A coded permanent failure is recorded by the send step; its dead letter does not record it twice. */
+    @Test
+    void aFailureRecordedBeforeItsDeadLetterIsNotRecordedAgain() {
+        when(messages.message("t1", "msg_1")).thenReturn(Optional.of(new Document("m", Map.of("status", "failed"))));
+        Exchange dead = new DefaultExchange(new DefaultCamelContext());
+        dead.getMessage().setHeader(dev.pasarela.pipeline.Variables.H_EVENT_TYPE, "sms.message");
+        dead.getMessage().setHeader(dev.pasarela.pipeline.Variables.H_TENANT_ID, "t1");
+        dead.getMessage().setHeader(dev.pasarela.pipeline.Variables.H_EVENT_KEY, "msg_1");
+        steps.deadLettered(dead);
+        verify(messages, org.mockito.Mockito.never()).recordFailed(any(), any(), any(), any());
+        verify(messages, org.mockito.Mockito.never()).recordNotTaken(any(), any(), any(), any());
+    }
 }

@@ -40,6 +40,44 @@ public class ApiLimitsInterceptor implements HandlerInterceptor {
     }
 
     private static final String SPENT = ApiLimitsInterceptor.class.getName() + ".spent";
+    /** Set by the handler: its unit is given back whatever the answer ({@link #giveBackWhenDone}). */
+    private static final String GIVE_BACK = ApiLimitsInterceptor.class.getName() + ".giveBack";
+    /** Set by the handler: its unit is kept whatever the answer ({@link #keepWhenFailed}). */
+    private static final String KEEP = ApiLimitsInterceptor.class.getName() + ".keep";
+
+    /** The unit a {@link Metered} call spent: the month it was counted in, so it comes back to that month. */
+    private record Spent(Tenant tenant, String channel, String month) {}
+
+    /** The month ({@code yyyy-MM}) the current {@link Metered} call's unit was counted in; empty outside one. */
+    public static java.util.Optional<String> chargedMonth() {
+        return current(SPENT).map(s -> ((Spent) s).month());
+    }
+
+    /** The current metered call answers well but spent nothing (an Idempotency-Key replayed): its unit comes back. */
+    public static void giveBackWhenDone() {
+        mark(GIVE_BACK);
+    }
+
+    /**
+     * The current metered call fails, yet what it paid for was kept (a message recorded but not queued,
+     * which a retry of its key queues): its unit is not given back.
+     */
+    public static void keepWhenFailed() {
+        mark(KEEP);
+    }
+
+    private static java.util.Optional<Object> current(String name) {
+        return java.util.Optional.ofNullable(org.springframework.web.context.request.RequestContextHolder
+                .getRequestAttributes()).map(a -> a.getAttribute(name,
+                org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST));
+    }
+
+    private static void mark(String name) {
+        var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        if (attributes != null) {
+            attributes.setAttribute(name, Boolean.TRUE, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+        }
+    }
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
@@ -69,8 +107,7 @@ public class ApiLimitsInterceptor implements HandlerInterceptor {
         if (method.hasMethodAnnotation(Metered.class)) {
             String channel = method.getMethodAnnotation(Metered.class).value();
             try {
-                quotas.consume(tenant, channel, 1);
-                request.setAttribute(SPENT, new Object[] {tenant, channel});
+                request.setAttribute(SPENT, new Spent(tenant, channel, quotas.consume(tenant, channel, 1)));
             } catch (RateLimitedException spent) {
                 reject(tenant.id(), integration, "quota");
                 throw spent;
@@ -80,11 +117,18 @@ public class ApiLimitsInterceptor implements HandlerInterceptor {
         return true;
     }
 
-    /** A metered call that failed (4xx/5xx or an exception) gives its unit back. */
+    /**
+     * A metered call that failed (4xx/5xx or an exception) gives its unit back, to the month it was
+     * counted in, unless its handler kept it; so does one whose handler said it spent nothing.
+     */
     @Override
     public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
-        if (request.getAttribute(SPENT) instanceof Object[] spent && (ex != null || response.getStatus() >= 400)) {
-            quotas.consume((Tenant) spent[0], (String) spent[1], -1);
+        if (!(request.getAttribute(SPENT) instanceof Spent spent)) {
+            return;
+        }
+        boolean failed = ex != null || response.getStatus() >= 400;
+        if (failed ? request.getAttribute(KEEP) == null : request.getAttribute(GIVE_BACK) != null) {
+            quotas.giveBack(spent.tenant(), spent.channel(), spent.month());
         }
     }
 

@@ -1,0 +1,126 @@
+package dev.pasarela.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pasarela.store.Document;
+import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.support.BootObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The unit a message's acceptance spent comes back only when no provider can have taken it: no send
+ * attempted, or every attempt answered as not taken. Counted in the month the acceptance noted.
+ */
+class MessageHistoryMeteringTest {
+
+    @TempDir
+    static Path dir;
+    static DriverManagerDataSource dataSource;
+    static EmbeddedDocumentStore store;
+    static MessageHistory history;
+
+    static final String TENANT = "t-meter";
+    static final String MONTH = "2026-11"; // the month the acceptance counted, not the month the failure comes in
+    String id;
+
+    @BeforeAll
+    static void open() throws Exception {
+        dataSource = new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+                "sa", "");
+        new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
+                StandardCharsets.UTF_8));
+        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+                BootObjectMapper.create(), Clock.systemUTC());
+        history = new MessageHistory(store, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void close() {
+        new JdbcTemplate(dataSource).execute("SHUTDOWN");
+    }
+
+    @BeforeEach
+    void accepted() {
+        id = "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        store.set(usagePath(), Map.of("month", MONTH, "channels", Map.of("sms", 1)));
+        store.set(MessageHistory.messagePath(TENANT, id), Map.of("id", id, "status", "accepted",
+                MessageHistory.METERED, Map.of("quota", "sms", "month", MONTH)));
+    }
+
+    static String usagePath() {
+        return "tenants/" + TENANT + "/usage/" + MONTH;
+    }
+
+    long used() {
+        return store.get(usagePath()).map(d -> ((Number) d.field("channels.sms")).longValue()).orElse(0L);
+    }
+
+    Document message() {
+        return store.get(MessageHistory.messagePath(TENANT, id)).orElseThrow();
+    }
+
+    @Test
+    void aMessageThatFailsBeforeAnySendAttemptIsGivenBackOnce() {
+        history.recordFailed(TENANT, id, "credential-unreadable", "cannot be read");
+        history.recordFailed(TENANT, id, "retries-exhausted", "again");
+        assertThat(used()).isZero();
+        assertThat(message().field("metered.givenBack")).isEqualTo(true);
+    }
+
+    @Test
+    void anAttemptWithoutAnAnswerStaysMeteredWhenTheMessageFails() {
+        history.recordSendAttempt(TENANT, id); // timed out: the provider may have taken it
+        history.recordFailed(TENANT, id, "retries-exhausted", "timed out");
+        assertThat(used()).isEqualTo(1);
+        assertThat(message().field("metered.givenBack")).isNull();
+    }
+
+    @Test
+    void aRefusalAnsweringTheOnlyAttemptIsGivenBack() {
+        history.recordSendAttempt(TENANT, id);
+        history.recordNotTaken(TENANT, id, "21211", "not a valid phone number");
+        assertThat(used()).isZero();
+    }
+
+    @Test
+    void aRefusalAfterAnUnansweredAttemptStaysMetered() {
+        history.recordSendAttempt(TENANT, id); // timed out, retried
+        history.recordSendAttempt(TENANT, id);
+        history.recordNotTaken(TENANT, id, "131026", "undeliverable");
+        assertThat(used()).isEqualTo(1);
+    }
+
+    @Test
+    void aGivenBackMessageSentAgainAfterAnOperatorsFixIsCountedAgain() {
+        history.recordSendAttempt(TENANT, id);
+        history.recordNotTaken(TENANT, id, "190", "token revoked"); // dead-lettered for the operator
+        assertThat(used()).isZero();
+        history.recordSendAttempt(TENANT, id); // replayed: this attempt may reach the provider
+        assertThat(used()).isEqualTo(1);
+        history.recordFailed(TENANT, id, "retries-exhausted", "timed out");
+        assertThat(used()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeftoverMessagesUnitIsTakenOverByTheRetryThatQueuesIt() {
+        history.giveBackUnit(TENANT, id);
+        history.giveBackUnit(TENANT, id);
+        assertThat(used()).isZero();
+        assertThat(history.takeUnit(TENANT, id, Map.of("quota", "sms", "month", "2026-12"))).isTrue();
+        assertThat(message().field("metered.givenBack")).isNull();
+        assertThat(message().field("metered.month")).isEqualTo("2026-12");
+        assertThat(history.takeUnit(TENANT, id, Map.of("quota", "sms", "month", "2026-12"))).isFalse();
+    }
+}
