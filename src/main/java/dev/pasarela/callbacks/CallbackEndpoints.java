@@ -28,15 +28,15 @@ public class CallbackEndpoints {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackEndpoints.class);
 
-    private record Key(String tenantId, String url) {
+    /** A tenant's one endpoint: a new URL replaces it, with a new, closed breaker. */
+    private record Endpoint(String url, CircuitBreaker breaker, AtomicInteger inFlight) {
         @Override
         public String toString() { // the URL may carry a tenant's token
-            return tenantId;
+            return "Endpoint[" + breaker.getState() + "]";
         }
     }
 
-    private final Map<Key, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private final Map<Key, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<String, Instant> parked = new ConcurrentHashMap<>();
     private final CircuitBreakerConfig config;
     private final Clock clock;
@@ -57,24 +57,42 @@ public class CallbackEndpoints {
                 .description("tenant callback endpoints parked after failing").register(meters);
     }
 
-    /** The breaker of a tenant's endpoint; a new URL gets a new, closed one. */
+    /** The breaker of a tenant's endpoint; a new URL gets a new, closed one (and is not parked). */
     CircuitBreaker breaker(String tenantId, String url) {
-        return breakers.computeIfAbsent(new Key(tenantId, url), key -> {
-            breakers.keySet().removeIf(k -> k.tenantId().equals(tenantId)); // the old URL's
-            inFlight.keySet().removeIf(k -> k.tenantId().equals(tenantId));
+        return endpoint(tenantId, url).breaker();
+    }
+
+    private Endpoint endpoint(String tenantId, String url) {
+        Endpoint current = endpoints.get(tenantId);
+        if (current != null && current.url().equals(url)) {
+            return current;
+        }
+        return endpoints.compute(tenantId, (id, existing) -> {
+            if (existing != null && existing.url().equals(url)) {
+                return existing;
+            }
+            if (existing != null) {
+                parked.remove(tenantId); // the old URL's state says nothing of the new one
+            }
             CircuitBreaker b = CircuitBreaker.of("callback", config);
-            b.getEventPublisher().onStateTransition(e -> transition(tenantId, e.getStateTransition().getToState()));
-            return b;
+            // a replaced breaker's late transitions (a call still in flight to the old URL) are ignored
+            b.getEventPublisher().onStateTransition(e -> {
+                Endpoint now = endpoints.get(tenantId);
+                if (now != null && now.breaker() == b) {
+                    transition(tenantId, e.getStateTransition().getToState());
+                }
+            });
+            return new Endpoint(url, b, new AtomicInteger());
         });
     }
 
     /**
-     * Takes a slot for a call to the endpoint, unless its last call failed and another call to it
+     * Takes a slot for a call to the endpoint, unless its last calls failed and another call to it
      * is still in flight: a hanging endpoint then holds one consumer until the breaker decides,
-     * not every consumer that picks up one of its callbacks.
+     * not every consumer that picks up one of its callbacks. Each slot taken is given back by {@link #callEnded}.
      */
     boolean tryCall(String tenantId, String url, CircuitBreaker breaker) {
-        AtomicInteger calls = inFlight.computeIfAbsent(new Key(tenantId, url), k -> new AtomicInteger());
+        AtomicInteger calls = endpoint(tenantId, url).inFlight();
         if (calls.incrementAndGet() > 1 && breaker.getMetrics().getNumberOfFailedCalls() > 0) {
             calls.decrementAndGet();
             return false;
@@ -83,9 +101,9 @@ public class CallbackEndpoints {
     }
 
     void callEnded(String tenantId, String url) {
-        AtomicInteger calls = inFlight.get(new Key(tenantId, url));
-        if (calls != null) {
-            calls.decrementAndGet();
+        Endpoint current = endpoints.get(tenantId);
+        if (current != null && current.url().equals(url)) {
+            current.inFlight().decrementAndGet();
         }
     }
 

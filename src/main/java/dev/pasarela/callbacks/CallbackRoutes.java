@@ -99,34 +99,19 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
         byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
         String what = "callback of " + tenantId;
         String url = tenant.get().callbackUrl();
+        // built (and signed) before the breaker's permission is taken: a failure here cannot strand it
+        RestClient.RequestBodySpec request = request(exchange, tenantId, url, body);
         CircuitBreaker breaker = endpoints.breaker(tenantId, url);
         if (!breaker.tryAcquirePermission()) { // parked: back to the broker without a call
             throw new TransientException(what + " not tried: its endpoint is parked after failing",
                     null, properties.breaker().openFor());
         }
         if (!endpoints.tryCall(tenantId, url, breaker)) { // failing, and already being tried by another consumer
+            breaker.releasePermission();
             throw new TransientException(what + " not tried: its endpoint just failed and is being tried again",
                     null, java.time.Duration.ofSeconds(1));
         }
-        try {
-            call(exchange, tenantId, url, body, breaker);
-        } finally {
-            endpoints.callEnded(tenantId, url);
-        }
-    }
-
-    private void call(Exchange exchange, String tenantId, String url, byte[] body, CircuitBreaker breaker) {
-        String what = "callback of " + tenantId;
-        String eventId = exchange.getIn().getHeader(Variables.H_EVENT_KEY, String.class);
-        int attempt = ErrorHandling.deliveryAttempt(exchange);
-        RestClient.RequestBodySpec request = http.post().uri(URI.create(url))
-                .contentType(MediaType.APPLICATION_JSON)
-                .header("X-Pasarela-Event", exchange.getIn().getHeader(Variables.H_EVENT_TYPE, String.class))
-                .header(EVENT_ID_HEADER, eventId)
-                .header(ATTEMPT_HEADER, String.valueOf(attempt))
-                .body(body);
-        vault.credentials(tenantId, "callback").map(c -> c.get("signingSecret")).ifPresent(secret -> request.header(
-                SIGNATURE_HEADER, sign(body, secret, clock.instant().getEpochSecond(), eventId, attempt)));
+        boolean recorded = false;
         long started = breaker.getCurrentTimestamp();
         try {
             request.retrieve()
@@ -138,17 +123,58 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
                         throw new PermanentException(what + " answered " + response.getStatusCode().value());
                     })
                     .toBodilessEntity();
+            recorded = true;
             breaker.onSuccess(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit());
         } catch (ResourceAccessException e) {
             // the cause's class only: the tenant's URL may carry a token of theirs
             TransientException failure = new TransientException(
                     what + " unreachable: " + e.getMostSpecificCause().getClass().getSimpleName(), e.getMostSpecificCause());
+            recorded = true;
             breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), failure);
             throw failure;
         } catch (RuntimeException e) { // a 4xx is recorded as a success: the endpoint is up
+            recorded = true;
             breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
             throw e;
+        } finally {
+            if (!recorded) { // an Error: the half-open breaker's one permission must not be lost
+                breaker.releasePermission();
+            }
+            endpoints.callEnded(tenantId, url);
         }
+    }
+
+    /**
+     * The signed request. What cannot be built never will be (a URL that is not one: permanent); a
+     * store that cannot be read now may be read later (transient).
+     */
+    private RestClient.RequestBodySpec request(Exchange exchange, String tenantId, String url, byte[] body) {
+        String eventId = exchange.getIn().getHeader(Variables.H_EVENT_KEY, String.class);
+        int attempt = ErrorHandling.deliveryAttempt(exchange);
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentException("callback URL of " + tenantId + " is not a URL");
+        }
+        RestClient.RequestBodySpec request = http.post().uri(uri)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("X-Pasarela-Event", exchange.getIn().getHeader(Variables.H_EVENT_TYPE, String.class))
+                .header(EVENT_ID_HEADER, eventId)
+                .header(ATTEMPT_HEADER, String.valueOf(attempt))
+                .body(body);
+        Optional<String> secret;
+        try {
+            secret = vault.credentials(tenantId, "callback").map(c -> c.get("signingSecret"));
+        } catch (PermanentException e) {
+            throw e; // e.g. credential-unreadable
+        } catch (RuntimeException e) {
+            throw new TransientException("callback signing secret of " + tenantId + " not readable now: "
+                    + e.getClass().getSimpleName(), e);
+        }
+        secret.ifPresent(s -> request.header(SIGNATURE_HEADER,
+                sign(body, s, clock.instant().getEpochSecond(), eventId, attempt)));
+        return request;
     }
 
     /** Worth another try: the receiver is slow, early, rate-limiting or failing. */

@@ -72,6 +72,53 @@ class CallbackRoutesTest {
                 new CallbackEndpoints(properties, clock, new SimpleMeterRegistry()), RETRY);
     }
 
+    /**
+     * The probe of a parked endpoint fails before any call (the vault cannot be read): the breaker's
+     * one permission comes back, so the endpoint is tried again, and a new URL starts unparked.
+     */
+    @Test
+    void aProbeThatFailsBeforeItsCallDoesNotLeaveTheEndpointParkedForever() throws Exception {
+        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(503)));
+        Tenant tenant = mock(Tenant.class);
+        when(tenant.callbackUrl()).thenReturn(CRM.baseUrl() + "/hooks/pasarela");
+        TenantRepository tenants = mock(TenantRepository.class);
+        when(tenants.find("t1")).thenReturn(Optional.of(tenant));
+        CredentialVault vault = mock(CredentialVault.class);
+        when(vault.credentials("t1", "callback")).thenReturn(Optional.empty());
+        CallbackProperties properties = new CallbackProperties(Duration.ofSeconds(5), Duration.ofSeconds(2), 1);
+        dev.pasarela.support.MovableClock clock = dev.pasarela.support.MovableClock.at(NOW);
+        CallbackEndpoints endpoints = new CallbackEndpoints(properties, clock, new SimpleMeterRegistry());
+        CallbackRoutes routes = new CallbackRoutes(tenants, vault, properties, RestClient.builder(), clock, endpoints, RETRY);
+
+        for (int i = 0; i < 2; i++) { // two failures park it
+            assertThatThrownBy(() -> routes.post(event())).isInstanceOf(TransientException.class);
+        }
+        assertThat(endpoints.parkedSince("t1")).isPresent();
+        clock.advance(Duration.ofMinutes(2));
+        when(vault.credentials("t1", "callback")).thenThrow(new IllegalStateException("store down"));
+        assertThatThrownBy(() -> routes.post(event())).isInstanceOf(TransientException.class)
+                .hasMessageContaining("not readable now");
+
+        org.mockito.Mockito.doReturn(Optional.empty()).when(vault).credentials("t1", "callback");
+        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(204)));
+        routes.post(event()); // tried, and it answers
+        assertThat(endpoints.parkedSince("t1")).isEmpty();
+        CRM.verify(3, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
+
+        // parked again, then the tenant moves its endpoint: the new URL is not parked
+        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(503)));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> routes.post(event())).isInstanceOf(TransientException.class);
+        }
+        assertThat(endpoints.parkedSince("t1")).isPresent();
+        when(tenant.callbackUrl()).thenReturn(CRM.baseUrl() + "/hooks/v2");
+        CRM.stubFor(post(urlPathEqualTo("/hooks/v2")).willReturn(aResponse().withStatus(204)));
+        endpoints.breaker("t1", CRM.baseUrl() + "/hooks/v2");
+        assertThat(endpoints.parkedSince("t1")).isEmpty();
+        routes.post(event());
+        CRM.verify(1, postRequestedFor(urlPathEqualTo("/hooks/v2")));
+    }
+
     static final RetryProperties RETRY = new RetryProperties(5, 500, 8000, 6, 3_600_000,
             Map.of(CallbackRoutes.ROUTE_ID, Duration.ofDays(3)));
 

@@ -62,10 +62,7 @@ public class DeadLetterPreparer implements Processor {
                     : exchange.getProperty(FIRST_FAILURE, now, String.class));
         }
         // a replay starts its retries, deferrals and horizon afresh, and is due at once
-        msg.removeHeader(ErrorHandling.RETRIES);
-        msg.removeHeader(ErrorHandling.RETRYING_SINCE);
-        msg.removeHeader(ErrorHandling.DEFERRALS);
-        msg.removeHeader(ErrorHandling.SCHEDULED_DELIVERY);
+        ErrorHandling.clearRetryState(msg);
         msg.setHeader(Variables.H_LAST_FAILURE_AT, now);
         if (exchange.getFromEndpoint() instanceof JmsEndpoint jms) {
             msg.setHeader(Variables.H_REPLAY_TO, jms.getDestinationName());

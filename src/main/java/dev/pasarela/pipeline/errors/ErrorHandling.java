@@ -227,9 +227,20 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     /**
      * The number of this try of the message (1 the first time): retries and deferrals it went
      * through on the broker, redeliveries after a rollback, and retries in place. Receivers see it
-     * (a callback's {@code X-Pasarela-Delivery-Attempt}); it may skip numbers, never repeats one
-     * for the same queued message.
+     * (a callback's {@code X-Pasarela-Delivery-Attempt}); it may skip numbers, and after a crash
+     * repeat one (a rolled-back try re-queued): for logs, not for deduplication.
      */
+    /**
+     * Forgets a message's retries, deferrals, horizon and due time: for a message sent on as a new
+     * step of its work (a job run again) or replayed, whose retries start afresh.
+     */
+    public static void clearRetryState(Message message) {
+        message.removeHeader(RETRIES);
+        message.removeHeader(RETRYING_SINCE);
+        message.removeHeader(DEFERRALS);
+        message.removeHeader(SCHEDULED_DELIVERY);
+    }
+
     public static int deliveryAttempt(Exchange exchange) {
         Message in = exchange.getIn();
         int redelivered = Math.max(0, in.getHeader(JMS_DELIVERY_COUNT, 1, Integer.class) - 1);

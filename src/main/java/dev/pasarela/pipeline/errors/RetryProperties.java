@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * gets its message put back on the queue for then (at most {@code maxDeferralMs} ahead), up to
  * {@code maxDeferrals} times.
  */
+@org.springframework.validation.annotation.Validated
 @ConfigurationProperties("pasarela.retry")
 public record RetryProperties(@DefaultValue("5") @Min(0) int maxRedeliveries,
                               @DefaultValue("500") @Positive long initialDelayMs,
@@ -36,6 +37,11 @@ public record RetryProperties(@DefaultValue("5") @Min(0) int maxRedeliveries,
     @org.springframework.boot.context.properties.bind.ConstructorBinding
     public RetryProperties {
         brokerRetries = brokerRetries == null ? Map.of() : Map.copyOf(brokerRetries);
+        brokerRetries.forEach((route, horizon) -> {
+            if (horizon == null || horizon.isNegative()) {
+                throw new IllegalArgumentException("pasarela.retry.broker-retries[" + route + "] is not a duration of 0 or more");
+            }
+        });
     }
 
     /** Without broker retries: every consumer retries in place. */
@@ -56,9 +62,12 @@ public record RetryProperties(@DefaultValue("5") @Min(0) int maxRedeliveries,
         if (exact != null) {
             return java.util.Optional.of(exact);
         }
+        // of several patterns that match, the longest (the most specific) decides, whatever the map's order
         return brokerRetries.entrySet().stream()
                 .filter(e -> glob(e.getKey()).matcher(routeId).matches())
-                .map(Map.Entry::getValue).findFirst();
+                .max(java.util.Comparator.comparingInt((Map.Entry<String, Duration> e) -> e.getKey().length())
+                        .thenComparing(Map.Entry::getKey))
+                .map(Map.Entry::getValue);
     }
 
     /** {@code *.out.deliver}: every part quoted, each {@code *} any characters. */

@@ -38,6 +38,10 @@ public final class WebhookIds {
             throw WebhookInterpreter.invalidPayload("An event's key is " + (eventKey == null ? 0 : eventKey.length())
                     + " characters long; event keys are limited to " + MAX_EVENT_KEY_LENGTH + " characters.");
         }
+        // the key becomes a callback's X-Pasarela-Event-Id, which an HTTP header carries as ASCII only
+        if (!printableAscii(eventKey)) {
+            throw WebhookInterpreter.invalidPayload("An event's key has characters other than printable ASCII.");
+        }
     }
 
     static boolean printableAscii(String s) {

@@ -37,6 +37,9 @@ class WebhookIdsTest {
         WebhookIds.checkEventKey("k".repeat(WebhookIds.MAX_EVENT_KEY_LENGTH));
         assertThatThrownBy(() -> WebhookIds.checkEventKey("k".repeat(WebhookIds.MAX_EVENT_KEY_LENGTH + 1)))
                 .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.status()).isEqualTo(400));
+        // it travels as a callback's X-Pasarela-Event-Id header: ASCII only
+        assertThatThrownBy(() -> WebhookIds.checkEventKey("provider:evt_ñ"))
+                .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.status()).isEqualTo(400));
     }
 
     @Test

@@ -52,7 +52,11 @@ public class PublishingRoutes extends RouteBuilder {
                     .routeConfigurationId(ErrorHandling.DELIVERY)
                     .process(this::advance).id("publish-" + network.json())
                     .filter(variable(RUN_AGAIN_AT).isNotNull())
-                        .process(e -> e.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY, e.getVariable(RUN_AGAIN_AT, Long.class)))
+                        .process(e -> {
+                            // the next step of the job: its retries start afresh, not where this step's ended
+                            ErrorHandling.clearRetryState(e.getIn());
+                            e.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY, e.getVariable(RUN_AGAIN_AT, Long.class));
+                        })
                         .to("jms:queue:" + queue).id("run-again-" + network.json())
                     .end();
         }
