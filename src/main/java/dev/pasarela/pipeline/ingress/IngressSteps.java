@@ -68,8 +68,18 @@ public class IngressSteps {
             throw WebhookInterpreter.invalidPayload("The payload holds no events.");
         }
         // before the dedupe insert: a key too long for its table is refused here, not a failed insert later
-        exchange.setVariable(Variables.EVENTS, events.stream().map(e -> checkKey(interpreter, e)).toList());
+        List<InboundEvent> checked = events.stream().map(e -> checkKey(interpreter, e)).toList();
+        long unreadable = checked.stream().filter(e -> e.unreadable() != null).count();
+        if (unreadable > MAX_UNREADABLE_IN_BATCH) {
+            // dead-lettering each would be one durable write per part of a body a provider never sends
+            throw WebhookInterpreter.invalidPayload("The payload holds " + unreadable
+                    + " events that cannot be read; at most " + MAX_UNREADABLE_IN_BATCH + " are dead-lettered from one request.");
+        }
+        exchange.setVariable(Variables.EVENTS, checked);
     }
+
+    /** Unreadable parts of one batch that are dead-lettered one by one; more refuse the request (400). */
+    public static final int MAX_UNREADABLE_IN_BATCH = 100;
 
     /** A key over the limit: the single-event request is a 400; in a batch, that event alone is unreadable. */
     private static InboundEvent checkKey(WebhookInterpreter interpreter, InboundEvent event) {

@@ -69,4 +69,32 @@ class IngressStepsTest {
                     assertThat(p.detail()).contains("600").doesNotContain("kkkk");
                 });
     }
+
+    /** A batch of nothing but unreadable parts, past the bound: refused whole, nothing dead-lettered part by part. */
+    @Test
+    void aBatchOfMoreUnreadablePartsThanTheBoundIsRefusedWhole() {
+        WebhookInterpreter flood = new WebhookInterpreter() {
+            @Override
+            public String provider() {
+                return "acme";
+            }
+
+            @Override
+            public boolean batches() {
+                return true;
+            }
+
+            @Override
+            public List<InboundEvent> interpret(byte[] body) {
+                return java.util.stream.IntStream.rangeClosed(0, IngressSteps.MAX_UNREADABLE_IN_BATCH)
+                        .mapToObj(i -> new InboundEvent(LONG_KEY + i, "acme.thing", true, List.of("acme:a"), null, body))
+                        .toList();
+            }
+        };
+        Exchange exchange = request();
+        assertThatThrownBy(() -> new IngressSteps(List.of(flood), new SimpleMeterRegistry(), Clock.systemUTC())
+                .interpret(exchange))
+                .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.status()).isEqualTo(400));
+        assertThat(exchange.getVariable(Variables.EVENTS)).isNull();
+    }
 }
