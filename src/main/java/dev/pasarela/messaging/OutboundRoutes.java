@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
  * The pipeline every outbound channel is made of, as a route template behind the {@link Outbox}:
  * <pre>
  * outbound-delivery: out.&lt;channel&gt; → restore → shape per sender (the provider's rate) → send → record
+ *                                                       ↳ slot later: back on out.&lt;channel&gt;, due then
  * </pre>
  * A channel instantiates it (see {@code routes/*.camel.yaml}) and registers a {@link Channel} of that name.
  */
@@ -32,9 +33,14 @@ public class OutboundRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DELIVERY)
                 .autoStartup("{{pasarela.delivery.auto-startup:true}}")
                 .bean("outboundSteps", "restore(${exchange}, '{{channel}}')").id("restore")
-                // the provider's limit is shaped here (waits, never fails); per JVM, see docs/scale-out.md
-                .throttle(constant("{{rate}}")).correlationExpression(variable(OutboundSteps.SENDER))
-                    .totalRequestsMode().timePeriodMillis(1000).id("shape-per-sender")
+                // the provider's limit is shaped here (never fails, never holds the consumer): a message
+                // whose slot is later goes back on its queue, due then, in the consumer's transaction;
+                // per JVM, see docs/scale-out.md
+                .bean("senderShaping", "shape(${exchange}, '{{channel}}', {{rate}})").id("shape-per-sender")
+                .filter(exchangeProperty(SenderShaping.LATER).isNotNull()).id("shaped-later")
+                    .to("jms:queue:out.{{channel}}").id("put-back-for-slot")
+                    .stop()
+                .end()
                 .bean("outboundSteps", "send").id("provider-call");
     }
 
