@@ -29,7 +29,8 @@ public class CallbackEndpoints {
     private static final Logger log = LoggerFactory.getLogger(CallbackEndpoints.class);
 
     /** A tenant's one endpoint: a new URL replaces it, with a new, closed breaker. */
-    private record Endpoint(String url, CircuitBreaker breaker, AtomicInteger inFlight) {
+    private record Endpoint(String url, CircuitBreaker breaker, AtomicInteger inFlight,
+                            java.util.concurrent.atomic.AtomicBoolean lastSlow) {
         @Override
         public String toString() { // the URL may carry a tenant's token
             return "Endpoint[" + breaker.getState() + "]";
@@ -40,9 +41,11 @@ public class CallbackEndpoints {
     private final Map<String, Instant> parked = new ConcurrentHashMap<>();
     private final CircuitBreakerConfig config;
     private final Clock clock;
+    private final java.time.Duration slow;
 
     public CallbackEndpoints(CallbackProperties properties, Clock clock, MeterRegistry meters) {
         this.clock = clock;
+        this.slow = properties.timeout().dividedBy(2);
         CallbackProperties.Breaker breaker = properties.breaker();
         this.config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -82,27 +85,32 @@ public class CallbackEndpoints {
                     transition(tenantId, e.getStateTransition().getToState());
                 }
             });
-            return new Endpoint(url, b, new AtomicInteger());
+            return new Endpoint(url, b, new AtomicInteger(), new java.util.concurrent.atomic.AtomicBoolean());
         });
     }
 
     /**
-     * Takes a slot for a call to the endpoint, unless its last calls failed and another call to it
-     * is still in flight: a hanging endpoint then holds one consumer until the breaker decides,
-     * not every consumer that picks up one of its callbacks. Each slot taken is given back by {@link #callEnded}.
+     * Takes a slot for a call to the endpoint, unless its last calls failed or its last call was slow
+     * (over half the timeout) and another call to it is still in flight: a hanging or slow endpoint
+     * then holds one consumer, not every consumer that picks up one of its callbacks, and the others
+     * go on with other tenants' callbacks. Each slot taken is given back by {@link #callEnded}.
      */
     boolean tryCall(String tenantId, String url, CircuitBreaker breaker) {
-        AtomicInteger calls = endpoint(tenantId, url).inFlight();
-        if (calls.incrementAndGet() > 1 && breaker.getMetrics().getNumberOfFailedCalls() > 0) {
+        Endpoint endpoint = endpoint(tenantId, url);
+        AtomicInteger calls = endpoint.inFlight();
+        if (calls.incrementAndGet() > 1
+                && (breaker.getMetrics().getNumberOfFailedCalls() > 0 || endpoint.lastSlow().get())) {
             calls.decrementAndGet();
             return false;
         }
         return true;
     }
 
-    void callEnded(String tenantId, String url) {
+    /** A call ended after {@code took}: its slot is free, and whether the endpoint is slow is noted. */
+    void callEnded(String tenantId, String url, java.time.Duration took) {
         Endpoint current = endpoints.get(tenantId);
         if (current != null && current.url().equals(url)) {
+            current.lastSlow().set(took.compareTo(slow) > 0);
             current.inFlight().decrementAndGet();
         }
     }

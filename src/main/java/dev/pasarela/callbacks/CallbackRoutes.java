@@ -106,7 +106,7 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
             throw new TransientException(what + " not tried: its endpoint is parked after failing",
                     null, properties.breaker().openFor());
         }
-        if (!endpoints.tryCall(tenantId, url, breaker)) { // failing, and already being tried by another consumer
+        if (!endpoints.tryCall(tenantId, url, breaker)) { // failing or slow, and already being called by another consumer
             breaker.releasePermission();
             throw new TransientException(what + " not tried: its endpoint just failed and is being tried again",
                     null, java.time.Duration.ofSeconds(1));
@@ -140,7 +140,8 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
             if (!recorded) { // an Error: the half-open breaker's one permission must not be lost
                 breaker.releasePermission();
             }
-            endpoints.callEnded(tenantId, url);
+            endpoints.callEnded(tenantId, url, java.time.Duration.of(breaker.getCurrentTimestamp() - started,
+                    breaker.getTimestampUnit().toChronoUnit()));
         }
     }
 
