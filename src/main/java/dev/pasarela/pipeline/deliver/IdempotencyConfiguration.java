@@ -1,6 +1,6 @@
 package dev.pasarela.pipeline.deliver;
 
-import dev.pasarela.pipeline.ingress.WebhookInterpreter;
+import dev.pasarela.pipeline.ingress.WebhookIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -24,9 +24,6 @@ public class IdempotencyConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);
     static final String PROCESSOR = "webhooks";
-
-    /** The {@code messageId} column of our table ({@code schema.sql}). */
-    public static final int MAX_KEY_LENGTH = 512;
 
     /**
      * Webhook event ids already accepted, in the embedded database. The table is ours
@@ -60,10 +57,7 @@ public class IdempotencyConfiguration {
 
         @Override
         public boolean contains(String key) {
-            if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-                throw WebhookInterpreter.invalidPayload("An event's key is " + (key == null ? 0 : key.length())
-                        + " characters long; event keys are limited to " + MAX_KEY_LENGTH + " characters.");
-            }
+            WebhookIds.checkEventKey(key); // the limit is the messageId column's (schema.sql)
             return super.contains(key);
         }
 

@@ -225,12 +225,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     }
 
     /**
-     * The number of this try of the message (1 the first time): retries and deferrals it went
-     * through on the broker, redeliveries after a rollback, and retries in place. Receivers see it
-     * (a callback's {@code X-Pasarela-Delivery-Attempt}); it may skip numbers, and after a crash
-     * repeat one (a rolled-back try re-queued): for logs, not for deduplication.
-     */
-    /**
      * Forgets a message's retries, deferrals, horizon and due time: for a message sent on as a new
      * step of its work (a job run again) or replayed, whose retries start afresh.
      */
@@ -241,6 +235,12 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         message.removeHeader(SCHEDULED_DELIVERY);
     }
 
+    /**
+     * The number of this try of the message (1 the first time): retries and deferrals it went
+     * through on the broker, redeliveries after a rollback, and retries in place. Receivers see it
+     * (a callback's {@code X-Pasarela-Delivery-Attempt}); it may skip numbers, and after a crash
+     * repeat one (a rolled-back try re-queued): for logs, not for deduplication.
+     */
     public static int deliveryAttempt(Exchange exchange) {
         Message in = exchange.getIn();
         int redelivered = Math.max(0, in.getHeader(JMS_DELIVERY_COUNT, 1, Integer.class) - 1);

@@ -9,6 +9,7 @@ import dev.pasarela.pipeline.deliver.DeliveryProperties;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.errors.DeadLetterPreparer;
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.ingress.InboundEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -69,7 +70,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .split(variable(EVENTS)).stopOnException()
                     .choice()
                         // one event of a batch the door would refuse alone: dead-lettered, the batch goes on
-                        .when(simple("${body.unreadable} != null"))
+                        .when(e -> e.getIn().getBody(InboundEvent.class).unreadable() != null)
                             .bean("ingressSteps", "prepareDeadLetter")
                             .to(ExchangePattern.InOnly, ErrorHandling.DEAD_LETTER_ENDPOINT).id("dead-letter-unreadable")
                             .bean("ingressSteps", "count(${exchange}, 'unreadable')")

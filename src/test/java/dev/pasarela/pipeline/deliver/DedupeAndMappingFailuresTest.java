@@ -97,12 +97,12 @@ class DedupeAndMappingFailuresTest {
         repo.setCreateTableIfNotExists(false);
         repo.start();
 
-        String atLimit = "k".repeat(IdempotencyConfiguration.MAX_KEY_LENGTH);
+        String atLimit = "k".repeat(dev.pasarela.pipeline.ingress.WebhookIds.MAX_EVENT_KEY_LENGTH);
         assertThat(repo.contains(atLimit)).isFalse();
         assertThat(repo.add(atLimit)).isTrue();
         assertThat(repo.contains(atLimit)).isTrue();
 
-        String over = "k".repeat(IdempotencyConfiguration.MAX_KEY_LENGTH + 1);
+        String over = "k".repeat(dev.pasarela.pipeline.ingress.WebhookIds.MAX_EVENT_KEY_LENGTH + 1);
         // a 400 invalid-payload, not a 503: the provider's retry carries the same key
         assertThatThrownBy(() -> repo.contains(over)).isInstanceOfSatisfying(dev.pasarela.api.ProblemException.class,
                 p -> assertThat(p.detail()).contains("513").doesNotContain("kkkk"))
