@@ -1,33 +1,128 @@
 #!/usr/bin/env bash
-# Webhook ingest benchmark against the packaged jar on loopback, with its bare baseline endpoint
-# measured in the same run. Usage: bash bench/ingest.sh [requests-per-round] [concurrency] [rounds]
+# Webhook ingest benchmark: the packaged jar on loopback, driven by wrk (bench/lib/webhook.lua signs
+# every request with a new event id). One run measures, in interleaved rounds:
+#   baseline  POST /webhooks/bench-noop  the door's work only (filters, platform-http, raw body) → 200
+#   stripe    POST /webhooks/stripe      verify, resolve tenant, dedupe, durable enqueue → 200
+#   meta      POST /webhooks/meta        the same for a WhatsApp inbound message → 200
+# first closed-loop at full speed (throughput, p50/p90/p99), then open-loop at half the baseline's
+# throughput (p50/p90/p99 at a fixed offered load). Any answer that is not 200, or any socket error,
+# fails the bench.
+#
+# Usage: bash bench/ingest.sh [seconds-per-round] [connections] [rounds] [warm-up-seconds]
+#        bash bench/ingest.sh --ci          (a few hundred requests of each, no figures to keep)
+# DELIVERIES=off pauses the in.* consumers, so the door is measured alone; by default they run and
+# the bench waits for each round's events to be delivered before the next round.
 # JAVA_OPTS (JVM flags, e.g. a JFR recording) and BENCH_ARGS (gateway properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REQUESTS=${1:-3000}
-CONCURRENCY=${2:-16}
-ROUNDS=${3:-3}
+if [ "${1:-}" = "--ci" ]; then
+  SECONDS_PER_ROUND=1; CONNECTIONS=4; ROUNDS=1; WARMUP=2; THREADS=1
+else
+  SECONDS_PER_ROUND=${1:-20}; CONNECTIONS=${2:-32}; ROUNDS=${3:-3}; WARMUP=${4:-60}; THREADS=2
+fi
+DELIVERIES=${DELIVERIES:-on}
+command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
+source bench/lib/gateway.sh
 JAR=target/pasarela-0.1.0-SNAPSHOT.jar
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 WORK=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+PORT=$(free_port)
+STRIPE_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+META_SECRET="bench-app-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+PHONE_ID=106540352242922
 cat > "$WORK/tenants.yml" <<YML
 tenants:
   - id: bench-dealer
     name: Bench Dealer
     identities:
       stripe: cus_bench
+      whatsapp: "$PHONE_ID"
 YML
-SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
-  PASARELA_OPS_TOKEN="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-  STRIPE_WEBHOOK_SECRET="$SECRET" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
+sed 's/cus_NffrFeUfNV2Hib/cus_bench/' src/test/resources/stripe/customer.subscription.updated.basil.json > "$WORK/stripe.json"
+STRIPE_ID=evt_1RyZqHLkdIwHu7ixd5xA2yQp
+cp src/test/resources/meta/whatsapp.text.json "$WORK/meta.json"
+META_ID='wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='
+[ "$DELIVERIES" = off ] && BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.auto-startup=false"
+
+SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
+  STRIPE_WEBHOOK_SECRET="$STRIPE_SECRET" META_APP_SECRET="$META_SECRET" \
+  PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
+  java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
+  --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
-  sleep 0.5
+wait_for_gateway "$PORT" "$WORK/gateway.log"
+
+# wrk_run NAME PATH [wrk options…]: one wrk run; prints its RESULT line, exits when an answer was wrong
+wrk_run() {
+  local name=$1 path=$2; shift 2
+  local scheme=stripe secret=$STRIPE_SECRET template=$WORK/stripe.json id=$STRIPE_ID
+  if [ "$name" = meta ]; then scheme=meta secret=$META_SECRET template=$WORK/meta.json id=$META_ID; fi
+  local out
+  out=$(SCHEME=$scheme SECRET=$secret TEMPLATE=$template ID_TOKEN=$id THREADS=$THREADS \
+        wrk -t"$THREADS" --timeout 10s -s bench/lib/webhook.lua "$@" "http://127.0.0.1:$PORT$path" 2>&1) || true
+  local result
+  result=$(grep '^RESULT' <<< "$out" || true)
+  if [ -z "$result" ] || ! grep -q ' wrong=0 ' <<< "$result"; then
+    { echo "FAILED $name: $out"; tail -20 "$WORK/gateway.log"; } >&2; exit 1
+  fi
+  echo "$name $result"
+}
+
+metric() { # the sum of one Prometheus series' values whose line matches $1
+  curl -sf -H "Authorization: Bearer $OPS" "http://127.0.0.1:$PORT/actuator/prometheus" \
+    | awk -v pat="$1" '$0 ~ pat && $0 !~ /^#/ {s += $NF} END {printf "%d\n", s}'
+}
+
+# waits until every accepted event of the provider was delivered (deliveries on); prints the seconds
+drain() {
+  [ "$DELIVERIES" = off ] && { echo 0; return; }
+  local provider=$1 start=$SECONDS
+  for _ in $(seq 1 600); do
+    local accepted delivered
+    accepted=$(metric "^pasarela_webhooks_events_total.*outcome=\"accepted\".*provider=\"$provider\"")
+    delivered=$(metric "^camel_exchanges_total.*eventType=\"route\".*routeId=\"$provider.in.deliver\"")
+    [ "$delivered" -ge "$accepted" ] && { echo $((SECONDS - start)); return; }
+    sleep 0.5
+  done
+  echo "FAILED: $provider deliveries did not catch up in 300 s" >&2; exit 1
+}
+
+field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<< "$1"; }
+
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
+echo "# $ROUNDS rounds of ${SECONDS_PER_ROUND}s, $CONNECTIONS connections, $THREADS wrk threads, deliveries $DELIVERIES"
+half=$((WARMUP / 2))
+wrk_run baseline /webhooks/bench-noop -c"$CONNECTIONS" -d"${half}s" > /dev/null
+wrk_run stripe /webhooks/stripe -c"$CONNECTIONS" -d"${half}s" > /dev/null
+wrk_run meta /webhooks/meta -c"$CONNECTIONS" -d"$((half / 2 + 1))s" > /dev/null
+drain stripe > /dev/null; drain meta > /dev/null
+
+declare -A total
+for r in $(seq 1 "$ROUNDS"); do
+  for name in baseline stripe meta; do
+    path=/webhooks/$name; [ "$name" = baseline ] && path=/webhooks/bench-noop
+    line=$(wrk_run "$name" "$path" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s")
+    drained=0; [ "$name" != baseline ] && drained=$(drain "$name")
+    echo "round $r $line drained_s=$drained"
+    total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")
+  done
 done
-echo "# $(date -u +%FT%TZ) $(nproc) cores, $REQUESTS requests x $ROUNDS rounds, concurrency $CONCURRENCY"
-java bench/IngestBench.java "$PORT" "$SECRET" cus_bench "$REQUESTS" "$CONCURRENCY" "$ROUNDS"
+base=$(python3 -c "print(round(${total[baseline]} / $ROUNDS))")
+for name in stripe meta; do
+  python3 -c "print('ratio $name/baseline (mean of rounds): %.2f' % (${total[$name]} / ${total[baseline]}))"
+done
+
+# the generator must not be what is measured: the baseline again with half the threads and connections
+line=$(wrk_run baseline /webhooks/bench-noop -t1 -c$((CONNECTIONS / 2 > 0 ? CONNECTIONS / 2 : 1)) -d"${SECONDS_PER_ROUND}s")
+echo "generator-check $line (mean baseline above: $base rps)"
+
+# open loop at half the baseline's throughput: the latency at a fixed offered load
+rate=$((base / 2))
+for name in stripe meta; do
+  line=$(RATE=$rate wrk_run "$name" "/webhooks/$name" -c$((CONNECTIONS * 2)) -d"${SECONDS_PER_ROUND}s")
+  drained=$(drain "$name")
+  echo "open-loop $rate/s $line drained_s=$drained"
+done
+echo "gateway: pid $PID, heap $(jcmd $PID GC.heap_info 2>/dev/null | awk '/used/ {print $0; exit}')"
