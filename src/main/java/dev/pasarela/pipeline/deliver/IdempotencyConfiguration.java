@@ -30,8 +30,8 @@ public class IdempotencyConfiguration {
      * ({@code schema.sql}): Camel's default one has no primary key and a 100-character id.
      */
     @Bean
-    IdempotentRepository webhookIdempotentRepository(DataSource dataSource, MeterRegistry meters) {
-        GuardedRepository repo = new GuardedRepository(dataSource, meters);
+    IdempotentRepository webhookIdempotentRepository(DataSource dataSource, MeterRegistry meters, Clock clock) {
+        GuardedRepository repo = new GuardedRepository(dataSource, meters, clock);
         repo.setCreateTableIfNotExists(false);
         return repo;
     }
@@ -42,33 +42,47 @@ public class IdempotencyConfiguration {
      * every duplicate through. So a key that cannot be inserted is refused by {@link #contains},
      * which runs in the request before the enqueue, as the invalid-payload problem (400: a retry of
      * the same key fails the same). {@code IngressSteps} checks keys first, so that is a backstop.
-     * Camel's add is query-then-insert: two overlapping deliveries of one event both see no row and
-     * the second insert hits the primary key; that is a duplicate (false), not a failure. An insert
+     * The insert is the {@link DedupeKeyWriter}'s, shared with the other requests in flight; two
+     * overlapping deliveries of one event both pass {@link #contains}, and the second insert hits
+     * the primary key: that is a duplicate (false), not a failure. An insert
      * that fails otherwise (the database went away) is logged at ERROR and counted
      * ({@code pasarela.dedupe.insert.failures}), never silent.
      */
     static final class GuardedRepository extends JdbcMessageIdRepository {
         private final MeterRegistry meters;
+        private final DedupeKeyWriter writer;
 
-        GuardedRepository(DataSource dataSource, MeterRegistry meters) {
+        GuardedRepository(DataSource dataSource, MeterRegistry meters, Clock clock) {
             super(dataSource, PROCESSOR);
             this.meters = meters;
+            this.writer = new DedupeKeyWriter(dataSource, PROCESSOR, clock);
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            writer.start();
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            writer.close();
+            super.doStop();
         }
 
         @Override
         public boolean contains(String key) {
             WebhookIds.checkEventKey(key); // the limit is the messageId column's (schema.sql)
-            return super.contains(key);
+            // one indexed read on an auto-commit connection: Camel's contains wraps it in a
+            // transaction of its own, a begin and a commit on every webhook request
+            return queryForInt(key) > 0;
         }
 
         @Override
         public boolean add(String key) {
             try {
-                return super.add(key);
+                return writer.add(key);
             } catch (RuntimeException e) {
-                if (uniqueViolation(e)) { // the other delivery of the same event inserted it first
-                    return false;
-                }
                 meters.counter("pasarela.dedupe.insert.failures").increment();
                 // the key's length and hash, not the key: it is provider input
                 log.error("Dedupe insert failed for an event key of {} characters (hash {}): {}; a provider retry "

@@ -1,0 +1,109 @@
+package dev.pasarela.pipeline.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+class DedupeKeyWriterTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-02T08:00:00Z");
+
+    private DriverManagerDataSource ds;
+    private JdbcTemplate jdbc;
+    private DedupeKeyWriter writer;
+
+    @BeforeEach
+    void schema() throws Exception {
+        ds = new DriverManagerDataSource("jdbc:h2:mem:writer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        String schema = Files.readString(Path.of("src/main/resources/schema.sql"), StandardCharsets.UTF_8);
+        String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
+        jdbc = new JdbcTemplate(ds);
+        jdbc.execute(table.substring(0, table.indexOf(';')));
+        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC));
+        writer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        writer.close();
+    }
+
+    /** Many requests at once, each key sent by four of them: exactly one of the four is told "new". */
+    @Test
+    void concurrentRequestsForOneKeyGetOneInsert() throws Exception {
+        ExecutorService requests = Executors.newFixedThreadPool(32);
+        AtomicInteger inserted = new AtomicInteger();
+        List<Future<?>> done = new ArrayList<>();
+        for (int copy = 0; copy < 4; copy++) {
+            for (int k = 0; k < 500; k++) {
+                String key = "acme:evt_" + k;
+                done.add(requests.submit(() -> {
+                    if (writer.add(key)) {
+                        inserted.incrementAndGet();
+                    }
+                }));
+            }
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        requests.shutdown();
+        assertThat(inserted.get()).isEqualTo(500);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'webhooks'",
+                Integer.class)).isEqualTo(500);
+        assertThat(jdbc.queryForObject("SELECT MIN(createdAt) FROM CAMEL_MESSAGEPROCESSED", java.sql.Timestamp.class)
+                .toInstant()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aKeyAlreadyKeptIsADuplicate() {
+        assertThat(writer.add("acme:evt_1")).isTrue();
+        assertThat(writer.add("acme:evt_1")).isFalse();
+    }
+
+    /** A key the table cannot hold fails its own request; the others of its batch are kept. */
+    @Test
+    void oneBadKeyFailsOnlyItsOwnRequest() throws Exception {
+        ExecutorService requests = Executors.newFixedThreadPool(8);
+        List<Future<Boolean>> good = new ArrayList<>();
+        Future<Boolean> bad = null;
+        for (int i = 0; i < 64; i++) {
+            String key = "acme:evt_" + i;
+            good.add(requests.submit(() -> writer.add(key)));
+            if (i == 20) {
+                bad = requests.submit(() -> writer.add("k".repeat(600)));
+            }
+        }
+        for (Future<Boolean> f : good) {
+            assertThat(f.get()).isTrue();
+        }
+        Future<Boolean> refused = bad;
+        assertThatThrownBy(refused::get).hasCauseInstanceOf(DedupeKeyWriter.DedupeWriteException.class);
+        requests.shutdown();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class)).isEqualTo(64);
+    }
+
+    @Test
+    void aStoppedWriterRefusesRatherThanPretending() {
+        writer.close();
+        assertThatThrownBy(() -> writer.add("acme:evt_1")).isInstanceOf(IllegalStateException.class);
+    }
+}
