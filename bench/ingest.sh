@@ -132,7 +132,7 @@ open_loop() {
   line=$(RATE=$rate wrk_run "$name" "/webhooks/$name" -c$((CONNECTIONS * 2)) -d"${SECONDS_PER_ROUND}s")
   local held=held
   python3 -c "import sys; sys.exit(0 if $(field "$line" rps) >= 0.97 * $rate and $(field "$line" late_10ms) <= 0.01 * $(field "$line" requests) else 1)" || held="NOT HELD"
-  echo "open-loop $name $rate/s ($what, $held) $line drained_s=$(drain "$name")"
+  echo "open-loop $rate/s ($what, $held) $line drained_s=$(drain "$name")"
 }
 for name in stripe meta; do
   open_loop "$name" $((base / 2)) "half the baseline"

@@ -57,6 +57,10 @@ public class IngressSteps {
             url.append('?').append(request.getQueryString());
         }
         exchange.setVariable(Variables.RAW_BODY, new RawRequest(body, headers, url.toString(), request.getRemoteAddr()));
+        // every later step reads the RawRequest: the request's headers and decoded body would only be
+        // copied into each exchange the split makes, and a signature header kept the tracer away
+        in.removeHeaders("*");
+        in.setBody(null);
     }
 
     public void interpret(Exchange exchange) {
