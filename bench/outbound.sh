@@ -22,7 +22,7 @@ fi
 RATE=${RATE:-100000}
 THREADS=${THREADS:-1}
 command -v wrk > /dev/null || apt-get install -y wrk > /dev/null
-JAR=target/pasarela-0.1.0-SNAPSHOT.jar
+JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 . bench/lib/gateway.sh
 WORK=$(mktemp -d)
@@ -48,7 +48,9 @@ tenants:
     identities:
       whatsapp: "106540352242922"
 YML
-java bench/OutboundBench.java stand-in "$GRAPH_PORT" > "$WORK/stand-in.log" 2>&1 &
+# nodelay: the JDK server writes headers and body apart, and Nagle would hold the body for the client's
+# delayed ACK (40 ms): the stand-in, not the gateway, would set the pace
+java -Dsun.net.httpserver.nodelay=true bench/OutboundBench.java stand-in "$GRAPH_PORT" > "$WORK/stand-in.log" 2>&1 &
 STAND_IN=$!
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
   PASARELA_PLANS_FILE="$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" STRIPE_WEBHOOK_SECRET="whsec_bench_unused" \
@@ -107,7 +109,7 @@ await_delivered "$(used)" 120 || true
 [ "$FAILED" = 0 ] || { echo "FAILED in the warm-up"; exit 1; }
 
 route stop
-[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=accept settings=profile filename="$JFR_DIR/accept.jfr" > /dev/null
+[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=accept settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/accept.jfr" > /dev/null
 declare -a GETS POSTS
 for r in $(seq 1 "$ROUNDS"); do
   GETS+=("$(load usage "$ROUND")")
@@ -136,7 +138,7 @@ BEFORE=$(field " $(stat)" distinct)
 BACKLOG=$((TOTAL - BEFORE))
 curl -sf -X POST "http://127.0.0.1:$GRAPH_PORT/_bench/reset" > /dev/null
 S0=$(field " $(stat)" cpu_ms); G0=$(cpu_ms "$PID"); T0=$(date +%s%3N)
-[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=profile filename="$JFR_DIR/delivery.jfr" > /dev/null
+[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/delivery.jfr" > /dev/null
 route start
 await_delivered "$TOTAL" 300 || true
 [ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.stop name=delivery > /dev/null
