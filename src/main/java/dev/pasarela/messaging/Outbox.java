@@ -155,7 +155,7 @@ public class Outbox {
         }
         try {
             r.onRecorded().accept(id);
-            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now));
+            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now), r);
         } catch (RuntimeException e) {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             boolean leftOver = false;
@@ -176,7 +176,6 @@ public class Outbox {
             }
             throw new NotQueuedException(leftOver);
         }
-        agentReplies.accepted(r); // after queueing: a message refused above was never the agent answering
         return new Accepted(id, r.channel(), "accepted", ConversationSink.sortable(now), false, true);
     }
 
@@ -196,7 +195,7 @@ public class Outbox {
         boolean spendsUnit = false;
         if (first.field("queuedAt") == null
                 && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
-            send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"));
+            send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"), null);
             // queued by this call: it pays for the message, unless the first call's unit is still with it
             spendsUnit = takeUnit(r, messageId);
         }
@@ -220,16 +219,26 @@ public class Outbox {
         return json.convertValue(request, LinkedHashMap.class);
     }
 
-    /** Queues the message; once queued, a failure to note it is only logged: the message is on its way. */
+    /**
+     * Queues the message; once queued, a failure to note it is only logged: the message is on its way.
+     * {@code agentReply}: a first acceptance, whose conversation is stamped as the agent's reply in the
+     * same transaction as queuedAt (after queueing: a message refused before was never the agent answering).
+     */
     private void send(String tenantId, String channel, String to, Map<String, Object> request, String id,
-                      String createdAt) {
+                      String createdAt, OutboundRequest agentReply) {
         OutboundMessage m = new OutboundMessage(id, tenantId, channel, to, request, createdAt);
         // outboxjms: a connection factory of its own, never a consumer's transaction (QueueConfiguration)
         producer.sendBodyAndHeaders("outboxjms:queue:" + queue(channel), ExchangePattern.InOnly, queued(m), Map.of(
                 Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
+        String queuedAt = clock.instant().toString();
         try {
-            store.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", clock.instant().toString()));
+            store.runTransaction(tx -> {
+                Runnable stamp = agentReply == null ? () -> {} : agentReplies.stamp(tx, agentReply); // reads first
+                tx.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", queuedAt));
+                stamp.run();
+                return null;
+            });
         } catch (RuntimeException e) {
             log.warn("Message {} of {} is queued but queuedAt was not noted: {}", id, tenantId, e.toString());
         }
