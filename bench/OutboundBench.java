@@ -1,144 +1,117 @@
 import com.sun.net.httpserver.HttpServer;
+import com.sun.tools.attach.VirtualMachine;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
- * Outbound load generator, run by bench/outbound.sh. A Graph API stand-in (JDK HttpServer)
- * answers every send with Meta's success body and records when each arrived. Measured: the accept
- * path POST /api/v1/whatsapp/messages (auth, rate limit, quota, window and opt-out checks, store
- * transaction, durable enqueue → 202) against GET /api/v1/usage (auth, rate limit, one store read)
- * in interleaved rounds; then the delivery side: how fast the queued messages reached the
- * stand-in and the most that arrived in any one second (the per-number shaping).
+ * Helpers of bench/outbound.sh (the load itself is wrk's):
  *
- *   java bench/OutboundBench.java <port> <graph-port> <ops-token> <app-secret> <requests> <concurrency> <rounds> <rate>
+ * <pre>
+ *   java bench/OutboundBench.java stand-in &lt;port&gt;                      Graph API stand-in, runs until killed
+ *   java bench/OutboundBench.java window &lt;gateway-port&gt; &lt;app-secret&gt;  signed inbound message: opens the 24 h window
+ *   java bench/OutboundBench.java route &lt;gateway-pid&gt; &lt;route-id&gt; stop|start   through the gateway's Camel JMX
+ * </pre>
+ *
+ * The stand-in answers every {@code POST /{phone-number-id}/messages} with Meta's success body and
+ * records the message's {@code biz_opaque_callback_data} (the gateway's message id): a second
+ * arrival of the same id is a duplicate. {@code GET /_bench/stats} answers
+ * {@code received=… distinct=… duplicates=… first_ms=… last_ms=… cpu_ms=…}; {@code POST /_bench/ids}
+ * writes the ids received to the file named by the body.
  */
 public class OutboundBench {
 
-    record Result(String name, int requests, long errors, double seconds, long[] latenciesMicros) {
-        double throughput() {
-            return requests / seconds;
-        }
-
-        double pct(double p) {
-            long[] s = latenciesMicros.clone();
-            Arrays.sort(s);
-            return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1000.0;
-        }
-    }
-
     static final String PHONE_ID = "106540352242922";
     static final String CONTACT = "5215500000000";
-    static final ConcurrentLinkedQueue<Long> ARRIVALS = new ConcurrentLinkedQueue<>();
-    static final AtomicLong WAMID = new AtomicLong();
+    static final Pattern OUR_ID = Pattern.compile("\"biz_opaque_callback_data\"\\s*:\\s*\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
-        int graphPort = Integer.parseInt(args[1]);
-        String ops = args[2];
-        String appSecret = args[3];
-        int requests = Integer.parseInt(args[4]);
-        int concurrency = Integer.parseInt(args[5]);
-        int rounds = Integer.parseInt(args[6]);
-        int rate = Integer.parseInt(args[7]);
-        graphStandIn(graphPort);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        String base = "http://127.0.0.1:" + port;
-
-        String key = client.send(HttpRequest.newBuilder(URI.create(base + "/ops/tenants/bench-dealer/api-keys"))
-                        .header("Authorization", "Bearer " + ops).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}")).build(),
-                HttpResponse.BodyHandlers.ofString()).body().replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
-        openWindow(client, base, appSecret);
-        HttpRequest.Builder send = HttpRequest.newBuilder(URI.create(base + "/api/v1/whatsapp/messages"))
-                .header("X-Api-Key", key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+" + CONTACT + "\",\"type\":\"text\","
-                        + "\"text\":{\"body\":\"Su cita es mañana a las 10:00\"}}"));
-        for (int i = 0; i < 200 && client.send(send.build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 202; i++) {
-            Thread.sleep(100); // the inbound message that opens the window is still on its way
+        switch (args[0]) {
+            case "stand-in" -> standIn(Integer.parseInt(args[1]));
+            case "window" -> openWindow(Integer.parseInt(args[1]), args[2]);
+            case "route" -> route(args[1], args[2], args[3]);
+            default -> throw new IllegalArgumentException(args[0]);
         }
-        HttpRequest.Builder usage = HttpRequest.newBuilder(URI.create(base + "/api/v1/usage")).header("X-Api-Key", key).GET();
-
-        run(client, usage, Math.max(300, requests / 4), concurrency, 200, "warm-up");
-        run(client, send, Math.max(300, requests / 4), concurrency, 202, "warm-up");
-        awaitDelivered(1 + Math.max(300, requests / 4));
-        ARRIVALS.clear();
-
-        List<Result> baseline = new ArrayList<>();
-        List<Result> accept = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            baseline.add(run(client, usage, requests, concurrency, 200, "baseline"));
-            accept.add(run(client, send, requests, concurrency, 202, "accept"));
-        }
-        int accepted = accept.stream().mapToInt(x -> x.requests() - (int) x.errors()).sum();
-        long acceptEnd = System.currentTimeMillis();
-        awaitDelivered(accepted);
-
-        System.out.printf("| endpoint | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) |%n|---|---|---|---|---|---|%n");
-        Result b = merge("GET /api/v1/usage (baseline: auth, limits, one store read)", baseline);
-        Result a = merge("POST /api/v1/whatsapp/messages (accept: checks, store, durable enqueue → 202)", accept);
-        for (Result x : List.of(b, a)) {
-            System.out.printf("| %s | %d | %d | %.0f | %.2f | %.2f |%n", x.name(), x.requests(), x.errors(),
-                    x.throughput(), x.pct(50), x.pct(99));
-        }
-        System.out.printf("%nAccept / baseline: throughput %.2f, p50 latency %.2fx, p99 latency %.2fx%n",
-                a.throughput() / b.throughput(), a.pct(50) / b.pct(50), a.pct(99) / b.pct(99));
-        long[] t = ARRIVALS.stream().mapToLong(Long::longValue).sorted().toArray();
-        int most = 0;
-        for (int i = 0, j = 0; i < t.length; i++) {
-            while (t[i] - t[j] >= 1000) {
-                j++;
-            }
-            most = Math.max(most, i - j + 1);
-        }
-        System.out.printf("%nDelivery to the Graph stand-in: %d messages in %.1f s = %.0f messages/s; most in any 1 s: %d "
-                        + "(per-number rate %d/s)%n", t.length, (t[t.length - 1] - t[0]) / 1000.0,
-                t.length / Math.max(0.001, (t[t.length - 1] - t[0]) / 1000.0), most, rate);
-        long backlog = Arrays.stream(t).filter(x -> x > acceptEnd).count();
-        double drain = (t[t.length - 1] - acceptEnd) / 1000.0;
-        System.out.printf("Backlog after the last accept (delivery alone, load generator idle): %d messages in %.1f s = %.0f "
-                + "messages/s%n", backlog, drain, backlog / Math.max(0.001, drain));
-        System.exit(0);
     }
 
-    static void graphStandIn(int port) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+    static void standIn(int port) throws Exception {
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        AtomicLong received = new AtomicLong();
+        AtomicLong duplicates = new AtomicLong();
+        AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong last = new AtomicLong();
+        AtomicInteger wamid = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            ARRIVALS.add(System.currentTimeMillis());
-            byte[] body = ("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"+" + CONTACT + "\",\"wa_id\":\""
-                    + CONTACT + "\"}],\"messages\":[{\"id\":\"wamid.bench" + WAMID.incrementAndGet() + "\"}]}")
-                    .getBytes(StandardCharsets.UTF_8);
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            long now = System.currentTimeMillis();
+            byte[] answer;
+            int status = 200;
+            if (exchange.getRequestURI().getPath().equals("/_bench/stats")) {
+                long cpu = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                        .getProcessCpuTime() / 1_000_000;
+                answer = String.format("received=%d distinct=%d duplicates=%d first_ms=%d last_ms=%d cpu_ms=%d%n",
+                        received.get(), ids.size(), duplicates.get(), first.get() == Long.MAX_VALUE ? 0 : first.get(),
+                        last.get(), cpu).getBytes(StandardCharsets.UTF_8);
+            } else if (exchange.getRequestURI().getPath().equals("/_bench/ids")) {
+                Files.write(Path.of(body.trim()), ids);
+                answer = "ok\n".getBytes(StandardCharsets.UTF_8);
+            } else if (exchange.getRequestURI().getPath().equals("/_bench/reset")) {
+                first.set(Long.MAX_VALUE); // the timing of the next phase; ids and counts stay
+                answer = "ok\n".getBytes(StandardCharsets.UTF_8);
+            } else {
+                Matcher m = OUR_ID.matcher(body);
+                if (!m.find()) {
+                    status = 400;
+                    answer = "{\"error\":{\"message\":\"no biz_opaque_callback_data\",\"code\":100}}"
+                            .getBytes(StandardCharsets.UTF_8);
+                } else {
+                    received.incrementAndGet();
+                    if (!ids.add(m.group(1))) {
+                        duplicates.incrementAndGet();
+                    }
+                    first.accumulateAndGet(now, Math::min);
+                    last.accumulateAndGet(now, Math::max);
+                    answer = ("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"+" + CONTACT
+                            + "\",\"wa_id\":\"" + CONTACT + "\"}],\"messages\":[{\"id\":\"wamid.bench"
+                            + wamid.incrementAndGet() + "\"}]}").getBytes(StandardCharsets.UTF_8);
+                }
+            }
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(status, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+                out.write(answer);
             }
         });
         server.start();
+        System.out.println("stand-in listening on " + port);
     }
 
-    static void openWindow(HttpClient client, String base, String appSecret) throws Exception {
+    static void openWindow(int port, String appSecret) throws Exception {
         byte[] body = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":{"
                 + "\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"1\",\"phone_number_id\":\""
                 + PHONE_ID + "\"},\"contacts\":[{\"profile\":{\"name\":\"Bench\"},\"wa_id\":\"" + CONTACT + "\"}],"
@@ -147,58 +120,28 @@ public class OutboundBench {
                 + "\"field\":\"messages\"}]}]}").getBytes(StandardCharsets.UTF_8);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(appSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        client.send(HttpRequest.newBuilder(URI.create(base + "/webhooks/meta"))
+        int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/meta"))
                 .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.discarding());
-    }
-
-    static void awaitDelivered(int n) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 600_000;
-        while (ARRIVALS.size() < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status != 200) {
+            throw new IllegalStateException("the window-opening webhook was answered " + status);
         }
     }
 
-    static Result merge(String name, List<Result> parts) {
-        int n = parts.stream().mapToInt(Result::requests).sum();
-        long errors = parts.stream().mapToLong(Result::errors).sum();
-        double seconds = parts.stream().mapToDouble(Result::seconds).sum();
-        long[] all = parts.stream().flatMapToLong(p -> Arrays.stream(p.latenciesMicros())).toArray();
-        return new Result(name, n, errors, seconds, all);
-    }
-
-    static Result run(HttpClient client, HttpRequest.Builder request, int requests, int concurrency, int expected,
-                      String name) throws Exception {
-        long[] lat = new long[requests];
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong errors = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        long start = System.nanoTime();
-        List<Future<?>> fs = new ArrayList<>();
-        HttpRequest req = request.build();
-        for (int c = 0; c < concurrency; c++) {
-            fs.add(pool.submit(() -> {
-                int k;
-                while ((k = next.getAndIncrement()) < requests) {
-                    long t0 = System.nanoTime();
-                    try {
-                        if (client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() != expected) {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                    lat[k] = (System.nanoTime() - t0) / 1000;
-                }
-                return null;
-            }));
+    /** Stops or starts a Camel route of the gateway through its local JMX agent (the bench's own process). */
+    static void route(String pid, String routeId, String operation) throws Exception {
+        VirtualMachine vm = VirtualMachine.attach(pid);
+        String address = vm.startLocalManagementAgent();
+        vm.detach();
+        try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+            MBeanServerConnection mbeans = c.getMBeanServerConnection();
+            Set<ObjectName> names = mbeans.queryNames(new ObjectName("org.apache.camel:type=routes,name=\""
+                    + routeId + "\",*"), null);
+            if (names.size() != 1) {
+                throw new IllegalStateException("route " + routeId + ": " + names.size() + " MBeans");
+            }
+            mbeans.invoke(names.iterator().next(), operation, new Object[0], new String[0]);
         }
-        for (Future<?> f : fs) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        return new Result(name, requests, errors.get(), seconds, lat);
     }
 }

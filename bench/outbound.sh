@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Outbound WhatsApp benchmark against the packaged jar on loopback: the accept path
-# (POST /api/v1/whatsapp/messages → 202) against an authenticated baseline (GET /api/v1/usage) of
-# the same server, then the delivery side to a local Graph API stand-in, shaped per number.
-# Usage: bash bench/outbound.sh [requests-per-round] [concurrency] [rounds] [messages-per-second]
+# Outbound WhatsApp benchmark against the packaged jar on loopback, load from wrk (bench/lib/outbound.lua).
+#   accept:   POST /api/v1/whatsapp/messages (a unique text and Idempotency-Key each, expect 202) against
+#             the authenticated baseline GET /api/v1/usage (expect 200) of the same server, in interleaved
+#             rounds after a warm-up; throughput, p50/p90/p99 of each and the ratio.
+#   delivery: the messages accepted in the rounds are the backlog (the delivery route is stopped through
+#             Camel's JMX while they are accepted, then started): msg/s to a Graph API stand-in with the
+#             provider rate lifted, delivery alone; every accepted message must reach it exactly once.
+# Fails (exit 1) on any answer with another status, any socket error, a message delivered twice or never.
+#
+# Usage: bash bench/outbound.sh [round-seconds] [connections] [rounds] [warm-up-seconds]
+#        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion)
+# Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), JAVA_OPTS, BENCH_ARGS
+#      (gateway properties), JFR_DIR (a JFR recording of the accept rounds and one of the delivery).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REQUESTS=${1:-2000}
-CONCURRENCY=${2:-16}
-ROUNDS=${3:-3}
-RATE=${4:-80}
-JAR=target/pasarela-0.1.0-SNAPSHOT.jar
+if [ "${1:-}" = "--ci" ]; then
+  ROUND=2; CONNECTIONS=4; ROUNDS=1; WARMUP=2
+else
+  ROUND=${1:-15}; CONNECTIONS=${2:-16}; ROUNDS=${3:-3}; WARMUP=${4:-60}
+fi
+RATE=${RATE:-100000}
+THREADS=${THREADS:-1}
+command -v wrk > /dev/null || apt-get install -y wrk > /dev/null
+JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
+. bench/lib/gateway.sh
 WORK=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 GRAPH_PORT=$(free_port)
 OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -35,17 +48,115 @@ tenants:
     identities:
       whatsapp: "106540352242922"
 YML
+# nodelay: the JDK server writes headers and body apart, and Nagle would hold the body for the client's
+# delayed ACK (40 ms): the stand-in, not the gateway, would set the pace
+java -Dsun.net.httpserver.nodelay=true bench/OutboundBench.java stand-in "$GRAPH_PORT" > "$WORK/stand-in.log" 2>&1 &
+STAND_IN=$!
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
   PASARELA_PLANS_FILE="$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" STRIPE_WEBHOOK_SECRET="whsec_bench_unused" \
   META_APP_SECRET="$APP_SECRET" META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH_PORT" \
-  WHATSAPP_ACCESS_TOKEN="EAAG-bench" WHATSAPP_MESSAGES_PER_SECOND="$RATE" \
-  PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
+  WHATSAPP_MESSAGES_PER_SECOND="$RATE" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
-  sleep 0.5
+trap 'kill $PID $STAND_IN 2>/dev/null; wait $PID $STAND_IN 2>/dev/null; rm -rf "$WORK"' EXIT
+wait_for_gateway "$PORT" "$WORK/gateway.log"
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$GRAPH_PORT/_bench/stats" > /dev/null && break; sleep 0.5; done
+
+KEY=$(api_key "$PORT" "$OPS" bench-dealer)
+# the tenant's own token in the vault, as a dealership has it (the platform default would skip the decrypt)
+curl -sf -X PUT "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/credentials/whatsapp" -H "Authorization: Bearer $OPS" \
+  -H 'Content-Type: application/json' -d '{"accessToken":"EAAG-bench-tenant-token"}'
+java bench/OutboundBench.java window "$PORT" "$APP_SECRET"
+for i in $(seq 1 100); do # the inbound message that opens the window is still on its way
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/v1/whatsapp/messages" \
+    -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' \
+    -d '{"to":"+5215500000000","type":"text","text":{"body":"Hola"}}')
+  [ "$code" = 202 ] && break
+  [ "$i" = 100 ] && { echo "the window did not open (last answer $code)"; exit 1; }
+  sleep 0.2
 done
-echo "# $(date -u +%FT%TZ) $(nproc) cores, $REQUESTS requests x $ROUNDS rounds, concurrency $CONCURRENCY, $RATE messages/s per number"
-java bench/OutboundBench.java "$PORT" "$GRAPH_PORT" "$OPS" "$APP_SECRET" "$REQUESTS" "$CONCURRENCY" "$ROUNDS" "$RATE"
+
+export API_KEY=$KEY ID_DIR=$WORK
+FAILED=0
+# load MODE SECONDS: one wrk run; prints its RESULT line, counts wrong answers
+load() {
+  local out
+  out=$(MODE=$1 RUN="r$(date +%s%N)" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s bench/lib/outbound.lua \
+    "http://127.0.0.1:$PORT" | grep '^RESULT')
+  echo "$out"
+  case "$out" in *" wrong=0 "*) ;; *) FAILED=1 ;; esac
+}
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
+used() { curl -sf "http://127.0.0.1:$PORT/api/v1/usage" -H "X-Api-Key: $KEY" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["channels"]["whatsapp"]["used"])'; }
+stat() { curl -sf "http://127.0.0.1:$GRAPH_PORT/_bench/stats"; }
+cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
+# await_delivered N SECONDS: until the stand-in holds N distinct messages
+await_delivered() {
+  for _ in $(seq 1 $(($2 * 10))); do
+    [ "$(field " $(stat)" distinct)" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "delivery: only $(field " $(stat)" distinct) of $1 accepted messages reached the stand-in"; FAILED=1; return 1
+}
+route() { java bench/OutboundBench.java route "$PID" whatsapp.out.deliver "$1"; }
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores; wrk -t$THREADS -c$CONNECTIONS; warm-up ${WARMUP}s, then $ROUNDS x (${ROUND}s GET + ${ROUND}s POST); rate ${RATE}/s per number"
+half=$(( (WARMUP + 3) / 4 ))
+for _ in 1 2; do load usage "$half" > /dev/null; load send "$half" > /dev/null; done
+sleep 1
+await_delivered "$(used)" 120 || true
+[ "$FAILED" = 0 ] || { echo "FAILED in the warm-up"; exit 1; }
+
+route stop
+[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=accept settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/accept.jfr" > /dev/null
+declare -a GETS POSTS
+for r in $(seq 1 "$ROUNDS"); do
+  GETS+=("$(load usage "$ROUND")")
+  POSTS+=("$(load send "$ROUND")")
+done
+[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.stop name=accept > /dev/null
+sleep 1 # a request wrk gave up on at its end may still be accepted: the count below includes it
+
+echo
+echo "| round | endpoint | requests | req/s | p50 (ms) | p90 (ms) | p99 (ms) | wrong |"
+echo "|---|---|---|---|---|---|---|---|"
+greq=0; gsec=0; preq=0; psec=0
+for r in $(seq 1 "$ROUNDS"); do
+  for pair in "GET /api/v1/usage|${GETS[$((r-1))]}" "POST /api/v1/whatsapp/messages|${POSTS[$((r-1))]}"; do
+    name=${pair%%|*}; res=" ${pair#*|}"
+    [ "$(field "$res" wrong)" = 0 ] || FAILED=1
+    echo "| $r | $name | $(field "$res" requests) | $(field "$res" rps) | $(field "$res" p50_ms) | $(field "$res" p90_ms) | $(field "$res" p99_ms) | $(field "$res" wrong) |"
+  done
+  greq=$((greq + $(field " ${GETS[$((r-1))]}" requests))); gsec=$(python3 -c "print($gsec + $(field " ${GETS[$((r-1))]}" seconds))")
+  preq=$((preq + $(field " ${POSTS[$((r-1))]}" requests))); psec=$(python3 -c "print($psec + $(field " ${POSTS[$((r-1))]}" seconds))")
+done
+python3 -c "g=$greq/$gsec; p=$preq/$psec; print(f'\nAll rounds: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
+
+TOTAL=$(used)
+BEFORE=$(field " $(stat)" distinct)
+BACKLOG=$((TOTAL - BEFORE))
+curl -sf -X POST "http://127.0.0.1:$GRAPH_PORT/_bench/reset" > /dev/null
+S0=$(field " $(stat)" cpu_ms); G0=$(cpu_ms "$PID"); T0=$(date +%s%3N)
+[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/delivery.jfr" > /dev/null
+route start
+await_delivered "$TOTAL" 300 || true
+[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.stop name=delivery > /dev/null
+sleep 2 # a duplicate would come after the last first arrival
+S=$(stat); T1=$(date +%s%3N)
+G1=$(cpu_ms "$PID"); S1=$(field " $S" cpu_ms)
+first=$(field " $S" first_ms); last=$(field " $S" last_ms)
+python3 -c "
+n=$BACKLOG; d=max(1,$last-$first)/1000; g=$G1-$G0; s=$S1-$S0; w=max(1,$T1-$T0)
+print(f'Delivery alone: backlog of {n} messages in {d:.1f} s (first to last arrival) = {n/d:.0f} msg/s; '
+      f'CPU while draining: gateway {g/1000:.1f} s, stand-in {s/1000:.1f} s ({100*s/max(1,g+s):.0f}% of both)')"
+
+# exactly once: no id twice, as many distinct ids as messages metered, every 202 among them
+cat "$WORK"/ids-* | sort -u > "$WORK/accepted.txt"
+curl -sf -X POST "http://127.0.0.1:$GRAPH_PORT/_bench/ids" -d "$WORK/delivered.txt" > /dev/null
+sort -u -o "$WORK/delivered.txt" "$WORK/delivered.txt"
+missing=$(comm -23 "$WORK/accepted.txt" "$WORK/delivered.txt" | wc -l)
+dups=$(field " $S" duplicates); distinct=$(field " $S" distinct)
+echo "Exactly once: $TOTAL messages metered, $distinct distinct at the stand-in, $dups duplicates, $missing answered 202 but not delivered"
+[ "$dups" = 0 ] && [ "$missing" = 0 ] && [ "$distinct" = "$TOTAL" ] || FAILED=1
+[ "$FAILED" = 0 ] || { echo "FAILED"; exit 1; }

@@ -49,19 +49,31 @@ public class AgentReplies {
             return;
         }
         try {
-            Channels registry = channels.getIfAvailable();
-            String contactId = registry == null ? r.to()
-                    : registry.find(r.channel()).map(c -> c.contactId(r.to())).orElse(r.to());
-            String path = ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId);
-            String now = clock.instant().toString();
             store.runTransaction(tx -> {
-                if (tx.get(path).isPresent()) {
-                    tx.merge(path, Map.of("lastAgentReplyAt", now));
-                }
+                stamp(tx, r).run();
                 return null;
             });
         } catch (RuntimeException e) {
             log.warn("lastAgentReplyAt not noted for a {} message of {}: {}", r.channel(), r.tenantId(), e.getClass().getName()); // its message may hold the conversation path: a phone number
         }
+    }
+
+    /**
+     * {@link #accepted} inside the caller's transaction (the {@link Outbox}'s queuedAt write, one commit
+     * instead of two): reads the conversation now, returns the write to run after the caller's reads.
+     */
+    Runnable stamp(dev.pasarela.store.StoreTransaction tx, OutboundRequest r) {
+        if (!byAgent(r.annotations())) {
+            return () -> {};
+        }
+        Channels registry = channels.getIfAvailable();
+        String contactId = registry == null ? r.to()
+                : registry.find(r.channel()).map(c -> c.contactId(r.to())).orElse(r.to());
+        String path = ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId);
+        if (tx.get(path).isEmpty()) {
+            return () -> {};
+        }
+        String now = clock.instant().toString();
+        return () -> tx.merge(path, Map.of("lastAgentReplyAt", now));
     }
 }

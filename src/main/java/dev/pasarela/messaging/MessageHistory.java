@@ -3,6 +3,7 @@ package dev.pasarela.messaging;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;
+import dev.pasarela.store.StoreTransaction;
 import dev.pasarela.tenants.Quotas;
 import dev.pasarela.tenants.TenantRepository;
 import java.time.Clock;
@@ -23,10 +24,12 @@ public class MessageHistory {
 
     private final DocumentStore store;
     private final Clock clock;
+    private final GroupCommit commits;
 
     public MessageHistory(DocumentStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.commits = new GroupCommit(store);
     }
 
     public static String messagePath(String tenantId, String messageId) {
@@ -52,13 +55,38 @@ public class MessageHistory {
      * The provider took the message: keep its id, link it, and fold in any status webhook that
      * overtook this write (stored under the provider id, see ConversationSink).
      */
-    @SuppressWarnings("unchecked")
     public String recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
-        String path = messagePath(tenantId, messageId);
-        String orphanPath = messagePath(tenantId, providerId);
-        return store.runTransaction(tx -> {
-            Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
-            Optional<Document> orphan = tx.get(orphanPath);
+        return commits.run(new Submitted(tenantId, messageId, channel, providerId));
+    }
+
+    /** {@link #recordSubmitted}, in its own transaction or in a {@link GroupCommit} with other messages'. */
+    private final class Submitted implements GroupCommit.Item<String> {
+        private final String tenantId;
+        private final String messageId;
+        private final String channel;
+        private final String providerId;
+        private final String path;
+        private final String orphanPath;
+        private Map<String, Object> message;
+        private Optional<Document> orphan;
+        private Map<?, ?> givenBack;
+
+        Submitted(String tenantId, String messageId, String channel, String providerId) {
+            this.tenantId = tenantId;
+            this.messageId = messageId;
+            this.channel = channel;
+            this.providerId = providerId;
+            this.path = messagePath(tenantId, messageId);
+            this.orphanPath = messagePath(tenantId, providerId);
+        }
+
+        @Override
+        public boolean read(StoreTransaction tx, java.util.Set<String> claimed) {
+            if (!claimed.add(path) || !claimed.add(orphanPath) || !claimed.add(linkPath(tenantId, channel, providerId))) {
+                return false;
+            }
+            message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
+            orphan = tx.get(orphanPath);
             List<Map<String, Object>> history = history(message);
             String now = clock.instant().toString();
             history.add(Map.of("status", "submitted", "at", now, "providerMessageId", providerId));
@@ -71,16 +99,30 @@ public class MessageHistory {
             message.put("statusAt", orphan.map(o -> o.field("statusAt")).orElse(now));
             message.remove("error"); // a send after an operator's fix: the earlier refusal is history
             Map<?, ?> metered = metered(message);
-            if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
-                // a replayed message its failure had given its unit back: submitted now, so counted again
-                Quotas.adjust(tx, tenantId, (String) metered.get("quota"), (String) metered.get("month"), 1);
-                message.put("metered", Map.of("quota", metered.get("quota"), "month", metered.get("month")));
-            }
+            givenBack = metered != null && Boolean.TRUE.equals(metered.get("givenBack")) ? metered : null;
+            return givenBack == null; // counting it again writes the tenant's usage, which other items share
+        }
+
+        @Override
+        public String write(StoreTransaction tx) {
             tx.set(path, message);
             tx.set(linkPath(tenantId, channel, providerId), Map.of("messageId", messageId));
             orphan.ifPresent(o -> tx.delete(orphanPath));
             return String.valueOf(message.get("status"));
-        });
+        }
+
+        @Override
+        public String alone() {
+            return store.runTransaction(tx -> {
+                read(tx, new java.util.HashSet<>());
+                if (givenBack != null) {
+                    // a replayed message its failure had given its unit back: submitted now, so counted again
+                    Quotas.adjust(tx, tenantId, (String) givenBack.get("quota"), (String) givenBack.get("month"), 1);
+                    message.put(METERED, Map.of("quota", givenBack.get("quota"), "month", givenBack.get("month")));
+                }
+                return write(tx);
+            });
+        }
     }
 
     /**
@@ -90,22 +132,75 @@ public class MessageHistory {
      * counted again here: this attempt may reach the provider.
      */
     public void recordSendAttempt(String tenantId, String messageId) {
-        String path = messagePath(tenantId, messageId);
-        store.runTransaction(tx -> {
-            Optional<Document> found = tx.get(path);
-            if (found.isEmpty()) {
-                return null; // its acceptance was undone: the send step sends nothing
+        recordSendAttempt(tenantId, messageId, d -> true);
+    }
+
+    /**
+     * {@link #recordSendAttempt} for the message as it is now, in the same transaction that reads it:
+     * counted only when {@code sendable} says the send step goes on. The send step's checks (sent
+     * already, failed and moved on) and its count are one read and one commit, not a read and then a
+     * transaction that reads again.
+     *
+     * @return the message as read (before this attempt was counted); empty when it is not recorded
+     */
+    public Optional<Document> recordSendAttempt(String tenantId, String messageId,
+                                                java.util.function.Predicate<Document> sendable) {
+        return commits.run(new Attempt(tenantId, messageId, sendable));
+    }
+
+    /** {@link #recordSendAttempt}, in its own transaction or in a {@link GroupCommit} with other messages'. */
+    private final class Attempt implements GroupCommit.Item<Optional<Document>> {
+        private final String tenantId;
+        private final String path;
+        private final java.util.function.Predicate<Document> sendable;
+        private Optional<Document> found;
+        private Map<String, Object> message;
+        private Map<?, ?> givenBack;
+
+        Attempt(String tenantId, String messageId, java.util.function.Predicate<Document> sendable) {
+            this.tenantId = tenantId;
+            this.path = messagePath(tenantId, messageId);
+            this.sendable = sendable;
+        }
+
+        @Override
+        public boolean read(StoreTransaction tx, java.util.Set<String> claimed) {
+            if (!claimed.add(path)) {
+                return false;
             }
-            Map<String, Object> message = new LinkedHashMap<>(found.get().data());
-            Map<?, ?> metered = metered(message);
-            if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
-                Quotas.adjust(tx, tenantId, (String) metered.get("quota"), (String) metered.get("month"), 1);
-                message.put(METERED, Map.of("quota", metered.get("quota"), "month", metered.get("month")));
+            found = tx.get(path);
+            message = null;
+            givenBack = null;
+            if (found.isEmpty() || !sendable.test(found.get())) {
+                return true; // its acceptance was undone, or the send step sends nothing: nothing counted
             }
+            message = new LinkedHashMap<>(found.get().data());
             message.put(SEND_ATTEMPTS, count(message, SEND_ATTEMPTS) + 1);
-            tx.set(path, message);
-            return null;
-        });
+            Map<?, ?> metered = metered(message);
+            givenBack = metered != null && Boolean.TRUE.equals(metered.get("givenBack")) ? metered : null;
+            return givenBack == null; // counting it again writes the tenant's usage, which other items share
+        }
+
+        @Override
+        public Optional<Document> write(StoreTransaction tx) {
+            if (message != null) {
+                tx.set(path, message);
+            }
+            return found;
+        }
+
+        @Override
+        public Optional<Document> alone() {
+            return store.runTransaction(tx -> {
+                read(tx, new java.util.HashSet<>());
+                if (givenBack != null) {
+                    // a message whose unit was given back, replayed: this attempt may reach the provider
+                    Quotas.adjust(tx, tenantId, (String) givenBack.get("quota"), (String) givenBack.get("month"), 1);
+                    message.put(METERED, Map.of("quota", givenBack.get("quota"), "month", givenBack.get("month")));
+                }
+                return write(tx);
+            });
+        }
     }
 
     /**

@@ -28,8 +28,10 @@ public class OutboundRoutes extends RouteBuilder {
                 .templateParameter("rate", null, "messages per second per sender, as the provider allows")
                 // checked when the route is made (at start): without it every message would dead-letter
                 .configure(t -> requireChannel(String.valueOf(t.getProperty("channel"))))
+                // consumers of their own (not pasarela.delivery.concurrency's 4): a send waits on the provider's
+                // answer and on two store commits, which concurrent consumers share (GroupCommit)
                 .from("jms:queue:out.{{channel}}?transacted=true&lazyCreateTransactionManager=false"
-                        + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
+                        + "&concurrentConsumers={{pasarela.outbound.concurrency:16}}")
                 .routeConfigurationId(ErrorHandling.DELIVERY)
                 .autoStartup("{{pasarela.delivery.auto-startup:true}}")
                 .bean("outboundSteps", "restore(${exchange}, '{{channel}}')").id("restore")

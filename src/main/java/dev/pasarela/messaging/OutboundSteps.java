@@ -56,7 +56,9 @@ public class OutboundSteps implements DeadLetterListener {
 
     public void send(Exchange exchange) {
         OutboundMessage m = exchange.getVariable(MESSAGE, OutboundMessage.class);
-        Optional<Document> recorded = messages.message(m.tenantId(), m.id());
+        // read, checked and (when it goes on) counted in one transaction: counted before the provider call, as
+        // a failure from here on may come after a provider took the message (see recordFailed)
+        Optional<Document> recorded = messages.recordSendAttempt(m.tenantId(), m.id(), OutboundSteps::sendable);
         if (recorded.isEmpty()) {
             log.warn("Message {} of {} is not recorded (its acceptance was undone): not sent", m.id(), m.tenantId());
             return;
@@ -70,8 +72,6 @@ public class OutboundSteps implements DeadLetterListener {
             log.info("Message {} of {} failed and its notification moved on: not sent again", m.id(), m.tenantId());
             return; // a replayed dead letter would reach the recipient twice
         }
-        // counted first: a failure from here on may come after a provider took the message (see recordFailed)
-        messages.recordSendAttempt(m.tenantId(), m.id());
         String providerId;
         try {
             providerId = channels.send(m);
@@ -115,6 +115,12 @@ public class OutboundSteps implements DeadLetterListener {
         if (notificationId != null && DeliveryState.of(status).unreached()) {
             failed(m.tenantId(), m.id(), notificationId, m.channel(), status);
         }
+    }
+
+    /** Not sent already, and not a failed message whose notification moved on to another channel. */
+    static boolean sendable(Document recorded) {
+        return recorded.field("providerMessageId") == null
+                && !(recorded.field("notificationId") != null && "failed".equals(recorded.field("status")));
     }
 
     /**

@@ -70,6 +70,8 @@ public class Outbox {
     private final ObjectMapper json;
     private final RequestFingerprints fingerprints;
     private final AgentReplies agentReplies;
+    /** Acceptances arriving together share their transactions, see {@link GroupCommit}. */
+    private final GroupCommit commits;
     /** Asked per message (the channels' beans need the outbox themselves): whose conversation a send joins. */
     private org.springframework.beans.factory.ObjectProvider<Channels> channels;
 
@@ -94,6 +96,7 @@ public class Outbox {
         this.json = json;
         this.fingerprints = fingerprints;
         this.agentReplies = agentReplies;
+        this.commits = new GroupCommit(store);
     }
 
     public static String queue(String channel) {
@@ -119,35 +122,59 @@ public class Outbox {
             r.checks().run();
         }
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
-        Object[] outcome = store.runTransaction(tx -> {
-            if (keyPath != null) {
-                Optional<Document> first = tx.get(keyPath);
+        // with the same transaction of other requests arriving at once (GroupCommit): one commit for them all
+        Object[] outcome = commits.run(new GroupCommit.Item<Object[]>() {
+            private Optional<Document> first;
+
+            @Override
+            public boolean read(dev.pasarela.store.StoreTransaction tx, java.util.Set<String> claimed) {
+                first = Optional.empty();
+                if (keyPath != null) {
+                    if (!claimed.add(keyPath)) {
+                        return false; // the same key twice at once: the second must see the first's answer
+                    }
+                    first = tx.get(keyPath);
+                }
+                return true;
+            }
+
+            @Override
+            public Object[] write(dev.pasarela.store.StoreTransaction tx) {
                 if (first.isPresent() && Instant.parse((String) first.get().field("expiresAt")).isAfter(now)) {
                     return new Object[] {first.get().field("messageId"), first.get().field("requestHash")};
                 }
+                Map<String, Object> message = new LinkedHashMap<>();
+                message.put("id", id);
+                message.put("direction", "outbound");
+                message.put("channel", r.channel());
+                message.put("to", r.to());
+                message.put("request", request);
+                message.put("status", "accepted");
+                message.put("statusAt", now.toString());
+                message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
+                message.put("createdAt", ConversationSink.sortable(now)); // listed newest first by it
+                message.putAll(r.annotations());
+                String contactId = contactId(r.channel(), r.to());
+                message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
+                tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
+                // the conversation lists newest first by its last message, ours included (a merge, no read:
+                // other sends to the contact in the same transaction merge it too)
+                tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
+                        "channel", r.channel(), "contactId", contactId, "lastMessageAt", ConversationSink.sortable(now)));
+                if (keyPath != null) {
+                    tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
+                            "expiresAt", now.plus(idempotencyWindow).toString()));
+                }
+                return new Object[] {id, requestHash};
             }
-            Map<String, Object> message = new LinkedHashMap<>();
-            message.put("id", id);
-            message.put("direction", "outbound");
-            message.put("channel", r.channel());
-            message.put("to", r.to());
-            message.put("request", request);
-            message.put("status", "accepted");
-            message.put("statusAt", now.toString());
-            message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
-            message.put("createdAt", ConversationSink.sortable(now)); // listed newest first by it
-            message.putAll(r.annotations());
-            String contactId = contactId(r.channel(), r.to());
-            message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
-            tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
-            // the conversation lists newest first by its last message, ours included
-            tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
-                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", ConversationSink.sortable(now)));
-            if (keyPath != null) {
-                tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
-                        "expiresAt", now.plus(idempotencyWindow).toString()));
+
+            @Override
+            public Object[] alone() {
+                return store.runTransaction(tx -> {
+                    read(tx, new java.util.HashSet<>());
+                    return write(tx);
+                });
             }
-            return new Object[] {id, requestHash};
         });
         String messageId = (String) outcome[0];
         if (!messageId.equals(id)) {
@@ -155,7 +182,7 @@ public class Outbox {
         }
         try {
             r.onRecorded().accept(id);
-            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now));
+            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now), r);
         } catch (RuntimeException e) {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             boolean leftOver = false;
@@ -176,7 +203,6 @@ public class Outbox {
             }
             throw new NotQueuedException(leftOver);
         }
-        agentReplies.accepted(r); // after queueing: a message refused above was never the agent answering
         return new Accepted(id, r.channel(), "accepted", ConversationSink.sortable(now), false, true);
     }
 
@@ -196,7 +222,7 @@ public class Outbox {
         boolean spendsUnit = false;
         if (first.field("queuedAt") == null
                 && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
-            send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"));
+            send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"), null);
             // queued by this call: it pays for the message, unless the first call's unit is still with it
             spendsUnit = takeUnit(r, messageId);
         }
@@ -220,16 +246,45 @@ public class Outbox {
         return json.convertValue(request, LinkedHashMap.class);
     }
 
-    /** Queues the message; once queued, a failure to note it is only logged: the message is on its way. */
+    /**
+     * Queues the message; once queued, a failure to note it is only logged: the message is on its way.
+     * {@code agentReply}: a first acceptance, whose conversation is stamped as the agent's reply in the
+     * same transaction as queuedAt (after queueing: a message refused before was never the agent answering).
+     */
     private void send(String tenantId, String channel, String to, Map<String, Object> request, String id,
-                      String createdAt) {
+                      String createdAt, OutboundRequest agentReply) {
         OutboundMessage m = new OutboundMessage(id, tenantId, channel, to, request, createdAt);
         // outboxjms: a connection factory of its own, never a consumer's transaction (QueueConfiguration)
         producer.sendBodyAndHeaders("outboxjms:queue:" + queue(channel), ExchangePattern.InOnly, queued(m), Map.of(
                 Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
+        String queuedAt = clock.instant().toString();
         try {
-            store.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", clock.instant().toString()));
+            commits.run(new GroupCommit.Item<Void>() {
+                private Runnable stamp;
+
+                @Override
+                public boolean read(dev.pasarela.store.StoreTransaction tx, java.util.Set<String> claimed) {
+                    // merges only (the stamp's read is whether the conversation exists): shareable with any item
+                    stamp = agentReply == null ? () -> {} : agentReplies.stamp(tx, agentReply);
+                    return true;
+                }
+
+                @Override
+                public Void write(dev.pasarela.store.StoreTransaction tx) {
+                    tx.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", queuedAt));
+                    stamp.run();
+                    return null;
+                }
+
+                @Override
+                public Void alone() {
+                    return store.runTransaction(tx -> {
+                        read(tx, new java.util.HashSet<>());
+                        return write(tx);
+                    });
+                }
+            });
         } catch (RuntimeException e) {
             log.warn("Message {} of {} is queued but queuedAt was not noted: {}", id, tenantId, e.toString());
         }

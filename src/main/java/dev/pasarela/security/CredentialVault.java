@@ -116,18 +116,66 @@ public class CredentialVault {
         doc.put("updatedAt", now);
         java.util.Arrays.fill(dataKey, (byte) 0);
         java.util.Arrays.fill(plaintext, (byte) 0);
-        store.runTransaction(tx -> {
-            Optional<Document> existing = tx.get(path(tenantId, provider));
-            doc.put("createdAt", existing.map(d -> d.field("createdAt")).orElse(now));
-            tx.set(path(tenantId, provider), doc);
-            return null;
-        });
+        try {
+            store.runTransaction(tx -> {
+                Optional<Document> existing = tx.get(path(tenantId, provider));
+                doc.put("createdAt", existing.map(d -> d.field("createdAt")).orElse(now));
+                tx.set(path(tenantId, provider), doc);
+                return null;
+            });
+        } finally {
+            changed();
+        }
     }
 
     /** A tenant's own credentials for a provider, else the platform defaults of the environment. */
     public Optional<Map<String, String>> credentials(String tenantId, String provider) {
-        Optional<Map<String, String>> own = store.get(path(tenantId, provider)).map(d -> readable(tenantId, provider, d));
+        Optional<Map<String, String>> own = store.get(path(tenantId, provider)).map(d -> {
+            String key = tenantId + '/' + provider;
+            Decrypted cached = decrypted.getIfPresent(key);
+            if (cached != null && cached.of(d) && keys.has(cached.keyId())) {
+                return cached.fields();
+            }
+            Map<String, String> fields = readable(tenantId, provider, d);
+            decrypted.put(key, new Decrypted(d.field("keyId") == null ? null : String.valueOf(d.field("keyId")),
+                    String.valueOf(d.field("wrappedKey")), String.valueOf(d.field("keyIv")),
+                    String.valueOf(d.field("ciphertext")), String.valueOf(d.field("iv")), Map.copyOf(fields)));
+            return fields;
+        });
         return own.isPresent() ? own : platform.defaults(provider);
+    }
+
+    /**
+     * Credentials decrypted lately, kept in memory only (never written anywhere) for {@link #CACHED_FOR}:
+     * a send asks for its tenant's token more than once (accepted, then delivered), and each was two
+     * AES-GCM decryptions. Still read from the store every time and used only while the stored
+     * ciphertext is the one decrypted: a credential changed anywhere (another replica, a restore) is
+     * decrypted again; one that does not decrypt is never cached, it fails and is marked each time.
+     */
+    static final Duration CACHED_FOR = Duration.ofMinutes(1);
+    private final com.github.benmanes.caffeine.cache.Cache<String, Decrypted> decrypted =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHED_FOR)
+                    .build();
+
+    private record Decrypted(String keyId, String wrappedKey, String keyIv, String ciphertext, String iv,
+                             Map<String, String> fields) {
+        boolean of(Document d) {
+            return java.util.Objects.equals(keyId, d.field("keyId") == null ? null : String.valueOf(d.field("keyId")))
+                    && wrappedKey.equals(String.valueOf(d.field("wrappedKey")))
+                    && keyIv.equals(String.valueOf(d.field("keyIv")))
+                    && ciphertext.equals(String.valueOf(d.field("ciphertext")))
+                    && iv.equals(String.valueOf(d.field("iv")));
+        }
+
+        @Override
+        public String toString() {
+            return "Decrypted[" + keyId + "]"; // never the fields
+        }
+    }
+
+    /** A change made here drops what was decrypted at once, not only when its ciphertext is next read. */
+    private void changed() {
+        decrypted.invalidateAll();
     }
 
     public List<Info> list(String tenantId) {
@@ -140,17 +188,29 @@ public class CredentialVault {
 
     public boolean delete(String tenantId, String provider) {
         checkProvider(provider);
-        return store.runTransaction(tx -> {
-            if (tx.get(path(tenantId, provider)).isEmpty()) {
-                return false;
-            }
-            tx.delete(path(tenantId, provider));
-            return true;
-        });
+        try {
+            return store.runTransaction(tx -> {
+                if (tx.get(path(tenantId, provider)).isEmpty()) {
+                    return false;
+                }
+                tx.delete(path(tenantId, provider));
+                return true;
+            });
+        } finally {
+            changed();
+        }
     }
 
     /** Re-wraps every data key under the current master key; the old keys can then be dropped. */
     public Rotation rotate(List<String> tenantIds) {
+        try {
+            return rotateAll(tenantIds);
+        } finally {
+            changed();
+        }
+    }
+
+    private Rotation rotateAll(List<String> tenantIds) {
         int rewrapped = 0;
         int current = 0;
         List<String> failed = new ArrayList<>();
@@ -252,6 +312,7 @@ public class CredentialVault {
     }
 
     private void markUnreadable(String tenantId, String provider) {
+        changed();
         store.runTransaction(tx -> {
             Optional<Document> d = tx.get(path(tenantId, provider));
             if (d.isPresent() && d.get().field("unreadableSince") == null) {

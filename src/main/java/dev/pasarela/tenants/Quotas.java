@@ -9,7 +9,11 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -48,17 +52,104 @@ public class Quotas {
     public String consume(Tenant tenant, String channel, long amount) {
         PlanCatalog.Plan plan = plans.of(tenant);
         String month = month(tenant);
-        store.runTransaction(tx -> {
-            String path = path(tenant.id(), month);
-            long used = tx.get(path).map(d -> used(d, channel)).orElse(0L);
-            Long limit = plan.quota(channel).orElse(null);
-            if (amount > 0 && limit != null && used + amount > limit) {
-                throw exhausted(tenant, plan, channel, limit, month);
+        Pending mine = new Pending(amount, Thread.currentThread());
+        if (amount <= 0) {
+            count(tenant, plan, channel, month, List.of(mine));
+            return settled(mine, month);
+        }
+        // a tenant's concurrent sends share one transaction (group commit) instead of queueing on the usage
+        // document's lock one commit each; each caller still returns only once its own unit is committed
+        Combiner combiner = combiners.computeIfAbsent(tenant.id() + '|' + channel + '|' + month, k -> new Combiner());
+        combiner.queue.add(mine);
+        while (!mine.done.isDone()) {
+            if (combiner.lock.tryLock()) {
+                try {
+                    List<Pending> batch = new ArrayList<>();
+                    for (Pending p; batch.size() < MAX_BATCH && (p = combiner.queue.poll()) != null; ) {
+                        batch.add(p);
+                    }
+                    if (!batch.isEmpty()) {
+                        count(tenant, plan, channel, month, batch);
+                    }
+                } finally {
+                    combiner.lock.unlock();
+                }
+                Pending next = combiner.queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.thread()); // it leads the next batch
+                }
+            } else {
+                LockSupport.parkNanos(this, 2_000_000); // woken when counted or when it may lead
             }
-            tx.merge(path, Map.of("month", month, "channels", Map.of(channel, Math.max(0, used + amount))));
-            return null;
-        });
+        }
+        if (combiners.size() > 10_000) {
+            combiners.clear(); // months and tenants that ended: the next caller makes its combiner again
+        }
+        return settled(mine, month);
+    }
+
+    private static String settled(Pending p, String month) {
+        try {
+            p.done().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         return month;
+    }
+
+    /** The most units of one tenant counted in one transaction. */
+    static final int MAX_BATCH = 64;
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Combiner> combiners =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final class Combiner {
+        final java.util.concurrent.ConcurrentLinkedQueue<Pending> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    }
+
+    private record Pending(long amount, Thread thread, CompletableFuture<Void> done) {
+        Pending(long amount, Thread thread) {
+            this(amount, thread, new CompletableFuture<>());
+        }
+    }
+
+    /**
+     * Counts the batch in one transaction, in arrival order: each unit is refused exactly as it would be
+     * alone (the units before it in the batch count as used), and settled only after the commit.
+     */
+    private void count(Tenant tenant, PlanCatalog.Plan plan, String channel, String month, List<Pending> batch) {
+        Long limit = plan.quota(channel).orElse(null);
+        java.util.Set<Pending> refused = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        try {
+            store.runTransaction(tx -> {
+                refused.clear(); // the transaction may run again after a conflict
+                String path = path(tenant.id(), month);
+                long used = tx.get(path).map(d -> used(d, channel)).orElse(0L);
+                for (Pending p : batch) {
+                    if (p.amount() > 0 && limit != null && used + p.amount() > limit) {
+                        refused.add(p);
+                    } else {
+                        used = Math.max(0, used + p.amount());
+                    }
+                }
+                if (refused.size() < batch.size()) {
+                    tx.merge(path, Map.of("month", month, "channels", Map.of(channel, used)));
+                }
+                return null;
+            });
+            for (Pending p : batch) {
+                if (refused.contains(p)) {
+                    p.done().completeExceptionally(exhausted(tenant, plan, channel, limit, month));
+                } else {
+                    p.done().complete(null);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            batch.forEach(p -> p.done().completeExceptionally(e)); // none of the batch was counted
+        } finally {
+            batch.forEach(p -> LockSupport.unpark(p.thread()));
+        }
     }
 
     /** Gives back one unit {@link #consume} counted in {@code month}: that month's, even if it has since ended. */

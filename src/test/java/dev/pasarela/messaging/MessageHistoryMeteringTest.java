@@ -88,6 +88,17 @@ class MessageHistoryMeteringTest {
     }
 
     @Test
+    void aMessageTheSendStepDoesNotSendIsReadButNotCounted() {
+        history.recordSendAttempt(TENANT, id);
+        history.recordNotTaken(TENANT, id, "190", "token revoked"); // given back
+        assertThat(history.recordSendAttempt(TENANT, id, d -> false)).hasValueSatisfying(
+                d -> assertThat(d.field("status")).isEqualTo("failed"));
+        assertThat(message().field("sendAttempts")).isEqualTo(1L);
+        assertThat(used()).isZero(); // not counted again: nothing goes to the provider
+        assertThat(history.recordSendAttempt(TENANT, "msg_never_recorded", d -> true)).isEmpty();
+    }
+
+    @Test
     void aRefusalAnsweringTheOnlyAttemptIsGivenBack() {
         history.recordSendAttempt(TENANT, id);
         history.recordNotTaken(TENANT, id, "21211", "not a valid phone number");

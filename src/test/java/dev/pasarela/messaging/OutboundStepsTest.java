@@ -36,6 +36,8 @@ class OutboundStepsTest {
         exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setVariable(OutboundSteps.MESSAGE, message);
         when(messages.message("t1", "msg_1")).thenReturn(Optional.of(new Document("m", Map.of("status", "accepted"))));
+        when(messages.recordSendAttempt(org.mockito.ArgumentMatchers.eq("t1"), org.mockito.ArgumentMatchers.eq("msg_1"),
+                any())).thenReturn(Optional.of(new Document("m", Map.of("status", "accepted"))));
         when(channels.send(any())).thenReturn("SM123");
     }
 
@@ -75,7 +77,8 @@ class OutboundStepsTest {
         when(channels.send(any())).thenThrow(new RejectedByProviderException("21211", "not a valid number", false));
         steps.send(exchange);
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(messages, channels);
-        order.verify(messages).recordSendAttempt("t1", "msg_1");
+        order.verify(messages).recordSendAttempt(org.mockito.ArgumentMatchers.eq("t1"),
+                org.mockito.ArgumentMatchers.eq("msg_1"), any());
         order.verify(channels).send(message);
         order.verify(messages).recordNotTaken(org.mockito.ArgumentMatchers.eq("t1"),
                 org.mockito.ArgumentMatchers.eq("msg_1"), org.mockito.ArgumentMatchers.eq("21211"), any());
@@ -93,5 +96,22 @@ class OutboundStepsTest {
         steps.deadLettered(dead);
         verify(messages, org.mockito.Mockito.never()).recordFailed(any(), any(), any(), any());
         verify(messages, org.mockito.Mockito.never()).recordNotTaken(any(), any(), any(), any());
+    }
+
+    /** Read, checked and counted in one transaction: a message sent already, or failed and moved on, is not counted. */
+    @Test
+    void onlyAMessageTheStepGoesOnToSendIsCountedAsAnAttempt() {
+        org.assertj.core.api.Assertions.assertThat(OutboundSteps.sendable(new Document("m", Map.of("status", "accepted"))))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(OutboundSteps.sendable(new Document("m",
+                Map.of("status", "submitted", "providerMessageId", "SM1")))).isFalse();
+        org.assertj.core.api.Assertions.assertThat(OutboundSteps.sendable(new Document("m",
+                Map.of("status", "failed", "notificationId", "n1")))).isFalse();
+        org.assertj.core.api.Assertions.assertThat(OutboundSteps.sendable(new Document("m", Map.of("status", "failed"))))
+                .isTrue(); // a dead letter replayed after an operator's fix
+        when(messages.recordSendAttempt(org.mockito.ArgumentMatchers.eq("t1"), org.mockito.ArgumentMatchers.eq("msg_1"),
+                any())).thenReturn(Optional.of(new Document("m", Map.of("status", "submitted", "providerMessageId", "SM1"))));
+        steps.send(exchange);
+        verify(channels, org.mockito.Mockito.never()).send(any());
     }
 }

@@ -90,6 +90,24 @@ public abstract class DocumentStoreContract {
         assertThat(store().get(doc("log"))).isPresent();
     }
 
+    /** What messaging's GroupCommit relies on: several merges of one document in one transaction all apply. */
+    @Test
+    void mergesOfOneDocumentInOneTransactionAllApply() {
+        store().set(doc("conv"), Map.of("channel", "whatsapp"));
+        store().runTransaction(tx -> {
+            tx.get(doc("conv"));
+            tx.get(doc("fresh"));
+            tx.merge(doc("conv"), Map.of("lastMessageAt", "1"));
+            tx.merge(doc("conv"), Map.of("lastAgentReplyAt", "2"));
+            tx.merge(doc("fresh"), Map.of("a", 1));
+            tx.merge(doc("fresh"), Map.of("b", 2));
+            return null;
+        });
+        assertThat(store().get(doc("conv")).orElseThrow().data())
+                .containsEntry("channel", "whatsapp").containsEntry("lastMessageAt", "1").containsEntry("lastAgentReplyAt", "2");
+        assertThat(store().get(doc("fresh")).orElseThrow().data()).containsEntry("a", 1L).containsEntry("b", 2L);
+    }
+
     @Test
     void aFailingTransactionWritesNothing() {
         store().set(doc("keep"), Map.of("v", 1));

@@ -1,0 +1,74 @@
+-- wrk script of the outbound bench (bench/outbound.sh), two modes:
+--   MODE=send   POST /api/v1/whatsapp/messages, every request a text no other request has, with its
+--               own Idempotency-Key, so the gateway does its whole accept for each one (EXPECT 202)
+--   MODE=usage  GET /api/v1/usage, the authenticated baseline of the same API (EXPECT 200)
+-- Environment: API_KEY, MODE, EXPECT, TO (E.164), RUN (a prefix no earlier run used),
+--   ID_DIR (send: each thread appends the message ids of its 202 answers to ID_DIR/ids-<thread>).
+-- Prints one RESULT line; the bench fails when wrong > 0 (any other status or any socket error).
+local api_key = assert(os.getenv("API_KEY"), "API_KEY")
+local mode = os.getenv("MODE") or "send"
+local expect = tonumber(os.getenv("EXPECT") or (mode == "send" and "202" or "200"))
+local to = os.getenv("TO") or "+5215500000000"
+local run = os.getenv("RUN") or tostring(os.time())
+local id_dir = os.getenv("ID_DIR")
+
+local threads = {}
+local thread_count = 0
+function setup(thread)
+  thread_count = thread_count + 1
+  thread:set("tid", thread_count)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  seq = 0
+  wrong = 0
+  accepted = 0
+  if mode == "send" and id_dir then
+    ids = assert(io.open(id_dir .. "/ids-" .. run .. "-" .. tid, "w"))
+    ids:setvbuf("line") -- wrk has no per-thread end hook to flush in
+  end
+end
+
+function request()
+  if mode ~= "send" then
+    return wrk.format("GET", "/api/v1/usage", { ["X-Api-Key"] = api_key })
+  end
+  seq = seq + 1
+  local unique = run .. "t" .. tid .. "n" .. seq
+  local body = '{"to":"' .. to .. '","type":"text","text":{"body":"Su cita es mañana a las 10:00 (' .. unique .. ')"}}'
+  return wrk.format("POST", "/api/v1/whatsapp/messages",
+    { ["X-Api-Key"] = api_key, ["Content-Type"] = "application/json", ["Idempotency-Key"] = unique }, body)
+end
+
+function response(status, headers, body)
+  if status ~= expect then
+    wrong = wrong + 1
+    if wrong <= 3 then
+      io.stderr:write("unexpected status " .. status .. ": " .. string.sub(body or "", 1, 300) .. "\n")
+    end
+  elseif ids then
+    local id = string.match(body, '"id":"(msg_[0-9a-f]+)"')
+    if id then
+      ids:write(id, "\n")
+      accepted = accepted + 1
+    else
+      wrong = wrong + 1
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad, ok = 0, 0
+  for _, t in ipairs(threads) do
+    bad = bad + t:get("wrong")
+    ok = ok + t:get("accepted")
+  end
+  local socket_errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  local seconds = summary.duration / 1e6
+  io.write(string.format(
+    "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f wrong=%d accepted=%d\n",
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, bad + socket_errors, ok))
+end
