@@ -11,7 +11,7 @@
 # Usage: bash bench/ingest.sh [seconds-per-round] [connections] [rounds] [warm-up-seconds]
 #        bash bench/ingest.sh --ci          (a few hundred requests of each, no figures to keep)
 # By default the in.* consumers are paused (DELIVERIES=off, heap 4 GB for the growing queues), so the
-# door is measured alone, as the baseline is. DELIVERIES=on runs them (per-tenant shaping lifted: the
+# door is measured alone, as the baseline is. DELIVERIES=on runs them (per-tenant shaping at 5000/s: the
 # bench has one tenant) and waits for each round's events to be delivered before the next round.
 # JAVA_OPTS (JVM flags, e.g. a JFR recording) and BENCH_ARGS (gateway properties) are passed through.
 set -euo pipefail
@@ -48,7 +48,7 @@ META_ID='wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='
 if [ "$DELIVERIES" = off ]; then
   BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.auto-startup=false"; HEAP=${HEAP:--Xmx4g}
 else
-  BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.per-tenant-rate=1000000"; HEAP=${HEAP:--Xmx1g}
+  BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.per-tenant-rate=5000"; HEAP=${HEAP:--Xmx1g}
 fi
 
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
