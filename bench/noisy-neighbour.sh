@@ -42,7 +42,7 @@ default-plan: bench
 past-due-grace: P7D
 plans:
   bench:
-    prices: []
+    prices: [pasarela_pro_monthly, pasarela_basic_monthly] # the fixture's prices: its events keep the plan
     requests-per-second: $PLAN_RATE
     integration-requests-per-second: {default: $PLAN_RATE}
     quotas: {whatsapp: 100000000}
@@ -63,9 +63,12 @@ tenants:
       whatsapp: "${PHONE[b]}"
 YML
 for t in a b; do
-  sed "s/cus_NffrFeUfNV2Hib/cus_$t/" src/test/resources/stripe/customer.subscription.updated.basil.json > "$WORK/stripe-$t.json"
+  # webhook.lua's ids are unique per wrk run, not across two runs started in the same second: the
+  # tenant's letter in the id keeps A's and B's apart
+  sed -e "s/cus_NffrFeUfNV2Hib/cus_$t/" -e "s/evt_1RyZqHLkdIwHu7ixd5xA2yQp/evt_${t}_BENCHID/" \
+    src/test/resources/stripe/customer.subscription.updated.basil.json > "$WORK/stripe-$t.json"
 done
-STRIPE_ID=evt_1RyZqHLkdIwHu7ixd5xA2yQp
+STRIPE_ID=BENCHID
 printf '{"to":"+%s","type":"text","text":{"body":"Su cita es mañana a las 10:00"}}' "$CONTACT" > "$WORK/send.json"
 
 python3 bench/lib/graph-standin.py "$GRAPH_PORT" &
@@ -127,6 +130,16 @@ metric() { # the sum of one Prometheus series' values whose line matches $1
   curl -sf -H "Authorization: Bearer $OPS" "http://127.0.0.1:$PORT/actuator/prometheus" \
     | awk -v pat="$1" '$0 ~ pat && $0 !~ /^#/ {s += $NF} END {printf "%d\n", s}'
 }
+dead_letters() { metric '^pasarela_dead_letters_total'; }
+duplicates() { metric '^pasarela_webhooks_events_total.*outcome="duplicate"'; }
+# every event must be delivered, none dead-lettered, none taken for a duplicate: else the bench measures something else
+check_deliveries() {
+  local dl dup
+  dl=$(dead_letters); dup=$(duplicates)
+  if [ "$dl" -gt 0 ] || [ "$dup" -gt 0 ]; then
+    { echo "FAILED: $dl dead letters, $dup duplicates"; grep -m3 'Dead-lettered' "$WORK/gateway.log"; } >&2; exit 1
+  fi
+}
 delivered_b() { metric '^pasarela_deliveries_total[{]event="SubscriptionChanged".*tenant="bench-b"'; }
 field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<< "$1"; }
 
@@ -154,7 +167,7 @@ round() {
   if [ "$dir" = in ]; then b=$(wrk_in b "$B_IN" 8 "$SECONDS_PER_ROUND"); B_SENT=$((B_SENT + $(field "$b" requests)))
   else b=$(wrk_out b "$B_OUT" 8 "$SECONDS_PER_ROUND" 202); fi
   if [ "$with_a" = yes ]; then wait "$a_pid" || exit 1; a_line=$(cat "$WORK/a.out"); fi
-  local lag=-; [ "$dir" = in ] && lag=$(b_lag)
+  local lag=-; [ "$dir" = in ] && { lag=$(b_lag); check_deliveries; }
   echo "$dir $with_a B: $b lag_s=$lag"
   [ -n "$a_line" ] && echo "$dir $with_a A: $a_line"
   return 0
@@ -170,6 +183,7 @@ wrk_out a "$A_OUT" 32 "$WARMUP" 202,429 > /dev/null & w3=$!
 wrk_out b "$B_OUT" 8 "$WARMUP" 202 > /dev/null & w4=$!
 for w in $w1 $w2 $w3 $w4; do wait $w || exit 1; done
 B_SENT=$((B_SENT + $(field "$(cat "$WORK/w.out")" requests)))
+check_deliveries
 echo "warm-up done; B's warm-up events delivered after ${LAG_WAIT}s at most: lag_s=$(b_lag)"
 
 LINES=$WORK/lines
