@@ -81,7 +81,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --pasarela.delivery.per-tenant-rate="$INBOUND_RATE" ${BENCH_ARGS:-} \
   --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
-trap 'kill $PID $GRAPH_PID 2>/dev/null; wait $PID $GRAPH_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID $GRAPH_PID 2>/dev/null; wait $PID $GRAPH_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
 declare -A KEY=([a]=$(api_key "$PORT" "$OPS" bench-a) [b]=$(api_key "$PORT" "$OPS" bench-b))
 
