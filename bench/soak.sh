@@ -158,6 +158,7 @@ for name, col in (("heap after GC", 1), ("RSS", 4), ("data dir", 5)):
     print(f"{name}: {rows[0][col]:.0f} → {rows[-1][col]:.0f} MB; slope first third {first:+.2f} MB/min,"
           f" last third {last:+.2f} MB/min: {'levels off' if flat else 'STILL GROWING'}")
 PY
+echo "data dir by part: $(cd "$WORK/data" && du -sm -- * | awk '{printf "%s %s MB; ", $2, $1}')"
 jcmd $PID GC.class_histogram | head -23 > "$WORK/histo-after"
 echo "largest classes after the soak (instances, bytes; before the soak in brackets):"
 python3 - "$WORK/histo-before" "$WORK/histo-after" <<'PY'
