@@ -155,20 +155,30 @@ b_lag() {
   done
 }
 
+# CPU over a round, from /proc: the machine's busy share of both cores and the gateway's own share, so a
+# round disturbed by something else on the machine shows (machine far above gateway + the two wrk)
+cpu_snap() { echo "$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat) $(awk '{print $14 + $15}' /proc/$PID/stat)"; }
+cpu_share() { # cpu_share "SNAP_BEFORE" "SNAP_AFTER"
+  read -r b0 t0 g0 <<< "$1"; read -r b1 t1 g1 <<< "$2"
+  python3 -c "print('cpu_machine=%.0f%% cpu_gateway=%.0f%%' % (100 * ($b1 - $b0) / ($t1 - $t0), 100 * ($g1 - $g0) / ($t1 - $t0)))"
+}
+
 # round DIRECTION WITH_A: B for SECONDS_PER_ROUND; with A, A starts 2 s before B and ends 2 s after
 round() {
-  local dir=$1 with_a=$2 b a_line="" a_pid
+  local dir=$1 with_a=$2 b a_line="" a_pid c0
   if [ "$with_a" = yes ]; then
     if [ "$dir" = in ]; then wrk_in a "$A_IN" 32 $((SECONDS_PER_ROUND + 4)) > "$WORK/a.out" &
     else wrk_out a "$A_OUT" 32 $((SECONDS_PER_ROUND + 4)) 202,429 > "$WORK/a.out" & fi
     a_pid=$!
     sleep 2
   fi
+  c0=$(cpu_snap)
   if [ "$dir" = in ]; then b=$(wrk_in b "$B_IN" 8 "$SECONDS_PER_ROUND"); B_SENT=$((B_SENT + $(field "$b" requests)))
   else b=$(wrk_out b "$B_OUT" 8 "$SECONDS_PER_ROUND" 202); fi
+  local cpu; cpu=$(cpu_share "$c0" "$(cpu_snap)")
   if [ "$with_a" = yes ]; then wait "$a_pid" || exit 1; a_line=$(cat "$WORK/a.out"); fi
   local lag=-; [ "$dir" = in ] && { lag=$(b_lag); check_deliveries; }
-  echo "$dir $with_a B: $b lag_s=$lag"
+  echo "$dir $with_a B: $b lag_s=$lag $cpu"
   [ -n "$a_line" ] && echo "$dir $with_a A: $a_line"
   return 0
 }
