@@ -54,14 +54,14 @@ class ConventionsTest {
 
     @Test
     void everyThrottleStatesItsMode() {
-        int throttles = 0;
+        // none today: the per-tenant and per-sender shaping put a message back for its slot
+        // (pipeline/throttle/SlotShaping) instead of holding a shared consumer; a throttle added
+        // later must still say which of its two meanings it has
         for (RouteDefinition r : ((ModelCamelContext) camel).getRouteDefinitions()) {
             for (ThrottleDefinition t : ProcessorDefinitionHelper.filterTypeInOutputs(r.getOutputs(), ThrottleDefinition.class)) {
                 assertThat(t.getMode()).as("throttle %s in %s", t.getId(), r.getRouteId()).isNotNull();
-                throttles++;
             }
         }
-        assertThat(throttles).isPositive();
     }
 
     @Test

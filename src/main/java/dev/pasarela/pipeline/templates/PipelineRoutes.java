@@ -5,12 +5,12 @@ import static dev.pasarela.pipeline.Variables.TENANT_ID;
 
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
-import dev.pasarela.pipeline.deliver.DeliveryProperties;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.errors.DeadLetterPreparer;
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.IngressSteps;
+import dev.pasarela.pipeline.throttle.SlotShaping;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -33,6 +33,7 @@ import org.springframework.stereotype.Component;
  *                   batch: dlq.&lt;route-id&gt;) → 200
  * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → enrich (optional,
  *                   per provider) → deliver
+ *                                       ↳ slot later: back on in.&lt;provider&gt;, due then
  * </pre>
  */
 @Component
@@ -43,17 +44,15 @@ public class PipelineRoutes extends RouteBuilder {
     private final IdempotentRepository webhookIdempotentRepository;
     private final MeterRegistry meters;
     private final ObjectProvider<DeadLetterListener> deadLetterListeners;
-    private final long perTenantRate;
     private final ProviderBeans providerBeans;
     private final IngressSteps ingress;
 
     public PipelineRoutes(@Qualifier("webhookIdempotentRepository") IdempotentRepository webhookIdempotentRepository,
                           MeterRegistry meters, ObjectProvider<DeadLetterListener> deadLetterListeners,
-                          DeliveryProperties delivery, ProviderBeans providerBeans, IngressSteps ingress) {
+                          ProviderBeans providerBeans, IngressSteps ingress) {
         this.webhookIdempotentRepository = webhookIdempotentRepository;
         this.meters = meters;
         this.deadLetterListeners = deadLetterListeners;
-        this.perTenantRate = delivery.perTenantRate();
         this.providerBeans = providerBeans;
         // the ingest steps are called directly, not through the bean component: its reflective
         // invocation and simple-language arguments were 7 % of the ingest CPU
@@ -118,9 +117,14 @@ public class PipelineRoutes extends RouteBuilder {
                     .when(variable(TENANT_ID).isNull())
                         .to(ExchangePattern.InOnly, PARK_ENDPOINT)
                     .otherwise()
-                        // webhooks are never refused for rate: a tenant's burst is shaped here, per JVM
-                        .throttle(constant(perTenantRate), variable(TENANT_ID)).totalRequestsMode()
-                            .timePeriodMillis(1000).id("shape-per-tenant")
+                        // webhooks are never refused for rate: a tenant's burst is shaped here, per JVM;
+                        // an event whose slot is later goes back on its queue, due then, so the other
+                        // tenants' events are not held behind it (a throttle waited on the consumer)
+                        .bean("tenantShaping", "shape").id("shape-per-tenant")
+                        .filter(exchangeProperty(SlotShaping.LATER).isNotNull()).id("shaped-later")
+                            .to("jms:queue:in.{{provider}}").id("put-back-for-slot")
+                            .stop()
+                        .end()
                         .bean("deliverySteps", "transform").id("transform")
                         // the provider's EventEnricher, if any: the I/O (media URLs…) kept out of the pure mapper
                         .bean("deliverySteps", "enrich").id("enrich")
