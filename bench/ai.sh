@@ -46,7 +46,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   OPENAI_API_KEY=sk-bench-key OPENAI_BASE_URL="http://127.0.0.1:$WM/v1" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
-trap 'kill $PID $WM_PID 2>/dev/null; wait $PID $WM_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID $WM_PID 2>/dev/null; wait $PID $WM_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
 KEY=$(api_key "$PORT" "$OPS" bench-dealer)
 echo '{"text":"Muchas gracias por la atención de ayer, el coche va de maravilla y volveré a confiar en ustedes."}' > "$WORK/gateway.json"

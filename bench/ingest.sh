@@ -57,7 +57,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   java $HEAP ${JAVA_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
   --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
 
 # wrk_run NAME PATH [wrk options…]: one wrk run; prints its RESULT line, exits when an answer was wrong
@@ -138,4 +138,7 @@ for name in stripe meta; do
   open_loop "$name" $((base / 2)) "half the baseline"
   open_loop "$name" $(python3 -c "print(max(1, round(${total[$name]} / $ROUNDS / 2)))") "half its own throughput"
 done
+# a dead letter would have counted as delivered above
+dead=$(metric '^pasarela_dead_letters_total')
+[ "$dead" -eq 0 ] || { echo "FAILED: $dead events were dead-lettered" >&2; exit 1; }
 echo "gateway: pid $PID, heap $(jcmd $PID GC.heap_info 2>/dev/null | awk '/used/ {print $0; exit}')"

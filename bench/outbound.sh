@@ -58,7 +58,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   WHATSAPP_MESSAGES_PER_SECOND="$RATE" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
-trap 'kill $PID $STAND_IN 2>/dev/null; wait $PID $STAND_IN 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID $STAND_IN 2>/dev/null; wait $PID $STAND_IN 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$GRAPH_PORT/_bench/stats" > /dev/null && break; sleep 0.5; done
 

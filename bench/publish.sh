@@ -44,7 +44,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d " \n")" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
-trap 'kill $PID $GRAPH_PID 2>/dev/null; wait $PID $GRAPH_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID $GRAPH_PID 2>/dev/null; wait $PID $GRAPH_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$GRAPH/__admin/mappings" > /dev/null && break; sleep 0.5; done
 curl -sf -X PUT "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/credentials/instagram" -H "Authorization: Bearer $OPS" \

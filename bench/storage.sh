@@ -51,7 +51,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d " \n")" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
 KEY=$(api_key "$PORT" "$OPS" bench-dealer)
 run() { # name path expected-status

@@ -67,7 +67,9 @@ function init(args)
   if rate then
     interval = tonumber(os.getenv("THREADS")) * 1000 / rate
   end
-  run_id = os.time()
+  -- seconds and nanoseconds: two runs started in the same second must not send the same ids
+  ffi.C.clock_gettime(0, ts) -- CLOCK_REALTIME
+  run_id = tostring(tonumber(ts.tv_sec)) .. string.format("%09d", tonumber(ts.tv_nsec))
 end
 
 function request()
