@@ -24,12 +24,10 @@ public class MessageHistory {
 
     private final DocumentStore store;
     private final Clock clock;
-    private final GroupCommit commits;
 
     public MessageHistory(DocumentStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.commits = new GroupCommit(store);
     }
 
     public static String messagePath(String tenantId, String messageId) {
@@ -56,11 +54,11 @@ public class MessageHistory {
      * overtook this write (stored under the provider id, see ConversationSink).
      */
     public String recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
-        return commits.run(new Submitted(tenantId, messageId, channel, providerId));
+        return new Submitted(tenantId, messageId, channel, providerId).alone();
     }
 
-    /** {@link #recordSubmitted}, in its own transaction or in a {@link GroupCommit} with other messages'. */
-    private final class Submitted implements GroupCommit.Item<String> {
+    /** {@link #recordSubmitted}: its reads, then its writes, in one transaction ({@link StoreWork}). */
+    private final class Submitted implements StoreWork<String> {
         private final String tenantId;
         private final String messageId;
         private final String channel;
@@ -145,11 +143,11 @@ public class MessageHistory {
      */
     public Optional<Document> recordSendAttempt(String tenantId, String messageId,
                                                 java.util.function.Predicate<Document> sendable) {
-        return commits.run(new Attempt(tenantId, messageId, sendable));
+        return new Attempt(tenantId, messageId, sendable).alone();
     }
 
-    /** {@link #recordSendAttempt}, in its own transaction or in a {@link GroupCommit} with other messages'. */
-    private final class Attempt implements GroupCommit.Item<Optional<Document>> {
+    /** {@link #recordSendAttempt}: its reads, then its writes, in one transaction ({@link StoreWork}). */
+    private final class Attempt implements StoreWork<Optional<Document>> {
         private final String tenantId;
         private final String path;
         private final java.util.function.Predicate<Document> sendable;

@@ -29,7 +29,7 @@ public class OutboundRoutes extends RouteBuilder {
                 // checked when the route is made (at start): without it every message would dead-letter
                 .configure(t -> requireChannel(String.valueOf(t.getProperty("channel"))))
                 // consumers of their own (not pasarela.delivery.concurrency's 4): a send waits on the provider's
-                // answer and on two store commits, which concurrent consumers share (GroupCommit)
+                // answer (100-300 ms for Graph) and on two store commits, so 4 would cap a gateway far below the CPU
                 .from("jms:queue:out.{{channel}}?transacted=true&lazyCreateTransactionManager=false"
                         + "&concurrentConsumers={{pasarela.outbound.concurrency:16}}")
                 .routeConfigurationId(ErrorHandling.DELIVERY)

@@ -70,8 +70,6 @@ public class Outbox {
     private final ObjectMapper json;
     private final RequestFingerprints fingerprints;
     private final AgentReplies agentReplies;
-    /** Acceptances arriving together share their transactions, see {@link GroupCommit}. */
-    private final GroupCommit commits;
     /** Asked per message (the channels' beans need the outbox themselves): whose conversation a send joins. */
     private org.springframework.beans.factory.ObjectProvider<Channels> channels;
 
@@ -96,7 +94,6 @@ public class Outbox {
         this.json = json;
         this.fingerprints = fingerprints;
         this.agentReplies = agentReplies;
-        this.commits = new GroupCommit(store);
     }
 
     public static String queue(String channel) {
@@ -122,8 +119,7 @@ public class Outbox {
             r.checks().run();
         }
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
-        // with the same transaction of other requests arriving at once (GroupCommit): one commit for them all
-        Object[] outcome = commits.run(new GroupCommit.Item<Object[]>() {
+        Object[] outcome = new StoreWork<Object[]>() {
             private Optional<Document> first;
 
             @Override
@@ -175,7 +171,7 @@ public class Outbox {
                     return write(tx);
                 });
             }
-        });
+        }.alone();
         String messageId = (String) outcome[0];
         if (!messageId.equals(id)) {
             return replay(r, request, requestHash, keyPath, messageId, outcome[1], now);
@@ -260,12 +256,12 @@ public class Outbox {
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
         String queuedAt = clock.instant().toString();
         try {
-            commits.run(new GroupCommit.Item<Void>() {
+            new StoreWork<Void>() {
                 private Runnable stamp;
 
                 @Override
                 public boolean read(dev.pasarela.store.StoreTransaction tx, java.util.Set<String> claimed) {
-                    // merges only (the stamp's read is whether the conversation exists): shareable with any item
+                    // merges only (the stamp's read is whether the conversation exists)
                     stamp = agentReply == null ? () -> {} : agentReplies.stamp(tx, agentReply);
                     return true;
                 }
@@ -284,9 +280,18 @@ public class Outbox {
                         return write(tx);
                     });
                 }
-            });
+            }.alone();
         } catch (RuntimeException e) {
-            log.warn("Message {} of {} is queued but queuedAt was not noted: {}", id, tenantId, e.toString());
+            // the agent-reply stamp is best effort, queuedAt is not: it keeps a retried Idempotency-Key
+            // from queueing the message a second time, so it is written again on its own
+            try {
+                store.runTransaction(tx -> {
+                    tx.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", queuedAt));
+                    return null;
+                });
+            } catch (RuntimeException again) {
+                log.warn("Message {} of {} is queued but queuedAt was not noted: {}", id, tenantId, again.toString());
+            }
         }
     }
 

@@ -28,26 +28,6 @@ public class QueueConfiguration {
     }
 
     /**
-     * Artemis' JMS client asks the broker whether a queue exists each time a destination is
-     * created, and Camel's producer creates one per send: a blocking round trip on every durable
-     * enqueue. With its destination cache the question is asked once per queue name.
-     */
-    @Bean
-    static org.springframework.beans.factory.config.BeanPostProcessor artemisDestinationCache() {
-        return new org.springframework.beans.factory.config.BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String beanName) {
-                Object target = bean instanceof org.springframework.jms.connection.CachingConnectionFactory caching
-                        ? caching.getTargetConnectionFactory() : bean;
-                if (target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis) {
-                    artemis.setCacheDestinations(true);
-                }
-                return bean;
-            }
-        };
-    }
-
-    /**
      * Broker-side safety net for the embedded broker. Camel's error handling normally settles
      * every message; when even writing a dead letter fails, the consumer rolls back and the
      * broker redelivers with backoff instead of spinning, and never drops the message.

@@ -139,7 +139,8 @@ public class CredentialVault {
             Map<String, String> fields = readable(tenantId, provider, d);
             decrypted.put(key, new Decrypted(d.field("keyId") == null ? null : String.valueOf(d.field("keyId")),
                     String.valueOf(d.field("wrappedKey")), String.valueOf(d.field("keyIv")),
-                    String.valueOf(d.field("ciphertext")), String.valueOf(d.field("iv")), Map.copyOf(fields)));
+                    String.valueOf(d.field("ciphertext")), String.valueOf(d.field("iv")),
+                    java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields)))); // a field may be null
             return fields;
         });
         return own.isPresent() ? own : platform.defaults(provider);
@@ -312,7 +313,7 @@ public class CredentialVault {
     }
 
     private void markUnreadable(String tenantId, String provider) {
-        changed();
+        decrypted.invalidate(tenantId + '/' + provider); // this credential's entry, not every tenant's
         store.runTransaction(tx -> {
             Optional<Document> d = tx.get(path(tenantId, provider));
             if (d.isPresent() && d.get().field("unreadableSince") == null) {

@@ -61,7 +61,11 @@ public class Quotas {
         // document's lock one commit each; each caller still returns only once its own unit is committed
         Combiner combiner = combiners.computeIfAbsent(tenant.id() + '|' + channel + '|' + month, k -> new Combiner());
         combiner.queue.add(mine);
+        // an interrupt is kept for the caller, not acted on here: the unit may be counted by another
+        // caller's transaction already, and a flagged leader would spin and fail the store's file IO
+        boolean interrupted = false;
         while (!mine.done.isDone()) {
+            interrupted |= Thread.interrupted();
             if (combiner.lock.tryLock()) {
                 try {
                     List<Pending> batch = new ArrayList<>();
@@ -81,6 +85,9 @@ public class Quotas {
             } else {
                 LockSupport.parkNanos(this, 2_000_000); // woken when counted or when it may lead
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (combiners.size() > 10_000) {
             combiners.clear(); // months and tenants that ended: the next caller makes its combiner again

@@ -90,7 +90,7 @@ public abstract class DocumentStoreContract {
         assertThat(store().get(doc("log"))).isPresent();
     }
 
-    /** What messaging's GroupCommit relies on: several merges of one document in one transaction all apply. */
+    /** Several merges of one document in one transaction all apply (an accept's conversation merge and a stamp). */
     @Test
     void mergesOfOneDocumentInOneTransactionAllApply() {
         store().set(doc("conv"), Map.of("channel", "whatsapp"));

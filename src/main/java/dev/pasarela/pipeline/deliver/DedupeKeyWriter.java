@@ -42,7 +42,7 @@ final class DedupeKeyWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
     private volatile boolean running;
-    private Thread thread;
+    private volatile Thread thread;
 
     DedupeKeyWriter(DataSource dataSource, String processor, Clock clock) {
         this.dataSource = dataSource;
@@ -67,6 +67,11 @@ final class DedupeKeyWriter implements AutoCloseable {
         }
         Pending p = new Pending(key, new CompletableFuture<>());
         pending.add(p);
+        Thread writer = thread;
+        if (!running || writer == null || !writer.isAlive()) { // stopped meanwhile: nobody would write it
+            pending.remove(p);
+            throw new IllegalStateException("the dedupe key writer is stopped");
+        }
         try {
             return p.inserted().get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -93,8 +98,8 @@ final class DedupeKeyWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) { // never leave a request waiting, never let the thread die
-                batch.forEach(p -> p.inserted().completeExceptionally(e));
+            } catch (Throwable e) { // never leave a request waiting, never let the thread die
+                batch.forEach(p -> p.inserted().completeExceptionally(new DedupeWriteException(e)));
             } finally {
                 batch.clear();
             }
