@@ -113,14 +113,18 @@ public class MessageHistory {
         public String alone() {
             return store.runTransaction(tx -> {
                 read(tx, new java.util.HashSet<>());
-                if (givenBack != null) {
-                    // a replayed message its failure had given its unit back: submitted now, so counted again
-                    Quotas.adjust(tx, tenantId, (String) givenBack.get("quota"), (String) givenBack.get("month"), 1);
-                    message.put(METERED, Map.of("quota", givenBack.get("quota"), "month", givenBack.get("month")));
+                if (givenBack != null) { // a replayed message its failure had given its unit back: submitted now
+                    countAgain(tx, tenantId, givenBack, message);
                 }
                 return write(tx);
             });
         }
+    }
+
+    /** Counts again, in the month it was charged to, a unit a message's failure had given back. */
+    private static void countAgain(StoreTransaction tx, String tenantId, Map<?, ?> givenBack, Map<String, Object> message) {
+        Quotas.adjust(tx, tenantId, (String) givenBack.get("quota"), (String) givenBack.get("month"), 1);
+        message.put(METERED, Map.of("quota", givenBack.get("quota"), "month", givenBack.get("month")));
     }
 
     /**
@@ -191,10 +195,8 @@ public class MessageHistory {
         public Optional<Document> alone() {
             return store.runTransaction(tx -> {
                 read(tx, new java.util.HashSet<>());
-                if (givenBack != null) {
-                    // a message whose unit was given back, replayed: this attempt may reach the provider
-                    Quotas.adjust(tx, tenantId, (String) givenBack.get("quota"), (String) givenBack.get("month"), 1);
-                    message.put(METERED, Map.of("quota", givenBack.get("quota"), "month", givenBack.get("month")));
+                if (givenBack != null) { // a message whose unit was given back, replayed: this attempt may reach the provider
+                    countAgain(tx, tenantId, givenBack, message);
                 }
                 return write(tx);
             });
