@@ -8,6 +8,10 @@
 --   ID_TOKEN  the id to replace;   EXPECT    the one status every answer must have (default 200)
 --   RATE      optional: total requests/s across THREADS threads (open loop, see delay() below)
 --   THREADS   wrk's -t, needed with RATE
+--   TARGETS   optional: host:port,host:port,… — thread n sends to the n-th (round-robin), so one wrk
+--             drives several replicas; the URL on the command line gives the path
+--   ALLOW     optional: another status counted as "unavailable", not wrong (503 while a broker fails
+--             over: the event was not journaled and the provider sends it again)
 -- Prints one RESULT line; the bench fails when wrong > 0 (any other status or any socket error).
 local ffi = require("ffi")
 ffi.cdef [[
@@ -24,6 +28,7 @@ local scheme = os.getenv("SCHEME") or "stripe"
 local secret = assert(os.getenv("SECRET"), "SECRET")
 local id_token = assert(os.getenv("ID_TOKEN"), "ID_TOKEN")
 local expect = tonumber(os.getenv("EXPECT") or "200")
+local allow = tonumber(os.getenv("ALLOW") or "-1")
 local f = assert(io.open(assert(os.getenv("TEMPLATE"), "TEMPLATE"), "rb"))
 local template = f:read("*a")
 f:close()
@@ -48,9 +53,15 @@ end
 
 local threads = {}
 local thread_count = 0
+local targets = {}
+for t in string.gmatch(os.getenv("TARGETS") or "", "[^,]+") do
+  local host, port = string.match(t, "^(.+):(%d+)$")
+  table.insert(targets, wrk.lookup(host, port)[1])
+end
 function setup(thread)
   thread_count = thread_count + 1
   thread:set("tid", thread_count)
+  if #targets > 0 then thread.addr = targets[(thread_count - 1) % #targets + 1] end
   table.insert(threads, thread)
 end
 
@@ -59,6 +70,7 @@ function init(args)
   path = wrk.path
   seq = 0
   wrong = 0
+  unavailable = 0
   late1 = 0   -- sends that left more than 1 ms after their slot
   late10 = 0  -- … more than 10 ms
   max_late = 0
@@ -107,7 +119,9 @@ function delay()
 end
 
 function response(status, headers, body)
-  if status ~= expect then
+  if status == allow then
+    unavailable = unavailable + 1
+  elseif status ~= expect then
     wrong = wrong + 1
     if wrong <= 3 then
       io.stderr:write("unexpected status " .. status .. ": " .. string.sub(body or "", 1, 300) .. "\n")
@@ -116,9 +130,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local bad, l1, l10, ml = 0, 0, 0, 0
+  local bad, unavail, l1, l10, ml = 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     bad = bad + t:get("wrong")
+    unavail = unavail + t:get("unavailable")
     l1 = l1 + t:get("late1")
     l10 = l10 + t:get("late10")
     ml = math.max(ml, t:get("max_late"))
@@ -126,8 +141,8 @@ function done(summary, latency, requests)
   local socket_errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f wrong=%d late_1ms=%d late_10ms=%d max_late_ms=%.1f\n",
+    "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f wrong=%d unavailable=%d late_1ms=%d late_10ms=%d max_late_ms=%.1f\n",
     summary.requests, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency:percentile(99.9) / 1000, latency.max / 1000, bad + socket_errors, l1, l10, ml))
+    latency:percentile(99.9) / 1000, latency.max / 1000, bad + socket_errors, unavail, l1, l10, ml))
 end
