@@ -20,15 +20,30 @@ public final class GatewayProcess {
 
     private final Path dir;
     private final String name;
-    private final int port = freePort();
-    private final Http http = new Http(port);
+    private final int port;
+    private final Http http;
     private Process process;
     private int starts;
 
     /** {@code dir} holds the data directory and the log ({@code <name>.log}). */
     public GatewayProcess(Path dir, String name) {
+        this(dir, name, freePort());
+    }
+
+    /** On a given port: for tests that must stay in a port range. */
+    public GatewayProcess(Path dir, String name, int port) {
         this.dir = dir;
         this.name = name;
+        this.port = port;
+        this.http = new Http(port);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
     }
 
     public Http http() {
