@@ -1,7 +1,7 @@
 package dev.pasarela.messaging;
 
+import dev.pasarela.pipeline.BucketStore;
 import dev.pasarela.pipeline.throttle.SlotShaping;
-import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.camel.Exchange;
@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * Shapes each sender (a number, a page) to its provider's rate without holding a consumer
  * ({@link SlotShaping}): a message whose slot is later goes back on its queue, due then, so one
- * sender's backlog never keeps another tenant's message waiting behind it. Per JVM, like the
- * throttle it replaced (docs/operations.md).
+ * sender's backlog never keeps another tenant's message waiting behind it. With the buckets in
+ * Redis every replica takes its slots from the same bucket per sender (docs/scale-out.md).
  */
 @Component("senderShaping")
 public class SenderShaping {
@@ -23,10 +23,11 @@ public class SenderShaping {
     public static final String LATER = SlotShaping.LATER;
 
     private final MeterRegistry meters;
-    private final SlotShaping slots = new SlotShaping();
+    private final SlotShaping slots;
 
-    public SenderShaping(MeterRegistry meters) {
+    public SenderShaping(MeterRegistry meters, BucketStore buckets) {
         this.meters = meters;
+        this.slots = new SlotShaping(buckets.buckets("send"));
     }
 
     /** Lets the message through now (at most {@link #INLINE_WAIT} later) or marks it {@link #LATER}. */
@@ -35,10 +36,5 @@ public class SenderShaping {
         if (slots.shape(exchange, key, rate)) {
             meters.counter("pasarela.outbound.shaped-later", "channel", channel).increment();
         }
-    }
-
-    /** One slot every 1/rate s and no burst: no second ever holds more than the rate (plus its edge). */
-    static Bucket bucket(int rate) {
-        return SlotShaping.bucket(rate);
     }
 }

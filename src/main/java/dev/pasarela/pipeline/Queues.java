@@ -1,12 +1,18 @@
 package dev.pasarela.pipeline;
 
-/** Queue names: {@code in.<provider>}, {@code out.<channel>}, {@code dlq.<route-id>}, {@code parked.<reason>}. */
+/**
+ * Queue names: {@code in.<provider>}, {@code out.<channel>}, {@code dlq.<route-id>}, {@code parked.<reason>};
+ * and the one topic, {@link #TENANT_ROUTES_CHANGED}.
+ */
 public final class Queues {
     private Queues() {}
 
     public static final String DLQ_PREFIX = "dlq.";
     public static final String PARKED_PREFIX = "parked.";
     public static final String PARKED_UNKNOWN_TENANT = PARKED_PREFIX + "unknown-tenant";
+
+    /** Topic: the id of a tenant whose routing entries changed, for every replica to drop its cached routes. */
+    public static final String TENANT_ROUTES_CHANGED = "tenants.routes-changed";
 
     public static String deadLetter(String routeId) {
         return DLQ_PREFIX + routeId;

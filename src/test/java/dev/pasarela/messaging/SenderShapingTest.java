@@ -3,6 +3,7 @@ package dev.pasarela.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.MemoryBucketStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Each message reserves its own slot; a later slot puts it back once, a retry reserves again. */
 class SenderShapingTest {
 
-    final SenderShaping shaping = new SenderShaping(new SimpleMeterRegistry());
+    final SenderShaping shaping = new SenderShaping(new SimpleMeterRegistry(), new MemoryBucketStore());
     final DefaultCamelContext camel = new DefaultCamelContext();
 
     Exchange message(String sender) {

@@ -1,8 +1,8 @@
 package dev.pasarela.api.limits;
 
+import dev.pasarela.pipeline.BucketStore;
 import dev.pasarela.tenants.PlanCatalog;
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
@@ -11,31 +11,28 @@ import java.time.Duration;
  * Per-second limits of {@code /api/**} with Bucket4j: one bucket per tenant, one per tenant and
  * integration, sized by the tenant's plan; the burst equals the rate. Buckets are keyed by plan
  * and rate too, so a plan change takes effect on the next call. Where the buckets live is the
- * {@code buckets} function: in memory (one JVM), or Redis (shared by every replica).
+ * {@link BucketStore}: in memory (one JVM), or Redis (shared by every replica; when it does not
+ * answer, each replica's own buckets: a tenant then gets up to N times its rate from N replicas).
  */
 public class RateLimits {
 
     /** What a call consumed: the tightest of the two buckets, for the RateLimit-* headers. */
     public record Decision(boolean allowed, long limit, long remaining, long resetSeconds, String exhausted) {}
 
-    /** Finds or creates the bucket of a key with the given configuration. */
-    public interface Buckets {
-        Bucket bucket(String key, BucketConfiguration configuration);
-    }
-
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RateLimits.class);
-    private final Buckets buckets;
+    private final BucketStore.Buckets buckets;
     private final java.time.Clock clock;
     private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
 
-    public RateLimits(Buckets buckets, java.time.Clock clock) {
+    public RateLimits(BucketStore.Buckets buckets, java.time.Clock clock) {
         this.buckets = buckets;
         this.clock = clock;
     }
 
     /**
-     * Consumes one call. If the bucket store cannot be reached (Redis down), the call is let
-     * through: an outage of the limiter must not become an outage of the API.
+     * Consumes one call. A shared store that cannot be reached falls back to this replica's buckets
+     * ({@link BucketStore}); should even that fail, the call is let through: an outage of the
+     * limiter must not become an outage of the API (quotas are counted in the store, not here).
      */
     public Decision tryConsume(String tenantId, String integration, PlanCatalog.Plan plan) {
         try {
@@ -53,16 +50,19 @@ public class RateLimits {
         long tenantRate = plan.requestsPerSecond();
         long integrationRate = plan.integrationRate(integration);
         // the integration first: a hammered integration must not drain the tenant's budget for the others
-        Bucket integrationBucket = bucket(tenantId + "|" + integration + "|" + plan.name() + "|" + integrationRate,
-                integrationRate);
-        ConsumptionProbe one = integrationBucket.tryConsumeAndReturnRemaining(1);
+        String integrationKey = tenantId + "|" + integration + "|" + plan.name() + "|" + integrationRate;
+        ConsumptionProbe one = buckets.apply(integrationKey, perSecond(integrationRate),
+                b -> b.tryConsumeAndReturnRemaining(1));
         if (!one.isConsumed()) {
             return refused(integrationRate, one, integration);
         }
-        ConsumptionProbe whole = bucket(tenantId + "|*|" + plan.name() + "|" + tenantRate, tenantRate)
-                .tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe whole = buckets.apply(tenantId + "|*|" + plan.name() + "|" + tenantRate, perSecond(tenantRate),
+                b -> b.tryConsumeAndReturnRemaining(1));
         if (!whole.isConsumed()) {
-            integrationBucket.addTokens(1);
+            buckets.apply(integrationKey, perSecond(integrationRate), b -> {
+                b.addTokens(1);
+                return null;
+            });
             return refused(tenantRate, whole, "tenant");
         }
         boolean integrationTighter = one.getRemainingTokens() * tenantRate < whole.getRemainingTokens() * integrationRate;
@@ -75,16 +75,9 @@ public class RateLimits {
         return new Decision(false, limit, 0, seconds, which);
     }
 
-    private Bucket bucket(String key, long perSecond) {
-        return buckets.bucket(key, BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
-                .build());
-    }
-
-    /** Buckets in this JVM only, forgotten after ten idle minutes. */
-    public static Buckets inMemory() {
-        com.github.benmanes.caffeine.cache.Cache<String, Bucket> cache = com.github.benmanes.caffeine.cache.Caffeine
-                .newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(200_000).build();
-        return (key, configuration) -> cache.get(key, k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
+    private static BucketConfiguration perSecond(long rate) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(rate).refillGreedy(rate, Duration.ofSeconds(1)).build())
+                .build();
     }
 }

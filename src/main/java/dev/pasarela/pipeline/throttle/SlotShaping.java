@@ -1,9 +1,8 @@
 package dev.pasarela.pipeline.throttle;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.pasarela.pipeline.BucketStore;
 import dev.pasarela.pipeline.errors.ErrorHandling;
-import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
@@ -16,7 +15,9 @@ import org.apache.camel.Exchange;
  * delivery): the route puts it back on its queue, in the consumer's transaction, so one key's
  * backlog never keeps another key's message waiting behind it. Camel's throttle waited on the
  * consumer thread instead, and every consumer of a shared queue ended up waiting for one key.
- * Per JVM (docs/scale-out.md).
+ * The buckets are in this JVM or in Redis, shared by every replica ({@link BucketStore}); on Redis
+ * each message costs one round trip (Bucket4j's compare-and-swap) and the replicas together hold
+ * the rate (docs/scale-out.md).
  */
 public final class SlotShaping {
 
@@ -30,9 +31,11 @@ public final class SlotShaping {
     /** Exchange property: the message is to go back on its queue for its slot, not be processed now. */
     public static final String LATER = "pasarelaShapedLater";
 
-    /** Bounded; a key's bucket stays while its messages (put back or new) keep coming. */
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+    private final BucketStore.Buckets buckets;
+
+    public SlotShaping(BucketStore.Buckets buckets) {
+        this.buckets = buckets;
+    }
 
     /**
      * Lets the message through now (at most {@link #INLINE_WAIT} later) and answers false, or marks
@@ -42,10 +45,10 @@ public final class SlotShaping {
         int attempt = ErrorHandling.deliveryAttempt(exchange);
         Integer reservedFor = exchange.getIn().getHeader(SLOT_FOR, Integer.class);
         if (reservedFor != null && reservedFor == attempt) {
-            buckets.getIfPresent(key); // its slot is now; keeps the bucket its later slots were taken from
+            buckets.keep(bucketKey(key, rate)); // its slot is now; keeps the bucket its later slots were taken from
             return false;
         }
-        long wait = buckets.get(key, k -> bucket(rate)).consumeIgnoringRateLimits(1);
+        long wait = buckets.apply(bucketKey(key, rate), configuration(rate), b -> b.consumeIgnoringRateLimits(1));
         if (wait <= INLINE_WAIT.toNanos()) {
             TimeUnit.NANOSECONDS.sleep(wait);
             return false;
@@ -58,11 +61,20 @@ public final class SlotShaping {
         return true;
     }
 
-    /** One slot every 1/rate s and no burst: no second ever holds more than the rate (plus its edge). */
-    public static Bucket bucket(long rate) {
+    /** The rate is part of the key: a shared bucket's configuration is fixed when it is created. */
+    static String bucketKey(String key, long rate) {
+        return key + '|' + rate;
+    }
+
+    /**
+     * One slot every 1/rate s and no burst: no second ever holds more than the rate (plus its edge).
+     * The same on every replica, so a shared bucket means the same wherever it was created.
+     */
+    public static BucketConfiguration configuration(long rate) {
         if (rate < 1) {
             throw new IllegalArgumentException("rate must be at least 1 message per second, was " + rate);
         }
-        return Bucket.builder().addLimit(l -> l.capacity(1).refillGreedy(rate, Duration.ofSeconds(1))).build();
+        return BucketConfiguration.builder()
+                .addLimit(l -> l.capacity(1).refillGreedy(rate, Duration.ofSeconds(1))).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.pasarela.pipeline.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pasarela.pipeline.MemoryBucketStore;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.deliver.DeliveryProperties;
 import dev.pasarela.pipeline.errors.ErrorHandling;
@@ -25,7 +26,7 @@ class TenantShapingTest {
     }
 
     private TenantShaping shaping(long rate) {
-        return new TenantShaping(meters, new DeliveryProperties(4, true, rate));
+        return new TenantShaping(meters, new DeliveryProperties(4, true, rate), new MemoryBucketStore());
     }
 
     /** A tenant over its rate has its next events put back for later; another tenant's goes through at once. */
@@ -72,7 +73,7 @@ class TenantShapingTest {
 
     @Test
     void aRateBelowOneIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlotShaping.bucket(0))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlotShaping.configuration(0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(Duration.ofMillis(20)).isEqualTo(SlotShaping.INLINE_WAIT);
     }

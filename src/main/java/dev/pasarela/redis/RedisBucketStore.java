@@ -1,0 +1,156 @@
+package dev.pasarela.redis;
+
+import dev.pasarela.pipeline.BucketStore;
+import dev.pasarela.pipeline.MemoryBucketStore;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buckets in Redis, shared by every replica: Bucket4j's Lettuce compare-and-swap buckets on the
+ * gateway's one Redis client, keys {@code pasarela:<limit>:<key>}, each forgotten by Redis once it
+ * is full again (a bucket in debt for reserved slots lives until they are due).
+ *
+ * <p>When Redis cannot be reached every limit falls back to this replica's own buckets
+ * ({@link MemoryBucketStore}) rather than refusing or waiting: each replica then holds the limit
+ * alone, so N replicas allow up to N times it (docs/scale-out.md, "When Redis is down"). Commands
+ * and connection attempts time out after {@code redisTimeout}; a circuit breaker stops asking a
+ * Redis that keeps failing for {@code redisRetryAfter}, so an outage costs no timeout per message.
+ * Each fallback is counted in {@code pasarela.limits.fallback{limit}}; the outage is logged once when
+ * the breaker opens and once when Redis answers again.
+ */
+public final class RedisBucketStore implements BucketStore, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBucketStore.class);
+    /** How long Redis keeps a full bucket nobody touched: it would be created the same again. */
+    private static final Duration KEEP_FULL = Duration.ofSeconds(10);
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String where;
+    private final Duration timeout;
+    private final MeterRegistry meters;
+    private final CircuitBreaker breaker;
+    private final MemoryBucketStore fallback = new MemoryBucketStore();
+    private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    private volatile ProxyManager<byte[]> proxies;
+    private StatefulRedisConnection<byte[], byte[]> connection;
+
+    public RedisBucketStore(String redisUrl, Duration timeout, Duration retryAfter, MeterRegistry meters) {
+        this.uri = RedisURI.create(redisUrl);
+        this.uri.setTimeout(timeout);
+        this.where = redisUrl.replaceAll("//[^@/]*@", "//***@"); // never the password
+        this.timeout = timeout;
+        this.meters = meters;
+        this.client = RedisClient.create();
+        this.client.setOptions(ClientOptions.builder()
+                // while the connection is down a command fails at once instead of queuing until its timeout
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        this.breaker = CircuitBreaker.of("redis-buckets", CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(10).minimumNumberOfCalls(3).failureRateThreshold(50)
+                .waitDurationInOpenState(retryAfter)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+        breaker.getEventPublisher().onError(e -> lastFailure.set(e.getThrowable()));
+        breaker.getEventPublisher().onStateTransition(e -> {
+            switch (e.getStateTransition().getToState()) {
+                case OPEN -> {
+                    if (e.getStateTransition().getFromState() == CircuitBreaker.State.CLOSED) {
+                        log.warn("Redis at {} is not answering ({}): every limit uses this replica's own buckets until"
+                                + " it does (pasarela.limits.fallback)", where, describe(lastFailure.get()));
+                    }
+                }
+                case CLOSED -> log.info("Redis at {} answers again: limits are shared by the replicas", where);
+                default -> { }
+            }
+        });
+        try {
+            proxies();
+            log.info("Limits shared through Redis at {}", where);
+        } catch (RuntimeException e) {
+            log.warn("Redis at {} cannot be reached now ({}): every limit uses this replica's own buckets until it"
+                    + " can", where, describe(e));
+        }
+    }
+
+    @Override
+    public Buckets buckets(String limit) {
+        Buckets local = fallback.buckets(limit);
+        Counter fallbacks = Counter.builder("pasarela.limits.fallback").tag("limit", limit)
+                .description("operations on a limit's buckets done on this replica's own because Redis did not answer")
+                .register(meters);
+        String prefix = "pasarela:" + limit + ":";
+        return new Buckets() {
+            @Override
+            public <T> T apply(String key, BucketConfiguration configuration, Function<Bucket, T> operation) {
+                byte[] redisKey = (prefix + key).getBytes(StandardCharsets.UTF_8);
+                try {
+                    return breaker.executeSupplier(() ->
+                            operation.apply(proxies().builder().build(redisKey, () -> configuration)));
+                } catch (RuntimeException unavailable) {
+                    fallbacks.increment();
+                    return local.apply(key, configuration, operation);
+                }
+            }
+
+            @Override
+            public void keep(String key) {
+                local.keep(key);
+            }
+        };
+    }
+
+    /** Connects on first use, or again after a failed attempt; once connected Lettuce reconnects by itself. */
+    private ProxyManager<byte[]> proxies() {
+        ProxyManager<byte[]> ready = proxies;
+        if (ready != null) {
+            return ready;
+        }
+        synchronized (this) {
+            if (proxies == null) {
+                connection = client.connect(ByteArrayCodec.INSTANCE, uri);
+                proxies = Bucket4jLettuce.casBasedBuilder(connection)
+                        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL))
+                        .requestTimeout(timeout)
+                        .build();
+            }
+            return proxies;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e == null ? "no answer" : e.getClass().getSimpleName(); // a message may quote the URL
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+        }
+        client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
