@@ -1,136 +1,191 @@
 package dev.pasarela.support;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * TEMPORARY STAND-IN of the broker helper's ArtemisPair (same API): a primary/backup pair from
- * Maven's Artemis distribution with a shared store on a local directory (file locks), static
- * cluster connectors on 127.0.0.1:19361/19362. The jdbc URL is ignored. Replaced by the real one.
+ * The external broker of the scale-out tests: an Artemis 2.40.0 primary/backup pair sharing a
+ * JDBC store on PostgreSQL, run by {@code bench/lib/artemis-pair.sh} with the broker.xml files
+ * of {@code config/artemis/} (the ones docker-compose.yml uses). Pids, logs and the instances
+ * stay in {@code workDir}; {@link #close()} kills both brokers and leaves the logs.
+ *
+ * <pre>{@code
+ * String db = PostgresDatabases.create("e2e_broker");
+ * try (ArtemisPair pair = ArtemisPair.start(dir, PostgresDatabases.url(db))) {
+ *     env.put("SPRING_ARTEMIS_MODE", "native");
+ *     env.put("SPRING_ARTEMIS_EMBEDDED_ENABLED", "false");
+ *     env.put("SPRING_ARTEMIS_BROKER_URL", pair.brokerUrl());
+ *     env.put("SPRING_ARTEMIS_USER", pair.user());
+ *     env.put("SPRING_ARTEMIS_PASSWORD", pair.password());
+ *     ...
+ *     pair.killPrimary();
+ *     pair.awaitBackupLive(Duration.ofSeconds(30));
+ * } finally {
+ *     PostgresDatabases.drop(db);
+ * }
+ * }</pre>
  */
 public final class ArtemisPair implements AutoCloseable {
 
-    static final int PRIMARY_PORT = 19361;
-    static final int BACKUP_PORT = 19362;
-    static final String USER = "e2e";
-    static final String PASSWORD = "e2e-broker-pass";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
-    private final Path workDir;
-    private Process primary;
-    private Process backup;
+    private final Path dir;
+    private final int primaryPort;
+    private final int backupPort;
+    private final String brokerUrl;
+    private final String user;
+    private final String password;
 
-    private ArtemisPair(Path workDir) {
-        this.workDir = workDir;
+    private ArtemisPair(Path dir, int primaryPort, int backupPort) throws IOException {
+        this.dir = dir;
+        this.primaryPort = primaryPort;
+        this.backupPort = backupPort;
+        this.brokerUrl = Files.readString(dir.resolve("broker-url")).strip();
+        Properties credentials = new Properties();
+        try (var in = Files.newBufferedReader(dir.resolve("credentials"))) {
+            credentials.load(in);
+        }
+        this.user = credentials.getProperty("ARTEMIS_USER");
+        this.password = credentials.getProperty("ARTEMIS_PASSWORD");
     }
 
-    public static ArtemisPair start(Path workDir, String jdbcUrl) throws IOException, InterruptedException {
-        ArtemisPair pair = new ArtemisPair(workDir);
-        pair.create();
-        pair.primary = pair.run("primary");
-        awaitPort(PRIMARY_PORT, Duration.ofSeconds(60));
-        pair.backup = pair.run("backup");
-        // the backup only logs; give it time to lock-wait on the shared store
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(workDir.resolve("backup.log"))
-                && Files.readString(workDir.resolve("backup.log")).contains("AMQ221031"));
-        return pair;
+    /**
+     * Starts the pair on two free ports (in {@code -Dpasarela.test.port-range=FROM-TO} when
+     * given) with its store in the database of {@code jdbcUrl} (jdbc:postgresql://host:port/db,
+     * no parameters); returns when the primary accepts connections and the backup has announced
+     * itself.
+     */
+    public static ArtemisPair start(Path workDir, String jdbcUrl) throws Exception {
+        int primary = freePort(-1);
+        return start(workDir, jdbcUrl, primary, freePort(primary));
     }
 
+    public static ArtemisPair start(Path workDir, String jdbcUrl, int primaryPort, int backupPort) throws Exception {
+        Path dir = Files.createDirectories(workDir).toAbsolutePath();
+        ArtemisPair pair = null;
+        try {
+            script(dir, START_TIMEOUT, "start", dir.toString(), jdbcUrl, String.valueOf(primaryPort), String.valueOf(backupPort));
+            pair = new ArtemisPair(dir, primaryPort, backupPort);
+            return pair;
+        } finally {
+            if (pair == null) {
+                script(dir, Duration.ofSeconds(30), "kill", dir.toString());
+            }
+        }
+    }
+
+    /**
+     * What a gateway puts in SPRING_ARTEMIS_BROKER_URL: both brokers, {@code ha=true} and
+     * unbounded reconnect attempts, so a client fails over to the backup without being recreated.
+     */
     public String brokerUrl() {
-        return "(tcp://127.0.0.1:" + PRIMARY_PORT + ",tcp://127.0.0.1:" + BACKUP_PORT
-                + ")?ha=true&reconnectAttempts=-1&retryInterval=500&retryIntervalMultiplier=1.5&maxRetryInterval=2000";
+        return brokerUrl;
     }
 
     public String user() {
-        return USER;
+        return user;
     }
 
     public String password() {
-        return PASSWORD;
+        return password;
     }
 
-    public void killPrimary() throws InterruptedException {
-        primary.destroyForcibly();
-        primary.waitFor(30, TimeUnit.SECONDS);
+    public int primaryPort() {
+        return primaryPort;
     }
 
-    public void awaitBackupLive(Duration within) {
-        awaitPort(BACKUP_PORT, within);
+    public int backupPort() {
+        return backupPort;
     }
 
+    /** Where the brokers' logs ({@code primary.log}, {@code backup.log}) and instances are. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** SIGKILL the primary: a crash, after which the backup takes the store's lock and activates. */
+    public void killPrimary() {
+        script(dir, Duration.ofSeconds(30), "kill-primary", dir.toString());
+    }
+
+    /** Waits until the backup accepts connections (it opens its acceptor only once active). */
+    public void awaitBackupLive(Duration timeout) {
+        long seconds = Math.max(1, timeout.toSeconds());
+        script(dir, timeout.plusSeconds(10), "wait-live", dir.toString(), String.valueOf(backupPort), String.valueOf(seconds));
+    }
+
+    /** Kills both brokers (SIGKILL: the store is thrown away); the logs stay in {@link #dir()}. */
     @Override
     public void close() {
-        for (Process p : new Process[] {primary, backup}) {
-            if (p != null) {
+        script(dir, Duration.ofSeconds(30), "kill", dir.toString());
+    }
+
+    private static void script(Path dir, Duration timeout, String... args) {
+        Path script = root().resolve("bench/lib/artemis-pair.sh");
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve("artemis-pair.log");
+        try {
+            Process p = new ProcessBuilder(cmd).directory(root().toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
+                throw new IllegalStateException("artemis-pair.sh " + args[0] + " timed out; see " + log);
             }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("artemis-pair.sh " + args[0] + " failed (" + p.exitValue() + "): "
+                        + tail(log) + "\nsee " + dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
-    private void create() throws IOException, InterruptedException {
-        Path home = distribution();
-        for (String role : List.of("primary", "backup")) {
-            int port = role.equals("primary") ? PRIMARY_PORT : BACKUP_PORT;
-            int other = role.equals("primary") ? BACKUP_PORT : PRIMARY_PORT;
-            List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/artemis").toString(), "create",
-                    workDir.resolve(role).toString(), "--silent", "--user", USER, "--password", PASSWORD,
-                    "--require-login", "--no-web", "--host", "127.0.0.1", "--default-port", String.valueOf(port),
-                    "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
-                    "--shared-store", "--clustered", "--cluster-user", "cluster", "--cluster-password", PASSWORD,
-                    "--static-cluster", "tcp://127.0.0.1:" + other, "--data", workDir.resolve("shared").toString(),
-                    "--nio", "--failover-on-shutdown", "--java-memory", "384M"));
-            if (role.equals("backup")) {
-                cmd.add("--backup");
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    }
+
+    /** The checkout: the build's working directory, or {@code -Dpasarela.root}. */
+    private static Path root() {
+        return Path.of(System.getProperty("pasarela.root", "")).toAbsolutePath();
+    }
+
+    private static int freePort(int not) throws IOException {
+        String range = System.getProperty("pasarela.test.port-range", "");
+        if (range.isBlank()) {
+            for (int i = 0; i < 20; i++) {
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    if (s.getLocalPort() != not) {
+                        return s.getLocalPort();
+                    }
+                }
             }
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("create-" + role + ".log").toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("artemis create " + role + " failed; see " + workDir);
-            }
-            Path profile = workDir.resolve(role).resolve("etc/artemis.profile");
-            Files.writeString(profile, Files.readString(profile).replace("-Xms512M", "-Xms64M"));
-            // the gateway's settings on the embedded broker: never drop, back off redeliveries
-            Path xml = workDir.resolve(role).resolve("etc/broker.xml");
-            Files.writeString(xml, Files.readString(xml).replace("<redelivery-delay>0</redelivery-delay>",
-                    "<redelivery-delay>1000</redelivery-delay><redelivery-delay-multiplier>2</redelivery-delay-multiplier>"
-                            + "<max-redelivery-delay>60000</max-redelivery-delay><max-delivery-attempts>-1</max-delivery-attempts>"));
+            throw new IOException("no free port");
         }
-    }
-
-    private Process run(String role) throws IOException {
-        return new ProcessBuilder(workDir.resolve(role).resolve("bin/artemis").toString(), "run")
-                .redirectErrorStream(true).redirectOutput(workDir.resolve(role + ".log").toFile()).start();
-    }
-
-    private Path distribution() throws IOException, InterruptedException {
-        Path home = workDir.resolve("apache-artemis-2.40.0");
-        if (!Files.exists(home)) {
-            Path tar = Path.of(System.getProperty("user.home"),
-                    ".m2/repository/org/apache/activemq/apache-artemis/2.40.0/apache-artemis-2.40.0-bin.tar.gz");
-            Process p = new ProcessBuilder("tar", "xzf", tar.toString(), "-C", workDir.toString()).inheritIO().start();
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("cannot unpack " + tar);
+        String[] bounds = range.split("-");
+        for (int port = Integer.parseInt(bounds[0].strip()); port <= Integer.parseInt(bounds[1].strip()); port++) {
+            if (port == not) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException inUse) {
+                // next one
             }
         }
-        return home;
-    }
-
-    static void awaitPort(int port, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return true;
-            } catch (IOException closed) {
-                return false;
-            }
-        });
+        throw new IOException("no free port in " + range);
     }
 }
