@@ -20,15 +20,37 @@ public final class GatewayProcess {
 
     private final Path dir;
     private final String name;
-    private final int port = freePort();
-    private final Http http = new Http(port);
+    private final int port;
+    private final Http http;
     private Process process;
     private int starts;
+    private List<String> jvmOptions = List.of();
 
     /** {@code dir} holds the data directory and the log ({@code <name>.log}). */
     public GatewayProcess(Path dir, String name) {
+        this(dir, name, freePort());
+    }
+
+    /** On a given port: for tests that must stay in a port range. */
+    public GatewayProcess(Path dir, String name, int port) {
         this.dir = dir;
         this.name = name;
+        this.port = port;
+        this.http = new Http(port);
+    }
+
+    /** JVM options for the next starts, before {@code -jar}. */
+    public GatewayProcess jvmOptions(String... options) {
+        this.jvmOptions = List.of(options);
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
     }
 
     public Http http() {
@@ -43,7 +65,9 @@ public final class GatewayProcess {
     public void start(Map<String, String> env, String... args) throws IOException {
         String jar = System.getProperty("pasarela.jar", "target/pasarela-0.1.0-SNAPSHOT.jar");
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
