@@ -154,7 +154,7 @@ case "$cmd" in
     wait_live "$dir" "$p1" "${ARTEMIS_START_TIMEOUT_S:-90}"
     launch "$dir" backup "$p2" "$p1" "$jdbc"
     wait_backup "$dir" "${ARTEMIS_START_TIMEOUT_S:-90}"
-    printf '(tcp://127.0.0.1:%s,tcp://127.0.0.1:%s)?ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=2&maxRetryInterval=1000&clientFailureCheckPeriod=3000&connectionTTL=10000\n' \
+    printf '(tcp://127.0.0.1:%s,tcp://127.0.0.1:%s)?ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=2&maxRetryInterval=1000&callFailoverTimeout=10000&clientFailureCheckPeriod=3000&connectionTTL=10000\n' \
       "$p1" "$p2" > "$dir/broker-url"
     echo "artemis pair up: primary pid $(cat "$dir/primary.pid") on $p1, backup pid $(cat "$dir/backup.pid") on $p2; url in $dir/broker-url"
     ;;

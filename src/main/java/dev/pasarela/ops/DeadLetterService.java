@@ -61,6 +61,10 @@ public class DeadLetterService {
     /** Paid once per call at most, and only when a message seen by the browse was taken meanwhile. */
     private static final long GONE_WAIT_MS = 500;
 
+    /** Artemis's default management address (broker.xml's management-address). */
+    private static final String MANAGEMENT_ADDRESS = "activemq.management";
+    private static final long MANAGEMENT_WAIT_MS = 5_000;
+
     private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
     private final CamelContext camel;
@@ -272,7 +276,10 @@ public class DeadLetterService {
                 && (m instanceof BytesMessage || m instanceof TextMessage);
     }
 
-    /** Messages on a queue: from the embedded broker's own count, else by browsing (external broker). */
+    /**
+     * Messages on a queue: from the embedded broker's own count, else from the external broker's
+     * management queue (its own count, without browsing), else by browsing.
+     */
     private int count(String queue) {
         EmbeddedActiveMQ embedded = embeddedBroker.getIfAvailable();
         if (embedded != null && embedded.getActiveMQServer() != null) {
@@ -280,7 +287,36 @@ public class DeadLetterService {
                     embedded.getActiveMQServer().locateQueue(SimpleString.of(queue));
             return q == null ? 0 : (int) q.getMessageCount();
         }
-        return browse(queue, null, Integer.MAX_VALUE).size();
+        Integer managed = managedCount(queue);
+        return managed != null ? managed : browse(queue, null, Integer.MAX_VALUE).size();
+    }
+
+    /** The queue's messageCount from Artemis's management address; null when it does not answer. */
+    private Integer managedCount(String queue) {
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            jakarta.jms.TemporaryQueue replies = session.createTemporaryQueue();
+            Message request = session.createMessage();
+            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putAttribute(request,
+                    org.apache.activemq.artemis.api.core.management.ResourceNames.QUEUE + queue, "messageCount");
+            request.setJMSReplyTo(replies);
+            try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
+                 MessageConsumer consumer = session.createConsumer(replies)) {
+                producer.send(request);
+                Message reply = consumer.receive(MANAGEMENT_WAIT_MS);
+                if (reply == null) {
+                    return null;
+                }
+                if (!org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply)) {
+                    return null; // no such queue yet, or no manage permission: the browse answers
+                }
+                Object count = org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply);
+                return count instanceof Number n ? n.intValue() : null;
+            }
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private void send(Session session, Message m) throws JMSException {

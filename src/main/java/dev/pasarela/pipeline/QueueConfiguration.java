@@ -21,6 +21,7 @@ public class QueueConfiguration {
         jakarta.jms.ConnectionFactory target = connectionFactory instanceof
                 org.springframework.jms.connection.CachingConnectionFactory caching
                 && caching.getTargetConnectionFactory() != null ? caching.getTargetConnectionFactory() : connectionFactory;
+        requireJournaledSends(target);
         org.springframework.jms.connection.CachingConnectionFactory own =
                 new org.springframework.jms.connection.CachingConnectionFactory(target);
         own.setSessionCacheSize(10);
@@ -28,7 +29,21 @@ public class QueueConfiguration {
     }
 
     /**
-     * Broker-side safety net for the embedded broker. Camel's error handling normally settles
+     * A 2xx (webhook) or 202 (outbox) is given once the send returns; that means "journaled"
+     * only while durable sends block for the broker's answer. An external broker's URL
+     * (SPRING_ARTEMIS_BROKER_URL) could turn that off with {@code blockOnDurableSend=false}.
+     */
+    static void requireJournaledSends(jakarta.jms.ConnectionFactory target) {
+        if (target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis
+                && !artemis.isBlockOnDurableSend()) {
+            throw new IllegalStateException("blockOnDurableSend=false in spring.artemis.broker-url: a send would return"
+                    + " before the broker has journaled the message, and the gateway would acknowledge events it may lose");
+        }
+    }
+
+    /**
+     * Broker-side safety net for the embedded broker; the external pair's broker.xml
+     * (config/artemis) carries the same address settings (ExternalBrokerConfigurationTest). Camel's error handling normally settles
      * every message; when even writing a dead letter fails, the consumer rolls back and the
      * broker redelivers with backoff instead of spinning, and never drops the message.
      */

@@ -35,13 +35,25 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnection;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jms.JmsAutoConfiguration;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.impl.DefaultCamelContext;
+import dev.pasarela.ops.DeadLetterService;
+import dev.pasarela.ops.ReplayProperties;
+import dev.pasarela.pipeline.Queues;
+import dev.pasarela.pipeline.Variables;
+import jakarta.jms.TextMessage;
 
 /**
  * The external broker pair (config/artemis, bench/lib/artemis-pair.sh) fails over without losing
@@ -49,6 +61,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  * primary on the connection factory Spring Boot builds from the gateway's SPRING_ARTEMIS_* settings.
  */
 @Tag("e2e")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ArtemisFailoverE2ETest {
 
     private static final String QUEUE = "e2e.failover";
@@ -77,6 +90,7 @@ class ArtemisFailoverE2ETest {
     }
 
     @Test
+    @Order(1)
     void aKilledPrimaryLosesNoAcknowledgedMessageAndTheSettingsHoldOnTheBackup() throws Exception {
         ActiveMQConnectionFactory factory = gatewayConnectionFactory();
         assertThat(factory.isHA()).as("ha=true from the URL").isTrue();
@@ -190,6 +204,41 @@ class ArtemisFailoverE2ETest {
             assertThat(sent).containsAll(received);
         }
         assertAddressSettingsAsEmbedded(factory);
+    }
+
+    /**
+     * /ops/dlq on an external broker (here the backup, live since the failover): the service
+     * lists and replays through plain JMS, with no embedded broker in the context.
+     */
+    @Test
+    @Order(2)
+    void deadLettersAreListedAndReplayedThroughTheExternalBroker() throws Exception {
+        ActiveMQConnectionFactory factory = gatewayConnectionFactory();
+        JmsTemplate jms = new JmsTemplate(factory);
+        jms.setReceiveTimeout(10_000);
+        DeadLetterService dlq = new DeadLetterService(jms, factory, new DefaultCamelContext(),
+                new StaticListableBeanFactory().getBeanProvider(EmbeddedActiveMQ.class), new ReplayProperties(100, 2, 20));
+        String queue = "dlq.e2e.in.deliver";
+        jms.send(queue, session -> {
+            TextMessage m = session.createTextMessage("{\"id\":\"evt_1\"}");
+            m.setStringProperty(Variables.H_REPLAY_TO, "in.e2e-replayed");
+            m.setStringProperty(Variables.H_FAILED_ROUTE, "e2e.in.deliver");
+            return m;
+        });
+        jms.send(Queues.PARKED_UNKNOWN_TENANT, session -> session.createTextMessage("{}"));
+
+        assertThat(dlq.queues()).contains(new DeadLetterService.QueueSummary(Queues.PARKED_UNKNOWN_TENANT, "parked", 1));
+        List<DeadLetterService.DeadLetter> listed = dlq.messages(queue, 10);
+        assertThat(listed).singleElement().satisfies(d -> assertThat(d.route()).isEqualTo("e2e.in.deliver"));
+
+        DeadLetterService.ReplayResult result = dlq.replay(queue, List.of(listed.get(0).id()));
+
+        assertThat(result.replayed()).isEqualTo(1);
+        Message replayed = jms.receive("in.e2e-replayed");
+        assertThat(replayed).isInstanceOf(TextMessage.class);
+        assertThat(((TextMessage) replayed).getText()).isEqualTo("{\"id\":\"evt_1\"}");
+        assertThat(replayed.getIntProperty(Variables.H_REPLAY_COUNT)).isEqualTo(1);
+        assertThat(dlq.messages(queue, 10)).isEmpty();
     }
 
     /**
