@@ -3,6 +3,7 @@ package dev.pasarela.pipeline;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,7 +26,34 @@ public class QueueConfiguration {
         org.springframework.jms.connection.CachingConnectionFactory own =
                 new org.springframework.jms.connection.CachingConnectionFactory(target);
         own.setSessionCacheSize(10);
+        own.setReconnectOnException(!failsOverByItself(target));
         return org.apache.camel.component.jms.JmsComponent.jmsComponent(own);
+    }
+
+    /**
+     * An Artemis client with {@code ha=true} and reconnect attempts fails over to the backup by itself,
+     * keeping its connection and sessions. It still tells the connection's exception listener (code
+     * FAILOVER), on which Spring's CachingConnectionFactory would throw every session away: each
+     * consumer would then restart and log errors, and the topic subscriptions would miss what was
+     * published meanwhile. So that factory only resets a connection the client cannot keep itself.
+     */
+    @Bean
+    static BeanPostProcessor keepSessionsAcrossFailover() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof org.springframework.jms.connection.CachingConnectionFactory caching
+                        && failsOverByItself(caching.getTargetConnectionFactory())) {
+                    caching.setReconnectOnException(false);
+                }
+                return bean;
+            }
+        };
+    }
+
+    static boolean failsOverByItself(jakarta.jms.ConnectionFactory target) {
+        return target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis
+                && artemis.isHA() && artemis.getReconnectAttempts() != 0;
     }
 
     /**

@@ -77,6 +77,20 @@ class ExternalBrokerConfigurationTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("blockOnDurableSend=false");
     }
 
+    @org.junit.jupiter.api.Test
+    void sessionsAreKeptAcrossAFailoverTheClientMakesItself() throws Exception {
+        var cached = new org.springframework.jms.connection.CachingConnectionFactory(
+                new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
+                        "(tcp://127.0.0.1:1,tcp://127.0.0.1:2)?ha=true&reconnectAttempts=-1"));
+        var single = new org.springframework.jms.connection.CachingConnectionFactory(
+                new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("tcp://127.0.0.1:1"));
+        var keep = QueueConfiguration.keepSessionsAcrossFailover();
+        keep.postProcessAfterInitialization(cached, "jmsConnectionFactory");
+        keep.postProcessAfterInitialization(single, "jmsConnectionFactory");
+        assertThat(org.springframework.test.util.ReflectionTestUtils.getField(cached, "reconnectOnException")).as("ha=true: Artemis fails over, Spring keeps the sessions").isEqualTo(false);
+        assertThat(org.springframework.test.util.ReflectionTestUtils.getField(single, "reconnectOnException")).as("one broker: Spring reconnects after it comes back").isEqualTo(true);
+    }
+
     private static Configuration load(String role) throws Exception {
         FileConfiguration configuration = new FileConfiguration();
         FileDeploymentManager deployment = new FileDeploymentManager(

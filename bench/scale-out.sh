@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Scale-out ingest bench: signed Stripe webhooks into one, then two, gateway replicas that share an
+# external Artemis primary/backup pair (shared store on PostgreSQL), the document store and dedupe
+# keys on PostgreSQL and the limits on Redis — the topology of docs/scale-out.md, on loopback.
+#   one   both wrk threads send to replica 1 (replica 2 runs, idle)
+#   two   one wrk thread per replica
+# in interleaved rounds (closed loop: throughput, p50/p90/p99), then open loop at half the two-replica
+# throughput across both replicas, once steady and once while the primary broker is killed (SIGKILL)
+# a third of the way in: the p99 across the fail-over, and how many webhooks were answered 503 (not
+# journaled: the provider sends them again). Any other status, or a socket error, fails the bench.
+# Deliveries are paused (the door is measured, as in bench/ingest.sh); the queues grow in the broker.
+#
+# Usage: bash bench/scale-out.sh [seconds-per-round] [connections] [rounds] [warm-up-seconds]
+#        bash bench/scale-out.sh --ci          (a few hundred requests, no figures to keep)
+# JAR selects the jar; PGHOST/PGPORT/PGUSER the PostgreSQL (127.0.0.1:5432, postgres); REDIS_URL the
+# Redis (redis://127.0.0.1:6379/9: that logical database is flushed before and after).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--ci" ]; then
+  SECONDS_PER_ROUND=1; CONNECTIONS=4; ROUNDS=1; WARMUP=2; FAILOVER_SECONDS=12
+else
+  SECONDS_PER_ROUND=${1:-20}; CONNECTIONS=${2:-32}; ROUNDS=${3:-3}; WARMUP=${4:-40}; FAILOVER_SECONDS=${FAILOVER_SECONDS:-45}
+fi
+THREADS=2
+command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
+source bench/lib/gateway.sh
+JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
+[ -f "$JAR" ] || mvn -q -B package -DskipTests
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/9}
+WORK=$(mktemp -d)
+RUN=$(date +%s)_$$
+DB=bench_scaleout_$RUN
+BROKER_DB=${DB}_broker
+PORT1=$(free_port); PORT2=$(free_port)
+BROKER_PRIMARY=$(free_port); BROKER_BACKUP=$(free_port)
+rand() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+STRIPE_SECRET="whsec_bench_$(rand 12)"
+OPS="bench-ops-token-$(rand 16)"
+MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)"
+cat > "$WORK/tenants.yml" <<YML
+tenants:
+  - id: bench-dealer
+    name: Bench Dealer
+    identities:
+      stripe: cus_bench
+YML
+sed 's/cus_NffrFeUfNV2Hib/cus_bench/' src/test/resources/stripe/customer.subscription.updated.basil.json > "$WORK/stripe.json"
+STRIPE_ID=evt_1RyZqHLkdIwHu7ixd5xA2yQp
+
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  bash bench/lib/artemis-pair.sh kill "$WORK/artemis" > /dev/null 2>&1 || true
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "DROP DATABASE IF EXISTS $BROKER_DB WITH (FORCE)" \
+    > /dev/null 2>&1 || true
+  redis-cli -u "$REDIS_URL" FLUSHDB > /dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+psql -q -d postgres -c "CREATE DATABASE $DB" -c "CREATE DATABASE $BROKER_DB" > /dev/null
+redis-cli -u "$REDIS_URL" FLUSHDB > /dev/null
+
+ARTEMIS_JDBC_USER=$PGUSER ARTEMIS_JDBC_PASSWORD=${PGPASSWORD:-} bash bench/lib/artemis-pair.sh start "$WORK/artemis" \
+  "jdbc:postgresql://$PGHOST:$PGPORT/$BROKER_DB" "$BROKER_PRIMARY" "$BROKER_BACKUP" > "$WORK/artemis-start.log" 2>&1 \
+  || { echo "FAILED: the broker pair did not start"; cat "$WORK/artemis-start.log"; exit 1; }
+. "$WORK/artemis/credentials"
+BROKER_URL=$(cat "$WORK/artemis/broker-url")
+
+# start_replica N PORT: one gateway on the shared services, deliveries paused
+start_replica() {
+  SERVER_PORT=$2 PASARELA_DATA_DIR="$WORK/data$1" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
+    STRIPE_WEBHOOK_SECRET="$STRIPE_SECRET" PASARELA_MASTER_KEYS="$MASTER_KEYS" \
+    PASARELA_STORE_TYPE=jdbc SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
+    SPRING_DATASOURCE_USERNAME="$PGUSER" SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
+    SPRING_ARTEMIS_MODE=native SPRING_ARTEMIS_EMBEDDED_ENABLED=false SPRING_ARTEMIS_BROKER_URL="$BROKER_URL" \
+    SPRING_ARTEMIS_USER="$ARTEMIS_USER" SPRING_ARTEMIS_PASSWORD="$ARTEMIS_PASSWORD" \
+    PASARELA_RATE_LIMITS_STORE=redis PASARELA_REDIS_URL="$REDIS_URL" \
+    java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --pasarela.delivery.auto-startup=false --logging.level.root=WARN \
+    > "$WORK/gateway$1.log" 2>&1 &
+  PIDS+=($!)
+}
+# one after the other: the first creates the schema and the tenants
+start_replica 1 "$PORT1"; wait_for_gateway "$PORT1" "$WORK/gateway1.log"
+start_replica 2 "$PORT2"; wait_for_gateway "$PORT2" "$WORK/gateway2.log"
+
+# wrk_run NAME TARGETS [wrk options…]: prints NAME and wrk's RESULT line; exits when an answer was wrong
+wrk_run() {
+  local name=$1 targets=$2; shift 2
+  local out result
+  out=$(SCHEME=stripe SECRET=$STRIPE_SECRET TEMPLATE=$WORK/stripe.json ID_TOKEN=$STRIPE_ID THREADS=$THREADS \
+        TARGETS=$targets wrk -t"$THREADS" --timeout 10s -s bench/lib/webhook.lua "$@" \
+        "http://127.0.0.1:$PORT1/webhooks/stripe" 2>&1) || true
+  result=$(grep '^RESULT' <<< "$out" || true)
+  if [ -z "$result" ] || ! grep -q ' wrong=0 ' <<< "$result"; then
+    { echo "FAILED $name: $out"; tail -20 "$WORK/gateway1.log" "$WORK/gateway2.log"; } >&2; exit 1
+  fi
+  echo "$name $result"
+}
+field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<< "$1"; }
+ONE=127.0.0.1:$PORT1,127.0.0.1:$PORT1
+TWO=127.0.0.1:$PORT1,127.0.0.1:$PORT2
+
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
+echo "# $ROUNDS rounds of ${SECONDS_PER_ROUND}s, $CONNECTIONS connections, $THREADS wrk threads; Artemis pair (JDBC shared store), PostgreSQL store, Redis limits"
+wrk_run one "$ONE" -c"$CONNECTIONS" -d"$((WARMUP / 2))s" > /dev/null
+wrk_run two "$TWO" -c"$CONNECTIONS" -d"$((WARMUP / 2))s" > /dev/null
+declare -A total
+for r in $(seq 1 "$ROUNDS"); do
+  for name in one two; do
+    targets=$ONE; [ "$name" = two ] && targets=$TWO
+    line=$(wrk_run "$name" "$targets" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s")
+    echo "round $r $line"
+    total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")
+  done
+done
+python3 -c "print('ratio two/one replicas (mean of rounds): %.2f' % (${total[two]} / ${total[one]}))"
+
+# open loop across both replicas at half the two-replica throughput: steady, then across a fail-over
+rate=$(python3 -c "print(max(20, round(${total[two]} / $ROUNDS / 2)))")
+line=$(RATE=$rate wrk_run steady "$TWO" -c$((CONNECTIONS * 2)) -d"${FAILOVER_SECONDS}s")
+echo "open-loop $rate/s, brokers steady: $line"
+kill_at=$((FAILOVER_SECONDS / 3))
+( sleep "$kill_at"; bash bench/lib/artemis-pair.sh kill-primary "$WORK/artemis"; date +%s.%N > "$WORK/killed-at" ) &
+killer=$!
+line=$(RATE=$rate ALLOW=503 wrk_run failover "$TWO" -c$((CONNECTIONS * 2)) -d"${FAILOVER_SECONDS}s")
+wait $killer
+echo "open-loop $rate/s, primary broker killed at ${kill_at}s: $line"
+# both replicas answer again through the backup
+line=$(wrk_run after-failover "$TWO" -c"$CONNECTIONS" -d"$((SECONDS_PER_ROUND < 5 ? 2 : 5))s")
+echo "closed loop after the fail-over: $line"
