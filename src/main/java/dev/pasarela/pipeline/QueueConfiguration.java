@@ -26,7 +26,7 @@ public class QueueConfiguration {
         org.springframework.jms.connection.CachingConnectionFactory own =
                 new org.springframework.jms.connection.CachingConnectionFactory(target);
         own.setSessionCacheSize(10);
-        own.setReconnectOnException(!failsOverByItself(target));
+        keepSessionsAcrossFailover(own);
         return org.apache.camel.component.jms.JmsComponent.jmsComponent(own);
     }
 
@@ -35,25 +35,32 @@ public class QueueConfiguration {
      * keeping its connection and sessions. It still tells the connection's exception listener (code
      * FAILOVER), on which Spring's CachingConnectionFactory would throw every session away: each
      * consumer would then restart and log errors, and the topic subscriptions would miss what was
-     * published meanwhile. So that factory only resets a connection the client cannot keep itself.
+     * published meanwhile. So such a factory resets its connection only when the client gives up
+     * (DISCONNECT: its reconnect attempts ran out), never for a failover the client made.
      */
     @Bean
     static BeanPostProcessor keepSessionsAcrossFailover() {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                if (bean instanceof org.springframework.jms.connection.CachingConnectionFactory caching
-                        && failsOverByItself(caching.getTargetConnectionFactory())) {
-                    caching.setReconnectOnException(false);
+                if (bean instanceof org.springframework.jms.connection.CachingConnectionFactory caching) {
+                    keepSessionsAcrossFailover(caching);
                 }
                 return bean;
             }
         };
     }
 
-    static boolean failsOverByItself(jakarta.jms.ConnectionFactory target) {
-        return target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis
-                && artemis.isHA() && artemis.getReconnectAttempts() != 0;
+    static void keepSessionsAcrossFailover(org.springframework.jms.connection.CachingConnectionFactory caching) {
+        if (caching.getTargetConnectionFactory() instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory
+                artemis && artemis.isHA() && artemis.getReconnectAttempts() != 0) {
+            caching.setReconnectOnException(false);
+            caching.setExceptionListener(e -> {
+                if (!org.apache.activemq.artemis.jms.client.ActiveMQConnection.EXCEPTION_FAILOVER.equals(e.getErrorCode())) {
+                    caching.resetConnection();
+                }
+            });
+        }
     }
 
     /**

@@ -78,17 +78,37 @@ class ExternalBrokerConfigurationTest {
     }
 
     @org.junit.jupiter.api.Test
-    void sessionsAreKeptAcrossAFailoverTheClientMakesItself() throws Exception {
-        var cached = new org.springframework.jms.connection.CachingConnectionFactory(
-                new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
-                        "(tcp://127.0.0.1:1,tcp://127.0.0.1:2)?ha=true&reconnectAttempts=-1"));
-        var single = new org.springframework.jms.connection.CachingConnectionFactory(
-                new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("tcp://127.0.0.1:1"));
-        var keep = QueueConfiguration.keepSessionsAcrossFailover();
-        keep.postProcessAfterInitialization(cached, "jmsConnectionFactory");
-        keep.postProcessAfterInitialization(single, "jmsConnectionFactory");
-        assertThat(org.springframework.test.util.ReflectionTestUtils.getField(cached, "reconnectOnException")).as("ha=true: Artemis fails over, Spring keeps the sessions").isEqualTo(false);
-        assertThat(org.springframework.test.util.ReflectionTestUtils.getField(single, "reconnectOnException")).as("one broker: Spring reconnects after it comes back").isEqualTo(true);
+    void aFailoverTheClientMakesItselfKeepsTheSessionsAndGivingUpResetsThem() throws Exception {
+        Observed cached = new Observed("(tcp://127.0.0.1:1,tcp://127.0.0.1:2)?ha=true&reconnectAttempts=-1");
+        QueueConfiguration.keepSessionsAcrossFailover().postProcessAfterInitialization(cached, "jmsConnectionFactory");
+
+        cached.listener().onException(new jakarta.jms.JMSException("failed over", "FAILOVER"));
+        assertThat(cached.resets).as("a failover the client made keeps the sessions").isZero();
+        cached.listener().onException(new jakarta.jms.JMSException("gave up", "DISCONNECT"));
+        assertThat(cached.resets).as("the client gave up: the connection is made again").isEqualTo(1);
+
+        Observed single = new Observed("tcp://127.0.0.1:1");
+        QueueConfiguration.keepSessionsAcrossFailover().postProcessAfterInitialization(single, "jmsConnectionFactory");
+        assertThat(single.listener()).as("one broker: Spring's own reset on any exception").isNull();
+    }
+
+    /** Spring's caching factory, its exception listener and resets visible to the test. */
+    static final class Observed extends org.springframework.jms.connection.CachingConnectionFactory {
+        int resets;
+
+        Observed(String url) {
+            super(new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(url));
+        }
+
+        jakarta.jms.ExceptionListener listener() {
+            return getExceptionListener();
+        }
+
+        @Override
+        public void resetConnection() {
+            resets++;
+            super.resetConnection();
+        }
     }
 
     private static Configuration load(String role) throws Exception {
