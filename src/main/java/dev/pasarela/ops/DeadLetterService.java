@@ -297,25 +297,39 @@ public class DeadLetterService {
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             jakarta.jms.TemporaryQueue replies = session.createTemporaryQueue();
-            Message request = session.createMessage();
-            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putAttribute(request,
-                    org.apache.activemq.artemis.api.core.management.ResourceNames.QUEUE + queue, "messageCount");
-            request.setJMSReplyTo(replies);
-            try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
-                 MessageConsumer consumer = session.createConsumer(replies)) {
-                producer.send(request);
-                Message reply = consumer.receive(MANAGEMENT_WAIT_MS);
-                if (reply == null) {
-                    return null;
+            try {
+                Message request = session.createMessage();
+                org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putAttribute(request,
+                        org.apache.activemq.artemis.api.core.management.ResourceNames.QUEUE + queue, "messageCount");
+                request.setJMSReplyTo(replies);
+                try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
+                     MessageConsumer consumer = session.createConsumer(replies)) {
+                    producer.send(request);
+                    Message reply = consumer.receive(MANAGEMENT_WAIT_MS);
+                    if (reply == null) {
+                        return null;
+                    }
+                    if (!org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply)) {
+                        return null; // no such queue yet, or no manage permission: the browse answers
+                    }
+                    Object count = org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply);
+                    return count instanceof Number n ? n.intValue() : null;
                 }
-                if (!org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply)) {
-                    return null; // no such queue yet, or no manage permission: the browse answers
-                }
-                Object count = org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply);
-                return count instanceof Number n ? n.intValue() : null;
+            } finally {
+                // the connection is Spring's shared one, whose close() keeps it open: the broker would
+                // keep this temporary queue until the gateway stops, one per count
+                deleteQuietly(replies);
             }
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    private static void deleteQuietly(jakarta.jms.TemporaryQueue queue) {
+        try {
+            queue.delete();
+        } catch (JMSException e) {
+            // gone with its connection already
         }
     }
 
