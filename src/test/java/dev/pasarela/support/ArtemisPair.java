@@ -75,6 +75,8 @@ public final class ArtemisPair implements AutoCloseable {
         try {
             script(dir, START_TIMEOUT, "start", dir.toString(), jdbcUrl, String.valueOf(primaryPort), String.valueOf(backupPort));
             pair = new ArtemisPair(dir, primaryPort, backupPort);
+            // the brokers are not the test JVM's children: a JVM that dies or times out must not leave them running
+            Runtime.getRuntime().addShutdownHook(pair.killOnExit);
             return pair;
         } finally {
             if (pair == null) {
@@ -127,7 +129,15 @@ public final class ArtemisPair implements AutoCloseable {
     @Override
     public void close() {
         script(dir, Duration.ofSeconds(30), "kill", dir.toString());
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway: killing twice is harmless
+        }
     }
+
+    private final Thread killOnExit = new Thread(() -> script(dir(), Duration.ofSeconds(30), "kill", dir().toString()),
+            "artemis-pair-kill");
 
     private static void script(Path dir, Duration timeout, String... args) {
         Path script = root().resolve("bench/lib/artemis-pair.sh");
