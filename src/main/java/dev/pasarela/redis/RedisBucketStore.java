@@ -54,6 +54,7 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     private final MemoryBucketStore fallback = new MemoryBucketStore();
     private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
     private volatile ProxyManager<byte[]> proxies;
+    private final java.util.concurrent.locks.ReentrantLock connecting = new java.util.concurrent.locks.ReentrantLock();
     private StatefulRedisConnection<byte[], byte[]> connection;
 
     public RedisBucketStore(String redisUrl, Duration timeout, Duration retryAfter, MeterRegistry meters) {
@@ -124,13 +125,20 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
         };
     }
 
-    /** Connects on first use, or again after a failed attempt; once connected Lettuce reconnects by itself. */
+    /**
+     * Connects on first use, or again after a failed attempt; once connected Lettuce reconnects by
+     * itself. One caller connects at a time; the others fall back at once rather than queue behind
+     * its connect timeout.
+     */
     private ProxyManager<byte[]> proxies() {
         ProxyManager<byte[]> ready = proxies;
         if (ready != null) {
             return ready;
         }
-        synchronized (this) {
+        if (!connecting.tryLock()) {
+            throw new IllegalStateException("another caller is connecting to Redis");
+        }
+        try {
             if (proxies == null) {
                 connection = client.connect(ByteArrayCodec.INSTANCE, uri);
                 proxies = Bucket4jLettuce.casBasedBuilder(connection)
@@ -139,6 +147,8 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
                         .build();
             }
             return proxies;
+        } finally {
+            connecting.unlock();
         }
     }
 
@@ -147,9 +157,14 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
+    public void close() {
+        connecting.lock();
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } finally {
+            connecting.unlock();
         }
         client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
