@@ -54,7 +54,7 @@ public class OutboundSteps implements DeadLetterListener {
         exchange.setVariable(SENDER, channels.require(channel).senderKey(m));
     }
 
-    public void send(Exchange exchange) {
+    public void send(Exchange exchange) throws InterruptedException {
         OutboundMessage m = exchange.getVariable(MESSAGE, OutboundMessage.class);
         // read, checked and (when it goes on) counted in one transaction: counted before the provider call, as
         // a failure from here on may come after a provider took the message (see recordFailed)
@@ -72,6 +72,7 @@ public class OutboundSteps implements DeadLetterListener {
             log.info("Message {} of {} failed and its notification moved on: not sent again", m.id(), m.tenantId());
             return; // a replayed dead letter would reach the recipient twice
         }
+        SenderShaping.awaitSlot(exchange); // the slot is the provider call's: as close to it as can be
         String providerId;
         try {
             providerId = channels.send(m);

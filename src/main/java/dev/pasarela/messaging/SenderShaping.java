@@ -30,11 +30,23 @@ public class SenderShaping {
         this.slots = new SlotShaping(buckets.buckets("send"));
     }
 
-    /** Lets the message through now (at most {@link #INLINE_WAIT} later) or marks it {@link #LATER}. */
-    public void shape(Exchange exchange, String channel, int rate) throws InterruptedException {
+    /**
+     * Lets the message through with a slot at most {@link #INLINE_WAIT} away, waited for by
+     * {@link #awaitSlot} right before the provider call, or marks it {@link #LATER}.
+     */
+    public void shape(Exchange exchange, String channel, int rate) {
         String key = channel + '|' + exchange.getVariable(OutboundSteps.SENDER, String.class);
-        if (slots.shape(exchange, key, rate)) {
+        if (slots.reserve(exchange, key, rate)) {
             meters.counter("pasarela.outbound.shaped-later", "channel", channel).increment();
         }
+    }
+
+    /**
+     * Waits (at most {@link #INLINE_WAIT}) for the slot {@link #shape} let the message through with:
+     * called just before the provider call, after the send attempt's store transaction, so the time
+     * that transaction takes is not spent between the slot and the call.
+     */
+    public static void awaitSlot(Exchange exchange) throws InterruptedException {
+        SlotShaping.awaitSlot(exchange);
     }
 }

@@ -42,7 +42,7 @@ class OutboundStepsTest {
     }
 
     @Test
-    void aStoreHiccupAfterTheProviderTookTheMessageIsRetriedWithoutASecondSend() {
+    void aStoreHiccupAfterTheProviderTookTheMessageIsRetriedWithoutASecondSend() throws Exception {
         when(messages.recordSubmitted("t1", "msg_1", "sms", "SM123"))
                 .thenThrow(new StoreUnavailableException("down", null))
                 .thenThrow(new StoreUnavailableException("down", null))
@@ -73,7 +73,7 @@ class OutboundStepsTest {
     }
 
     @Test
-    void theAttemptIsCountedBeforeTheProviderIsCalledAndARefusalIsRecordedAsNotTaken() {
+    void theAttemptIsCountedBeforeTheProviderIsCalledAndARefusalIsRecordedAsNotTaken() throws Exception {
         when(channels.send(any())).thenThrow(new RejectedByProviderException("21211", "not a valid number", false));
         steps.send(exchange);
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(messages, channels);
@@ -100,7 +100,7 @@ class OutboundStepsTest {
 
     /** Read, checked and counted in one transaction: a message sent already, or failed and moved on, is not counted. */
     @Test
-    void onlyAMessageTheStepGoesOnToSendIsCountedAsAnAttempt() {
+    void onlyAMessageTheStepGoesOnToSendIsCountedAsAnAttempt() throws Exception {
         org.assertj.core.api.Assertions.assertThat(OutboundSteps.sendable(new Document("m", Map.of("status", "accepted"))))
                 .isTrue();
         org.assertj.core.api.Assertions.assertThat(OutboundSteps.sendable(new Document("m",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.MemoryBucketStore;
+import dev.pasarela.pipeline.throttle.SlotShaping;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -75,5 +76,24 @@ class SenderShapingTest {
         shaping.shape(retried, "whatsapp", 1);
         assertThat(later(retried)).as("a retry is another attempt: it takes a slot of its own").isTrue();
         assertThat(slot(retried)).isGreaterThan(slot(held));
+    }
+
+    @Test
+    void aMessageBackLaterThanOneSlotIntervalReservesANewSlotInsteadOfPassing() throws Exception {
+        shaping.shape(message("number-d"), "whatsapp", 1);
+        Exchange held = message("number-d");
+        shaping.shape(held, "whatsapp", 1);
+        assertThat(later(held)).isTrue();
+
+        Exchange onTime = putBack(held);
+        onTime.getIn().setHeader(SlotShaping.SLOT_AT, System.currentTimeMillis() - 500); // within its 1 s interval
+        shaping.shape(onTime, "whatsapp", 1);
+        assertThat(later(onTime)).as("back within its slot's interval: passes").isFalse();
+
+        Exchange late = putBack(held);
+        late.getIn().setHeader(SlotShaping.SLOT_AT, System.currentTimeMillis() - 1500); // its consumers were busy
+        shaping.shape(late, "whatsapp", 1);
+        assertThat(later(late)).as("its slot is gone: going now would bunch it with the next").isTrue();
+        assertThat(slot(late)).isGreaterThan(slot(held));
     }
 }

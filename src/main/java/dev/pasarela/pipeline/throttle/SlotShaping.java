@@ -28,8 +28,12 @@ public final class SlotShaping {
      * for. Passes once; a retry or a redelivery is another attempt and reserves again.
      */
     public static final String SLOT_FOR = "PasarelaSlotFor";
+    /** JMS property of a message put back for its slot: the slot, epoch millis (the instant it is due). */
+    public static final String SLOT_AT = "PasarelaSlotAt";
     /** Exchange property: the message is to go back on its queue for its slot, not be processed now. */
     public static final String LATER = "pasarelaShapedLater";
+    /** Exchange property: the {@link System#nanoTime()} of the slot a message let through holds. */
+    static final String DUE = "pasarelaSlotDue";
 
     private final BucketStore.Buckets buckets;
 
@@ -42,23 +46,67 @@ public final class SlotShaping {
      * it {@link #LATER}, sets its due time and answers true.
      */
     public boolean shape(Exchange exchange, String key, long rate) throws InterruptedException {
+        if (reserve(exchange, key, rate)) {
+            return true;
+        }
+        awaitSlot(exchange);
+        return false;
+    }
+
+    /**
+     * {@link #shape} without the inline wait: a message let through holds a slot at most
+     * {@link #INLINE_WAIT} away, waited for with {@link #awaitSlot} right before the call that is
+     * shaped, so that what runs in between (a store transaction) does not delay the call past it.
+     *
+     * <p>A message back for its slot passes without reserving again only when it is on time: one
+     * that comes back later than {@link #tolerance} (its consumers were busy, a provider stalled
+     * them) reserves a new slot, else every message whose slot passed meanwhile would go out at once.
+     */
+    public boolean reserve(Exchange exchange, String key, long rate) {
         int attempt = ErrorHandling.deliveryAttempt(exchange);
         Integer reservedFor = exchange.getIn().getHeader(SLOT_FOR, Integer.class);
-        if (reservedFor != null && reservedFor == attempt) {
-            buckets.keep(bucketKey(key, rate)); // its slot is now; keeps the bucket its later slots were taken from
-            return false;
+        Long slotAt = exchange.getIn().getHeader(SLOT_AT, Long.class);
+        if (reservedFor != null && reservedFor == attempt && slotAt != null) {
+            // the broker's clock and the slot's: both epoch millis, see below
+            long late = System.currentTimeMillis() - slotAt;
+            if (late <= tolerance(rate).toMillis()) {
+                buckets.keep(bucketKey(key, rate)); // keeps the bucket its later slots were taken from
+                exchange.setProperty(DUE, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(late));
+                return false;
+            }
         }
         long wait = buckets.apply(bucketKey(key, rate), configuration(rate), b -> b.consumeIgnoringRateLimits(1));
         if (wait <= INLINE_WAIT.toNanos()) {
-            TimeUnit.NANOSECONDS.sleep(wait);
+            exchange.setProperty(DUE, System.nanoTime() + wait);
             return false;
         }
-        exchange.getIn().setHeader(SLOT_FOR, attempt);
         // an instant on the broker's clock, not the gateway's injected one: the wait is what the bucket decided
-        exchange.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY,
-                System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(wait));
+        long due = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(wait);
+        exchange.getIn().setHeader(SLOT_FOR, attempt);
+        exchange.getIn().setHeader(SLOT_AT, due);
+        exchange.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY, due);
         exchange.setProperty(LATER, true);
         return true;
+    }
+
+    /** Waits for the slot {@link #reserve} let the message through with (never longer than {@link #INLINE_WAIT}). */
+    public static void awaitSlot(Exchange exchange) throws InterruptedException {
+        Long due = exchange.getProperty(DUE, Long.class);
+        if (due != null) {
+            exchange.removeProperty(DUE); // once: a retry in place of the shaped call does not wait again
+            TimeUnit.NANOSECONDS.sleep(Math.min(due - System.nanoTime(), INLINE_WAIT.toNanos()));
+        }
+    }
+
+    /**
+     * How late a message back for its slot may still use it: one slot interval, so each message goes
+     * out within its own slot's interval and a second holds at most one message more than the rate
+     * (a window starting just inside one interval ends inside the rate-th next). At least
+     * {@link #INLINE_WAIT}: above 50 per second the broker's scheduled delivery is not that much
+     * more precise than an interval, and re-reserving for a few ms would send most messages round again.
+     */
+    static Duration tolerance(long rate) {
+        return Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1) / Math.max(rate, 1), INLINE_WAIT.toNanos()));
     }
 
     /** The rate is part of the key: a shared bucket's configuration is fixed when it is created. */

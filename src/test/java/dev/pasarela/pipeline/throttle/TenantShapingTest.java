@@ -67,8 +67,15 @@ class TenantShapingTest {
 
         Exchange again = event("norte"); // the same message, delivered at its slot
         again.getIn().setHeader(SlotShaping.SLOT_FOR, later.getIn().getHeader(SlotShaping.SLOT_FOR));
+        again.getIn().setHeader(SlotShaping.SLOT_AT, System.currentTimeMillis());
         shaping.shape(again);
         assertThat(again.getProperty(SlotShaping.LATER)).isNull();
+
+        Exchange late = event("norte"); // the same message, delivered seconds after its slot (consumers busy)
+        late.getIn().setHeader(SlotShaping.SLOT_FOR, later.getIn().getHeader(SlotShaping.SLOT_FOR));
+        late.getIn().setHeader(SlotShaping.SLOT_AT, System.currentTimeMillis() - 3000);
+        shaping.shape(late);
+        assertThat(late.getProperty(SlotShaping.LATER)).as("a new slot, not a bunch with the on-time ones").isEqualTo(true);
     }
 
     @Test

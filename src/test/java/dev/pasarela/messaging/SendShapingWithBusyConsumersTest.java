@@ -1,0 +1,143 @@
+package dev.pasarela.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pasarela.pipeline.BucketStore;
+import dev.pasarela.pipeline.MemoryBucketStore;
+import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.redis.RedisBucketStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One number's sends through the shaping of two replicas sharing Redis (and of one replica in
+ * memory), with a provider stand-in that answers nothing for a while, as a cold Graph stand-in did
+ * in ScaleOutE2ETest: every consumer ends up waiting on it, so the messages put back for their slots
+ * come back late, all at once. Each must then take a new slot rather than go out in a bunch: at the
+ * stand-in no second holds more than the rate and one.
+ */
+class SendShapingWithBusyConsumersTest {
+
+    static final String REDIS = System.getProperty("pasarela.test.redis-url", "redis://127.0.0.1:6379");
+    static final int RATE = 10;
+    static final int SENDS = 24;
+    static final int CONSUMERS_PER_REPLICA = 2;
+    /** Long enough for several slots to pass while every consumer waits on the stand-in. */
+    static final Duration STALL = Duration.ofMillis(1200);
+
+    final String sender = "wtshaping-" + UUID.randomUUID();
+    final DefaultCamelContext camel = new DefaultCamelContext();
+    final List<AutoCloseable> closing = new ArrayList<>();
+    /** Arrival instants at the provider stand-in (epoch millis), as Graph would count them. */
+    final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch answering = new CountDownLatch(1);
+    /** The queue: messages ready for a consumer, and the broker's timer for those due later. */
+    final BlockingQueue<Map<String, Object>> ready = new LinkedBlockingQueue<>();
+    final ScheduledExecutorService broker = Executors.newSingleThreadScheduledExecutor();
+    final ExecutorService consumers = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() throws Exception {
+        answering.countDown();
+        consumers.shutdownNow();
+        broker.shutdownNow();
+        consumers.awaitTermination(5, TimeUnit.SECONDS);
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    @Test
+    void twoReplicasOnRedisHoldTheRateWhenPutBackMessagesComeBackLate() throws Exception {
+        RedisClient cleaner = RedisClient.create(REDIS);
+        closing.add(() -> {
+            try (StatefulRedisConnection<String, String> c = cleaner.connect()) {
+                c.sync().del("pasarela:send:whatsapp|" + sender + "|" + RATE);
+            }
+            cleaner.shutdown();
+        });
+        runAgainstAStallingProvider(List.of(redis(), redis()));
+    }
+
+    @Test
+    void oneReplicaInMemoryHoldsTheRateWhenPutBackMessagesComeBackLate() throws Exception {
+        runAgainstAStallingProvider(List.of(new MemoryBucketStore()));
+    }
+
+    RedisBucketStore redis() {
+        RedisBucketStore store = new RedisBucketStore(REDIS, Duration.ofMillis(500), Duration.ofSeconds(5),
+                new SimpleMeterRegistry());
+        closing.add(store);
+        return store;
+    }
+
+    void runAgainstAStallingProvider(List<BucketStore> replicas) {
+        for (int i = 0; i < SENDS; i++) {
+            ready.add(Map.of("id", i));
+        }
+        for (BucketStore store : replicas) {
+            SenderShaping shaping = new SenderShaping(new SimpleMeterRegistry(), store);
+            for (int c = 0; c < CONSUMERS_PER_REPLICA; c++) {
+                consumers.submit(() -> consume(shaping));
+            }
+        }
+        broker.schedule(answering::countDown, STALL.toMillis(), TimeUnit.MILLISECONDS);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.size() >= SENDS);
+        List<Long> sorted = arrivals.stream().sorted().toList();
+        assertThat(sorted).hasSize(SENDS);
+        int most = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            long from = sorted.get(i);
+            most = (int) Math.max(most, sorted.stream().filter(t -> t >= from && t < from + 1000).count());
+        }
+        List<Long> offsets = sorted.stream().map(t -> t - sorted.get(0)).toList();
+        assertThat(most).as("sends in a sliding second; arrivals (ms after the first) %s", offsets)
+                .isLessThanOrEqualTo(RATE + 1);
+    }
+
+    /** A consumer of the route: shape, then either back on the queue for the slot or the provider call. */
+    Void consume(SenderShaping shaping) throws InterruptedException {
+        while (!Thread.currentThread().isInterrupted()) {
+            Map<String, Object> message = ready.poll(100, TimeUnit.MILLISECONDS);
+            if (message == null) {
+                continue;
+            }
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getIn().setHeaders(new HashMap<>(message));
+            exchange.setVariable(OutboundSteps.SENDER, sender);
+            shaping.shape(exchange, "whatsapp", RATE);
+            if (exchange.getProperty(SenderShaping.LATER) != null) {
+                Map<String, Object> putBack = new HashMap<>(exchange.getIn().getHeaders());
+                long due = (Long) putBack.get(ErrorHandling.SCHEDULED_DELIVERY);
+                broker.schedule(() -> ready.add(putBack), due - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                SenderShaping.awaitSlot(exchange);
+                arrivals.add(System.currentTimeMillis());
+                answering.await(); // the stand-in took the request and answers once it is warm
+            }
+        }
+        return null;
+    }
+}
