@@ -56,8 +56,13 @@ cleanup() {
   psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "DROP DATABASE IF EXISTS $BROKER_DB WITH (FORCE)" \
     > /dev/null 2>&1 || true
   redis-cli -u "$REDIS_URL" FLUSHDB > /dev/null 2>&1 || true
+  if [ "$OK" != 1 ]; then # the logs of a failed run stay
+    mkdir -p target/bench-logs && cp -r "$WORK" "target/bench-logs/scale-out-$RUN" 2>/dev/null || true
+    echo "logs: target/bench-logs/scale-out-$RUN" >&2
+  fi
   rm -rf "$WORK"
 }
+OK=0
 trap cleanup EXIT
 psql -q -d postgres -c "CREATE DATABASE $DB" -c "CREATE DATABASE $BROKER_DB" > /dev/null
 redis-cli -u "$REDIS_URL" FLUSHDB > /dev/null
@@ -93,7 +98,9 @@ wrk_run() {
         TARGETS=$targets wrk -t"$THREADS" --timeout 10s -s bench/lib/webhook.lua "$@" \
         "http://127.0.0.1:$PORT1/webhooks/stripe" 2>&1) || true
   result=$(grep '^RESULT' <<< "$out" || true)
-  if [ -z "$result" ] || ! grep -q ' wrong=0 ' <<< "$result"; then
+  # no answer at all is wrong too (wrk counts a request it gave up on only as a timeout)
+  if [ -z "$result" ] || ! grep -q ' wrong=0 ' <<< "$result" || grep -q 'RESULT requests=0 ' <<< "$result" \
+     || grep -q 'Socket errors' <<< "$out"; then
     { echo "FAILED $name: $out"; tail -20 "$WORK/gateway1.log" "$WORK/gateway2.log"; } >&2; exit 1
   fi
   echo "$name $result"
@@ -130,3 +137,4 @@ echo "open-loop $rate/s, primary broker killed at ${kill_at}s: $line"
 # both replicas answer again through the backup
 line=$(wrk_run after-failover "$TWO" -c"$CONNECTIONS" -d"$((SECONDS_PER_ROUND < 5 ? 2 : 5))s")
 echo "closed loop after the fail-over: $line"
+OK=1

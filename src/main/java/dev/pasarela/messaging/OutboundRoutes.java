@@ -43,7 +43,12 @@ public class OutboundRoutes extends RouteBuilder {
                     .to("jms:queue:out.{{channel}}").id("put-back-for-slot")
                     .stop()
                 .end()
-                .bean("outboundSteps", "send").id("provider-call");
+                .bean("outboundSteps", "send").id("provider-call")
+                // its slot passed while it was held before the call (a stall): back for a new slot, so
+                // the calls a stall held do not go out together
+                .filter(exchangeProperty(SenderShaping.LATER).isNotNull()).id("late-for-slot")
+                    .to("jms:queue:out.{{channel}}").id("put-back-late-for-slot")
+                .end();
     }
 
     private void requireChannel(String channel) {

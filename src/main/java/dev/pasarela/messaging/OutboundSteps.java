@@ -23,6 +23,12 @@ public class OutboundSteps implements DeadLetterListener {
 
     public static final String MESSAGE = "outboundMessage";
     public static final String SENDER = "sender";
+    /**
+     * JMS property of a message put back after its send attempt was counted (its slot passed before
+     * the call, {@link SenderShaping#holdSlot}): the delivery attempt counted, so that when it comes
+     * back for its new slot that attempt is not counted twice, nor put back again.
+     */
+    static final String COUNTED_FOR = "PasarelaSendCountedFor";
     private static final Logger log = LoggerFactory.getLogger(OutboundSteps.class);
 
     private final Outbox outbox;
@@ -30,13 +36,15 @@ public class OutboundSteps implements DeadLetterListener {
     private final Channels channels;
     private final MeterRegistry meters;
     private final ObjectProvider<MessageFailureListener> listeners;
+    private final SenderShaping shaping;
     /** 5 attempts 200, 400, 600, 800 ms apart: a store hiccup, not an outage (the route must not resend). */
     private final Retry recordRetry = Retry.of("outbound-record-sent", RetryConfig.custom()
             .maxAttempts(5).intervalFunction(IntervalFunction.of(Duration.ofMillis(200), previous -> previous + 200))
             .build());
 
     public OutboundSteps(Outbox outbox, MessageHistory messages, Channels channels, MeterRegistry meters,
-                         ObjectProvider<MessageFailureListener> listeners) {
+                         ObjectProvider<MessageFailureListener> listeners, SenderShaping shaping) {
+        this.shaping = shaping;
         this.outbox = outbox;
         this.messages = messages;
         this.channels = channels;
@@ -58,7 +66,10 @@ public class OutboundSteps implements DeadLetterListener {
         OutboundMessage m = exchange.getVariable(MESSAGE, OutboundMessage.class);
         // read, checked and (when it goes on) counted in one transaction: counted before the provider call, as
         // a failure from here on may come after a provider took the message (see recordFailed)
-        Optional<Document> recorded = messages.recordSendAttempt(m.tenantId(), m.id(), OutboundSteps::sendable);
+        int attempt = dev.pasarela.pipeline.errors.ErrorHandling.deliveryAttempt(exchange);
+        boolean counted = Integer.valueOf(attempt).equals(exchange.getIn().getHeader(COUNTED_FOR, Integer.class));
+        Optional<Document> recorded = messages.recordSendAttempt(m.tenantId(), m.id(),
+                counted ? d -> false : OutboundSteps::sendable); // read only, when back for a new slot
         if (recorded.isEmpty()) {
             log.warn("Message {} of {} is not recorded (its acceptance was undone): not sent", m.id(), m.tenantId());
             return;
@@ -72,7 +83,11 @@ public class OutboundSteps implements DeadLetterListener {
             log.info("Message {} of {} failed and its notification moved on: not sent again", m.id(), m.tenantId());
             return; // a replayed dead letter would reach the recipient twice
         }
-        SenderShaping.awaitSlot(exchange); // the slot is the provider call's: as close to it as can be
+        // the slot is the provider call's: checked and waited for as close to the call as can be
+        if (!shaping.holdSlot(exchange, m.channel(), !counted)) {
+            exchange.getIn().setHeader(COUNTED_FOR, attempt);
+            return; // back on its queue for a new slot (the route's put-back-late-for-slot)
+        }
         String providerId;
         try {
             providerId = channels.send(m);

@@ -32,7 +32,7 @@ public class SenderShaping {
 
     /**
      * Lets the message through with a slot at most {@link #INLINE_WAIT} away, waited for by
-     * {@link #awaitSlot} right before the provider call, or marks it {@link #LATER}.
+     * {@link #holdSlot} right before the provider call, or marks it {@link #LATER}.
      */
     public void shape(Exchange exchange, String channel, int rate) {
         String key = channel + '|' + exchange.getVariable(OutboundSteps.SENDER, String.class);
@@ -42,11 +42,16 @@ public class SenderShaping {
     }
 
     /**
-     * Waits (at most {@link #INLINE_WAIT}) for the slot {@link #shape} let the message through with:
-     * called just before the provider call, after the send attempt's store transaction, so the time
-     * that transaction takes is not spent between the slot and the call.
+     * Right before the provider call, after the send attempt's store transaction: true to call now
+     * (the slot waited for, at most {@link #INLINE_WAIT}); false when the slot passed while the message
+     * was held since (a stall) and it is marked {@link #LATER} for a new one, to go back on its queue
+     * ({@link SlotShaping#holdSlot}); at most once per delivery attempt ({@code mayPutBack}).
      */
-    public static void awaitSlot(Exchange exchange) throws InterruptedException {
-        SlotShaping.awaitSlot(exchange);
+    public boolean holdSlot(Exchange exchange, String channel, boolean mayPutBack) throws InterruptedException {
+        if (slots.holdSlot(exchange, mayPutBack)) {
+            return true;
+        }
+        meters.counter("pasarela.outbound.shaped-later", "channel", channel).increment();
+        return false;
     }
 }

@@ -26,7 +26,7 @@ class OutboundStepsTest {
     final Channels channels = mock(Channels.class);
     @SuppressWarnings("unchecked")
     final OutboundSteps steps = new OutboundSteps(mock(Outbox.class), messages, channels, new SimpleMeterRegistry(),
-            mock(ObjectProvider.class));
+            mock(ObjectProvider.class), new SenderShaping(new SimpleMeterRegistry(), new dev.pasarela.pipeline.MemoryBucketStore()));
     final OutboundMessage message = new OutboundMessage("msg_1", "t1", "sms", "+5215512345678",
             Map.of("type", "text", "text", Map.of("body", "Hola")), "2026-01-01T00:00:00Z");
     Exchange exchange;

@@ -34,6 +34,10 @@ public final class SlotShaping {
     public static final String LATER = "pasarelaShapedLater";
     /** Exchange property: the {@link System#nanoTime()} of the slot a message let through holds. */
     static final String DUE = "pasarelaSlotDue";
+    /** Exchange property: the key and rate the message's slot was reserved with ({@link #holdSlot}). */
+    static final String RESERVED = "pasarelaSlotReserved";
+
+    record Reservation(String key, long rate) {}
 
     private final BucketStore.Buckets buckets;
 
@@ -63,6 +67,7 @@ public final class SlotShaping {
      * them) reserves a new slot, else every message whose slot passed meanwhile would go out at once.
      */
     public boolean reserve(Exchange exchange, String key, long rate) {
+        exchange.setProperty(RESERVED, new Reservation(key, rate));
         int attempt = ErrorHandling.deliveryAttempt(exchange);
         Integer reservedFor = exchange.getIn().getHeader(SLOT_FOR, Integer.class);
         Long slotAt = exchange.getIn().getHeader(SLOT_AT, Long.class);
@@ -86,6 +91,32 @@ public final class SlotShaping {
         exchange.getIn().setHeader(SLOT_AT, due);
         exchange.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY, due);
         exchange.setProperty(LATER, true);
+        return true;
+    }
+
+    /**
+     * At the shaped call itself: true to make it now, once the slot {@link #reserve} let the message
+     * through with is here (waited for, at most {@link #INLINE_WAIT}). When that slot passed more than
+     * {@link #tolerance} ago (the message was held between its slot and the call: a slow store
+     * commit, a stalled process), the calls held together would go out together; so the message takes
+     * a new slot, and when that one is not near it is marked {@link #LATER} (to go back on its queue
+     * for it) and the answer is false. {@code mayPutBack} false (it was put back so once already, for
+     * this delivery attempt) only waits: a message goes round at most once, so a gateway slower than
+     * its tolerance still sends.
+     */
+    public boolean holdSlot(Exchange exchange, boolean mayPutBack) throws InterruptedException {
+        Long due = exchange.getProperty(DUE, Long.class);
+        Reservation reserved = exchange.getProperty(RESERVED, Reservation.class);
+        if (due != null && reserved != null && mayPutBack
+                && System.nanoTime() - due > tolerance(reserved.rate()).toNanos()) {
+            exchange.removeProperty(DUE);
+            exchange.getIn().removeHeader(SLOT_FOR);
+            exchange.getIn().removeHeader(SLOT_AT);
+            if (reserve(exchange, reserved.key(), reserved.rate())) {
+                return false;
+            }
+        }
+        awaitSlot(exchange);
         return true;
     }
 
