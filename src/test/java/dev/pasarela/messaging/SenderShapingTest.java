@@ -40,28 +40,6 @@ class SenderShapingTest {
     }
 
     @Test
-    void aMessageHeldPastItsSlotBeforeTheCallTakesANewSlotButGoesRoundOnlyOnce() throws Exception {
-        int rate = 10; // slots 100 ms apart, and 100 ms of tolerance
-        Exchange held = message("number-c");
-        shaping.shape(held, "whatsapp", rate);
-        assertThat(later(held)).as("its slot is now").isFalse();
-        for (int i = 0; i < 5; i++) {
-            shaping.shape(message("number-c"), "whatsapp", rate); // the next 500 ms of slots
-        }
-        Exchange twice = message("number-c");
-        shaping.shape(twice, "whatsapp", rate);
-        Thread.sleep(150); // a stall between the slot and the call: a slow commit, a paused process
-
-        assertThat(shaping.holdSlot(held, "whatsapp", true)).as("called now, with other calls held meanwhile").isFalse();
-        assertThat(later(held)).isTrue();
-        assertThat(slot(held)).as("a new slot after those reserved meanwhile").isGreaterThan(slot(twice));
-
-        Exchange second = putBack(twice);
-        shaping.shape(second, "whatsapp", rate); // back for its slot, on time or not
-        assertThat(shaping.holdSlot(second, "whatsapp", false)).as("put back once already: sent").isTrue();
-    }
-
-    @Test
     void aSendersMessagesTakeDistinctSlotsAndOtherSendersAreNotHeld() throws Exception {
         Exchange first = message("number-a");
         Exchange second = message("number-a");
