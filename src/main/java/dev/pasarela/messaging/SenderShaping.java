@@ -3,7 +3,6 @@ package dev.pasarela.messaging;
 import dev.pasarela.pipeline.BucketStore;
 import dev.pasarela.pipeline.throttle.SlotShaping;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -16,9 +15,6 @@ import org.springframework.stereotype.Component;
 @Component("senderShaping")
 public class SenderShaping {
 
-    /** The longest wait for a slot spent on the consumer thread. */
-    public static final Duration INLINE_WAIT = SlotShaping.INLINE_WAIT;
-    static final String SLOT_FOR = SlotShaping.SLOT_FOR;
     /** Exchange property: the message was put back on its queue for its slot, not sent now. */
     public static final String LATER = SlotShaping.LATER;
 
@@ -31,7 +27,7 @@ public class SenderShaping {
     }
 
     /**
-     * Lets the message through with a slot at most {@link #INLINE_WAIT} away, waited for by
+     * Lets the message through with a slot at most {@link SlotShaping#INLINE_WAIT} away, waited for by
      * {@link #holdSlot} right before the provider call, or marks it {@link #LATER}.
      */
     public void shape(Exchange exchange, String channel, int rate) {
@@ -43,7 +39,7 @@ public class SenderShaping {
 
     /**
      * Right before the provider call, after the send attempt's store transaction: true to call now
-     * (the slot waited for, at most {@link #INLINE_WAIT}); false when the slot passed while the message
+     * (the slot waited for, at most {@link SlotShaping#INLINE_WAIT}); false when the slot passed while the message
      * was held since (a stall) and it is marked {@link #LATER} for a new one, to go back on its queue
      * ({@link SlotShaping#holdSlot}); at most once per delivery attempt ({@code mayPutBack}).
      */
