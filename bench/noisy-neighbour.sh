@@ -14,7 +14,8 @@
 #        bash bench/noisy-neighbour.sh --ci        (a few hundred requests, no figures to keep)
 # PLAN_RATE (requests-per-second of the plan, 20), INBOUND_RATE (per-tenant delivery rate, 10),
 # B_IN (B's webhooks/s, 10), B_OUT (B's sends/s, 10); A sends 10x PLAN_RATE out, 10x INBOUND_RATE in.
-# JAVA_OPTS (JVM flags, e.g. a JFR recording) and BENCH_ARGS (gateway properties) are passed through.
+# JAR (the jar to start, default the packaged one), JAVA_OPTS (JVM flags, e.g. a JFR recording) and
+# BENCH_ARGS (gateway properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
@@ -27,7 +28,7 @@ A_IN=$((INBOUND_RATE * 10)); A_OUT=$((PLAN_RATE * 10))
 LAG_WAIT=${LAG_WAIT:-20}
 command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
-JAR=target/pasarela-0.1.0-SNAPSHOT.jar
+JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 WORK=$(mktemp -d)
 PORT=$(free_port)

@@ -15,7 +15,8 @@
 #
 # Usage: bash bench/soak.sh [events] [soak-seconds] [soak-rate]     (defaults 100000 600 100)
 #        bash bench/soak.sh --ci                                    (a few hundred events, 20 s)
-# JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway properties) are passed through.
+# JAR (the jar to start, default the packaged one), JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway
+# properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
@@ -25,7 +26,7 @@ else
 fi
 command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
-JAR=target/pasarela-0.1.0-SNAPSHOT.jar
+JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 WORK=$(mktemp -d)
 PORT=$(free_port)

@@ -87,13 +87,12 @@ class ScaleOutE2ETest {
     static final String CHANNEL_TENANT = "so-canales";
     static final String NUMBER_ID = "109876543219001";
     static final String CONTACT = "34611000901";
-    static final String[] JVM = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"};
     static final List<String> QUEUES = List.of("in.stripe", "in.meta", "out.whatsapp");
 
     final Path dir = Path.of("target", "e2e", "scale-out-" + System.currentTimeMillis()).toAbsolutePath();
     // C1 only and one GC thread: two replicas start on two shared cores in about half the time
-    final GatewayProcess a = new GatewayProcess(dir, "gateway-a", PORT_A).jvmOptions(JVM);
-    final GatewayProcess b = new GatewayProcess(dir, "gateway-b", PORT_B).jvmOptions(JVM);
+    final GatewayProcess a = new GatewayProcess(dir, "gateway-a", PORT_A);
+    final GatewayProcess b = new GatewayProcess(dir, "gateway-b", PORT_B);
     final WireMockServer graph = new WireMockServer(WireMockConfiguration.options().port(GRAPH_PORT)
             .bindAddress("127.0.0.1").usingFilesUnderDirectory("config/offline"));
     final String database = "wte2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged jar as a process, for the end-to-end tests: started with an environment, killed with SIGKILL. */
+/**
+ * The packaged jar as a process, for the end-to-end tests ({@link PackagedJar}: unpacked, with a
+ * class-data archive): started with an environment, killed with SIGKILL.
+ */
 public final class GatewayProcess {
 
     public static final String OPS = "e2e-ops-token-0123456789abcdef0123456789";
@@ -24,7 +27,6 @@ public final class GatewayProcess {
     private final Http http;
     private Process process;
     private int starts;
-    private List<String> jvmOptions = List.of();
 
     /** {@code dir} holds the data directory and the log ({@code <name>.log}). */
     public GatewayProcess(Path dir, String name) {
@@ -37,12 +39,6 @@ public final class GatewayProcess {
         this.name = name;
         this.port = port;
         this.http = new Http(port);
-    }
-
-    /** JVM options for the next starts, before {@code -jar}. */
-    public GatewayProcess jvmOptions(String... options) {
-        this.jvmOptions = List.of(options);
-        return this;
     }
 
     public String name() {
@@ -63,11 +59,8 @@ public final class GatewayProcess {
 
     /** Starts the jar with the e2e ops token and master keys plus {@code env}; waits until healthy. */
     public void start(Map<String, String> env, String... args) throws IOException {
-        String jar = System.getProperty("pasarela.jar", "target/pasarela-0.1.0-SNAPSHOT.jar");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", jar));
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        List<String> cmd = new ArrayList<>(PackagedJar.javaCommand(options));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
