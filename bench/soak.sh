@@ -14,13 +14,13 @@
 # the shaping. (Not higher: Camel's throttler allocates one permit object per request of the period.)
 #
 # Usage: bash bench/soak.sh [events] [soak-seconds] [soak-rate]     (defaults 100000 600 100)
-#        bash bench/soak.sh --ci                                    (a few hundred events, 20 s)
+#        bash bench/soak.sh --ci                                    (a few hundred events, 10 s)
 # JAR (the jar to start, default the packaged one), JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway
 # properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
-  EVENTS=300; SOAK_SECONDS=20; SOAK_RATE=20; CHUNK=10
+  EVENTS=300; SOAK_SECONDS=10; SOAK_RATE=20; CHUNK=5
 else
   EVENTS=${1:-100000}; SOAK_SECONDS=${2:-600}; SOAK_RATE=${3:-100}; CHUNK=20
 fi

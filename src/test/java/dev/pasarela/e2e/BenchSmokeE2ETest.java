@@ -28,12 +28,9 @@ class BenchSmokeE2ETest {
         Files.createDirectories(log.getParent());
         ProcessBuilder run = new ProcessBuilder("bash", "bench/" + script, "--ci")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).directory(new File("."));
-        if (!script.equals("ingest.sh")) {
-            // the others start the unpacked jar with its class-data archive (PackagedJar): a third of
-            // the start; the ingest bench starts the packaged jar itself, as a newcomer does
-            run.environment().put("JAR", PackagedJar.jar().toString());
-            run.environment().put("JAVA_OPTS", PackagedJar.javaOptions());
-        }
+        // the unpacked jar with its class-data archive (PackagedJar): a third of the start
+        run.environment().put("JAR", PackagedJar.jar().toString());
+        run.environment().put("JAVA_OPTS", PackagedJar.javaOptions());
         Process bench = run.start();
         boolean finished = bench.waitFor(6, TimeUnit.MINUTES);
         if (!finished) {

@@ -141,8 +141,16 @@ class RemindersE2ETest {
                 "PASARELA_STORE_TYPE", "jdbc"));
         GatewayProcess a = gateway("gateway-a");
         GatewayProcess b = gateway("gateway-b");
+        // together, as a rollout starts them (the schema is created under a lock: SchemaInitialization)
+        java.util.concurrent.CompletableFuture<Void> startingB = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                b.start(env);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         a.start(env);
-        b.start(env);
+        startingB.join();
         String key = onboard(a);
         Instant due = Instant.now().plusSeconds(10);
         Map<String, String> ids = new HashMap<>();

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * cores one start took 35 s as {@code java -jar}, 16 s unpacked, 8 s unpacked with the archive and
  * the first tier (issue 14's RESULTS.md, "Start to ready"). Behaviour is the same: the same classes,
  * configuration and data directory. The archive is only an optimisation; a JVM that cannot use it
- * says so on its output and loads classes as usual. One bench in {@code BenchSmokeE2ETest} still
- * starts the jar itself, as a newcomer does.
+ * says so on its output and loads classes as usual. (A newcomer's {@code java -jar} is what the
+ * README says; each session's closing check starts the jar that way.)
  *
  * <p>Made once per build (again when the jar changed), under {@code target/e2e-jar/}: the unpacked jar
  * in {@code app/}, the archive, the logs of the unpacking and of the training run.
