@@ -59,8 +59,7 @@ public final class GatewayProcess {
 
     /** Starts the jar with the e2e ops token and master keys plus {@code env}; waits until healthy. */
     public void start(Map<String, String> env, String... args) throws IOException {
-        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
-        List<String> cmd = new ArrayList<>(PackagedJar.javaCommand(options));
+        List<String> cmd = new ArrayList<>(PackagedJar.javaCommand(List.of("-Xmx512m")));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
