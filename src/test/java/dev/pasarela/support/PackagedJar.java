@@ -84,8 +84,10 @@ public final class PackagedJar {
             if (!Files.exists(stamp) || !Files.readString(stamp).equals(source)) {
                 deleteTree(dir);
                 Files.createDirectories(dir);
-                run(dir.resolve("extract.log"), Map.of(), java(), "-Djarmode=tools", "-jar", fat.toString(),
-                        "extract", "--destination", app.toString());
+                if (!run(dir.resolve("extract.log"), Map.of(), java(), "-Djarmode=tools", "-jar", fat.toString(),
+                        "extract", "--destination", app.toString())) {
+                    throw new IllegalStateException("could not unpack " + fat + "; see " + dir.resolve("extract.log"));
+                }
                 train(dir, jar, archive);
                 Files.writeString(stamp, source);
             }
@@ -121,9 +123,6 @@ public final class PackagedJar {
             if (!p.waitFor(3, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 return false;
-            }
-            if (p.exitValue() != 0 && cmd[1].startsWith("-Djarmode")) {
-                throw new IllegalStateException("could not unpack " + cmd[3] + "; see " + log);
             }
             return p.exitValue() == 0;
         } catch (InterruptedException e) {
