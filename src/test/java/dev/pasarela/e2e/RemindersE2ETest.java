@@ -13,6 +13,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.pasarela.support.GatewayProcess;
 import dev.pasarela.support.Http;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -142,11 +145,11 @@ class RemindersE2ETest {
         GatewayProcess a = gateway("gateway-a");
         GatewayProcess b = gateway("gateway-b");
         // together, as a rollout starts them (the schema is created under a lock: SchemaInitialization)
-        java.util.concurrent.CompletableFuture<Void> startingB = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> startingB = CompletableFuture.runAsync(() -> {
             try {
                 b.start(env);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
         a.start(env);

@@ -90,7 +90,6 @@ class ScaleOutE2ETest {
     static final List<String> QUEUES = List.of("in.stripe", "in.meta", "out.whatsapp");
 
     final Path dir = Path.of("target", "e2e", "scale-out-" + System.currentTimeMillis()).toAbsolutePath();
-    // C1 only and one GC thread: two replicas start on two shared cores in about half the time
     final GatewayProcess a = new GatewayProcess(dir, "gateway-a", PORT_A);
     final GatewayProcess b = new GatewayProcess(dir, "gateway-b", PORT_B);
     final WireMockServer graph = new WireMockServer(WireMockConfiguration.options().port(GRAPH_PORT)

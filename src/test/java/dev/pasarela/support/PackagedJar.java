@@ -137,13 +137,6 @@ public final class PackagedJar {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        org.springframework.util.FileSystemUtils.deleteRecursively(dir);
     }
 }
