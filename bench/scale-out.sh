@@ -14,7 +14,7 @@
 # Usage: bash bench/scale-out.sh [seconds-per-round] [connections] [rounds] [warm-up-seconds]
 #        bash bench/scale-out.sh --ci          (a few hundred requests, no figures to keep)
 # JAR selects the jar; PGHOST/PGPORT/PGUSER the PostgreSQL (127.0.0.1:5432, postgres); REDIS_URL the
-# Redis (redis://127.0.0.1:6379/9: that logical database is flushed before and after).
+# Redis (redis://127.0.0.1:6379): the run's keys have a prefix of their own, removed after it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
@@ -28,9 +28,10 @@ source bench/lib/gateway.sh
 JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/9}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 WORK=$(mktemp -d)
 RUN=$(date +%s)_$$
+REDIS_KEY_PREFIX="pasarela-bench-$RUN:"
 DB=bench_scaleout_$RUN
 BROKER_DB=${DB}_broker
 PORT1=$(free_port); PORT2=$(free_port)
@@ -56,7 +57,8 @@ cleanup() {
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "DROP DATABASE IF EXISTS $BROKER_DB WITH (FORCE)" \
     > /dev/null 2>&1 || true
-  redis-cli -u "$REDIS_URL" FLUSHDB > /dev/null 2>&1 || true
+  redis-cli -u "$REDIS_URL" --scan --pattern "$REDIS_KEY_PREFIX*" 2>/dev/null \
+    | xargs -r redis-cli -u "$REDIS_URL" DEL > /dev/null 2>&1 || true
   if [ "$OK" != 1 ]; then # the logs of a failed run stay
     mkdir -p target/bench-logs && cp -r "$WORK" "target/bench-logs/scale-out-$RUN" 2>/dev/null || true
     echo "logs: target/bench-logs/scale-out-$RUN" >&2
@@ -66,7 +68,6 @@ cleanup() {
 OK=0
 trap cleanup EXIT
 psql -q -d postgres -c "CREATE DATABASE $DB" -c "CREATE DATABASE $BROKER_DB" > /dev/null
-redis-cli -u "$REDIS_URL" FLUSHDB > /dev/null
 
 ARTEMIS_JDBC_USER=$PGUSER ARTEMIS_JDBC_PASSWORD=${PGPASSWORD:-} bash bench/lib/artemis-pair.sh start "$WORK/artemis" \
   "jdbc:postgresql://$PGHOST:$PGPORT/$BROKER_DB" "$BROKER_PRIMARY" "$BROKER_BACKUP" > "$WORK/artemis-start.log" 2>&1 \
@@ -82,7 +83,7 @@ start_replica() {
     SPRING_DATASOURCE_USERNAME="$PGUSER" SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
     SPRING_ARTEMIS_MODE=native SPRING_ARTEMIS_EMBEDDED_ENABLED=false SPRING_ARTEMIS_BROKER_URL="$BROKER_URL" \
     SPRING_ARTEMIS_USER="$ARTEMIS_USER" SPRING_ARTEMIS_PASSWORD="$ARTEMIS_PASSWORD" \
-    PASARELA_RATE_LIMITS_STORE=redis PASARELA_REDIS_URL="$REDIS_URL" \
+    PASARELA_RATE_LIMITS_STORE=redis PASARELA_REDIS_URL="$REDIS_URL" PASARELA_REDIS_KEY_PREFIX="$REDIS_KEY_PREFIX" \
     java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --pasarela.delivery.auto-startup=false --logging.level.root=WARN \
     > "$WORK/gateway$1.log" 2>&1 &
   PIDS+=($!)

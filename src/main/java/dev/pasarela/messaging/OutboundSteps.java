@@ -1,5 +1,6 @@
 package dev.pasarela.messaging;
 
+import dev.pasarela.pipeline.CallWindows;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.transform.DeliveryState;
@@ -25,7 +26,7 @@ public class OutboundSteps implements DeadLetterListener {
     public static final String SENDER = "sender";
     /**
      * JMS property of a message put back after its send attempt was counted (its slot passed before
-     * the call, {@link SenderShaping#holdSlot}): the delivery attempt counted, so that when it comes
+     * the call, or its sender's window stayed full, {@link SenderShaping#holdCall}): the delivery attempt counted, so that when it comes
      * back for its new slot that attempt is not counted twice, nor put back again.
      */
     static final String COUNTED_FOR = "PasarelaSendCountedFor";
@@ -83,14 +84,15 @@ public class OutboundSteps implements DeadLetterListener {
             log.info("Message {} of {} failed and its notification moved on: not sent again", m.id(), m.tenantId());
             return; // a replayed dead letter would reach the recipient twice
         }
-        // the slot is the provider call's: checked and waited for as close to the call as can be
-        if (!shaping.holdSlot(exchange, m.channel(), !counted)) {
+        // the slot and the place in the sender's window are the provider call's: taken as close to it as can be
+        CallWindows.Call call = shaping.holdCall(exchange, m.channel(), !counted);
+        if (call == null) {
             exchange.getIn().setHeader(COUNTED_FOR, attempt);
             return; // back on its queue for a new slot (the route's put-back-late-for-slot)
         }
         String providerId;
         try {
-            providerId = channels.send(m);
+            providerId = send(m, call);
         } catch (RejectedByProviderException e) {
             messages.recordNotTaken(m.tenantId(), m.id(), e.code(), e.getMessage());
             if (e instanceof RecipientOptedOutException optedOut) {
@@ -130,6 +132,15 @@ public class OutboundSteps implements DeadLetterListener {
         // a failure status overtook the provider's answer
         if (notificationId != null && DeliveryState.of(status).unreached()) {
             failed(m.tenantId(), m.id(), notificationId, m.channel(), status);
+        }
+    }
+
+    /** The provider call, in its place in the sender's window until the provider answered. */
+    private String send(OutboundMessage m, CallWindows.Call call) {
+        try {
+            return channels.send(m);
+        } finally {
+            call.leave();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pasarela.messaging;
 
 import dev.pasarela.pipeline.BucketStore;
+import dev.pasarela.pipeline.CallWindows;
 import dev.pasarela.pipeline.throttle.SlotShaping;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -9,8 +10,10 @@ import org.springframework.stereotype.Component;
 /**
  * Shapes each sender (a number, a page) to its provider's rate without holding a consumer
  * ({@link SlotShaping}): a message whose slot is later goes back on its queue, due then, so one
- * sender's backlog never keeps another tenant's message waiting behind it. With the buckets in
- * Redis every replica takes its slots from the same bucket per sender (docs/scale-out.md).
+ * sender's backlog never keeps another tenant's message waiting behind it; and each provider call
+ * takes a place in its sender's {@link CallWindows call window}, so no second of the provider's holds
+ * more than the rate, however late a call went out. With the buckets in Redis every replica takes its
+ * slots and places from the same bucket and window per sender (docs/scale-out.md).
  */
 @Component("senderShaping")
 public class SenderShaping {
@@ -23,12 +26,12 @@ public class SenderShaping {
 
     public SenderShaping(MeterRegistry meters, BucketStore buckets) {
         this.meters = meters;
-        this.slots = new SlotShaping(buckets.buckets("send"));
+        this.slots = new SlotShaping(buckets.buckets("send"), buckets.windows("send"));
     }
 
     /**
      * Lets the message through with a slot at most {@link SlotShaping#INLINE_WAIT} away, waited for by
-     * {@link #holdSlot} right before the provider call, or marks it {@link #LATER}.
+     * {@link #holdCall} right before the provider call, or marks it {@link #LATER}.
      */
     public void shape(Exchange exchange, String channel, int rate) {
         String key = channel + '|' + exchange.getVariable(OutboundSteps.SENDER, String.class);
@@ -38,16 +41,18 @@ public class SenderShaping {
     }
 
     /**
-     * Right before the provider call, after the send attempt's store transaction: true to call now
-     * (the slot waited for, at most {@link SlotShaping#INLINE_WAIT}); false when the slot passed while the message
-     * was held since (a stall) and it is marked {@link #LATER} for a new one, to go back on its queue
-     * ({@link SlotShaping#holdSlot}); at most once per delivery attempt ({@code mayPutBack}).
+     * Right before the provider call, after the send attempt's store transaction: the call's place in
+     * its sender's window, to {@link CallWindows.Call#leave() leave} once the provider answered (its
+     * slot waited for, at most {@link SlotShaping#INLINE_WAIT}); or null when the slot passed while
+     * the message was held since (a stall), or the window stays full for longer than a slot, and it
+     * is marked {@link #LATER} to go back on its queue ({@link SlotShaping#holdCall}); at most once per
+     * delivery attempt ({@code mayPutBack}).
      */
-    public boolean holdSlot(Exchange exchange, String channel, boolean mayPutBack) throws InterruptedException {
-        if (slots.holdSlot(exchange, mayPutBack)) {
-            return true;
+    public CallWindows.Call holdCall(Exchange exchange, String channel, boolean mayPutBack) throws InterruptedException {
+        CallWindows.Call call = slots.holdCall(exchange, mayPutBack);
+        if (call == null) {
+            meters.counter("pasarela.outbound.shaped-later", "channel", channel).increment();
         }
-        meters.counter("pasarela.outbound.shaped-later", "channel", channel).increment();
-        return false;
+        return call;
     }
 }

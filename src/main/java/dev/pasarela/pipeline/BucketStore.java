@@ -5,7 +5,7 @@ import io.github.bucket4j.BucketConfiguration;
 import java.util.function.Function;
 
 /**
- * Where Bucket4j buckets live, chosen once for every limit with {@code pasarela.rate-limits.store}:
+ * Where Bucket4j buckets (and {@link CallWindows}) live, chosen once for every limit with {@code pasarela.rate-limits.store}:
  * this JVM ({@link MemoryBucketStore}, the embedded default) or a store every replica shares (Redis),
  * so N replicas together hold one rate per key.
  */
@@ -13,6 +13,9 @@ public interface BucketStore {
 
     /** The buckets of one limit ({@code send}, {@code delivery}, {@code abuse}, {@code rate}), keys apart from the others'. */
     Buckets buckets(String limit);
+
+    /** The call windows of one limit ({@link CallWindows}), in the same place as its buckets. */
+    CallWindows windows(String limit);
 
     /** The buckets of one limit. */
     interface Buckets {

@@ -18,10 +18,16 @@ import java.util.function.Function;
 public final class MemoryBucketStore implements BucketStore {
 
     private final Map<String, Buckets> limits = new ConcurrentHashMap<>();
+    private final Map<String, CallWindows> windows = new ConcurrentHashMap<>();
 
     @Override
     public Buckets buckets(String limit) {
         return limits.computeIfAbsent(limit, l -> new Local());
+    }
+
+    @Override
+    public CallWindows windows(String limit) {
+        return windows.computeIfAbsent(limit, l -> new MemoryCallWindows());
     }
 
     private static final class Local implements Buckets {

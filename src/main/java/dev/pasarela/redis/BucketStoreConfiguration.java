@@ -15,9 +15,9 @@ import org.springframework.context.annotation.Configuration;
 public class BucketStoreConfiguration {
 
     @Bean
-    BucketStore bucketStore(RateLimitsProperties properties, MeterRegistry meters) {
+    BucketStore bucketStore(LimitsStoreProperties properties, MeterRegistry meters) {
         return switch (properties.store()) {
-            case "redis" -> new RedisBucketStore(properties.redisUrl(), properties.redisTimeout(),
+            case "redis" -> new RedisBucketStore(properties.redisUrl(), properties.redisKeyPrefix(), properties.redisTimeout(),
                     properties.redisRetryAfter(), meters);
             default -> new MemoryBucketStore();
         };

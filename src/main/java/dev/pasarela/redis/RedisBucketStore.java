@@ -1,6 +1,7 @@
 package dev.pasarela.redis;
 
 import dev.pasarela.pipeline.BucketStore;
+import dev.pasarela.pipeline.CallWindows;
 import dev.pasarela.pipeline.MemoryBucketStore;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -12,6 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -20,7 +22,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Buckets in Redis, shared by every replica: Bucket4j's Lettuce compare-and-swap buckets on the
- * gateway's one Redis client, keys {@code pasarela:<limit>:<key>}, each forgotten by Redis once it
- * is full again (a bucket in debt for reserved slots lives until they are due).
+ * gateway's one Redis client, keys {@code <prefix><limit>:<key>}, each forgotten by Redis once it
+ * is full again (a bucket in debt for reserved slots lives until they are due). {@link CallWindows}
+ * too, one sorted set per key ({@code <prefix><limit>:window:<key>}) whose members are calls scored
+ * by when they leave, on Redis's clock ({@code TIME}), so the replicas' clocks need not agree on it.
  *
  * <p>When Redis cannot be reached every limit falls back to this replica's own buckets
  * ({@link MemoryBucketStore}) rather than refusing or waiting: each replica then holds the limit
@@ -44,9 +50,40 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisBucketStore.class);
     /** How long Redis keeps a full bucket nobody touched: it would be created the same again. */
     private static final Duration KEEP_FULL = Duration.ofSeconds(10);
+    /**
+     * KEYS[1] the window, ARGV rate, call id, lease ms. Forgets the calls that left more than a second
+     * ago; enters the call, leaving by its lease unless it leaves sooner, when fewer than the rate are
+     * in (answers 0); else answers the ms until the first can leave.
+     */
+    private static final String ENTER = """
+            local t = redis.call('TIME')
+            local now = t[1] * 1000 + math.floor(t[2] / 1000)
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1000)
+            if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+              redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+              redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
+              return 0
+            end
+            local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            return math.max(1, tonumber(first[2]) + 1000 - now)
+            """;
+    /** KEYS[1] the window, ARGV call id: the call left now (if it is still in: its lease may have run out). */
+    private static final String LEAVE = """
+            local t = redis.call('TIME')
+            local now = t[1] * 1000 + math.floor(t[2] / 1000)
+            redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+            if redis.call('PTTL', KEYS[1]) < 1000 then
+              redis.call('PEXPIRE', KEYS[1], 1000)
+            end
+            return 0
+            """;
 
     private final RedisClient client;
     private final RedisURI uri;
+    private final String keyPrefix;
+    /** Call ids: unique across replicas by the random part, within this one by the count. */
+    private final String callIds = UUID.randomUUID() + ":";
+    private final AtomicLong calls = new AtomicLong();
     private final String where;
     private final Duration timeout;
     private final MeterRegistry meters;
@@ -58,7 +95,14 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     private StatefulRedisConnection<byte[], byte[]> connection;
 
     public RedisBucketStore(String redisUrl, Duration timeout, Duration retryAfter, MeterRegistry meters) {
+        this(redisUrl, "pasarela:", timeout, retryAfter, meters);
+    }
+
+    /** {@code keyPrefix} starts every key: gateways of different installations sharing one Redis use different ones. */
+    public RedisBucketStore(String redisUrl, String keyPrefix, Duration timeout, Duration retryAfter,
+                            MeterRegistry meters) {
         this.uri = RedisURI.create(redisUrl);
+        this.keyPrefix = keyPrefix;
         this.uri.setTimeout(timeout);
         this.where = redisUrl.replaceAll("//[^@/]*@", "//***@"); // never the password
         this.timeout = timeout;
@@ -101,10 +145,8 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     @Override
     public Buckets buckets(String limit) {
         Buckets local = fallback.buckets(limit);
-        Counter fallbacks = Counter.builder("pasarela.limits.fallback").tag("limit", limit)
-                .description("operations on a limit's buckets done on this replica's own because Redis did not answer")
-                .register(meters);
-        String prefix = "pasarela:" + limit + ":";
+        Counter fallbacks = fallbacks(limit);
+        String prefix = keyPrefix + limit + ":";
         return new Buckets() {
             @Override
             public <T> T apply(String key, BucketConfiguration configuration, Function<Bucket, T> operation) {
@@ -123,6 +165,49 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
                 local.keep(key);
             }
         };
+    }
+
+    @Override
+    public CallWindows windows(String limit) {
+        CallWindows local = fallback.windows(limit);
+        Counter fallbacks = fallbacks(limit);
+        String prefix = keyPrefix + limit + ":window:";
+        byte[] lease = Long.toString(CallWindows.LEASE.toMillis()).getBytes(StandardCharsets.UTF_8);
+        return (key, rate) -> {
+            byte[][] window = {(prefix + key).getBytes(StandardCharsets.UTF_8)};
+            byte[] id = (callIds + calls.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+            long wait;
+            try {
+                wait = breaker.executeSupplier(() -> connection().sync().<Long>eval(ENTER, ScriptOutputType.INTEGER,
+                        window, Long.toString(rate).getBytes(StandardCharsets.UTF_8), id, lease));
+            } catch (RuntimeException unavailable) {
+                fallbacks.increment();
+                return local.enter(key, rate);
+            }
+            if (wait > 0) {
+                return CallWindows.Admission.full(Duration.ofMillis(wait));
+            }
+            return CallWindows.Admission.granted(() -> {
+                try {
+                    breaker.executeSupplier(() -> connection().sync().<Long>eval(LEAVE, ScriptOutputType.INTEGER,
+                            window, id));
+                } catch (RuntimeException unavailable) {
+                    fallbacks.increment(); // the call leaves by its lease instead
+                }
+            });
+        };
+    }
+
+    private Counter fallbacks(String limit) {
+        return Counter.builder("pasarela.limits.fallback").tag("limit", limit)
+                .description("operations on a limit's buckets done on this replica's own because Redis did not answer")
+                .register(meters);
+    }
+
+    /** The one connection, connected as {@link #proxies()} does. */
+    private StatefulRedisConnection<byte[], byte[]> connection() {
+        proxies();
+        return connection;
     }
 
     /**

@@ -65,7 +65,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * event is applied exactly once, the doubled sends leave no duplicate, no dead letter, every queue
  * drains on the survivor; WhatsApp sends through both replicas to one number reach the Graph
  * stand-in once each and no faster than the number's rate allows (one bucket for both replicas);
- * the most sends in any sliding second is printed, not asserted (see the assertion's comment).
+ * and no sliding second at the stand-in holds more sends than the rate.
  * Ports 19300-19399 only.
  */
 @Tag("e2e")
@@ -77,7 +77,9 @@ class ScaleOutE2ETest {
     static final int BROKER_PRIMARY_PORT = 19361;
     static final int BROKER_BACKUP_PORT = 19362;
     /** A logical database of its own: flushed before and after. */
-    static final String REDIS_URL = "redis://127.0.0.1:6379/5";
+    static final String REDIS_URL = "redis://127.0.0.1:6379";
+    /** This run's keys only, removed after it: the machine's Redis is shared with other tests and benches. */
+    final String redisKeyPrefix = "pasarela-e2e-" + java.util.UUID.randomUUID() + ":";
     /** The per-number rate on both replicas: low, so a second's worth of slots outlasts delivery jitter. */
     static final int RATE = 5;
     static final int SENDS = 40;
@@ -113,7 +115,7 @@ class ScaleOutE2ETest {
         }
         graph.stop();
         if (redis != null) {
-            flushRedis();
+            removeRedisKeys();
             redis.shutdown();
         }
         postgres("postgres").execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -126,7 +128,7 @@ class ScaleOutE2ETest {
         postgres("postgres").execute("CREATE DATABASE " + database);
         postgres("postgres").execute("CREATE DATABASE " + brokerDatabase);
         redis = RedisClient.create(REDIS_URL);
-        flushRedis();
+        removeRedisKeys();
         Path brokerDir = Files.createDirectories(dir.resolve("broker"));
         broker = ArtemisPair.start(brokerDir, "jdbc:postgresql://127.0.0.1:5432/" + brokerDatabase,
                 BROKER_PRIMARY_PORT, BROKER_BACKUP_PORT);
@@ -245,10 +247,11 @@ class ScaleOutE2ETest {
         assertThat(span).as("ms from the first send's arrival to the last's; arrivals %s; %s",
                 times.stream().map(t -> t - times.get(0)).toList(), shapingMetrics)
                 .isGreaterThanOrEqualTo((SENDS - 1) * 1000L / RATE - 1000);
-        // Not asserted: at most RATE (+1) in every sliding second. Slots are 1/RATE s apart, but on this
-        // machine a stall of a second or two (both replicas, the broker and PostgreSQL share two cores)
-        // after the slot is checked at the call lets several calls out together: 7 in one second at rate 5
-        // in one run (10-13 before that check; docs/scale-out.md). The figure is printed above.
+        // Each call is in its number's window in Redis from before its request leaves until a second after
+        // its answer: however late a call went out (these two cores are shared by both replicas, the broker
+        // pair and PostgreSQL), no second of the stand-in's holds more than the rate.
+        assertThat(maxSliding).as("sends in one sliding second at the stand-in, rate %d; arrivals %s", RATE,
+                times.stream().map(t -> t - times.get(0)).toList()).isLessThanOrEqualTo(RATE);
         String logs = Files.readString(a.log()) + Files.readString(b.log());
         assertThat(logs).doesNotContain(StripeFixtures.SECRET).doesNotContain(GatewayProcess.OPS)
                 .doesNotContain(GatewayTest.META_APP_SECRET).doesNotContain(apiKey).doesNotContain(CONTACT).doesNotContain(broker.password());
@@ -612,6 +615,7 @@ class ScaleOutE2ETest {
         env.put("PASARELA_STORE_TYPE", "jdbc");
         env.put("PASARELA_RATE_LIMITS_STORE", "redis");
         env.put("PASARELA_REDIS_URL", REDIS_URL);
+        env.put("PASARELA_REDIS_KEY_PREFIX", redisKeyPrefix);
         env.put("SPRING_ARTEMIS_MODE", "native");
         env.put("SPRING_ARTEMIS_EMBEDDED_ENABLED", "false");
         env.put("SPRING_ARTEMIS_BROKER_URL", broker.brokerUrl());
@@ -636,9 +640,12 @@ class ScaleOutE2ETest {
         }
     }
 
-    void flushRedis() {
+    void removeRedisKeys() {
         try (StatefulRedisConnection<String, String> c = redis.connect()) {
-            c.sync().flushdb();
+            List<String> keys = c.sync().keys(redisKeyPrefix + "*");
+            if (!keys.isEmpty()) {
+                c.sync().del(keys.toArray(String[]::new));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.BucketStore;
+import dev.pasarela.pipeline.CallWindows;
 import dev.pasarela.pipeline.throttle.SlotShaping;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -139,6 +140,61 @@ class RedisBucketStoreTest {
             assertThat(c.sync().exists("pasarela:" + limit + ":k")).isEqualTo(1);
             assertThat(c.sync().ttl("pasarela:" + limit + ":k")).as("Redis forgets it").isPositive();
             c.sync().del("pasarela:" + limit + "-other:k");
+        }
+    }
+
+    @Test
+    void twoReplicasShareOneCallWindowPerKeyOnRedissClock() throws Exception {
+        CallWindows a = replica(REDIS).windows(limit);
+        CallWindows b = replica(REDIS).windows(limit);
+        CallWindows.Admission first = a.enter("whatsapp|number-a", 2);
+        CallWindows.Admission second = b.enter("whatsapp|number-a", 2);
+        assertThat(first.granted()).isTrue();
+        assertThat(second.granted()).as("the other replica, the same window").isTrue();
+        CallWindows.Admission third = a.enter("whatsapp|number-a", 2);
+        assertThat(third.granted()).as("two calls in flight at rate 2").isFalse();
+        assertThat(third.retryIn()).as("a call in flight leaves a second after its answer at the soonest")
+                .isGreaterThan(Duration.ofMillis(900));
+        assertThat(b.enter("whatsapp|number-b", 2).granted()).as("another key").isTrue();
+
+        first.call().leave();
+        CallWindows.Admission afterLeaving = b.enter("whatsapp|number-a", 2);
+        assertThat(afterLeaving.granted()).as("a call that left is counted for one second more").isFalse();
+        assertThat(afterLeaving.retryIn()).isBetween(Duration.ofMillis(1), Duration.ofMillis(1000));
+        Thread.sleep(afterLeaving.retryIn().toMillis() + 20);
+        CallWindows.Admission then = b.enter("whatsapp|number-a", 2);
+        assertThat(then.granted()).as("granted once the call left a second ago").isTrue();
+        second.call().leave();
+        then.call().leave();
+        try (StatefulRedisConnection<String, String> c = cleaner.connect()) {
+            assertThat(c.sync().zcard("pasarela:" + limit + ":window:whatsapp|number-a")).isEqualTo(2);
+            assertThat(c.sync().pttl("pasarela:" + limit + ":window:whatsapp|number-a"))
+                    .as("Redis forgets the window after the lease").isBetween(1L, CallWindows.LEASE.toMillis() + 1000);
+        }
+        assertThat(meters.find("pasarela.limits.fallback").counter().count()).isZero();
+    }
+
+    @Test
+    void aRedisThatCannotBeReachedLeavesEachReplicaWithItsOwnCallWindows() {
+        CallWindows windows = replica(NO_REDIS).windows("send");
+        CallWindows.Admission first = windows.enter("whatsapp|number-a", 1);
+        assertThat(first.granted()).isTrue();
+        assertThat(windows.enter("whatsapp|number-a", 1).granted()).as("still held, in this replica's window").isFalse();
+        first.call().leave();
+        assertThat(meters.find("pasarela.limits.fallback").tag("limit", "send").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyPrefixKeepsOneInstallationsKeysApartFromAnothers() {
+        String prefix = "wtprefix-" + UUID.randomUUID() + ":";
+        RedisBucketStore store = new RedisBucketStore(REDIS, prefix, Duration.ofMillis(500), Duration.ofSeconds(5), meters);
+        stores.add(store);
+        store.buckets("send").apply("k", SlotShaping.configuration(1), bucket -> bucket.consumeIgnoringRateLimits(1));
+        store.windows("send").enter("k", 1).call().leave();
+        try (StatefulRedisConnection<String, String> c = cleaner.connect()) {
+            List<String> keys = c.sync().keys(prefix + "*");
+            assertThat(keys).containsExactlyInAnyOrder(prefix + "send:k", prefix + "send:window:k");
+            c.sync().del(keys.toArray(String[]::new));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pasarela.pipeline.throttle;
 
 import dev.pasarela.pipeline.BucketStore;
+import dev.pasarela.pipeline.CallWindows;
 import dev.pasarela.pipeline.errors.ErrorHandling;
 import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
@@ -39,10 +40,20 @@ public final class SlotShaping {
 
     record Reservation(String key, long rate) {}
 
-    private final BucketStore.Buckets buckets;
+    private static final CallWindows.Call NOT_SHAPED = () -> { };
 
+    private final BucketStore.Buckets buckets;
+    private final CallWindows windows;
+
+    /** Slots only: {@link #holdCall} is not for this one. */
     public SlotShaping(BucketStore.Buckets buckets) {
+        this(buckets, null);
+    }
+
+    /** Slots, and the {@link CallWindows} of {@link #holdCall}: the rate as the called side counts it. */
+    public SlotShaping(BucketStore.Buckets buckets, CallWindows windows) {
         this.buckets = buckets;
+        this.windows = windows;
     }
 
     /**
@@ -85,13 +96,18 @@ public final class SlotShaping {
             exchange.setProperty(DUE, System.nanoTime() + wait);
             return false;
         }
+        putBackFor(exchange, wait);
+        return true;
+    }
+
+    /** Marks the message {@link #LATER}, due in {@code wait} ns, its slot then held for this delivery attempt. */
+    private static void putBackFor(Exchange exchange, long wait) {
         // an instant on the broker's clock, not the gateway's injected one: the wait is what the bucket decided
         long due = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(wait);
-        exchange.getIn().setHeader(SLOT_FOR, attempt);
+        exchange.getIn().setHeader(SLOT_FOR, ErrorHandling.deliveryAttempt(exchange));
         exchange.getIn().setHeader(SLOT_AT, due);
         exchange.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY, due);
         exchange.setProperty(LATER, true);
-        return true;
     }
 
     /**
@@ -109,15 +125,62 @@ public final class SlotShaping {
         Reservation reserved = exchange.getProperty(RESERVED, Reservation.class);
         if (due != null && reserved != null && mayPutBack
                 && System.nanoTime() - due > tolerance(reserved.rate()).toNanos()) {
-            exchange.removeProperty(DUE);
-            exchange.getIn().removeHeader(SLOT_FOR);
-            exchange.getIn().removeHeader(SLOT_AT);
-            if (reserve(exchange, reserved.key(), reserved.rate())) {
+            if (reserveAgain(exchange, reserved)) {
                 return false;
             }
         }
         awaitSlot(exchange);
         return true;
+    }
+
+    /** {@link #reserve} a new slot in place of the one the message held. */
+    private boolean reserveAgain(Exchange exchange, Reservation reserved) {
+        exchange.removeProperty(DUE);
+        exchange.getIn().removeHeader(SLOT_FOR);
+        exchange.getIn().removeHeader(SLOT_AT);
+        return reserve(exchange, reserved.key(), reserved.rate());
+    }
+
+    /**
+     * {@link #holdSlot}, then the call's place in its key's {@link CallWindows window}, which is what
+     * holds the rate wherever the provider counts it: the call to make now, to
+     * {@link CallWindows.Call#leave() leave} once it is answered; or null when the message is marked
+     * {@link #LATER}. A window full for longer than {@link #tolerance} (the provider answers slowly,
+     * calls went out late together) counts as a slot gone: the message takes a new one, as a message
+     * late for its slot does, and when the window is still full then, goes back on its queue until a
+     * call leaves it. Without {@code mayPutBack}, and for shorter waits, the wait is spent here.
+     */
+    public CallWindows.Call holdCall(Exchange exchange, boolean mayPutBack) throws InterruptedException {
+        if (!holdSlot(exchange, mayPutBack)) {
+            return null;
+        }
+        Reservation reserved = exchange.getProperty(RESERVED, Reservation.class);
+        if (reserved == null || windows == null) {
+            return NOT_SHAPED; // never shaped: no key, no rate, no window
+        }
+        String key = bucketKey(reserved.key(), reserved.rate());
+        long tolerance = tolerance(reserved.rate()).toNanos();
+        boolean reservedAgain = false;
+        while (true) {
+            CallWindows.Admission admission = windows.enter(key, reserved.rate());
+            if (admission.granted()) {
+                return admission.call();
+            }
+            long wait = admission.retryIn().toNanos();
+            if (mayPutBack && wait > tolerance) {
+                if (!reservedAgain) {
+                    reservedAgain = true;
+                    if (reserveAgain(exchange, reserved)) {
+                        return null;
+                    }
+                    awaitSlot(exchange);
+                    continue;
+                }
+                putBackFor(exchange, wait);
+                return null;
+            }
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
     }
 
     /** Waits for the slot {@link #reserve} let the message through with (never longer than {@link #INLINE_WAIT}). */

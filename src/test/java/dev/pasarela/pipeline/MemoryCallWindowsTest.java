@@ -1,0 +1,35 @@
+package dev.pasarela.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A call is in its key's window from its entry until a second after it left; the rate bounds how many are in. */
+class MemoryCallWindowsTest {
+
+    final MemoryCallWindows windows = new MemoryCallWindows();
+
+    @Test
+    void callsInFlightAndCallsThatLeftLessThanASecondAgoCountAgainstTheRate() throws Exception {
+        CallWindows.Admission first = windows.enter("number-a", 2);
+        CallWindows.Admission second = windows.enter("number-a", 2);
+        assertThat(first.granted()).isTrue();
+        assertThat(second.granted()).isTrue();
+        CallWindows.Admission full = windows.enter("number-a", 2);
+        assertThat(full.granted()).isFalse();
+        assertThat(full.retryIn()).as("both in flight: a second after an answer at the soonest")
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(windows.enter("number-b", 2).granted()).as("another key").isTrue();
+
+        first.call().leave();
+        first.call().leave(); // twice: counted once
+        CallWindows.Admission afterLeaving = windows.enter("number-a", 2);
+        assertThat(afterLeaving.granted()).as("left, but less than a second ago").isFalse();
+        assertThat(afterLeaving.retryIn()).isBetween(Duration.ofMillis(1), Duration.ofSeconds(1));
+        Thread.sleep(afterLeaving.retryIn().toMillis() + 5);
+        CallWindows.Admission then = windows.enter("number-a", 2);
+        assertThat(then.granted()).as("a second after the first call left").isTrue();
+        assertThat(windows.enter("number-a", 2).granted()).as("the second call and this one are in").isFalse();
+    }
+}
