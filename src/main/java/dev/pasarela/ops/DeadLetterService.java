@@ -62,8 +62,7 @@ public class DeadLetterService {
     private static final long GONE_WAIT_MS = 500;
 
     /** Artemis's default management address (broker.xml's management-address). */
-    private static final String MANAGEMENT_ADDRESS = "activemq.management";
-    private static final long MANAGEMENT_WAIT_MS = 5_000;
+    private static final java.time.Duration MANAGEMENT_WAIT = java.time.Duration.ofSeconds(5);
 
     private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
@@ -287,50 +286,8 @@ public class DeadLetterService {
                     embedded.getActiveMQServer().locateQueue(SimpleString.of(queue));
             return q == null ? 0 : (int) q.getMessageCount();
         }
-        Integer managed = managedCount(queue);
-        return managed != null ? managed : browse(queue, null, Integer.MAX_VALUE).size();
-    }
-
-    /** The queue's messageCount from Artemis's management address; null when it does not answer. */
-    private Integer managedCount(String queue) {
-        try (Connection connection = connectionFactory.createConnection();
-             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            connection.start();
-            jakarta.jms.TemporaryQueue replies = session.createTemporaryQueue();
-            try {
-                Message request = session.createMessage();
-                org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putAttribute(request,
-                        org.apache.activemq.artemis.api.core.management.ResourceNames.QUEUE + queue, "messageCount");
-                request.setJMSReplyTo(replies);
-                try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
-                     MessageConsumer consumer = session.createConsumer(replies)) {
-                    producer.send(request);
-                    Message reply = consumer.receive(MANAGEMENT_WAIT_MS);
-                    if (reply == null) {
-                        return null;
-                    }
-                    if (!org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply)) {
-                        return null; // no such queue yet, or no manage permission: the browse answers
-                    }
-                    Object count = org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply);
-                    return count instanceof Number n ? n.intValue() : null;
-                }
-            } finally {
-                // the connection is Spring's shared one, whose close() keeps it open: the broker would
-                // keep this temporary queue until the gateway stops, one per count
-                deleteQuietly(replies);
-            }
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static void deleteQuietly(jakarta.jms.TemporaryQueue queue) {
-        try {
-            queue.delete();
-        } catch (JMSException e) {
-            // gone with its connection already
-        }
+        return ArtemisManagement.messageCount(connectionFactory, queue, MANAGEMENT_WAIT).map(Long::intValue)
+                .orElseGet(() -> browse(queue, null, Integer.MAX_VALUE).size()); // no answer, or no manage permission
     }
 
     private void send(Session session, Message m) throws JMSException {

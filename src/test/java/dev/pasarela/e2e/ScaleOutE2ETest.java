@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.pasarela.ops.ArtemisManagement;
 import dev.pasarela.support.ArtemisPair;
 import dev.pasarela.support.GatewayProcess;
 import dev.pasarela.support.GatewayTest;
@@ -17,12 +18,6 @@ import dev.pasarela.support.MetaFixtures;
 import dev.pasarela.support.StripeFixtures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import jakarta.jms.Connection;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -48,8 +43,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -78,8 +71,10 @@ class ScaleOutE2ETest {
     static final int BROKER_BACKUP_PORT = 19362;
     /** A logical database of its own: flushed before and after. */
     static final String REDIS_URL = "redis://127.0.0.1:6379";
+    /** The tenant created after its event was parked (not one of {@link #TENANTS}, whose events are counted). */
+    static final String PARKED_TENANT = "e2e-parked";
     /** This run's keys only, removed after it: the machine's Redis is shared with other tests and benches. */
-    final String redisKeyPrefix = "pasarela-e2e-" + java.util.UUID.randomUUID() + ":";
+    final String redisKeyPrefix = "pasarela-e2e-" + UUID.randomUUID() + ":";
     /** The per-number rate on both replicas: low, so a second's worth of slots outlasts delivery jitter. */
     static final int RATE = 5;
     static final int SENDS = 40;
@@ -140,6 +135,9 @@ class ScaleOutE2ETest {
         startB.join();
         String apiKey = a.ops("POST", "/ops/tenants/" + CHANNEL_TENANT + "/api-keys", "{\"name\":\"e2e\"}")
                 .json().path("key").asText();
+
+        // 0. dead letters are the broker's, not a replica's: an event one replica parked is listed and replayed from the other
+        parkedOnOneReplicaIsReplayedFromTheOther();
 
         // 1. both replicas: webhooks round-robin (every 5th to both), WhatsApp sends through both to one number
         load = new Load(List.of(a, b));
@@ -255,6 +253,38 @@ class ScaleOutE2ETest {
         String logs = Files.readString(a.log()) + Files.readString(b.log());
         assertThat(logs).doesNotContain(StripeFixtures.SECRET).doesNotContain(GatewayProcess.OPS)
                 .doesNotContain(GatewayTest.META_APP_SECRET).doesNotContain(apiKey).doesNotContain(CONTACT).doesNotContain(broker.password());
+    }
+
+    /**
+     * An event whose customer is no tenant's yet, taken by replica b and parked; replica a lists it,
+     * the tenant is created through a, a replays it, and b's answer shows it applied once.
+     */
+    void parkedOnOneReplicaIsReplayedFromTheOther() {
+        byte[] body = StripeFixtures.event("customer.subscription.updated.basil.json").id("evt_so_parked")
+                .created(1_750_000_000L).customer("cus_e2e_parked").status("active").bytes();
+        assertThat(b.http().stripe(body, StripeFixtures.sign(body)).status()).as("an unknown customer's event").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> parked(a) == 1);
+        assertThat(a.ops("PUT", "/ops/tenants/" + PARKED_TENANT, "{\"name\":\"Concesionario tardío\","
+                + "\"identities\":{\"stripe\":\"cus_e2e_parked\"}}").status()).as("tenant created").isEqualTo(201);
+        JsonNode replay = a.ops("POST", "/ops/dlq/parked.unknown-tenant/replay", null).json();
+        assertThat(replay.path("replayed").asInt()).as("replayed from replica a: %s", replay).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "active".equals(b.ops("GET", "/ops/tenants/" + PARKED_TENANT, null).json().path("subscription")
+                        .path("status").asText()));
+        JsonNode events = b.ops("GET", "/ops/tenants/" + PARKED_TENANT + "/events", null).json();
+        assertThat(events.findValuesAsText("eventKey")).as("the replayed event, applied once").containsExactly("stripe:evt_so_parked");
+        assertThat(parked(b)).as("parked.unknown-tenant, read on replica b").isZero();
+        System.out.println("dead letters: parked on replica b, listed and replayed from replica a, applied once");
+    }
+
+    static int parked(GatewayProcess g) {
+        for (JsonNode q : g.ops("GET", "/ops/dlq", null).json()) {
+            if (q.path("queue").asText().equals("parked.unknown-tenant")) {
+                return q.path("count").asInt();
+            }
+        }
+        throw new AssertionError("/ops/dlq does not list parked.unknown-tenant");
     }
 
     // ---- the load generator ----
@@ -575,22 +605,10 @@ class ScaleOutE2ETest {
     }
 
     /** A queue's message count (scheduled and in-delivery ones included) from the live broker's management. */
-    long messageCount(String queue) throws Exception {
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(broker.brokerUrl(), broker.user(), broker.password());
-             Connection c = cf.createConnection()) {
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TemporaryQueue replies = s.createTemporaryQueue();
-            MessageConsumer consumer = s.createConsumer(replies);
-            MessageProducer producer = s.createProducer(s.createQueue("activemq.management"));
-            c.start();
-            Message m = s.createMessage();
-            JMSManagementHelper.putAttribute(m, ResourceNames.QUEUE + queue, "messageCount");
-            m.setJMSReplyTo(replies);
-            producer.send(m);
-            Message reply = consumer.receive(10_000);
-            assertThat(reply).as("management answer for " + queue).isNotNull();
-            assertThat(JMSManagementHelper.hasOperationSucceeded(reply)).as("messageCount of " + queue).isTrue();
-            return ((Number) JMSManagementHelper.getResult(reply)).longValue();
+    long messageCount(String queue) {
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(broker.brokerUrl(), broker.user(), broker.password())) {
+            return ArtemisManagement.messageCount(cf, queue, Duration.ofSeconds(10))
+                    .orElseThrow(() -> new AssertionError("no management answer for the messageCount of " + queue));
         }
     }
 
