@@ -53,7 +53,8 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     /**
      * KEYS[1] the window, ARGV rate, call id, lease ms. Forgets the calls that left more than a second
      * ago; enters the call, leaving by its lease unless it leaves sooner, when fewer than the rate are
-     * in (answers 0); else answers the ms until the first can leave.
+     * in (answers 0); else answers the ms until the first can leave: a second after the earliest
+     * that left, or (all in flight, scored by their lease) a second from now at the soonest.
      */
     private static final String ENTER = """
             local t = redis.call('TIME')
@@ -64,8 +65,8 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
               redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
               return 0
             end
-            local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-            return math.max(1, tonumber(first[2]) + 1000 - now)
+            local first = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+            return math.max(1, math.min(first, now) + 1000 - now)
             """;
     /** KEYS[1] the window, ARGV call id: the call left now (if it is still in: its lease may have run out). */
     private static final String LEAVE = """
