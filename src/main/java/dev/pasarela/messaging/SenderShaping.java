@@ -45,8 +45,9 @@ public class SenderShaping {
      * its sender's window, to {@link CallWindows.Call#leave() leave} once the provider answered (its
      * slot waited for, at most {@link SlotShaping#INLINE_WAIT}); or null when the slot passed while
      * the message was held since (a stall), or the window stays full for longer than a slot, and it
-     * is marked {@link #LATER} to go back on its queue ({@link SlotShaping#holdCall}); at most once per
-     * delivery attempt ({@code mayPutBack}).
+     * is marked {@link #LATER} to go back on its queue ({@link SlotShaping#holdCall}). A new slot is
+     * taken at most once per delivery attempt ({@code mayPutBack}); a window still full sends the
+     * message back holding none, however often, so a slow provider never holds the consumers.
      */
     public CallWindows.Call holdCall(Exchange exchange, String channel, boolean mayPutBack) throws InterruptedException {
         CallWindows.Call call = slots.holdCall(exchange, mayPutBack);

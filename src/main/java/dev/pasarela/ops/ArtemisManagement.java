@@ -36,7 +36,7 @@ public final class ArtemisManagement {
                 try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
                      MessageConsumer consumer = session.createConsumer(replies)) {
                     producer.send(request);
-                    Message reply = consumer.receive(wait.toMillis());
+                    Message reply = consumer.receive(Math.max(1, wait.toMillis())); // 0 would wait for ever
                     if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
                         return Optional.empty();
                     }

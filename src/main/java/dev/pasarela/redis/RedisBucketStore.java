@@ -8,6 +8,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.ClientOptions;
@@ -17,6 +18,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,6 +186,9 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
                         window, Long.toString(rate).getBytes(StandardCharsets.UTF_8), id, lease));
             } catch (RuntimeException unavailable) {
                 fallbacks.increment();
+                // Redis may have run the script and only its answer came late (a timeout): that place
+                // would stay taken for the lease, so it is removed, right after the script on the connection
+                afterOutage(unavailable, redis -> redis.zrem(window[0], id));
                 return local.enter(key, rate);
             }
             if (wait > 0) {
@@ -193,10 +199,30 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
                     breaker.executeSupplier(() -> connection().sync().<Long>eval(LEAVE, ScriptOutputType.INTEGER,
                             window, id));
                 } catch (RuntimeException unavailable) {
-                    fallbacks.increment(); // the call leaves by its lease instead
+                    fallbacks.increment();
+                    // sent again behind the late one; when the connection is gone, the call leaves by its lease
+                    afterOutage(unavailable, redis -> redis.eval(LEAVE, ScriptOutputType.INTEGER, window, id));
                 }
             });
         };
+    }
+
+    /**
+     * A command sent after one that failed, not waited for, on the connection there is (never a new
+     * one): on a live connection it runs right after the failed one, which Redis may have run though
+     * its answer came too late; a disconnected connection rejects it at once (REJECT_COMMANDS). Only
+     * after a command that may have reached Redis: while the breaker is open, none was sent.
+     */
+    private void afterOutage(RuntimeException failure, Consumer<RedisAsyncCommands<byte[], byte[]>> command) {
+        StatefulRedisConnection<byte[], byte[]> current = proxies == null ? null : connection;
+        if (current == null || failure instanceof CallNotPermittedException) {
+            return;
+        }
+        try {
+            command.accept(current.async());
+        } catch (RuntimeException notQueued) {
+            // the lease frees the place instead
+        }
     }
 
     private Counter fallbacks(String limit) {

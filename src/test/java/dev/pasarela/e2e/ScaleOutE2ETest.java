@@ -69,7 +69,7 @@ class ScaleOutE2ETest {
     static final int GRAPH_PORT = 19310;
     static final int BROKER_PRIMARY_PORT = 19361;
     static final int BROKER_BACKUP_PORT = 19362;
-    /** A logical database of its own: flushed before and after. */
+    /** The machine's Redis; this run's keys carry {@link #redisKeyPrefix}. */
     static final String REDIS_URL = "redis://127.0.0.1:6379";
     /** The tenant created after its event was parked (not one of {@link #TENANTS}, whose events are counted). */
     static final String PARKED_TENANT = "e2e-parked";
@@ -248,8 +248,9 @@ class ScaleOutE2ETest {
         // Each call is in its number's window in Redis from before its request leaves until a second after
         // its answer: however late a call went out (these two cores are shared by both replicas, the broker
         // pair and PostgreSQL), no second of the stand-in's holds more than the rate.
-        assertThat(maxSliding).as("sends in one sliding second at the stand-in, rate %d; arrivals %s", RATE,
-                times.stream().map(t -> t - times.get(0)).toList()).isLessThanOrEqualTo(RATE);
+        // (while Redis answers: a replica that fell back to its own window would show in the fallback counts)
+        assertThat(maxSliding).as("sends in one sliding second at the stand-in, rate %d; arrivals %s; %s", RATE,
+                times.stream().map(t -> t - times.get(0)).toList(), shapingMetrics).isLessThanOrEqualTo(RATE);
         String logs = Files.readString(a.log()) + Files.readString(b.log());
         assertThat(logs).doesNotContain(StripeFixtures.SECRET).doesNotContain(GatewayProcess.OPS)
                 .doesNotContain(GatewayTest.META_APP_SECRET).doesNotContain(apiKey).doesNotContain(CONTACT).doesNotContain(broker.password());
@@ -660,9 +661,11 @@ class ScaleOutE2ETest {
 
     void removeRedisKeys() {
         try (StatefulRedisConnection<String, String> c = redis.connect()) {
-            List<String> keys = c.sync().keys(redisKeyPrefix + "*");
-            if (!keys.isEmpty()) {
-                c.sync().del(keys.toArray(String[]::new));
+            // SCAN, not KEYS: the Redis is shared, and KEYS blocks it while it walks every key
+            io.lettuce.core.ScanIterator<String> keys = io.lettuce.core.ScanIterator.scan(c.sync(),
+                    io.lettuce.core.ScanArgs.Builder.matches(redisKeyPrefix + "*").limit(500));
+            while (keys.hasNext()) {
+                c.sync().del(keys.next());
             }
         }
     }

@@ -145,10 +145,13 @@ public final class SlotShaping {
      * {@link #holdSlot}, then the call's place in its key's {@link CallWindows window}, which is what
      * holds the rate wherever the provider counts it: the call to make now, to
      * {@link CallWindows.Call#leave() leave} once it is answered; or null when the message is marked
-     * {@link #LATER}. A window full for longer than {@link #tolerance} (the provider answers slowly,
-     * calls went out late together) counts as a slot gone: the message takes a new one, as a message
-     * late for its slot does, and when the window is still full then, goes back on its queue until a
-     * call leaves it. Without {@code mayPutBack}, and for shorter waits, the wait is spent here.
+     * {@link #LATER}. Up to {@link #tolerance} in all is waited for here. A window full for longer
+     * (the provider answers slowly, calls went out late together) counts as a slot gone: the message
+     * takes a new one, as a message late for its slot does (once, with {@code mayPutBack}); when the
+     * window is still full then, the message goes back on its queue until a call can leave it,
+     * holding no slot, so that it reserves one when it comes back. Never longer on the consumer: a
+     * sender whose provider answers slowly must not keep the consumers from the other senders, and
+     * the messages put back for one full window must not all come back for one instant.
      */
     public CallWindows.Call holdCall(Exchange exchange, boolean mayPutBack) throws InterruptedException {
         if (!holdSlot(exchange, mayPutBack)) {
@@ -159,28 +162,39 @@ public final class SlotShaping {
             return NOT_SHAPED; // never shaped: no key, no rate, no window
         }
         String key = bucketKey(reserved.key(), reserved.rate());
-        long tolerance = tolerance(reserved.rate()).toNanos();
-        boolean reservedAgain = false;
+        long inlineLeft = tolerance(reserved.rate()).toNanos();
+        boolean reservedAgain = !mayPutBack;
         while (true) {
             CallWindows.Admission admission = windows.enter(key, reserved.rate());
             if (admission.granted()) {
                 return admission.call();
             }
             long wait = admission.retryIn().toNanos();
-            if (mayPutBack && wait > tolerance) {
-                if (!reservedAgain) {
-                    reservedAgain = true;
-                    if (reserveAgain(exchange, reserved)) {
-                        return null;
-                    }
-                    awaitSlot(exchange);
-                    continue;
-                }
-                putBackFor(exchange, wait);
-                return null;
+            if (wait <= inlineLeft) {
+                inlineLeft -= wait;
+                TimeUnit.NANOSECONDS.sleep(wait);
+                continue;
             }
-            TimeUnit.NANOSECONDS.sleep(wait);
+            if (!reservedAgain) {
+                reservedAgain = true;
+                if (reserveAgain(exchange, reserved)) {
+                    return null;
+                }
+                awaitSlot(exchange);
+                continue;
+            }
+            putBackUnreserved(exchange, wait);
+            return null;
         }
+    }
+
+    /** Marks the message {@link #LATER}, due in {@code wait} ns, with no slot: it reserves one when it is back. */
+    private static void putBackUnreserved(Exchange exchange, long wait) {
+        exchange.getIn().removeHeader(SLOT_FOR);
+        exchange.getIn().removeHeader(SLOT_AT);
+        exchange.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY,
+                System.currentTimeMillis() + Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+        exchange.setProperty(LATER, true);
     }
 
     /** Waits for the slot {@link #reserve} let the message through with (never longer than {@link #INLINE_WAIT}). */
