@@ -13,7 +13,10 @@
 # By default the in.* consumers are paused (DELIVERIES=off, heap 4 GB for the growing queues), so the
 # door is measured alone, as the baseline is. DELIVERIES=on runs them (per-tenant shaping at 5000/s: the
 # bench has one tenant) and waits for each round's events to be delivered before the next round.
-# JAVA_OPTS (JVM flags, e.g. a JFR recording) and BENCH_ARGS (gateway properties) are passed through.
+# JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway properties) are passed through. JFR_DIR=dir records each
+# round of each endpoint (JFR settings=profile, or JFR_SETTINGS) to dir/<endpoint>-round<N>.jfr.
+# THREAD_CPU=1 prints, after each round, the gateway's CPU by thread group in µs per request
+# (from /proc; a JVM's threads are named by what they do, so this says where the time goes, unsampled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
@@ -25,6 +28,7 @@ DELIVERIES=${DELIVERIES:-off}
 [ "${1:-}" = "--ci" ] && DELIVERIES=on
 command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
+source bench/lib/thread-cpu.sh
 JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 WORK=$(mktemp -d)
@@ -109,7 +113,13 @@ declare -A total
 for r in $(seq 1 "$ROUNDS"); do
   for name in baseline stripe meta; do
     path=/webhooks/$name; [ "$name" = baseline ] && path=/webhooks/bench-noop
+    [ -n "${JFR_DIR:-}" ] && jcmd $PID JFR.start name="$name$r" settings="${JFR_SETTINGS:-profile}" \
+      filename="$(realpath "$JFR_DIR")/$name-round$r.jfr" > /dev/null
+    [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot $PID "$WORK/cpu.before"
     line=$(wrk_run "$name" "$path" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s")
+    [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot $PID "$WORK/cpu.after" \
+      && echo "round $r $name cpu-us-per-request (sys): $(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field "$line" requests)")"
+    [ -n "${JFR_DIR:-}" ] && jcmd $PID JFR.stop name="$name$r" > /dev/null
     drained=0; [ "$name" != baseline ] && drained=$(drain "$name")
     echo "round $r $line drained_s=$drained"
     total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")

@@ -5,49 +5,59 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
- * Inserts the dedupe keys of concurrent webhook requests in one transaction (a group commit). Each
- * request still waits until its own key is committed, so its 2xx means "remembered" exactly as
- * before; but the requests in flight share one commit instead of paying one each. On the embedded
- * database a commit writes a chunk of the file (H2, {@code WRITE_DELAY=0}): one per event took a
- * fifth of the ingest CPU.
+ * Writes the dedupe keys of accepted webhook events behind the requests: a key is remembered in
+ * memory at once ({@link #isPending}) and inserted with the others of the next {@code writeDelay}
+ * in one transaction, so the request does not wait for a commit and the keys share one.
  * <p>
- * A key that is already there answers {@code false} (a duplicate), as does the second of two
- * requests for one key in the same batch. When a batch fails, its keys are inserted one by one, so
- * one bad key fails only its own request.
+ * Why a key need not be committed before the 2xx: it is written after the event is durably queued
+ * (the idempotent consumer is not eager), so it never decides whether an event is kept, only
+ * whether a later copy is queued again; and the sinks drop a copy by event key. What a
+ * {@code kill -9} can forget is the keys of its last {@code writeDelay}, whose events were
+ * acknowledged and which providers then do not send again. Why share a commit: on the embedded
+ * database a commit rewrites the pages it touched (H2, {@code WRITE_DELAY=0}); a key alone cost
+ * 220 µs, one of a batch of 64 about 60 µs.
+ * <p>
+ * A key that is already there resolves {@code false} (a duplicate), as does a second submit of a
+ * key still pending. When a batch fails, its keys are inserted one by one, so one bad key fails
+ * only itself. Beyond {@link #MAX_PENDING} keys waiting (the database is slow or gone), callers
+ * are told so ({@link Submitted#backlogged}) and wait for their own commit, as before.
  */
 final class DedupeKeyWriter implements AutoCloseable {
 
-    static final int MAX_BATCH = 256;
-    private static final long WAIT_SECONDS = 30;
+    static final int MAX_BATCH = 512;
+    static final int MAX_PENDING = 20_000;
     private static final String INSERT =
             "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)";
 
-    private record Pending(String key, CompletableFuture<Boolean> inserted) {}
+    /** A submitted key: its insert's outcome (true inserted, false already there) and whether to wait for it. */
+    record Submitted(CompletableFuture<Boolean> inserted, boolean backlogged) {}
 
     private final DataSource dataSource;
     private final String processor;
     private final Clock clock;
-    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final long writeDelayNanos;
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> pending = new ConcurrentHashMap<>();
+    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private volatile Thread thread;
 
-    DedupeKeyWriter(DataSource dataSource, String processor, Clock clock) {
+    DedupeKeyWriter(DataSource dataSource, String processor, Clock clock, Duration writeDelay) {
         this.dataSource = dataSource;
         this.processor = processor;
         this.clock = clock;
+        this.writeDelayNanos = writeDelay.toNanos();
     }
 
     synchronized void start() {
@@ -60,77 +70,80 @@ final class DedupeKeyWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** True when the key was inserted, false when it was there already; throws when it could not be written. */
-    boolean add(String key) {
+    /** Takes the key for the next insert; a key already pending is a duplicate (resolved false). */
+    Submitted submit(String key) {
         if (!running) {
             throw new IllegalStateException("the dedupe key writer is stopped");
         }
-        Pending p = new Pending(key, new CompletableFuture<>());
-        pending.add(p);
+        CompletableFuture<Boolean> inserted = new CompletableFuture<>();
+        if (pending.putIfAbsent(key, inserted) != null) {
+            return new Submitted(CompletableFuture.completedFuture(false), false);
+        }
+        queue.add(key);
         Thread writer = thread;
         if (!running || writer == null || !writer.isAlive()) { // stopped meanwhile: nobody would write it
-            pending.remove(p);
+            queue.remove(key);
+            pending.remove(key, inserted);
             throw new IllegalStateException("the dedupe key writer is stopped");
         }
-        try {
-            return p.inserted().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new DedupeWriteException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new DedupeWriteException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DedupeWriteException(e);
-        }
+        return new Submitted(inserted, pending.size() > MAX_PENDING);
+    }
+
+    /** True while the key is taken but not yet committed (the database does not have it yet). */
+    boolean isPending(String key) {
+        return pending.containsKey(key);
     }
 
     private void run() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !pending.isEmpty()) {
+        List<String> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
             try {
-                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
+                String first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                if (running && writeDelayNanos > 0 && queue.size() < MAX_BATCH - 1) {
+                    // the keys of the next moments share this commit; close() unparks (an interrupt
+                    // could reach the database's file channel and close it)
+                    LockSupport.parkNanos(this, writeDelayNanos);
+                }
                 batch.add(first);
-                pending.drainTo(batch, MAX_BATCH - 1);
+                queue.drainTo(batch, MAX_BATCH - 1);
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (Throwable e) { // never leave a request waiting, never let the thread die
-                batch.forEach(p -> p.inserted().completeExceptionally(new DedupeWriteException(e)));
+            } catch (Throwable e) { // never leave a key pending for ever, never let the thread die
+                batch.forEach(key -> resolve(key, null, new DedupeWriteException(e)));
             } finally {
                 batch.clear();
             }
         }
     }
 
-    private void write(List<Pending> batch) {
-        Map<String, List<Pending>> byKey = new LinkedHashMap<>();
-        batch.forEach(p -> byKey.computeIfAbsent(p.key(), k -> new ArrayList<>(1)).add(p));
+    private void write(List<String> batch) {
         Timestamp now = Timestamp.from(clock.instant());
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
-                if (insertAll(connection, byKey.keySet(), now)) {
-                    byKey.values().forEach(waiting -> answer(waiting, true));
+                if (insertAll(connection, batch, now)) {
+                    batch.forEach(key -> resolve(key, true, null));
                 } else {
-                    for (Map.Entry<String, List<Pending>> e : byKey.entrySet()) {
-                        insertOne(connection, e.getKey(), now, e.getValue());
+                    for (String key : batch) {
+                        insertOne(connection, key, now);
                     }
                 }
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            batch.forEach(p -> p.inserted().completeExceptionally(new DedupeWriteException(e)));
+            batch.forEach(key -> resolve(key, null, new DedupeWriteException(e)));
         }
     }
 
     /** The whole batch in one statement batch and one commit; false (rolled back) when any insert failed. */
-    private boolean insertAll(Connection connection, Iterable<String> keys, Timestamp now) throws SQLException {
+    private boolean insertAll(Connection connection, List<String> keys, Timestamp now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             for (String key : keys) {
                 bind(insert, key, now);
@@ -145,18 +158,18 @@ final class DedupeKeyWriter implements AutoCloseable {
         }
     }
 
-    private void insertOne(Connection connection, String key, Timestamp now, List<Pending> waiting) throws SQLException {
+    private void insertOne(Connection connection, String key, Timestamp now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             bind(insert, key, now);
             insert.executeUpdate();
             connection.commit();
-            answer(waiting, true);
+            resolve(key, true, null);
         } catch (SQLException e) {
             connection.rollback();
             if (IdempotencyConfiguration.GuardedRepository.uniqueViolation(e)) {
-                answer(waiting, false);
+                resolve(key, false, null);
             } else {
-                waiting.forEach(p -> p.inserted().completeExceptionally(new DedupeWriteException(e)));
+                resolve(key, null, new DedupeWriteException(e));
             }
         }
     }
@@ -167,28 +180,35 @@ final class DedupeKeyWriter implements AutoCloseable {
         insert.setTimestamp(3, now);
     }
 
-    /** The first request for a key inserted it; any other in the same batch is its duplicate. */
-    private static void answer(List<Pending> waiting, boolean inserted) {
-        for (int i = 0; i < waiting.size(); i++) {
-            waiting.get(i).inserted().complete(inserted && i == 0);
+    /** Committed (or failed): the key leaves the pending set only now, so it is never in neither place. */
+    private void resolve(String key, Boolean inserted, Throwable failure) {
+        CompletableFuture<Boolean> waiting = pending.remove(key);
+        if (waiting == null) {
+            return;
+        }
+        if (failure == null) {
+            waiting.complete(inserted);
+        } else {
+            waiting.completeExceptionally(failure);
         }
     }
 
-    /** Stops taking keys and writes those already waiting before it returns. */
+    /** Stops taking keys and writes those already taken before it returns. */
     @Override
     public synchronized void close() {
         running = false;
         if (thread != null) {
+            LockSupport.unpark(thread); // out of the write delay: what is queued is written now
             try {
-                thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+                thread.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             thread = null;
         }
-        Pending left;
-        while ((left = pending.poll()) != null) {
-            left.inserted().completeExceptionally(new IllegalStateException("the dedupe key writer stopped"));
+        String left;
+        while ((left = queue.poll()) != null) {
+            resolve(left, null, new IllegalStateException("the dedupe key writer stopped"));
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class DedupeKeyWriterTest {
         String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
         jdbc = new JdbcTemplate(ds);
         jdbc.execute(table.substring(0, table.indexOf(';')));
-        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC));
+        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(5));
         writer.start();
     }
 
@@ -56,7 +57,7 @@ class DedupeKeyWriterTest {
             for (int k = 0; k < 500; k++) {
                 String key = "acme:evt_" + k;
                 done.add(requests.submit(() -> {
-                    if (writer.add(key)) {
+                    if (writer.submit(key).inserted().join()) {
                         inserted.incrementAndGet();
                     }
                 }));
@@ -74,9 +75,66 @@ class DedupeKeyWriterTest {
     }
 
     @Test
-    void aKeyAlreadyKeptIsADuplicate() {
-        assertThat(writer.add("acme:evt_1")).isTrue();
-        assertThat(writer.add("acme:evt_1")).isFalse();
+    void aKeyAlreadyKeptOrPendingIsADuplicate() throws Exception {
+        assertThat(writer.submit("acme:evt_1").inserted().get()).isTrue();
+        assertThat(writer.submit("acme:evt_1").inserted().get()).isFalse(); // in the table
+        DedupeKeyWriter.Submitted first = writer.submit("acme:evt_2");
+        DedupeKeyWriter.Submitted second = writer.submit("acme:evt_2");
+        assertThat(second.inserted()).isCompletedWithValue(false); // still pending: known at once
+        assertThat(first.inserted().get()).isTrue();
+    }
+
+    /** The request does not wait: the key is known at once, and inserted with the others a moment later. */
+    @Test
+    void aKeyIsKnownFromItsSubmitAndInsertedBehind() throws Exception {
+        writer.close();
+        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1));
+        writer.start();
+        List<DedupeKeyWriter.Submitted> submitted = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            submitted.add(writer.submit("acme:evt_" + i));
+        }
+        assertThat(submitted).allSatisfy(s -> {
+            assertThat(s.inserted()).isNotDone();
+            assertThat(s.backlogged()).isFalse();
+        });
+        assertThat(writer.isPending("acme:evt_7")).isTrue();
+        assertThat(count()).isZero();
+        for (DedupeKeyWriter.Submitted s : submitted) {
+            assertThat(s.inserted().get()).isTrue();
+        }
+        assertThat(writer.isPending("acme:evt_7")).isFalse(); // left the pending set only once in the table
+        assertThat(count()).isEqualTo(100);
+    }
+
+    /** Stopping writes what was taken at once, without waiting out the delay. */
+    @Test
+    void closingWritesThePendingKeys() {
+        writer.close();
+        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1));
+        writer.start();
+        DedupeKeyWriter.Submitted s = writer.submit("acme:evt_closing");
+        writer.close();
+        assertThat(s.inserted()).isCompletedWithValue(true);
+        assertThat(count()).isEqualTo(1);
+    }
+
+    /** A database that cannot keep up: past the limit of keys waiting, callers are told to wait for theirs. */
+    @Test
+    void aBacklogMakesCallersWait() throws Exception {
+        writer.close();
+        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1));
+        writer.start();
+        DedupeKeyWriter.Submitted last = null;
+        for (int i = 0; i <= DedupeKeyWriter.MAX_PENDING; i++) {
+            last = writer.submit("acme:evt_" + i);
+        }
+        assertThat(last.backlogged()).isTrue();
+        assertThat(last.inserted().get()).isTrue();
+    }
+
+    private int count() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class);
     }
 
     /** A key the table cannot hold fails its own request; the others of its batch are kept. */
@@ -87,16 +145,17 @@ class DedupeKeyWriterTest {
         Future<Boolean> bad = null;
         for (int i = 0; i < 64; i++) {
             String key = "acme:evt_" + i;
-            good.add(requests.submit(() -> writer.add(key)));
+            good.add(requests.submit(() -> writer.submit(key).inserted().get()));
             if (i == 20) {
-                bad = requests.submit(() -> writer.add("k".repeat(600)));
+                bad = requests.submit(() -> writer.submit("k".repeat(600)).inserted().get());
             }
         }
         for (Future<Boolean> f : good) {
             assertThat(f.get()).isTrue();
         }
         Future<Boolean> refused = bad;
-        assertThatThrownBy(refused::get).hasCauseInstanceOf(DedupeKeyWriter.DedupeWriteException.class);
+        assertThatThrownBy(refused::get).hasRootCauseInstanceOf(java.sql.SQLException.class)
+                .satisfies(e -> assertThat(e.getCause()).hasCauseInstanceOf(DedupeKeyWriter.DedupeWriteException.class));
         requests.shutdown();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class)).isEqualTo(64);
     }
@@ -104,6 +163,6 @@ class DedupeKeyWriterTest {
     @Test
     void aStoppedWriterRefusesRatherThanPretending() {
         writer.close();
-        assertThatThrownBy(() -> writer.add("acme:evt_1")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> writer.submit("acme:evt_1")).isInstanceOf(IllegalStateException.class);
     }
 }
