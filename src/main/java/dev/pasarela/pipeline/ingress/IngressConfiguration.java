@@ -1,6 +1,8 @@
 package dev.pasarela.pipeline.ingress;
 
 import dev.pasarela.api.ApiProperties;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,6 +10,12 @@ import org.springframework.core.Ordered;
 
 @Configuration(proxyBeanMethods = false)
 public class IngressConfiguration {
+
+    /** In place of Camel's engine for Spring Boot, which runs each route on a task executor (see the class). */
+    @Bean("platform-http-engine")
+    PlatformHttpEngine platformHttpEngine(ServerProperties server) {
+        return new InlinePlatformHttpEngine(server.getPort() == null ? 8080 : server.getPort());
+    }
 
     /** Meta documents webhook payloads of up to 3 MB; the default leaves room above that. */
     @Bean
