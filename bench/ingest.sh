@@ -15,6 +15,7 @@
 # bench has one tenant) and waits for each round's events to be delivered before the next round.
 # JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway properties) are passed through. JFR_DIR=dir records each
 # round of each endpoint (JFR settings=profile, or JFR_SETTINGS) to dir/<endpoint>-round<N>.jfr.
+# OPEN_LOOP=off skips the open-loop part (A/B runs of the closed loop only).
 # THREAD_CPU=1 prints, after each round, the gateway's CPU by thread group in µs per request
 # (from /proc; a JVM's threads are named by what they do, so this says where the time goes, unsampled).
 set -euo pipefail
@@ -145,6 +146,7 @@ open_loop() {
   echo "open-loop $rate/s ($what, $held) $line drained_s=$(drain "$name")"
 }
 for name in stripe meta; do
+  [ "${OPEN_LOOP:-on}" = off ] && break
   open_loop "$name" $((base / 2)) "half the baseline"
   open_loop "$name" $(python3 -c "print(max(1, round(${total[$name]} / $ROUNDS / 2)))") "half its own throughput"
 done
