@@ -24,8 +24,9 @@ import javax.sql.DataSource;
  * Why a key need not be committed before the 2xx: it is written after the event is durably queued
  * (the idempotent consumer is not eager), so it never decides whether an event is kept, only
  * whether a later copy is queued again; and the sinks drop a copy by event key. What a
- * {@code kill -9} can forget is the keys of its last {@code writeDelay}, whose events were
- * acknowledged and which providers then do not send again. Why share a commit: on the embedded
+ * {@code kill -9} can forget is the keys not yet committed (normally those of the last
+ * {@code writeDelay} and a commit; more while the database is behind, up to {@link #MAX_PENDING}),
+ * whose events were acknowledged and which providers then do not send again. Why share a commit: on the embedded
  * database a commit rewrites the pages it touched (H2, {@code WRITE_DELAY=0}); a key alone cost
  * 220 µs, one of a batch of 64 about 60 µs.
  * <p>
@@ -44,12 +45,15 @@ final class DedupeKeyWriter implements AutoCloseable {
     /** A submitted key: its insert's outcome (true inserted, false already there) and whether to wait for it. */
     record Submitted(CompletableFuture<Boolean> inserted, boolean backlogged) {}
 
+    /** A key taken and the future of its insert, together: a key may be taken again once resolved. */
+    private record Pending(String key, CompletableFuture<Boolean> inserted) {}
+
     private final DataSource dataSource;
     private final String processor;
     private final Clock clock;
     private final long writeDelayNanos;
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> pending = new ConcurrentHashMap<>();
-    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private volatile Thread thread;
 
@@ -79,10 +83,11 @@ final class DedupeKeyWriter implements AutoCloseable {
         if (pending.putIfAbsent(key, inserted) != null) {
             return new Submitted(CompletableFuture.completedFuture(false), false);
         }
-        queue.add(key);
+        Pending taken = new Pending(key, inserted);
+        queue.add(taken);
         Thread writer = thread;
         if (!running || writer == null || !writer.isAlive()) { // stopped meanwhile: nobody would write it
-            queue.remove(key);
+            queue.remove(taken);
             pending.remove(key, inserted);
             throw new IllegalStateException("the dedupe key writer is stopped");
         }
@@ -95,17 +100,21 @@ final class DedupeKeyWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<String> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        // a writer left behind by a close() that timed out ends once another one is started
+        while ((running || !queue.isEmpty()) && thread == Thread.currentThread()) {
             try {
-                String first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                if (running && writeDelayNanos > 0 && queue.size() < MAX_BATCH - 1) {
-                    // the keys of the next moments share this commit; close() unparks (an interrupt
-                    // could reach the database's file channel and close it)
-                    LockSupport.parkNanos(this, writeDelayNanos);
+                // the keys of the next moments share this commit; close() unparks (an interrupt
+                // could reach the database's file channel and close it)
+                long deadline = System.nanoTime() + writeDelayNanos;
+                long left = writeDelayNanos;
+                while (running && left > 0 && queue.size() < MAX_BATCH - 1) {
+                    LockSupport.parkNanos(this, left);
+                    left = deadline - System.nanoTime();
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
@@ -114,39 +123,39 @@ final class DedupeKeyWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Throwable e) { // never leave a key pending for ever, never let the thread die
-                batch.forEach(key -> resolve(key, null, new DedupeWriteException(e)));
+                batch.forEach(p -> resolve(p, null, new DedupeWriteException(e)));
             } finally {
                 batch.clear();
             }
         }
     }
 
-    private void write(List<String> batch) {
+    private void write(List<Pending> batch) {
         Timestamp now = Timestamp.from(clock.instant());
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
                 if (insertAll(connection, batch, now)) {
-                    batch.forEach(key -> resolve(key, true, null));
+                    batch.forEach(p -> resolve(p, true, null));
                 } else {
-                    for (String key : batch) {
-                        insertOne(connection, key, now);
+                    for (Pending p : batch) {
+                        insertOne(connection, p, now);
                     }
                 }
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            batch.forEach(key -> resolve(key, null, new DedupeWriteException(e)));
+            batch.forEach(p -> resolve(p, null, new DedupeWriteException(e))); // resolved ones stay resolved
         }
     }
 
     /** The whole batch in one statement batch and one commit; false (rolled back) when any insert failed. */
-    private boolean insertAll(Connection connection, List<String> keys, Timestamp now) throws SQLException {
+    private boolean insertAll(Connection connection, List<Pending> keys, Timestamp now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (String key : keys) {
-                bind(insert, key, now);
+            for (Pending p : keys) {
+                bind(insert, p.key(), now);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -158,18 +167,18 @@ final class DedupeKeyWriter implements AutoCloseable {
         }
     }
 
-    private void insertOne(Connection connection, String key, Timestamp now) throws SQLException {
+    private void insertOne(Connection connection, Pending p, Timestamp now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            bind(insert, key, now);
+            bind(insert, p.key(), now);
             insert.executeUpdate();
             connection.commit();
-            resolve(key, true, null);
+            resolve(p, true, null);
         } catch (SQLException e) {
             connection.rollback();
             if (IdempotencyConfiguration.GuardedRepository.uniqueViolation(e)) {
-                resolve(key, false, null);
+                resolve(p, false, null);
             } else {
-                resolve(key, null, new DedupeWriteException(e));
+                resolve(p, null, new DedupeWriteException(e));
             }
         }
     }
@@ -180,16 +189,19 @@ final class DedupeKeyWriter implements AutoCloseable {
         insert.setTimestamp(3, now);
     }
 
-    /** Committed (or failed): the key leaves the pending set only now, so it is never in neither place. */
-    private void resolve(String key, Boolean inserted, Throwable failure) {
-        CompletableFuture<Boolean> waiting = pending.remove(key);
-        if (waiting == null) {
+    /**
+     * Committed (or failed): the key leaves the pending set only now, so it is never in neither place;
+     * only its own entry (the key may have been taken again since), and only once.
+     */
+    private void resolve(Pending p, Boolean inserted, Throwable failure) {
+        if (p.inserted().isDone()) {
             return;
         }
+        pending.remove(p.key(), p.inserted());
         if (failure == null) {
-            waiting.complete(inserted);
+            p.inserted().complete(inserted);
         } else {
-            waiting.completeExceptionally(failure);
+            p.inserted().completeExceptionally(failure);
         }
     }
 
@@ -206,7 +218,7 @@ final class DedupeKeyWriter implements AutoCloseable {
             }
             thread = null;
         }
-        String left;
+        Pending left;
         while ((left = queue.poll()) != null) {
             resolve(left, null, new IllegalStateException("the dedupe key writer stopped"));
         }

@@ -13,8 +13,9 @@ public class IngressConfiguration {
 
     /** In place of Camel's engine for Spring Boot, which runs each route on a task executor (see the class). */
     @Bean("platform-http-engine")
-    PlatformHttpEngine platformHttpEngine(ServerProperties server) {
-        return new InlinePlatformHttpEngine(server.getPort() == null ? 8080 : server.getPort());
+    PlatformHttpEngine platformHttpEngine(ServerProperties server, IngressProperties ingress) {
+        return new InlinePlatformHttpEngine(server.getPort() == null ? 8080 : server.getPort(),
+                ingress.maxConcurrent(), ingress.maxWait());
     }
 
     /** Meta documents webhook payloads of up to 3 MB; the default leaves room above that. */

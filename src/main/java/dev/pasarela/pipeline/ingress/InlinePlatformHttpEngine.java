@@ -1,9 +1,13 @@
 package dev.pasarela.pipeline.ingress;
 
+import dev.pasarela.api.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -18,20 +22,35 @@ import org.slf4j.LoggerFactory;
  * Spring MVC with a future, which makes Spring dispatch the request a second time, through every
  * filter, only to find the answer already written by the consumer. Here the route runs on the
  * request's own thread, the consumer writes the answer as before, and Spring MVC is told the
- * request is handled. Back-pressure is then the container's (its threads and accept queue), not a
- * queue of requests in memory.
+ * request is handled. The container's threads also serve the API, the console and health, so at
+ * most {@code maxConcurrent} webhook requests are processed at once, on all routes together; one
+ * more waits up to {@code maxWait} for its turn, then gets a 503 with {@code Retry-After} (the
+ * provider sends it again), so a slow broker or database cannot take every thread.
  */
 public final class InlinePlatformHttpEngine implements PlatformHttpEngine {
 
     private final int port;
+    private final Semaphore turns;
+    private final long maxWaitNanos;
 
-    public InlinePlatformHttpEngine(int port) {
+    public InlinePlatformHttpEngine(int port, int maxConcurrent, Duration maxWait) {
         this.port = port;
+        this.turns = new Semaphore(maxConcurrent, true);
+        this.maxWaitNanos = maxWait.toNanos();
     }
 
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-        return new InlineConsumer(endpoint, processor);
+        return new InlineConsumer(endpoint, processor, this);
+    }
+
+    /** True with a turn taken (to give back), false when none came within the wait. */
+    boolean takeTurn() throws InterruptedException {
+        return turns.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void giveBack() {
+        turns.release();
     }
 
     @Override
@@ -42,19 +61,33 @@ public final class InlinePlatformHttpEngine implements PlatformHttpEngine {
     static final class InlineConsumer extends SpringBootPlatformHttpConsumer {
         private static final Logger log = LoggerFactory.getLogger(InlineConsumer.class);
 
-        InlineConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+        private final InlinePlatformHttpEngine engine;
+
+        InlineConsumer(PlatformHttpEndpoint endpoint, Processor processor, InlinePlatformHttpEngine engine) {
             super(endpoint, processor, Runnable::run); // never used: service runs the route itself
+            this.engine = engine;
         }
 
         /** Spring MVC calls this (Camel's handler method); null: handled, no asynchronous dispatch. */
         @Override
         public CompletableFuture<Void> service(HttpServletRequest request, HttpServletResponse response) {
             try {
+                if (!engine.takeTurn()) {
+                    busy(response);
+                    return null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                busy(response);
+                return null;
+            }
+            try {
                 handleService(request, response);
             } catch (Exception e) {
                 // what Camel's consumer does with a failure outside the route's error handling; the
-                // type only, a message may quote the request
+                // type only at WARN, a message may quote the request
                 log.warn("Error handling request to {}: {}", request.getRequestURI(), e.getClass().getSimpleName());
+                log.debug("Error handling request to {}", request.getRequestURI(), e);
                 if (!response.isCommitted()) {
                     try {
                         response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
@@ -62,8 +95,21 @@ public final class InlinePlatformHttpEngine implements PlatformHttpEngine {
                         // the client went away
                     }
                 }
+            } finally {
+                engine.giveBack();
             }
             return null;
+        }
+
+        private static void busy(HttpServletResponse response) {
+            try {
+                response.setHeader("Retry-After", "1");
+                Problems.write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                        "temporarily-unavailable", "Temporarily unavailable",
+                        "More webhook requests are in progress than the gateway takes at once; send it again.");
+            } catch (IOException gone) {
+                // the client went away
+            }
         }
     }
 }

@@ -145,13 +145,14 @@ public final class SlotShaping {
      * {@link #holdSlot}, then the call's place in its key's {@link CallWindows window}, which is what
      * holds the rate wherever the provider counts it: the call to make now, to
      * {@link CallWindows.Call#leave() leave} once it is answered; or null when the message is marked
-     * {@link #LATER}. Up to {@link #tolerance} in all is waited for here. A window full for longer
-     * (the provider answers slowly, calls went out late together) counts as a slot gone: the message
-     * takes a new one, as a message late for its slot does (once, with {@code mayPutBack}); when the
-     * window is still full then, the message goes back on its queue until a call can leave it,
-     * holding no slot, so that it reserves one when it comes back. Never longer on the consumer: a
-     * sender whose provider answers slowly must not keep the consumers from the other senders, and
-     * the messages put back for one full window must not all come back for one instant.
+     * {@link #LATER}. Up to {@link #tolerance} in all is waited for a place here (and at most
+     * {@link #INLINE_WAIT} for each slot). A window full for longer (the provider answers slowly,
+     * calls went out late together) counts as a slot gone: the message takes a new one, as a message
+     * late for its slot does (once, with {@code mayPutBack}); when the window is still full then, the
+     * message goes back on its queue until a call can leave it, holding no slot: a sender whose
+     * provider answers slowly must not keep the consumers from the other senders. Messages put back
+     * for one full window come back together, and each takes a slot of the bucket then, so they leave
+     * spaced at the rate, not together.
      */
     public CallWindows.Call holdCall(Exchange exchange, boolean mayPutBack) throws InterruptedException {
         if (!holdSlot(exchange, mayPutBack)) {

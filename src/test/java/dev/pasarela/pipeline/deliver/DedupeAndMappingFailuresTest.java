@@ -94,7 +94,7 @@ class DedupeAndMappingFailuresTest {
         new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(ds, meters, java.time.Clock.systemUTC(),
-                java.time.Duration.ZERO);
+                java.time.Duration.ofSeconds(2)); // keys stay pending that long: no race with the writer
         repo.setCreateTableIfNotExists(false);
         repo.start();
 
@@ -128,7 +128,7 @@ class DedupeAndMappingFailuresTest {
         new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(ds, meters, java.time.Clock.systemUTC(),
-                java.time.Duration.ZERO);
+                java.time.Duration.ofSeconds(2)); // keys stay pending that long: no race with the writer
         repo.setCreateTableIfNotExists(false);
         repo.start();
         assertThat(repo.add("acme:evt_race")).isTrue();

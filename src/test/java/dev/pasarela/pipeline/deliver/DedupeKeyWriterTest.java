@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,14 +15,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 class DedupeKeyWriterTest {
@@ -78,18 +83,18 @@ class DedupeKeyWriterTest {
     void aKeyAlreadyKeptOrPendingIsADuplicate() throws Exception {
         assertThat(writer.submit("acme:evt_1").inserted().get()).isTrue();
         assertThat(writer.submit("acme:evt_1").inserted().get()).isFalse(); // in the table
+        restart(Duration.ofSeconds(30)); // pending until close
         DedupeKeyWriter.Submitted first = writer.submit("acme:evt_2");
         DedupeKeyWriter.Submitted second = writer.submit("acme:evt_2");
         assertThat(second.inserted()).isCompletedWithValue(false); // still pending: known at once
-        assertThat(first.inserted().get()).isTrue();
+        writer.close();
+        assertThat(first.inserted()).isCompletedWithValue(true);
     }
 
     /** The request does not wait: the key is known at once, and inserted with the others a moment later. */
     @Test
     void aKeyIsKnownFromItsSubmitAndInsertedBehind() throws Exception {
-        writer.close();
-        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1));
-        writer.start();
+        restart(Duration.ofSeconds(3));
         List<DedupeKeyWriter.Submitted> submitted = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             submitted.add(writer.submit("acme:evt_" + i));
@@ -110,9 +115,7 @@ class DedupeKeyWriterTest {
     /** Stopping writes what was taken at once, without waiting out the delay. */
     @Test
     void closingWritesThePendingKeys() {
-        writer.close();
-        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1));
-        writer.start();
+        restart(Duration.ofSeconds(30)); // close() does not wait it out
         DedupeKeyWriter.Submitted s = writer.submit("acme:evt_closing");
         writer.close();
         assertThat(s.inserted()).isCompletedWithValue(true);
@@ -123,14 +126,34 @@ class DedupeKeyWriterTest {
     @Test
     void aBacklogMakesCallersWait() throws Exception {
         writer.close();
-        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1));
+        CountDownLatch slowDatabase = new CountDownLatch(1);
+        DataSource blocked = new DelegatingDataSource(ds) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                try {
+                    slowDatabase.await(); // the first batch's commit does not come
+                } catch (InterruptedException e) {
+                    throw new SQLException(e);
+                }
+                return super.getConnection();
+            }
+        };
+        writer = new DedupeKeyWriter(blocked, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
         writer.start();
         DedupeKeyWriter.Submitted last = null;
         for (int i = 0; i <= DedupeKeyWriter.MAX_PENDING; i++) {
             last = writer.submit("acme:evt_" + i);
+            assertThat(last.backlogged()).isEqualTo(i == DedupeKeyWriter.MAX_PENDING);
         }
-        assertThat(last.backlogged()).isTrue();
+        slowDatabase.countDown();
         assertThat(last.inserted().get()).isTrue();
+        assertThat(count()).isEqualTo(DedupeKeyWriter.MAX_PENDING + 1);
+    }
+
+    private void restart(Duration writeDelay) {
+        writer.close();
+        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), writeDelay);
+        writer.start();
     }
 
     private int count() {

@@ -27,7 +27,7 @@ class InlinePlatformHttpEngineTest {
     @Test
     void theRouteRunsOnTheRequestThreadAndTheAnswerIsWrittenBeforeServiceReturns() throws Exception {
         PlatformHttpComponent component = new PlatformHttpComponent();
-        InlinePlatformHttpEngine engine = new InlinePlatformHttpEngine(8080);
+        InlinePlatformHttpEngine engine = new InlinePlatformHttpEngine(8080, 1, java.time.Duration.ofMillis(50));
         component.setEngine(engine);
         camel.addComponent("platform-http", component);
         Thread[] ranOn = new Thread[1];
@@ -45,9 +45,7 @@ class InlinePlatformHttpEngineTest {
         Object consumer = ((PlatformHttpConsumerAware) camel.getRoute("acme.in.receive").getConsumer())
                 .getPlatformHttpConsumer();
         assertThat(consumer).isInstanceOf(InlinePlatformHttpEngine.InlineConsumer.class);
-        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/webhooks/acme");
-        request.setContent("{}".getBytes(StandardCharsets.UTF_8));
-        request.setContentType("application/json");
+        MockHttpServletRequest request = request();
         MockHttpServletResponse response = new MockHttpServletResponse();
 
         Object future = ((SpringBootPlatformHttpConsumer) consumer).service(request, response);
@@ -57,5 +55,27 @@ class InlinePlatformHttpEngineTest {
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getContentAsString()).isEqualTo("ok");
         assertThat(request.isAsyncStarted()).isFalse();
+
+        // one turn (maxConcurrent 1), taken: the next request waits 50 ms, then is told to come back
+        assertThat(engine.takeTurn()).isTrue();
+        MockHttpServletResponse busy = new MockHttpServletResponse();
+        ranOn[0] = null;
+        assertThat(((SpringBootPlatformHttpConsumer) consumer).service(request(), busy)).isNull();
+        assertThat(ranOn[0]).as("not run").isNull();
+        assertThat(busy.getStatus()).isEqualTo(503);
+        assertThat(busy.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(busy.getContentType()).isEqualTo("application/problem+json");
+        assertThat(busy.getContentAsString()).contains("temporarily-unavailable");
+        engine.giveBack();
+        MockHttpServletResponse again = new MockHttpServletResponse();
+        ((SpringBootPlatformHttpConsumer) consumer).service(request(), again);
+        assertThat(again.getStatus()).as("a turn given back after every request").isEqualTo(200);
+    }
+
+    static MockHttpServletRequest request() {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/webhooks/acme");
+        request.setContent("{}".getBytes(StandardCharsets.UTF_8));
+        request.setContentType("application/json");
+        return request;
     }
 }
