@@ -165,7 +165,8 @@ public class ConversationSink implements EventSink {
         String linkPath = MessageHistory.linkPath(s.tenantId(), s.channel(), s.messageId());
         boolean underProviderId = apply(s, orphanPath, linkPath);
         // the link may have been written while this status went to the provider's id (the embedded
-        // store does not lock a document that does not exist yet): apply it again under our id
+        // store does not lock a document that does not exist yet): apply it again under our id. A link
+        // committed after this look is the sender's to see: it looks here after its commit (MessageHistory)
         if (underProviderId && store.get(linkPath).isPresent()) {
             apply(s, orphanPath, linkPath);
             store.delete(orphanPath);

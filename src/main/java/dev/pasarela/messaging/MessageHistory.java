@@ -1,5 +1,6 @@
 package dev.pasarela.messaging;
 
+import dev.pasarela.pipeline.transform.DeliveryState;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;
@@ -8,10 +9,13 @@ import dev.pasarela.tenants.Quotas;
 import dev.pasarela.tenants.TenantRepository;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,7 +58,46 @@ public class MessageHistory {
      * overtook this write (stored under the provider id, see ConversationSink).
      */
     public String recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
-        return new Submitted(tenantId, messageId, channel, providerId).alone();
+        String status = new Submitted(tenantId, messageId, channel, providerId).alone();
+        // The embedded store locks no document a transaction found absent: a status may have gone
+        // under the provider's id after this transaction read it and committed before the link did,
+        // and its own look for the link (ConversationSink) came too early. Each side looks for the
+        // other's write after its own commit, so whichever committed second sees the first's.
+        if (store.get(messagePath(tenantId, providerId)).isPresent()) {
+            return foldOvertaking(tenantId, messageId, providerId).orElse(status);
+        }
+        return status;
+    }
+
+    /**
+     * Folds in the statuses kept under the provider's id into our message, once each, and removes
+     * them there; the message's status moves only forwards. Empty when another step folded them first.
+     */
+    private Optional<String> foldOvertaking(String tenantId, String messageId, String providerId) {
+        String path = messagePath(tenantId, messageId);
+        String orphanPath = messagePath(tenantId, providerId);
+        return store.runTransaction(tx -> {
+            Optional<Document> orphan = tx.get(orphanPath);
+            if (orphan.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
+            List<Map<String, Object>> history = history(message);
+            Set<Object> recorded = new HashSet<>();
+            history.forEach(h -> recorded.add(h.get("status")));
+            history(orphan.get().data()).stream().filter(h -> recorded.add(h.get("status"))).forEach(history::add);
+            history.sort(Comparator.comparing(h -> String.valueOf(h.get("at"))));
+            message.put("statusHistory", history);
+            Object overtaking = orphan.get().field("status");
+            if (overtaking != null && DeliveryState.of(String.valueOf(overtaking)).rank()
+                    >= DeliveryState.of(String.valueOf(message.get("status"))).rank()) {
+                message.put("status", overtaking);
+                message.put("statusAt", orphan.get().field("statusAt"));
+            }
+            tx.set(path, message);
+            tx.delete(orphanPath);
+            return Optional.of(String.valueOf(message.get("status")));
+        });
     }
 
     /** {@link #recordSubmitted}: its reads, then its writes, in one transaction ({@link StoreWork}). */
@@ -79,7 +122,7 @@ public class MessageHistory {
         }
 
         @Override
-        public boolean read(StoreTransaction tx, java.util.Set<String> claimed) {
+        public boolean read(StoreTransaction tx, Set<String> claimed) {
             if (!claimed.add(path) || !claimed.add(orphanPath) || !claimed.add(linkPath(tenantId, channel, providerId))) {
                 return false;
             }
@@ -89,7 +132,7 @@ public class MessageHistory {
             String now = clock.instant().toString();
             history.add(Map.of("status", "submitted", "at", now, "providerMessageId", providerId));
             orphan.ifPresent(o -> history.addAll(history(o.data())));
-            history.sort(java.util.Comparator.comparing(h -> String.valueOf(h.get("at"))));
+            history.sort(Comparator.comparing(h -> String.valueOf(h.get("at"))));
             message.put("providerMessageId", providerId);
             message.put("statusHistory", history);
             // a send after an operator's fix supersedes the failure that dead-lettered it
@@ -112,7 +155,7 @@ public class MessageHistory {
         @Override
         public String alone() {
             return store.runTransaction(tx -> {
-                read(tx, new java.util.HashSet<>());
+                read(tx, new HashSet<>());
                 if (givenBack != null) { // a replayed message its failure had given its unit back: submitted now
                     countAgain(tx, tenantId, givenBack, message);
                 }
@@ -166,7 +209,7 @@ public class MessageHistory {
         }
 
         @Override
-        public boolean read(StoreTransaction tx, java.util.Set<String> claimed) {
+        public boolean read(StoreTransaction tx, Set<String> claimed) {
             if (!claimed.add(path)) {
                 return false;
             }
@@ -194,7 +237,7 @@ public class MessageHistory {
         @Override
         public Optional<Document> alone() {
             return store.runTransaction(tx -> {
-                read(tx, new java.util.HashSet<>());
+                read(tx, new HashSet<>());
                 if (givenBack != null) { // a message whose unit was given back, replayed: this attempt may reach the provider
                     countAgain(tx, tenantId, givenBack, message);
                 }

@@ -1,0 +1,110 @@
+package dev.pasarela.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+import dev.pasarela.pipeline.transform.DeliveryState;
+import dev.pasarela.pipeline.transform.DeliveryStatus;
+import dev.pasarela.store.Document;
+import dev.pasarela.store.StoreTransaction;
+import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.support.BootObjectMapper;
+import dev.pasarela.tenants.TenantRepository;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * A provider's delivery report that overtakes the record of the send is kept under the provider's
+ * id and folded into our message, whatever the order the two transactions commit in. The embedded
+ * store locks no document a transaction found absent, so the report can be written under the
+ * provider's id while the send's transaction (which found nothing there) is still open, and look for
+ * the link before that transaction commits it: neither side saw the other inside its transaction.
+ */
+class StatusOvertakingSendTest {
+
+    @TempDir
+    static Path dir;
+    static DriverManagerDataSource dataSource;
+    static final String TENANT = "t-overtaken";
+
+    @BeforeAll
+    static void open() throws Exception {
+        dataSource = new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+                "sa", "");
+        new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
+                StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    static void close() {
+        new JdbcTemplate(dataSource).execute("SHUTDOWN");
+    }
+
+    /** The embedded store, running {@code beforeCommit} once inside the next transaction, after its work. */
+    static final class InterleavingStore extends EmbeddedDocumentStore {
+        volatile Runnable beforeCommit;
+
+        InterleavingStore(PlatformTransactionManager txManager) {
+            super(new JdbcTemplate(dataSource), txManager, BootObjectMapper.create(), Clock.systemUTC());
+        }
+
+        @Override
+        public <T> T runTransaction(Function<StoreTransaction, T> work) {
+            Runnable hook = beforeCommit;
+            beforeCommit = null;
+            return super.runTransaction(hook == null ? work : tx -> {
+                T result = work.apply(tx);
+                hook.run();
+                return result;
+            });
+        }
+    }
+
+    @Test
+    void aReportCommittedWhileTheSendWasRecordedIsFoldedIntoTheMessage() throws Exception {
+        InterleavingStore store = new InterleavingStore(new DataSourceTransactionManager(dataSource));
+        MessageHistory history = new MessageHistory(store, Clock.systemUTC());
+        @SuppressWarnings("unchecked")
+        ConversationSink sink = new ConversationSink(store, mock(TenantRepository.class),
+                new MessagingProperties(java.time.Duration.ofHours(24), List.of("BAJA")),
+                mock(ObjectProvider.class), Clock.systemUTC());
+        String id = "msg_overtaken";
+        String providerId = "SM0123456789abcdef0123456789abcdef";
+        store.set(MessageHistory.messagePath(TENANT, id), Map.of("id", id, "status", "accepted"));
+        DeliveryStatus delivered = new DeliveryStatus(TENANT, "twilio:status:" + providerId + ":delivered", "twilio",
+                Instant.now().plusSeconds(1), "sms", providerId, "recipient", DeliveryState.DELIVERED, "delivered", null, null);
+
+        // the report runs whole, on another thread, after the send's transaction read and wrote, before it commits
+        store.beforeCommit = () -> CompletableFuture.runAsync(() -> sink.deliver(delivered)).orTimeout(20, TimeUnit.SECONDS).join();
+        String status = history.recordSubmitted(TENANT, id, "sms", providerId);
+
+        Document message = store.get(MessageHistory.messagePath(TENANT, id)).orElseThrow();
+        assertThat(MessageHistory.history(message.data())).extracting(h -> h.get("status"))
+                .containsExactly("submitted", "delivered");
+        assertThat(message.field("status")).isEqualTo("delivered");
+        assertThat(status).as("what the sender acts on").isEqualTo("delivered");
+        assertThat(store.get(MessageHistory.messagePath(TENANT, providerId))).as("nothing left under the provider's id")
+                .isEmpty();
+
+        sink.deliver(delivered); // the report again (a redelivery): recorded once
+        assertThat(MessageHistory.history(store.get(MessageHistory.messagePath(TENANT, id)).orElseThrow().data()))
+                .hasSize(2);
+    }
+}
