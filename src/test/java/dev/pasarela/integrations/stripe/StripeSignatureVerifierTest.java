@@ -41,6 +41,38 @@ class StripeSignatureVerifierTest {
         verifier.verify(request(body, header));
     }
 
+    /** Our check over the bytes answers as stripe-java's over the text, for any body and any secret. */
+    @Test
+    void agreesWithStripeJavaOnRandomBodiesAndHeaders() throws Exception {
+        java.util.Random random = new java.util.Random(14);
+        int[] alphabet = "abcñé{}\":, 0129🚗—\n\\".codePoints().toArray();
+        for (int i = 0; i < 300; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(600); n > 0; n--) {
+                text.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String payload = text.toString();
+            String signer = random.nextInt(4) == 0 ? OTHER_SECRET : SECRET;
+            String header = "t=" + NOW + ",v1=" + Webhook.Util.computeHmacSha256(signer, NOW + "." + payload);
+            if (random.nextInt(3) == 0) {
+                header += ",v0=" + Webhook.Util.computeHmacSha256(SECRET, "x") + ",v1=00ff";
+            }
+            boolean stripeJava;
+            try {
+                Webhook.Signature.verifyHeader(payload, header, SECRET, 0);
+                stripeJava = true;
+            } catch (com.stripe.exception.SignatureVerificationException e) {
+                stripeJava = false;
+            }
+            RawRequest request = request(payload.getBytes(StandardCharsets.UTF_8), header);
+            if (stripeJava) {
+                assertThatCode(() -> verifier.verify(request)).as("case %d", i).doesNotThrowAnyException();
+            } else {
+                assertReason(request, Reason.MISMATCH);
+            }
+        }
+    }
+
     @Test
     void acceptsWhenAnyV1MatchesAndIgnoresV0() {
         String header = StripeFixtures.sign(body, SECRET, NOW) + ",v1=bad_signature,v0=6ffbb59b2300aae63f27240606";
