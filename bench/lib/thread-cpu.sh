@@ -1,22 +1,27 @@
 # Where a process's CPU goes, by thread, unsampled (from /proc): a JVM names its threads by what they do.
-# thread_cpu_snapshot PID FILE: each thread's name (digits collapsed) with its user and system ticks
+# thread_cpu_snapshot PID FILE: each thread's id, name (digits collapsed), user and system ticks, and a
+# line "process" with the whole process's (which keeps the time of threads that have exited)
 thread_cpu_snapshot() {
-  local pid=$1 out=$2 t
+  local pid=$1 out=$2 t name
   : > "$out"
   for t in /proc/"$pid"/task/*; do
-    # comm may hold spaces and parentheses: the fields after the last ')' are fixed
-    awk -v name="$(tr -d '\n' < "$t/comm" | sed 's/[0-9][0-9]*/N/g; s/ /_/g')" \
-      '{ sub(/.*\) /, ""); print name, $12, $13 }' "$t/stat" 2>/dev/null >> "$out" || true
+    # a thread may exit while this runs; comm may hold spaces and parentheses: the fields after the last ')' are fixed
+    name=$(tr -d '\n' < "$t/comm" 2>/dev/null | sed 's/[0-9][0-9]*/N/g; s/ /_/g') || continue
+    awk -v tid="${t##*/}" -v name="$name" '{ sub(/.*\) /, ""); print tid, name, $12, $13 }' "$t/stat" 2>/dev/null >> "$out" || true
   done
+  awk '{ sub(/.*\) /, ""); print "process", "TOTAL", $12, $13 }' /proc/"$pid"/stat >> "$out"
 }
 # thread_cpu_report BEFORE AFTER REQUESTS: CPU µs per request by thread group (system time in
-# parentheses), largest first, and the total
+# parentheses), largest first, after the process's total. A thread counts from its own ticks in
+# BEFORE (0 when it started since); one that exited in between counts only in the total.
 thread_cpu_report() {
   local hz; hz=$(getconf CLK_TCK)
   awk -v hz="$hz" -v n="$3" '
-    NR == FNR { u0[$1] += $2; s0[$1] += $3; next } { u1[$1] += $2; s1[$1] += $3 }
+    NR == FNR { u0[$1] = $3; s0[$1] = $4; next }
+    { u = $3 - u0[$1]; s = $4 - s0[$1]
+      if ($1 == "process") { tu = u; ts = s } else { gu[$2] += u; gs[$2] += s } }
     END { f = 1e6 / hz / n
-          for (k in u1) { u = (u1[k] - u0[k]) * f; s = (s1[k] - s0[k]) * f
-                          if (u + s >= 1) printf "%s %.0f(%.0f)\n", k, u + s, s; tu += u; ts += s }
-          printf "TOTAL %.0f(%.0f)\n", tu + ts, ts }' "$1" "$2" | sort -k2 -nr | head -12 | tr '\n' ' '
+          printf "TOTAL %.0f(%.0f)\n", (tu + ts) * f, ts * f
+          for (k in gu) { if ((gu[k] + gs[k]) * f >= 1) printf "%s %.0f(%.0f)\n", k, (gu[k] + gs[k]) * f, gs[k] * f } }' "$1" "$2" \
+    | { IFS= read -r total; printf "%s " "$total"; sort -k2 -nr | head -11 | tr '\n' ' '; }
 }
