@@ -41,6 +41,49 @@ class OutboundStepsTest {
         when(channels.send(any())).thenReturn("SM123");
     }
 
+    /** A provider call that fails leaves its sender's window as one that answered does: no place held for its lease. */
+    @Test
+    void aProviderCallThatThrowsLeavesItsSendersWindow() throws Exception {
+        dev.pasarela.pipeline.MemoryBucketStore memory = new dev.pasarela.pipeline.MemoryBucketStore();
+        java.util.concurrent.atomic.AtomicInteger inWindow = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
+        dev.pasarela.pipeline.CallWindows counting = (key, rate) -> {
+            dev.pasarela.pipeline.CallWindows.Admission admission = memory.windows("send").enter(key, rate);
+            if (!admission.granted()) {
+                return admission;
+            }
+            entered.incrementAndGet();
+            inWindow.incrementAndGet();
+            return dev.pasarela.pipeline.CallWindows.Admission.granted(() -> {
+                inWindow.decrementAndGet();
+                admission.call().leave();
+            });
+        };
+        dev.pasarela.pipeline.BucketStore buckets = new dev.pasarela.pipeline.BucketStore() {
+            @Override
+            public Buckets buckets(String limit) {
+                return memory.buckets(limit);
+            }
+
+            @Override
+            public dev.pasarela.pipeline.CallWindows windows(String limit) {
+                return counting;
+            }
+        };
+        SenderShaping shaping = new SenderShaping(new SimpleMeterRegistry(), buckets);
+        @SuppressWarnings("unchecked")
+        OutboundSteps shaped = new OutboundSteps(mock(Outbox.class), messages, channels, new SimpleMeterRegistry(),
+                mock(ObjectProvider.class), shaping);
+        when(channels.send(any())).thenThrow(new dev.pasarela.pipeline.errors.TransientException("provider timed out"));
+        exchange.setVariable(OutboundSteps.SENDER, "+34910000000");
+        shaping.shape(exchange, "sms", 10);
+
+        assertThatThrownBy(() -> shaped.send(exchange)).hasMessageContaining("provider timed out");
+        verify(channels, times(1)).send(message);
+        org.assertj.core.api.Assertions.assertThat(entered).as("calls that entered the window").hasValue(1);
+        org.assertj.core.api.Assertions.assertThat(inWindow).as("calls still in the window").hasValue(0);
+    }
+
     @Test
     void aStoreHiccupAfterTheProviderTookTheMessageIsRetriedWithoutASecondSend() throws Exception {
         when(messages.recordSubmitted("t1", "msg_1", "sms", "SM123"))
