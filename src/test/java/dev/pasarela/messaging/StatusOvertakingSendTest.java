@@ -9,9 +9,8 @@ import dev.pasarela.store.Document;
 import dev.pasarela.store.StoreTransaction;
 import dev.pasarela.store.embedded.EmbeddedDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
+import dev.pasarela.support.EmbeddedDatabases;
 import dev.pasarela.tenants.TenantRepository;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,10 +45,7 @@ class StatusOvertakingSendTest {
 
     @BeforeAll
     static void open() throws Exception {
-        dataSource = new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000",
-                "sa", "");
-        new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
-                StandardCharsets.UTF_8));
+        dataSource = EmbeddedDatabases.open(dir);
     }
 
     @AfterAll

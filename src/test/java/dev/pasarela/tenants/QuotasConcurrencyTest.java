@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pasarela.api.RateLimitedException;
 import dev.pasarela.store.embedded.EmbeddedDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.pasarela.support.EmbeddedDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,10 +39,7 @@ class QuotasConcurrencyTest {
 
     @BeforeAll
     static void open() throws Exception {
-        dataSource = new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000",
-                "sa", "");
-        new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
-                StandardCharsets.UTF_8));
+        dataSource = EmbeddedDatabases.open(dir);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
                 BootObjectMapper.create(), clock);
