@@ -45,14 +45,16 @@ public class ConversationSink implements EventSink {
     private final TenantRepository tenants;
     private final List<String> defaultStopWords;
     private final ObjectProvider<MessageFailureListener> listeners;
+    private final MessageHistory messages;
     private final Clock clock;
 
     public ConversationSink(DocumentStore store, TenantRepository tenants, MessagingProperties properties,
-                            ObjectProvider<MessageFailureListener> listeners, Clock clock) {
+                            ObjectProvider<MessageFailureListener> listeners, MessageHistory messages, Clock clock) {
         this.store = store;
         this.tenants = tenants;
         this.defaultStopWords = properties.stopWords();
         this.listeners = listeners;
+        this.messages = messages;
         this.clock = clock;
     }
 
@@ -165,11 +167,21 @@ public class ConversationSink implements EventSink {
         String linkPath = MessageHistory.linkPath(s.tenantId(), s.channel(), s.messageId());
         boolean underProviderId = apply(s, orphanPath, linkPath);
         // the link may have been written while this status went to the provider's id (the embedded
-        // store does not lock a document that does not exist yet): apply it again under our id. A link
-        // committed after this look is the sender's to see: it looks here after its commit (MessageHistory)
-        if (underProviderId && store.get(linkPath).isPresent()) {
-            apply(s, orphanPath, linkPath);
-            store.delete(orphanPath);
+        // store does not lock a document that does not exist yet): fold all that is kept there (other
+        // early statuses too) into our message. A link committed after this look is the sender's to
+        // see: it looks here after its commit (MessageHistory)
+        if (underProviderId) {
+            store.get(linkPath).map(link -> (String) link.field("messageId"))
+                    .flatMap(ours -> messages.foldOvertaking(s.tenantId(), ours, s.messageId()))
+                    .ifPresent(folded -> tellFailed(s, ended(folded), String.valueOf(folded.get("status"))));
+        }
+    }
+
+    /** Tells the listeners a message ended unreached ({@link #ended}; nothing when it is empty). */
+    private void tellFailed(DeliveryStatus s, Map<String, Object> ended, String reason) {
+        if (!ended.isEmpty()) {
+            listeners.forEach(l -> l.messageFailed(s.tenantId(), (String) ended.get("messageId"),
+                    (String) ended.get("notificationId"), s.channel(), reason));
         }
     }
 
@@ -215,11 +227,7 @@ public class ConversationSink implements EventSink {
             tx.set(path, message);
             return ended(message);
         });
-        if (!endedNow.isEmpty()) {
-            listeners.forEach(l -> l.messageFailed(s.tenantId(), (String) endedNow.get("messageId"),
-                    (String) endedNow.get("notificationId"), s.channel(), s.status()
-                            + (s.errorCode() == null ? "" : " " + s.errorCode())));
-        }
+        tellFailed(s, endedNow, s.status() + (s.errorCode() == null ? "" : " " + s.errorCode()));
         return underProviderId[0];
     }
 }

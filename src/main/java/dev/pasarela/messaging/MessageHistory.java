@@ -8,6 +8,7 @@ import dev.pasarela.store.StoreTransaction;
 import dev.pasarela.tenants.Quotas;
 import dev.pasarela.tenants.TenantRepository;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -55,7 +56,10 @@ public class MessageHistory {
 
     /**
      * The provider took the message: keep its id, link it, and fold in any status webhook that
-     * overtook this write (stored under the provider id, see ConversationSink).
+     * overtook this write (stored under the provider id, see ConversationSink). Idempotent: recorded
+     * again with the same id (a retry after a commit whose answer was lost) it adds nothing.
+     *
+     * @return the message's status after the record
      */
     public String recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
         String status = new Submitted(tenantId, messageId, channel, providerId).alone();
@@ -64,16 +68,19 @@ public class MessageHistory {
         // and its own look for the link (ConversationSink) came too early. Each side looks for the
         // other's write after its own commit, so whichever committed second sees the first's.
         if (store.get(messagePath(tenantId, providerId)).isPresent()) {
-            return foldOvertaking(tenantId, messageId, providerId).orElse(status);
+            return foldOvertaking(tenantId, messageId, providerId).map(m -> String.valueOf(m.get("status"))).orElse(status);
         }
         return status;
     }
 
     /**
-     * Folds in the statuses kept under the provider's id into our message, once each, and removes
-     * them there; the message's status moves only forwards. Empty when another step folded them first.
+     * Folds the statuses kept under the provider's id into our message and removes them there, in
+     * one transaction: whichever of the send's record and a status webhook sees both the link and
+     * the orphan after its own commit calls this; the other finds nothing left to fold.
+     *
+     * @return our message after the fold; empty when another step folded them first
      */
-    private Optional<String> foldOvertaking(String tenantId, String messageId, String providerId) {
+    Optional<Map<String, Object>> foldOvertaking(String tenantId, String messageId, String providerId) {
         String path = messagePath(tenantId, messageId);
         String orphanPath = messagePath(tenantId, providerId);
         return store.runTransaction(tx -> {
@@ -82,23 +89,36 @@ public class MessageHistory {
                 return Optional.empty();
             }
             Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
-            List<Map<String, Object>> history = history(message);
-            Set<Object> recorded = new HashSet<>();
-            history.forEach(h -> recorded.add(h.get("status")));
-            history(orphan.get().data()).stream().filter(h -> recorded.add(h.get("status"))).forEach(history::add);
-            history.sort(Comparator.comparing(h -> String.valueOf(h.get("at"))));
-            message.put("statusHistory", history);
-            Object overtaking = orphan.get().field("status");
-            if (overtaking != null && DeliveryState.of(String.valueOf(overtaking)).rank()
-                    >= DeliveryState.of(String.valueOf(message.get("status"))).rank()) {
-                message.put("status", overtaking);
-                message.put("statusAt", orphan.get().field("statusAt"));
-            }
+            fold(message, orphan.get().data());
             tx.set(path, message);
             tx.delete(orphanPath);
-            return Optional.of(String.valueOf(message.get("status")));
+            return Optional.of(message);
         });
     }
+
+    /**
+     * Adds to {@code message}'s history the statuses of {@code orphan} it does not hold yet (a status
+     * is recorded once, as ConversationSink records it), in time order; the orphan's status replaces
+     * the message's only if it ranks as high or higher: statuses move only forwards.
+     */
+    private static void fold(Map<String, Object> message, Map<String, Object> orphan) {
+        List<Map<String, Object>> history = history(message);
+        Set<Object> recorded = new HashSet<>();
+        history.forEach(h -> recorded.add(h.get("status")));
+        history(orphan).stream().filter(h -> recorded.add(h.get("status"))).forEach(history::add);
+        history.sort(IN_TIME_ORDER);
+        message.put("statusHistory", history);
+        Object overtaking = orphan.get("status");
+        if (overtaking != null && DeliveryState.of(String.valueOf(overtaking)).rank()
+                >= DeliveryState.of(String.valueOf(message.get("status"))).rank()) {
+            message.put("status", overtaking);
+            message.put("statusAt", orphan.get("statusAt"));
+        }
+    }
+
+    /** History entries by their instant (as written by Instant.toString: text order is not time order). */
+    private static final Comparator<Map<String, Object>> IN_TIME_ORDER =
+            Comparator.comparing(h -> Instant.parse(String.valueOf(h.get("at"))));
 
     /** {@link #recordSubmitted}: its reads, then its writes, in one transaction ({@link StoreWork}). */
     private final class Submitted implements StoreWork<String> {
@@ -128,19 +148,21 @@ public class MessageHistory {
             }
             message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
             orphan = tx.get(orphanPath);
-            List<Map<String, Object>> history = history(message);
-            String now = clock.instant().toString();
-            history.add(Map.of("status", "submitted", "at", now, "providerMessageId", providerId));
-            orphan.ifPresent(o -> history.addAll(history(o.data())));
-            history.sort(Comparator.comparing(h -> String.valueOf(h.get("at"))));
-            message.put("providerMessageId", providerId);
-            message.put("statusHistory", history);
-            // a send after an operator's fix supersedes the failure that dead-lettered it
-            message.put("status", orphan.map(o -> o.field("status")).orElse("submitted"));
-            message.put("statusAt", orphan.map(o -> o.field("statusAt")).orElse(now));
-            message.remove("error"); // a send after an operator's fix: the earlier refusal is history
-            Map<?, ?> metered = metered(message);
-            givenBack = metered != null && Boolean.TRUE.equals(metered.get("givenBack")) ? metered : null;
+            givenBack = null;
+            if (!providerId.equals(message.get("providerMessageId"))) { // else recorded already: a retry
+                List<Map<String, Object>> history = history(message);
+                String now = clock.instant().toString();
+                history.add(Map.of("status", "submitted", "at", now, "providerMessageId", providerId));
+                message.put("providerMessageId", providerId);
+                message.put("statusHistory", history);
+                // a send after an operator's fix supersedes the failure that dead-lettered it
+                message.put("status", "submitted");
+                message.put("statusAt", now);
+                message.remove("error"); // a send after an operator's fix: the earlier refusal is history
+                Map<?, ?> metered = metered(message);
+                givenBack = metered != null && Boolean.TRUE.equals(metered.get("givenBack")) ? metered : null;
+            }
+            orphan.ifPresent(o -> fold(message, o.data()));
             return givenBack == null; // counting it again writes the tenant's usage, which other items share
         }
 

@@ -73,19 +73,29 @@ class StatusOvertakingSendTest {
         }
     }
 
+    final InterleavingStore store = new InterleavingStore(new DataSourceTransactionManager(dataSource));
+    final MessageHistory history = new MessageHistory(store, Clock.systemUTC());
+    @SuppressWarnings("unchecked")
+    final ConversationSink sink = new ConversationSink(store, mock(TenantRepository.class),
+            new MessagingProperties(java.time.Duration.ofHours(24), List.of("BAJA")),
+            mock(ObjectProvider.class), history, Clock.systemUTC());
+
+    static DeliveryStatus report(String providerId, DeliveryState state, Instant at) {
+        return new DeliveryStatus(TENANT, "twilio:status:" + providerId + ":" + state.wireName(), "twilio", at, "sms",
+                providerId, "recipient", state, state.wireName(), null, null);
+    }
+
+    List<Object> statuses(String id) {
+        return MessageHistory.history(store.get(MessageHistory.messagePath(TENANT, id)).orElseThrow().data()).stream()
+                .map(h -> h.get("status")).toList();
+    }
+
     @Test
     void aReportCommittedWhileTheSendWasRecordedIsFoldedIntoTheMessage() throws Exception {
-        InterleavingStore store = new InterleavingStore(new DataSourceTransactionManager(dataSource));
-        MessageHistory history = new MessageHistory(store, Clock.systemUTC());
-        @SuppressWarnings("unchecked")
-        ConversationSink sink = new ConversationSink(store, mock(TenantRepository.class),
-                new MessagingProperties(java.time.Duration.ofHours(24), List.of("BAJA")),
-                mock(ObjectProvider.class), Clock.systemUTC());
         String id = "msg_overtaken";
         String providerId = "SM0123456789abcdef0123456789abcdef";
         store.set(MessageHistory.messagePath(TENANT, id), Map.of("id", id, "status", "accepted"));
-        DeliveryStatus delivered = new DeliveryStatus(TENANT, "twilio:status:" + providerId + ":delivered", "twilio",
-                Instant.now().plusSeconds(1), "sms", providerId, "recipient", DeliveryState.DELIVERED, "delivered", null, null);
+        DeliveryStatus delivered = report(providerId, DeliveryState.DELIVERED, Instant.now().plusSeconds(1));
 
         // the report runs whole, on another thread, after the send's transaction read and wrote, before it commits
         store.beforeCommit = () -> CompletableFuture.runAsync(() -> sink.deliver(delivered)).orTimeout(20, TimeUnit.SECONDS).join();
@@ -102,5 +112,47 @@ class StatusOvertakingSendTest {
         sink.deliver(delivered); // the report again (a redelivery): recorded once
         assertThat(MessageHistory.history(store.get(MessageHistory.messagePath(TENANT, id)).orElseThrow().data()))
                 .hasSize(2);
+    }
+
+    /**
+     * Two reports overtook the send; the second finds the link after its own commit and folds what
+     * is kept under the provider's id: both reports, not only its own (the sender's look after its
+     * commit may have come before the second report was written, and finds nothing left).
+     */
+    @Test
+    void aReportThatFindsTheLinkFoldsEveryEarlierReportKeptUnderTheProvidersId() {
+        String id = "msg_two_early";
+        String providerId = "SM11111111111111111111111111111111";
+        Instant sentAt = Instant.now().plusSeconds(1);
+        sink.deliver(report(providerId, DeliveryState.SENT, sentAt)); // no link yet: kept under the provider's id
+
+        // the send's record commits (message and link) while the second report's transaction is open
+        store.beforeCommit = () -> CompletableFuture.runAsync(() -> {
+            store.set(MessageHistory.messagePath(TENANT, id), Map.of("id", id, "status", "submitted",
+                    "providerMessageId", providerId, "statusHistory",
+                    List.of(Map.of("status", "submitted", "at", Instant.now().toString()))));
+            store.set(MessageHistory.linkPath(TENANT, "sms", providerId), Map.of("messageId", id));
+        }).orTimeout(20, TimeUnit.SECONDS).join();
+        sink.deliver(report(providerId, DeliveryState.DELIVERED, sentAt.plusMillis(1500)));
+
+        assertThat(statuses(id)).containsExactly("submitted", "sent", "delivered");
+        assertThat(store.get(MessageHistory.messagePath(TENANT, id)).orElseThrow().field("status")).isEqualTo("delivered");
+        assertThat(store.get(MessageHistory.messagePath(TENANT, providerId))).as("nothing left under the provider's id")
+                .isEmpty();
+    }
+
+    /** The sender retries a record whose commit went through but whose answer was lost: nothing is added twice. */
+    @Test
+    void theSendRecordedAgainAfterAFoldChangesNothing() {
+        String id = "msg_recorded_twice";
+        String providerId = "SM22222222222222222222222222222222";
+        store.set(MessageHistory.messagePath(TENANT, id), Map.of("id", id, "status", "accepted"));
+        sink.deliver(report(providerId, DeliveryState.DELIVERED, Instant.now().plusSeconds(1)));
+
+        assertThat(history.recordSubmitted(TENANT, id, "sms", providerId)).isEqualTo("delivered");
+        assertThat(history.recordSubmitted(TENANT, id, "sms", providerId)).isEqualTo("delivered");
+
+        assertThat(statuses(id)).containsExactly("submitted", "delivered");
+        assertThat(store.get(MessageHistory.messagePath(TENANT, id)).orElseThrow().field("status")).isEqualTo("delivered");
     }
 }
