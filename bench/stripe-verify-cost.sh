@@ -4,7 +4,7 @@
 #   bash bench/stripe-verify-cost.sh [checks-per-round, default 100000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d target/classes/dev ] || mvn -q -B compile
+mvn -q -B compile # always: classes from an older checkout would measure older code
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file" "$cp_file.json"' EXIT
 mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" > /dev/null

@@ -50,6 +50,7 @@ public class StripeSignatureVerifier implements SignatureVerifier {
             throw new IllegalStateException(problem);
         });
         this.macs = configured.stream().map(StripeSignatureVerifier::mac).toList();
+        macs.forEach(StripeSignatureVerifier::copy); // a JCE provider whose MAC cannot be cloned fails the start, not each request
         this.toleranceSeconds = toleranceSeconds;
         this.clock = clock;
     }
@@ -118,9 +119,8 @@ public class StripeSignatureVerifier implements SignatureVerifier {
     private static List<byte[]> v1Signatures(String header) {
         List<byte[]> out = new ArrayList<>(2);
         for (String item : header.split(",")) {
-            String trimmed = item.trim();
-            if (trimmed.startsWith("v1=")) {
-                out.add(trimmed.substring(3).getBytes(StandardCharsets.US_ASCII));
+            if (item.startsWith("v1=")) { // no trim: " v1=…" is no v1 to stripe-java either
+                out.add(item.substring(3).getBytes(StandardCharsets.US_ASCII));
             }
         }
         return out;
@@ -138,7 +138,7 @@ public class StripeSignatureVerifier implements SignatureVerifier {
 
     private static long timestamp(String header) {
         for (String item : header.split(",")) {
-            String[] kv = item.trim().split("=", 2);
+            String[] kv = item.split("=", 2);
             if (kv.length == 2 && kv[0].equals("t")) {
                 try {
                     return Long.parseLong(kv[1]);
