@@ -6,7 +6,8 @@ thread_cpu_snapshot() {
   : > "$out"
   for t in /proc/"$pid"/task/*; do
     # a thread may exit while this runs; comm may hold spaces and parentheses: the fields after the last ')' are fixed
-    name=$( { tr -d '\n' < "$t/comm"; } 2>/dev/null | sed 's/[0-9][0-9]*/N/g; s/ /_/g')
+    # (the braces: a failed '<' is reported before a 2>/dev/null after it applies; '|| continue': set -e callers)
+    name=$( { tr -d '\n' < "$t/comm"; } 2>/dev/null | sed 's/[0-9][0-9]*/N/g; s/ /_/g') || continue
     [ -n "$name" ] || continue
     awk -v tid="${t##*/}" -v name="$name" '{ sub(/.*\) /, ""); print tid, name, $12, $13 }' "$t/stat" 2>/dev/null >> "$out" || true
   done

@@ -2,6 +2,7 @@ package dev.pasarela.pipeline;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,21 +18,32 @@ public final class MemoryCallWindows implements CallWindows {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
-    private final Cache<String, Window> windows = Caffeine.newBuilder()
-            .maximumSize(200_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+    /** Nanoseconds from an arbitrary origin, as {@link System#nanoTime()}: windows measure intervals, not dates. */
+    private final Ticker ticker;
+    private final Cache<String, Window> windows;
+
+    public MemoryCallWindows() {
+        this(Ticker.systemTicker());
+    }
+
+    MemoryCallWindows(Ticker ticker) {
+        this.ticker = ticker;
+        this.windows = Caffeine.newBuilder().ticker(ticker)
+                .maximumSize(200_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+    }
 
     @Override
     public Admission enter(String key, long rate) {
         return windows.get(key, k -> new Window()).enter(rate);
     }
 
-    private static final class Window {
+    private final class Window {
         private final Set<Call> inFlight = new HashSet<>();
-        /** When the calls that left ended ({@link System#nanoTime()}), oldest first: read under the lock, in order. */
+        /** When the calls that left ended (the {@link #ticker}'s reading), oldest first: read under the lock, in order. */
         private final Deque<Long> ended = new ArrayDeque<>();
 
         synchronized Admission enter(long rate) {
-            long now = System.nanoTime();
+            long now = ticker.read();
             while (!ended.isEmpty() && ended.peekFirst() <= now - SECOND) {
                 ended.pollFirst();
             }
@@ -52,7 +64,7 @@ public final class MemoryCallWindows implements CallWindows {
 
         synchronized void left(Call call) {
             if (inFlight.remove(call)) {
-                ended.addLast(System.nanoTime());
+                ended.addLast(ticker.read());
             }
         }
     }
