@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.pasarela.store.StoreUnavailableException;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -23,6 +26,15 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemHandler.class);
+
+    /** Seconds a caller is asked to wait for a gateway that is starting or stopping. */
+    static final int NOT_READY_RETRY_AFTER = 5;
+
+    private final ObjectProvider<ApplicationAvailability> availability;
+
+    public ProblemHandler(ObjectProvider<ApplicationAvailability> availability) {
+        this.availability = availability;
+    }
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<Object> problem(ProblemException e, jakarta.servlet.http.HttpServletResponse response) {
@@ -147,11 +159,23 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 .body(Problems.detail(400, "invalid-request", "Invalid request", detail));
     }
 
-    /** A path no handler serves: a typed 404, not Spring's "No static resource …". */
+    /**
+     * A path no handler serves: a typed 404, not Spring's "No static resource …". Not while the
+     * gateway is starting or shutting down: the container takes requests before Camel has started
+     * the webhook and API routes (and after it stopped them), and a 404 then would tell a provider
+     * that its endpoint is gone, where a 503 with Retry-After has it send the event again.
+     */
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(
             org.springframework.web.servlet.resource.NoResourceFoundException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
+        ApplicationAvailability state = availability.getIfAvailable();
+        if (state != null && state.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+            return ResponseEntity.status(503).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(NOT_READY_RETRY_AFTER))
+                    .body(Problems.detail(503, "temporarily-unavailable", "Temporarily unavailable",
+                            "The gateway is starting or stopping; send the request again."));
+        }
         return ResponseEntity.status(404).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.detail(404, "not-found", "Not found", "No endpoint answers at this path."));
     }
