@@ -11,7 +11,8 @@
 # Usage: bash bench/outbound.sh [round-seconds] [connections] [rounds] [warm-up-seconds]
 #        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion)
 # Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), JAVA_OPTS, BENCH_ARGS
-#      (gateway properties), JFR_DIR (a JFR recording of the accept rounds and one of the delivery).
+#      (gateway properties), JFR_DIR (a JFR recording of the accept rounds and one of the delivery),
+#      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
@@ -25,6 +26,7 @@ command -v wrk > /dev/null || apt-get install -y wrk > /dev/null
 JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 . bench/lib/gateway.sh
+. bench/lib/thread-cpu.sh
 WORK=$(mktemp -d)
 PORT=$(free_port)
 GRAPH_PORT=$(free_port)
@@ -81,9 +83,12 @@ FAILED=0
 # load MODE SECONDS: one wrk run; prints its RESULT line, counts wrong answers
 load() {
   local out
+  [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.before"
   out=$(MODE=$1 RUN="r$(date +%s%N)" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s bench/lib/outbound.lua \
     "http://127.0.0.1:$PORT" | grep '^RESULT')
   echo "$out"
+  [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.after" && echo "$1 cpu-us-per-request (sys):" \
+    "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field " $out" requests)")" >&2
   case "$out" in *" wrong=0 "*) ;; *) FAILED=1 ;; esac
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }

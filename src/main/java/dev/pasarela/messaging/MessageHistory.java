@@ -62,7 +62,7 @@ public class MessageHistory {
      * @return the message's status after the record
      */
     public String recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
-        String status = new Submitted(tenantId, messageId, channel, providerId).alone();
+        String status = store.runTransaction(tx -> submitted(tx, tenantId, messageId, channel, providerId));
         // The embedded store locks no document a transaction found absent: a status may have gone
         // under the provider's id after this transaction read it and committed before the link did,
         // and its own look for the link (ConversationSink) came too early. Each side looks for the
@@ -120,70 +120,32 @@ public class MessageHistory {
     private static final Comparator<Map<String, Object>> IN_TIME_ORDER =
             Comparator.comparing(h -> Instant.parse(String.valueOf(h.get("at"))));
 
-    /** {@link #recordSubmitted}: its reads, then its writes, in one transaction ({@link StoreWork}). */
-    private final class Submitted implements StoreWork<String> {
-        private final String tenantId;
-        private final String messageId;
-        private final String channel;
-        private final String providerId;
-        private final String path;
-        private final String orphanPath;
-        private Map<String, Object> message;
-        private Optional<Document> orphan;
-        private Map<?, ?> givenBack;
-
-        Submitted(String tenantId, String messageId, String channel, String providerId) {
-            this.tenantId = tenantId;
-            this.messageId = messageId;
-            this.channel = channel;
-            this.providerId = providerId;
-            this.path = messagePath(tenantId, messageId);
-            this.orphanPath = messagePath(tenantId, providerId);
-        }
-
-        @Override
-        public boolean read(StoreTransaction tx, Set<String> claimed) {
-            if (!claimed.add(path) || !claimed.add(orphanPath) || !claimed.add(linkPath(tenantId, channel, providerId))) {
-                return false;
+    /** {@link #recordSubmitted}'s transaction: the message's record, its link and any overtaking status folded in. */
+    private String submitted(StoreTransaction tx, String tenantId, String messageId, String channel, String providerId) {
+        String path = messagePath(tenantId, messageId);
+        String orphanPath = messagePath(tenantId, providerId);
+        Map<String, Object> message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
+        Optional<Document> orphan = tx.get(orphanPath);
+        if (!providerId.equals(message.get("providerMessageId"))) { // else recorded already: a retry
+            List<Map<String, Object>> history = history(message);
+            String now = clock.instant().toString();
+            history.add(Map.of("status", "submitted", "at", now, "providerMessageId", providerId));
+            message.put("providerMessageId", providerId);
+            message.put("statusHistory", history);
+            // a send after an operator's fix supersedes the failure that dead-lettered it
+            message.put("status", "submitted");
+            message.put("statusAt", now);
+            message.remove("error"); // a send after an operator's fix: the earlier refusal is history
+            Map<?, ?> metered = metered(message);
+            if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
+                countAgain(tx, tenantId, metered, message); // a replayed message its failure had given its unit back
             }
-            message = new LinkedHashMap<>(tx.get(path).map(Document::data).orElseGet(Map::of));
-            orphan = tx.get(orphanPath);
-            givenBack = null;
-            if (!providerId.equals(message.get("providerMessageId"))) { // else recorded already: a retry
-                List<Map<String, Object>> history = history(message);
-                String now = clock.instant().toString();
-                history.add(Map.of("status", "submitted", "at", now, "providerMessageId", providerId));
-                message.put("providerMessageId", providerId);
-                message.put("statusHistory", history);
-                // a send after an operator's fix supersedes the failure that dead-lettered it
-                message.put("status", "submitted");
-                message.put("statusAt", now);
-                message.remove("error"); // a send after an operator's fix: the earlier refusal is history
-                Map<?, ?> metered = metered(message);
-                givenBack = metered != null && Boolean.TRUE.equals(metered.get("givenBack")) ? metered : null;
-            }
-            orphan.ifPresent(o -> fold(message, o.data()));
-            return givenBack == null; // counting it again writes the tenant's usage, which other items share
         }
-
-        @Override
-        public String write(StoreTransaction tx) {
-            tx.set(path, message);
-            tx.set(linkPath(tenantId, channel, providerId), Map.of("messageId", messageId));
-            orphan.ifPresent(o -> tx.delete(orphanPath));
-            return String.valueOf(message.get("status"));
-        }
-
-        @Override
-        public String alone() {
-            return store.runTransaction(tx -> {
-                read(tx, new HashSet<>());
-                if (givenBack != null) { // a replayed message its failure had given its unit back: submitted now
-                    countAgain(tx, tenantId, givenBack, message);
-                }
-                return write(tx);
-            });
-        }
+        orphan.ifPresent(o -> fold(message, o.data()));
+        tx.set(path, message);
+        tx.set(linkPath(tenantId, channel, providerId), Map.of("messageId", messageId));
+        orphan.ifPresent(o -> tx.delete(orphanPath));
+        return String.valueOf(message.get("status"));
     }
 
     /** Counts again, in the month it was charged to, a unit a message's failure had given back. */
@@ -212,60 +174,21 @@ public class MessageHistory {
      */
     public Optional<Document> recordSendAttempt(String tenantId, String messageId,
                                                 java.util.function.Predicate<Document> sendable) {
-        return new Attempt(tenantId, messageId, sendable).alone();
-    }
-
-    /** {@link #recordSendAttempt}: its reads, then its writes, in one transaction ({@link StoreWork}). */
-    private final class Attempt implements StoreWork<Optional<Document>> {
-        private final String tenantId;
-        private final String path;
-        private final java.util.function.Predicate<Document> sendable;
-        private Optional<Document> found;
-        private Map<String, Object> message;
-        private Map<?, ?> givenBack;
-
-        Attempt(String tenantId, String messageId, java.util.function.Predicate<Document> sendable) {
-            this.tenantId = tenantId;
-            this.path = messagePath(tenantId, messageId);
-            this.sendable = sendable;
-        }
-
-        @Override
-        public boolean read(StoreTransaction tx, Set<String> claimed) {
-            if (!claimed.add(path)) {
-                return false;
-            }
-            found = tx.get(path);
-            message = null;
-            givenBack = null;
+        String path = messagePath(tenantId, messageId);
+        return store.runTransaction(tx -> {
+            Optional<Document> found = tx.get(path);
             if (found.isEmpty() || !sendable.test(found.get())) {
-                return true; // its acceptance was undone, or the send step sends nothing: nothing counted
+                return found; // its acceptance was undone, or the send step sends nothing: nothing counted
             }
-            message = new LinkedHashMap<>(found.get().data());
+            Map<String, Object> message = new LinkedHashMap<>(found.get().data());
             message.put(SEND_ATTEMPTS, count(message, SEND_ATTEMPTS) + 1);
             Map<?, ?> metered = metered(message);
-            givenBack = metered != null && Boolean.TRUE.equals(metered.get("givenBack")) ? metered : null;
-            return givenBack == null; // counting it again writes the tenant's usage, which other items share
-        }
-
-        @Override
-        public Optional<Document> write(StoreTransaction tx) {
-            if (message != null) {
-                tx.set(path, message);
+            if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
+                countAgain(tx, tenantId, metered, message); // a replayed message: this attempt may reach the provider
             }
+            tx.set(path, message);
             return found;
-        }
-
-        @Override
-        public Optional<Document> alone() {
-            return store.runTransaction(tx -> {
-                read(tx, new HashSet<>());
-                if (givenBack != null) { // a message whose unit was given back, replayed: this attempt may reach the provider
-                    countAgain(tx, tenantId, givenBack, message);
-                }
-                return write(tx);
-            });
-        }
+        });
     }
 
     /**

@@ -119,59 +119,34 @@ public class Outbox {
             r.checks().run();
         }
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
-        Object[] outcome = new StoreWork<Object[]>() {
-            private Optional<Document> first;
-
-            @Override
-            public boolean read(dev.pasarela.store.StoreTransaction tx, java.util.Set<String> claimed) {
-                first = Optional.empty();
-                if (keyPath != null) {
-                    if (!claimed.add(keyPath)) {
-                        return false; // the same key twice at once: the second must see the first's answer
-                    }
-                    first = tx.get(keyPath);
-                }
-                return true;
+        Object[] outcome = store.runTransaction(tx -> {
+            Optional<Document> first = keyPath == null ? Optional.empty() : tx.get(keyPath);
+            if (first.isPresent() && Instant.parse((String) first.get().field("expiresAt")).isAfter(now)) {
+                return new Object[] {first.get().field("messageId"), first.get().field("requestHash")};
             }
-
-            @Override
-            public Object[] write(dev.pasarela.store.StoreTransaction tx) {
-                if (first.isPresent() && Instant.parse((String) first.get().field("expiresAt")).isAfter(now)) {
-                    return new Object[] {first.get().field("messageId"), first.get().field("requestHash")};
-                }
-                Map<String, Object> message = new LinkedHashMap<>();
-                message.put("id", id);
-                message.put("direction", "outbound");
-                message.put("channel", r.channel());
-                message.put("to", r.to());
-                message.put("request", request);
-                message.put("status", "accepted");
-                message.put("statusAt", now.toString());
-                message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
-                message.put("createdAt", ConversationSink.sortable(now)); // listed newest first by it
-                message.putAll(r.annotations());
-                String contactId = contactId(r.channel(), r.to());
-                message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
-                tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
-                // the conversation lists newest first by its last message, ours included (a merge, no read:
-                // other sends to the contact in the same transaction merge it too)
-                tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
-                        "channel", r.channel(), "contactId", contactId, "lastMessageAt", ConversationSink.sortable(now)));
-                if (keyPath != null) {
-                    tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
-                            "expiresAt", now.plus(idempotencyWindow).toString()));
-                }
-                return new Object[] {id, requestHash};
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("id", id);
+            message.put("direction", "outbound");
+            message.put("channel", r.channel());
+            message.put("to", r.to());
+            message.put("request", request);
+            message.put("status", "accepted");
+            message.put("statusAt", now.toString());
+            message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
+            message.put("createdAt", ConversationSink.sortable(now)); // listed newest first by it
+            message.putAll(r.annotations());
+            String contactId = contactId(r.channel(), r.to());
+            message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
+            tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
+            // the conversation lists newest first by its last message, ours included (a merge, no read)
+            tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
+                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", ConversationSink.sortable(now)));
+            if (keyPath != null) {
+                tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
+                        "expiresAt", now.plus(idempotencyWindow).toString()));
             }
-
-            @Override
-            public Object[] alone() {
-                return store.runTransaction(tx -> {
-                    read(tx, new java.util.HashSet<>());
-                    return write(tx);
-                });
-            }
-        }.alone();
+            return new Object[] {id, requestHash};
+        });
         String messageId = (String) outcome[0];
         if (!messageId.equals(id)) {
             return replay(r, request, requestHash, keyPath, messageId, outcome[1], now);
@@ -256,31 +231,13 @@ public class Outbox {
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
         String queuedAt = clock.instant().toString();
         try {
-            new StoreWork<Void>() {
-                private Runnable stamp;
-
-                @Override
-                public boolean read(dev.pasarela.store.StoreTransaction tx, java.util.Set<String> claimed) {
-                    // merges only (the stamp's read is whether the conversation exists)
-                    stamp = agentReply == null ? () -> {} : agentReplies.stamp(tx, agentReply);
-                    return true;
+            store.runTransaction(tx -> {
+                tx.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", queuedAt));
+                if (agentReply != null) {
+                    agentReplies.stamp(tx, agentReply);
                 }
-
-                @Override
-                public Void write(dev.pasarela.store.StoreTransaction tx) {
-                    tx.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", queuedAt));
-                    stamp.run();
-                    return null;
-                }
-
-                @Override
-                public Void alone() {
-                    return store.runTransaction(tx -> {
-                        read(tx, new java.util.HashSet<>());
-                        return write(tx);
-                    });
-                }
-            }.alone();
+                return null;
+            });
         } catch (RuntimeException e) {
             // the agent-reply stamp is best effort, queuedAt is not: it keeps a retried Idempotency-Key
             // from queueing the message a second time, so it is written again on its own
