@@ -2,7 +2,6 @@ package dev.pasarela.messaging;
 
 import java.time.Clock;
 import java.util.Map;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,12 +18,9 @@ public class AgentReplies {
     /** Notifications (reminders, confirmations) are the tenant's system writing, not an agent. */
     private static final String NOTIFICATION = "notificationId";
 
-    // lazily: the channels are provider beans, looked up when the first message is accepted
-    private final ObjectProvider<Channels> channels;
     private final Clock clock;
 
-    public AgentReplies(ObjectProvider<Channels> channels, Clock clock) {
-        this.channels = channels;
+    public AgentReplies(Clock clock) {
         this.clock = clock;
     }
 
@@ -33,19 +29,12 @@ public class AgentReplies {
     }
 
     /**
-     * Stamps {@code lastAgentReplyAt} on the conversation the message belongs to, inside the caller's
-     * transaction (the {@link Outbox}'s queuedAt write, after the message was queued: a message refused
-     * before was never the agent answering). A merge without a read: the outbox's own transaction
-     * started or moved the conversation ({@code lastMessageAt}) when it recorded the message.
+     * What an accepted message adds to its conversation: {@code lastAgentReplyAt} for a message no
+     * automatic sender annotated, nothing for the others. The {@link Outbox} merges it with the
+     * message's own record (one transaction, no read): a message to someone who never wrote starts
+     * the conversation, and an agent writing first is an agent talking to the customer.
      */
-    void stamp(dev.pasarela.store.StoreTransaction tx, OutboundRequest r) {
-        if (!byAgent(r.annotations())) {
-            return;
-        }
-        Channels registry = channels.getIfAvailable();
-        String contactId = registry == null ? r.to()
-                : registry.find(r.channel()).map(c -> c.contactId(r.to())).orElse(r.to());
-        tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId),
-                Map.of("lastAgentReplyAt", clock.instant().toString()));
+    Map<String, Object> stamp(OutboundRequest r) {
+        return byAgent(r.annotations()) ? Map.of("lastAgentReplyAt", clock.instant().toString()) : Map.of();
     }
 }

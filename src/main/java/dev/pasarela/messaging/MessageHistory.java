@@ -161,27 +161,33 @@ public class MessageHistory {
      * counted again here: this attempt may reach the provider.
      */
     public void recordSendAttempt(String tenantId, String messageId) {
-        recordSendAttempt(tenantId, messageId, d -> true);
+        recordSendAttempt(tenantId, messageId, null, d -> true);
     }
 
     /**
      * {@link #recordSendAttempt} for the message as it is now, in the same transaction that reads it:
-     * counted only when {@code sendable} says the send step goes on. The send step's checks (sent
-     * already, failed and moved on) and its count are one read and one commit, not a read and then a
-     * transaction that reads again.
+     * counted only when {@code sendable} says the send step goes on and the queued {@code copy} may
+     * send it ({@link #sentBy}). The send step's checks (sent already, failed and moved on, another
+     * copy's) and its count are one read and one commit, not a read and then a transaction that
+     * reads again. The first copy counted owns the message.
      *
+     * @param copy the queued copy attempting ({@link OutboundMessage#copy}); null for one queued
+     *             before copies were named, which claims nothing
      * @return the message as read (before this attempt was counted); empty when it is not recorded
      */
-    public Optional<Document> recordSendAttempt(String tenantId, String messageId,
+    public Optional<Document> recordSendAttempt(String tenantId, String messageId, String copy,
                                                 java.util.function.Predicate<Document> sendable) {
         String path = messagePath(tenantId, messageId);
         return store.runTransaction(tx -> {
             Optional<Document> found = tx.get(path);
-            if (found.isEmpty() || !sendable.test(found.get())) {
+            if (found.isEmpty() || !sentBy(found.get(), copy) || !sendable.test(found.get())) {
                 return found; // its acceptance was undone, or the send step sends nothing: nothing counted
             }
             Map<String, Object> message = new LinkedHashMap<>(found.get().data());
             message.put(SEND_ATTEMPTS, count(message, SEND_ATTEMPTS) + 1);
+            if (copy != null) {
+                message.putIfAbsent(SENDING_COPY, copy);
+            }
             Map<?, ?> metered = metered(message);
             if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
                 countAgain(tx, tenantId, metered, message); // a replayed message: this attempt may reach the provider
@@ -189,6 +195,15 @@ public class MessageHistory {
             tx.set(path, message);
             return found;
         });
+    }
+
+    /**
+     * Whether the queued {@code copy} may send the message: no copy has attempted it yet, or this one
+     * did (a redelivery, a message put back for a later slot, a replayed dead letter carry their copy).
+     */
+    public static boolean sentBy(Document message, String copy) {
+        Object owner = message.field(SENDING_COPY);
+        return owner == null || copy == null || owner.equals(copy);
     }
 
     /**
@@ -244,6 +259,8 @@ public class MessageHistory {
 
     /** Send attempts made for the message (before each provider call), see {@link #recordSendAttempt}. */
     static final String SEND_ATTEMPTS = "sendAttempts";
+    /** The queued copy that made the first send attempt: the only one that sends (see {@link #sentBy}). */
+    static final String SENDING_COPY = "sendingCopy";
     /** Of those, the ones answered as not taken, see {@link #recordNotTaken}. */
     static final String SENDS_NOT_TAKEN = "sendsNotTaken";
 

@@ -69,10 +69,15 @@ public class OutboundSteps implements DeadLetterListener {
         // a failure from here on may come after a provider took the message (see recordFailed)
         int attempt = dev.pasarela.pipeline.errors.ErrorHandling.deliveryAttempt(exchange);
         boolean counted = Integer.valueOf(attempt).equals(exchange.getIn().getHeader(COUNTED_FOR, Integer.class));
-        Optional<Document> recorded = messages.recordSendAttempt(m.tenantId(), m.id(),
+        Optional<Document> recorded = messages.recordSendAttempt(m.tenantId(), m.id(), m.copy(),
                 counted ? d -> false : OutboundSteps::sendable); // read only, when back for a new slot
         if (recorded.isEmpty()) {
             log.warn("Message {} of {} is not recorded (its acceptance was undone): not sent", m.id(), m.tenantId());
+            return;
+        }
+        if (!MessageHistory.sentBy(recorded.get(), m.copy())) {
+            log.info("Message {} of {} was queued again by a retried Idempotency-Key and another copy sends it: "
+                    + "this copy is not sent", m.id(), m.tenantId());
             return;
         }
         if (recorded.get().field("providerMessageId") != null) {

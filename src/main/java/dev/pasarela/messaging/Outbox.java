@@ -138,9 +138,12 @@ public class Outbox {
             String contactId = contactId(r.channel(), r.to());
             message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
             tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
-            // the conversation lists newest first by its last message, ours included (a merge, no read)
-            tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), Map.of(
-                    "channel", r.channel(), "contactId", contactId, "lastMessageAt", ConversationSink.sortable(now)));
+            // the conversation lists newest first by its last message, ours included, and knows when an agent
+            // last wrote (a merge, no read)
+            Map<String, Object> conversation = new LinkedHashMap<>(agentReplies.stamp(r));
+            conversation.putAll(Map.of("channel", r.channel(), "contactId", contactId,
+                    "lastMessageAt", ConversationSink.sortable(now)));
+            tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), conversation);
             if (keyPath != null) {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
                         "expiresAt", now.plus(idempotencyWindow).toString()));
@@ -153,7 +156,7 @@ public class Outbox {
         }
         try {
             r.onRecorded().accept(id);
-            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now), r);
+            send(r.tenantId(), r.channel(), r.to(), request, id, ConversationSink.sortable(now));
         } catch (RuntimeException e) {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             boolean leftOver = false;
@@ -163,7 +166,7 @@ public class Outbox {
                     store.delete(keyPath);
                 }
             } catch (RuntimeException undoFailed) {
-                // the message stays unqueued (no queuedAt): a retry of its key queues it (see replay)
+                // the message stays unqueued and never attempted: a retry of its key queues it (see replay)
                 leftOver = true;
                 try {
                     history.getObject().giveBackUnit(r.tenantId(), id);
@@ -191,9 +194,8 @@ public class Outbox {
         }
         Document first = found.get();
         boolean spendsUnit = false;
-        if (first.field("queuedAt") == null
-                && Instant.parse((String) first.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER))) {
-            send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"), null);
+        if (mayBeUnqueued(first, now)) {
+            send(r.tenantId(), r.channel(), r.to(), request, messageId, (String) first.field("createdAt"));
             // queued by this call: it pays for the message, unless the first call's unit is still with it
             spendsUnit = takeUnit(r, messageId);
         }
@@ -218,38 +220,31 @@ public class Outbox {
     }
 
     /**
-     * Queues the message; once queued, a failure to note it is only logged: the message is on its way.
-     * {@code agentReply}: a first acceptance, whose conversation is stamped as the agent's reply in the
-     * same transaction as queuedAt (after queueing: a message refused before was never the agent answering).
+     * Whether a message its key's retry finds may never have been queued: no send attempted, still
+     * {@code accepted} after {@link #REQUEUE_AFTER}. It may instead wait behind a backlog; queued again,
+     * it is then on its queue twice, and the first copy to attempt the send is the only one that sends
+     * ({@link MessageHistory#sentBy}). {@code queuedAt}: noted by versions that wrote it after queueing.
+     */
+    private static boolean mayBeUnqueued(Document message, Instant now) {
+        return message.field("queuedAt") == null
+                && message.field(MessageHistory.SEND_ATTEMPTS) == null
+                && "accepted".equals(message.field("status"))
+                && Instant.parse((String) message.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER));
+    }
+
+    /**
+     * Queues a copy of the message, named so that when a retried key queues it again only one copy
+     * sends it. Nothing is written after: the message's record (before this) and its queued copy are
+     * all an acceptance is; a retry of the key finds a message that was never queued by its state.
      */
     private void send(String tenantId, String channel, String to, Map<String, Object> request, String id,
-                      String createdAt, OutboundRequest agentReply) {
-        OutboundMessage m = new OutboundMessage(id, tenantId, channel, to, request, createdAt);
+                      String createdAt) {
+        String copy = "cpy_" + UUID.randomUUID().toString().replace("-", "");
+        OutboundMessage m = new OutboundMessage(id, tenantId, channel, to, request, createdAt, copy);
         // outboxjms: a connection factory of its own, never a consumer's transaction (QueueConfiguration)
         producer.sendBodyAndHeaders("outboxjms:queue:" + queue(channel), ExchangePattern.InOnly, queued(m), Map.of(
                 Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
-        String queuedAt = clock.instant().toString();
-        try {
-            store.runTransaction(tx -> {
-                tx.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", queuedAt));
-                if (agentReply != null) {
-                    agentReplies.stamp(tx, agentReply);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            // the agent-reply stamp is best effort, queuedAt is not: it keeps a retried Idempotency-Key
-            // from queueing the message a second time, so it is written again on its own
-            try {
-                store.runTransaction(tx -> {
-                    tx.merge(MessageHistory.messagePath(tenantId, id), Map.of("queuedAt", queuedAt));
-                    return null;
-                });
-            } catch (RuntimeException again) {
-                log.warn("Message {} of {} is queued but queuedAt was not noted: {}", id, tenantId, again.toString());
-            }
-        }
     }
 
     private byte[] queued(OutboundMessage m) {

@@ -87,11 +87,26 @@ class MessageHistoryMeteringTest {
     void aMessageTheSendStepDoesNotSendIsReadButNotCounted() {
         history.recordSendAttempt(TENANT, id);
         history.recordNotTaken(TENANT, id, "190", "token revoked"); // given back
-        assertThat(history.recordSendAttempt(TENANT, id, d -> false)).hasValueSatisfying(
+        assertThat(history.recordSendAttempt(TENANT, id, null, d -> false)).hasValueSatisfying(
                 d -> assertThat(d.field("status")).isEqualTo("failed"));
         assertThat(message().field("sendAttempts")).isEqualTo(1L);
         assertThat(used()).isZero(); // not counted again: nothing goes to the provider
-        assertThat(history.recordSendAttempt(TENANT, "msg_never_recorded", d -> true)).isEmpty();
+        assertThat(history.recordSendAttempt(TENANT, "msg_never_recorded", null, d -> true)).isEmpty();
+    }
+
+    /** A retried Idempotency-Key may queue a message twice: the copy that attempts first is the one that sends. */
+    @Test
+    void theFirstQueuedCopyToAttemptOwnsTheMessageAndAnotherCopyIsNotCounted() {
+        assertThat(history.recordSendAttempt(TENANT, id, "cpy_first", d -> true)).isPresent();
+        assertThat(history.recordSendAttempt(TENANT, id, "cpy_second", d -> true)).hasValueSatisfying(
+                d -> assertThat(MessageHistory.sentBy(d, "cpy_second")).isFalse());
+        assertThat(message().field("sendAttempts")).isEqualTo(1L);
+        assertThat(message().field("sendingCopy")).isEqualTo("cpy_first");
+        // the owner's redelivery (a timeout, a put-back for a later slot) attempts again
+        assertThat(history.recordSendAttempt(TENANT, id, "cpy_first", d -> true)).hasValueSatisfying(
+                d -> assertThat(MessageHistory.sentBy(d, "cpy_first")).isTrue());
+        assertThat(message().field("sendAttempts")).isEqualTo(2L);
+        assertThat(used()).isEqualTo(1); // counted once, by the acceptance
     }
 
     @Test

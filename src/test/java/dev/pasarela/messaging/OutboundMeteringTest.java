@@ -129,7 +129,6 @@ class OutboundMeteringTest {
             // unit its call spent given back by the Outbox (the 503 kept the interceptor from doing it)
             String path = MessageHistory.messagePath(tenant, first.json().path("id").asText());
             Map<String, Object> message = new LinkedHashMap<>(store.get(path).orElseThrow().data());
-            message.remove("queuedAt");
             message.put("createdAt", ConversationSink.sortable(Instant.now().minus(Duration.ofMinutes(2))));
             store.set(path, message);
             history.giveBackUnit(tenant, first.json().path("id").asText());
@@ -141,7 +140,9 @@ class OutboundMeteringTest {
             assertThat(retry.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
             assertThat(usedWhatsApp()).isEqualTo(1); // the retry queued it: its unit pays for it, not given back
 
-            Http.Response again = send(waId, "cita-7"); // queued now: a plain replay, which spends nothing
+            // still waiting on its queue (the route is stopped): queued once more, its copies send it once, and
+            // this replay spends nothing
+            Http.Response again = send(waId, "cita-7");
             assertThat(again.status()).isEqualTo(202);
             assertThat(usedWhatsApp()).isEqualTo(1);
         } finally {
@@ -150,6 +151,11 @@ class OutboundMeteringTest {
         String path = MessageHistory.messagePath(tenant, first.json().path("id").asText());
         await().atMost(Duration.ofSeconds(30)).until(() -> store.get(path).orElseThrow().field("providerMessageId") != null);
         assertThat(usedWhatsApp()).isEqualTo(1);
+        // three copies were queued (the first call's, both retries'): one reached Meta
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> GRAPH.findAll(
+                postRequestedFor(urlEqualTo("/v25.0/" + phone + "/messages"))).stream()
+                .filter(r -> r.getBodyAsString().contains(waId)).count() == 1);
+        assertThat(store.get(path).orElseThrow().field("sendAttempts")).isEqualTo(1L);
     }
 
     long usedWhatsApp() {

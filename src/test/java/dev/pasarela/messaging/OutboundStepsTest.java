@@ -28,7 +28,7 @@ class OutboundStepsTest {
     final OutboundSteps steps = new OutboundSteps(mock(Outbox.class), messages, channels, new SimpleMeterRegistry(),
             mock(ObjectProvider.class), new SenderShaping(new SimpleMeterRegistry(), new dev.pasarela.pipeline.MemoryBucketStore()));
     final OutboundMessage message = new OutboundMessage("msg_1", "t1", "sms", "+5215512345678",
-            Map.of("type", "text", "text", Map.of("body", "Hola")), "2026-01-01T00:00:00Z");
+            Map.of("type", "text", "text", Map.of("body", "Hola")), "2026-01-01T00:00:00Z", "cpy_1");
     Exchange exchange;
 
     @BeforeEach
@@ -37,7 +37,7 @@ class OutboundStepsTest {
         exchange.setVariable(OutboundSteps.MESSAGE, message);
         when(messages.message("t1", "msg_1")).thenReturn(Optional.of(new Document("m", Map.of("status", "accepted"))));
         when(messages.recordSendAttempt(org.mockito.ArgumentMatchers.eq("t1"), org.mockito.ArgumentMatchers.eq("msg_1"),
-                any())).thenReturn(Optional.of(new Document("m", Map.of("status", "accepted"))));
+                org.mockito.ArgumentMatchers.eq("cpy_1"), any())).thenReturn(Optional.of(new Document("m", Map.of("status", "accepted"))));
         when(channels.send(any())).thenReturn("SM123");
     }
 
@@ -121,7 +121,7 @@ class OutboundStepsTest {
         steps.send(exchange);
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(messages, channels);
         order.verify(messages).recordSendAttempt(org.mockito.ArgumentMatchers.eq("t1"),
-                org.mockito.ArgumentMatchers.eq("msg_1"), any());
+                org.mockito.ArgumentMatchers.eq("msg_1"), org.mockito.ArgumentMatchers.eq("cpy_1"), any());
         order.verify(channels).send(message);
         order.verify(messages).recordNotTaken(org.mockito.ArgumentMatchers.eq("t1"),
                 org.mockito.ArgumentMatchers.eq("msg_1"), org.mockito.ArgumentMatchers.eq("21211"), any());
@@ -153,8 +153,19 @@ class OutboundStepsTest {
         org.assertj.core.api.Assertions.assertThat(OutboundSteps.sendable(new Document("m", Map.of("status", "failed"))))
                 .isTrue(); // a dead letter replayed after an operator's fix
         when(messages.recordSendAttempt(org.mockito.ArgumentMatchers.eq("t1"), org.mockito.ArgumentMatchers.eq("msg_1"),
-                any())).thenReturn(Optional.of(new Document("m", Map.of("status", "submitted", "providerMessageId", "SM1"))));
+                org.mockito.ArgumentMatchers.eq("cpy_1"), any())).thenReturn(Optional.of(new Document("m", Map.of("status", "submitted", "providerMessageId", "SM1"))));
         steps.send(exchange);
         verify(channels, org.mockito.Mockito.never()).send(any());
+    }
+
+    /** A message queued twice (a retried Idempotency-Key): the copy that did not attempt first sends nothing. */
+    @Test
+    void aSecondQueuedCopyOfAMessageAnotherCopySendsIsNotSent() throws Exception {
+        when(messages.recordSendAttempt(org.mockito.ArgumentMatchers.eq("t1"), org.mockito.ArgumentMatchers.eq("msg_1"),
+                org.mockito.ArgumentMatchers.eq("cpy_1"), any()))
+                .thenReturn(Optional.of(new Document("m", Map.of("status", "accepted", "sendingCopy", "cpy_0"))));
+        steps.send(exchange);
+        verify(channels, org.mockito.Mockito.never()).send(any());
+        verify(messages, org.mockito.Mockito.never()).recordFailed(any(), any(), any(), any());
     }
 }

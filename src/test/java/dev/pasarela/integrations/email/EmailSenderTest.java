@@ -59,7 +59,7 @@ class EmailSenderTest {
 
     static OutboundMessage message() {
         return new OutboundMessage("msg_1", "t1", "email", "cliente@example.com",
-                Map.of("subject", "Su cita", "html", "<p>Mañana a las 10</p>"), "2026-06-01T10:00:00Z");
+                Map.of("subject", "Su cita", "html", "<p>Mañana a las 10</p>"), "2026-06-01T10:00:00Z", "cpy_1");
     }
 
     @Test

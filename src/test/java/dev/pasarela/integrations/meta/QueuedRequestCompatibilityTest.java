@@ -47,7 +47,7 @@ class QueuedRequestCompatibilityTest {
     @Test
     void aMessengerImageQueuedBeforeIsSentAsAReusableAttachment() {
         OutboundMessage m = new OutboundMessage("msg_2", "t1", "messenger", "6745129812",
-                Map.of("type", "image", "image", Map.of("link", "https://cdn.example/a.jpg")), "2026-01-01T00:00:00Z");
+                Map.of("type", "image", "image", Map.of("link", "https://cdn.example/a.jpg")), "2026-01-01T00:00:00Z", null);
         Map<String, Object> graph = MetaSenders.messaging(m, json.convertValue(m.request(), MetaMessagingRequest.class));
         assertThat(graph).containsEntry("messaging_type", "RESPONSE").containsEntry("message", Map.of("attachment",
                 Map.of("type", "image", "payload", Map.of("url", "https://cdn.example/a.jpg", "is_reusable", true))));

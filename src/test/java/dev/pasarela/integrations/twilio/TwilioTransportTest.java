@@ -100,7 +100,7 @@ class TwilioTransportTest {
                         Duration.ofMillis(300), Duration.ofSeconds(2))),
                 new TwilioWebhookProperties("", ""));
         assertThatThrownBy(() -> sender.send(new dev.pasarela.messaging.OutboundMessage("m1", "t1", "sms", "+15017122661",
-                        java.util.Map.of(), "2026-01-01T00:00:00Z"), SmsRequest.text("Hola", null)))
+                        java.util.Map.of(), "2026-01-01T00:00:00Z", "cpy_1"), SmsRequest.text("Hola", null)))
                 .isInstanceOf(dev.pasarela.pipeline.errors.TransientException.class)
                 .hasMessage("Twilio unreachable: HttpTimeoutException");
     }
