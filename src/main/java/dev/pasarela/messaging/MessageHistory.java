@@ -172,7 +172,7 @@ public class MessageHistory {
      * reads again. The first copy counted owns the message.
      *
      * @param copy the queued copy attempting ({@link OutboundMessage#copy}); null for one queued
-     *             before copies were named, which claims nothing
+     *             before copies were named, which claims the message like any other copy
      * @return the message as read (before this attempt was counted); empty when it is not recorded
      */
     public Optional<Document> recordSendAttempt(String tenantId, String messageId, String copy,
@@ -185,9 +185,7 @@ public class MessageHistory {
             }
             Map<String, Object> message = new LinkedHashMap<>(found.get().data());
             message.put(SEND_ATTEMPTS, count(message, SEND_ATTEMPTS) + 1);
-            if (copy != null) {
-                message.putIfAbsent(SENDING_COPY, copy);
-            }
+            message.putIfAbsent(SENDING_COPY, claim(copy));
             Map<?, ?> metered = metered(message);
             if (metered != null && Boolean.TRUE.equals(metered.get("givenBack"))) {
                 countAgain(tx, tenantId, metered, message); // a replayed message: this attempt may reach the provider
@@ -203,8 +201,15 @@ public class MessageHistory {
      */
     public static boolean sentBy(Document message, String copy) {
         Object owner = message.field(SENDING_COPY);
-        return owner == null || copy == null || owner.equals(copy);
+        return owner == null || owner.equals(claim(copy));
     }
+
+    /** What a copy notes as the owner: its name; a copy queued before copies were named notes that. */
+    private static String claim(String copy) {
+        return copy == null ? UNNAMED_COPY : copy;
+    }
+
+    private static final String UNNAMED_COPY = "unnamed";
 
     /**
      * The message ended without reaching the recipient (out of retries, dead-lettered); the code stays

@@ -109,6 +109,17 @@ class MessageHistoryMeteringTest {
         assertThat(used()).isEqualTo(1); // counted once, by the acceptance
     }
 
+    /** A copy queued by a version that did not name copies owns the message as well: a named copy then sends nothing. */
+    @Test
+    void aCopyQueuedBeforeCopiesWereNamedOwnsTheMessageItAttemptedFirst() {
+        assertThat(history.recordSendAttempt(TENANT, id, null, d -> true)).isPresent();
+        assertThat(history.recordSendAttempt(TENANT, id, "cpy_new", d -> true)).hasValueSatisfying(
+                d -> assertThat(MessageHistory.sentBy(d, "cpy_new")).isFalse());
+        assertThat(history.recordSendAttempt(TENANT, id, null, d -> true)).hasValueSatisfying(
+                d -> assertThat(MessageHistory.sentBy(d, null)).isTrue()); // its own redelivery
+        assertThat(message().field("sendAttempts")).isEqualTo(2L);
+    }
+
     @Test
     void aRefusalAnsweringTheOnlyAttemptIsGivenBack() {
         history.recordSendAttempt(TENANT, id);
