@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# What an outbound message (accept + delivery: three commits) costs the embedded H2 store, by storage
+# setting (bench/StoreCommitCost.java): messages/s, CPU and bytes written per message; variants in
+# alternating runs, one JVM each.
+#   bash bench/store-commit-cost.sh [seconds-per-run, default 10] [rounds, default 2] [variants…]
+#   variants: default (the gateway's), varchar, lob-inline, page-1k, no-compaction
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cp_file=$(mktemp)
+trap 'rm -f "$cp_file"' EXIT
+mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" > /dev/null
+seconds=${1:-10}; rounds=${2:-2}; shift $(( $# < 2 ? $# : 2 ))
+variants=${*:-default varchar lob-inline page-1k no-compaction}
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), ${seconds}s per run after ${seconds}/2 s of warm-up"
+for round in $(seq "$rounds"); do
+  for v in $variants; do
+    java -cp "$(cat "$cp_file")" bench/StoreCommitCost.java "$v" "$seconds" src/main/resources/schema.sql
+  done
+done
