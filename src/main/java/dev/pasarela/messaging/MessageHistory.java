@@ -198,9 +198,15 @@ public class MessageHistory {
     /**
      * Whether the queued {@code copy} may send the message: no copy has attempted it yet, or this one
      * did (a redelivery, a message put back for a later slot, a replayed dead letter carry their copy).
+     * An attempt counted without an owner was made by a version that did not name copies (before an
+     * upgrade, or an older replica during a rolling one): that version's copies carry no name, so
+     * the message is theirs, and a named copy queued meanwhile does not send it a second time.
      */
     public static boolean sentBy(Document message, String copy) {
         Object owner = message.field(SENDING_COPY);
+        if (owner == null && message.field(SEND_ATTEMPTS) != null) {
+            owner = UNNAMED_COPY;
+        }
         return owner == null || owner.equals(claim(copy));
     }
 

@@ -62,6 +62,8 @@ public class Outbox {
 
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final Duration REQUEUE_AFTER = Duration.ofSeconds(30);
+    /** On a message accepted by a version that names its queued copies (see {@link #mayBeUnqueued}). */
+    static final String COPIES_NAMED = "copiesNamed";
 
     private final DocumentStore store;
     private final ProducerTemplate producer;
@@ -134,6 +136,12 @@ public class Outbox {
             message.put("statusAt", now.toString());
             message.put("statusHistory", List.of(Map.of("status", "accepted", "at", now.toString())));
             message.put("createdAt", ConversationSink.sortable(now)); // listed newest first by it
+            // for versions before named copies, which may share the broker and store during a rolling
+            // deploy (or after a rollback): they queue again, on a key's retry, a message without
+            // queuedAt, and their consumers do not check which copy sends. Written with the record,
+            // so they never queue one of ours again; COPIES_NAMED tells this version to ignore it.
+            message.put("queuedAt", now.toString());
+            message.put(COPIES_NAMED, true);
             message.putAll(r.annotations());
             String contactId = contactId(r.channel(), r.to());
             message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
@@ -223,10 +231,12 @@ public class Outbox {
      * Whether a message its key's retry finds may never have been queued: no send attempted, still
      * {@code accepted} after {@link #REQUEUE_AFTER}. It may instead wait behind a backlog; queued again,
      * it is then on its queue twice, and the first copy to attempt the send is the only one that sends
-     * ({@link MessageHistory#sentBy}). {@code queuedAt}: noted by versions that wrote it after queueing.
+     * ({@link MessageHistory#sentBy}). {@code queuedAt}: written after queueing by versions before
+     * named copies (a message of theirs without it was never queued); ours write it with the record
+     * for those versions' sake, and mark it {@link #COPIES_NAMED}.
      */
     private static boolean mayBeUnqueued(Document message, Instant now) {
-        return message.field("queuedAt") == null
+        return (Boolean.TRUE.equals(message.field(COPIES_NAMED)) || message.field("queuedAt") == null)
                 && message.field(MessageHistory.SEND_ATTEMPTS) == null
                 && "accepted".equals(message.field("status"))
                 && Instant.parse((String) message.field("createdAt")).isBefore(now.minus(REQUEUE_AFTER));

@@ -109,6 +109,22 @@ class MessageHistoryMeteringTest {
         assertThat(used()).isEqualTo(1); // counted once, by the acceptance
     }
 
+    /**
+     * An older replica (a rolling deploy) counts its attempt without noting a copy: the message is its
+     * unnamed copies', and a named copy a newer replica queued meanwhile neither sends nor counts.
+     */
+    @Test
+    void anAttemptCountedByAVersionThatDidNotNameCopiesKeepsNamedCopiesFromSending() {
+        store.merge(MessageHistory.messagePath(TENANT, id), Map.of("sendAttempts", 1L)); // as that version writes it
+        assertThat(history.recordSendAttempt(TENANT, id, "cpy_new", d -> true)).hasValueSatisfying(
+                d -> assertThat(MessageHistory.sentBy(d, "cpy_new")).isFalse());
+        assertThat(message().field("sendAttempts")).isEqualTo(1L);
+        assertThat(message().field("sendingCopy")).isNull();
+        assertThat(history.recordSendAttempt(TENANT, id, null, d -> true)).hasValueSatisfying(
+                d -> assertThat(MessageHistory.sentBy(d, null)).isTrue()); // that version's redelivery
+        assertThat(message().field("sendAttempts")).isEqualTo(2L);
+    }
+
     /** A copy queued by a version that did not name copies owns the message as well: a named copy then sends nothing. */
     @Test
     void aCopyQueuedBeforeCopiesWereNamedOwnsTheMessageItAttemptedFirst() {
