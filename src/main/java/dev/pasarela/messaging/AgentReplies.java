@@ -15,6 +15,8 @@ public class AgentReplies {
     /** The annotation an automatic sender puts on its messages ({@link OutboundRequest#annotations()}). */
     public static final String ORIGIN = "origin";
     public static final String ORIGIN_AUTO_REPLY = "auto-reply";
+    /** The conversation's field: when an agent's message to the contact was last accepted. */
+    public static final String LAST_AGENT_REPLY_AT = "lastAgentReplyAt";
     /** Notifications (reminders, confirmations) are the tenant's system writing, not an agent. */
     private static final String NOTIFICATION = "notificationId";
 
@@ -31,10 +33,11 @@ public class AgentReplies {
     /**
      * What an accepted message adds to its conversation: {@code lastAgentReplyAt} for a message no
      * automatic sender annotated, nothing for the others. The {@link Outbox} merges it with the
-     * message's own record (one transaction, no read): a message to someone who never wrote starts
-     * the conversation, and an agent writing first is an agent talking to the customer.
+     * message's own record (one transaction), and puts the previous value back if the message cannot
+     * be queued: a message to someone who never wrote starts the conversation, and an agent writing
+     * first is an agent talking to the customer.
      */
     Map<String, Object> stamp(OutboundRequest r) {
-        return byAgent(r.annotations()) ? Map.of("lastAgentReplyAt", clock.instant().toString()) : Map.of();
+        return byAgent(r.annotations()) ? Map.of(LAST_AGENT_REPLY_AT, clock.instant().toString()) : Map.of();
     }
 }

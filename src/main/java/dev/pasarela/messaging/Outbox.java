@@ -121,11 +121,17 @@ public class Outbox {
             r.checks().run();
         }
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        String contactId = contactId(r.channel(), r.to());
+        String conversationPath = ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId);
+        Map<String, Object> stamp = agentReplies.stamp(r);
         Object[] outcome = store.runTransaction(tx -> {
             Optional<Document> first = keyPath == null ? Optional.empty() : tx.get(keyPath);
             if (first.isPresent() && Instant.parse((String) first.get().field("expiresAt")).isAfter(now)) {
-                return new Object[] {first.get().field("messageId"), first.get().field("requestHash")};
+                return new Object[] {first.get().field("messageId"), first.get().field("requestHash"), null};
             }
+            // what an undo puts back if the message cannot be queued (read only when there is a stamp to undo)
+            Object agentReplyBefore = stamp.isEmpty() ? null : tx.get(conversationPath)
+                    .map(c -> c.field(AgentReplies.LAST_AGENT_REPLY_AT)).orElse(null);
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("id", id);
             message.put("direction", "outbound");
@@ -143,20 +149,19 @@ public class Outbox {
             message.put("queuedAt", now.toString());
             message.put(COPIES_NAMED, true);
             message.putAll(r.annotations());
-            String contactId = contactId(r.channel(), r.to());
             message.put("conversationId", ConversationSink.conversationId(r.channel(), contactId));
             tx.set(MessageHistory.messagePath(r.tenantId(), id), message);
             // the conversation lists newest first by its last message, ours included, and knows when an agent
-            // last wrote (a merge, no read)
-            Map<String, Object> conversation = new LinkedHashMap<>(agentReplies.stamp(r));
+            // last wrote
+            Map<String, Object> conversation = new LinkedHashMap<>(stamp);
             conversation.putAll(Map.of("channel", r.channel(), "contactId", contactId,
                     "lastMessageAt", ConversationSink.sortable(now)));
-            tx.merge(ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId), conversation);
+            tx.merge(conversationPath, conversation);
             if (keyPath != null) {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
                         "expiresAt", now.plus(idempotencyWindow).toString()));
             }
-            return new Object[] {id, requestHash};
+            return new Object[] {id, requestHash, agentReplyBefore};
         });
         String messageId = (String) outcome[0];
         if (!messageId.equals(id)) {
@@ -169,10 +174,7 @@ public class Outbox {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             boolean leftOver = false;
             try {
-                store.delete(MessageHistory.messagePath(r.tenantId(), id));
-                if (keyPath != null) {
-                    store.delete(keyPath);
-                }
+                undo(r.tenantId(), id, keyPath, conversationPath, stamp, outcome[2]);
             } catch (RuntimeException undoFailed) {
                 // the message stays unqueued and never attempted: a retry of its key queues it (see replay)
                 leftOver = true;
@@ -186,6 +188,33 @@ public class Outbox {
             throw new NotQueuedException(leftOver);
         }
         return new Accepted(id, r.channel(), "accepted", ConversationSink.sortable(now), false, true);
+    }
+
+    /**
+     * Takes back an acceptance whose message could not be queued, in one transaction: its record, its
+     * key, and its agent stamp on the conversation, unless a later message stamped it since (else
+     * automatic replies to the contact would keep quiet for an agent's message that was never sent).
+     */
+    private void undo(String tenantId, String id, String keyPath, String conversationPath, Map<String, Object> stamp,
+                      Object agentReplyBefore) {
+        store.runTransaction(tx -> {
+            Optional<Document> conversation = stamp.isEmpty() ? Optional.empty() : tx.get(conversationPath);
+            tx.delete(MessageHistory.messagePath(tenantId, id));
+            if (keyPath != null) {
+                tx.delete(keyPath);
+            }
+            Object stamped = stamp.get(AgentReplies.LAST_AGENT_REPLY_AT);
+            if (conversation.isPresent() && stamped.equals(conversation.get().field(AgentReplies.LAST_AGENT_REPLY_AT))) {
+                Map<String, Object> restored = new LinkedHashMap<>(conversation.get().data());
+                if (agentReplyBefore == null) {
+                    restored.remove(AgentReplies.LAST_AGENT_REPLY_AT);
+                } else {
+                    restored.put(AgentReplies.LAST_AGENT_REPLY_AT, agentReplyBefore);
+                }
+                tx.set(conversationPath, restored);
+            }
+            return null;
+        });
     }
 
     /** The key was used before: its first answer, after queueing a message its first call left unqueued. */

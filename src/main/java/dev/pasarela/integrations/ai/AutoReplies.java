@@ -224,7 +224,7 @@ public class AutoReplies {
             reply(ai, job, settings, analysis, turns, draft);
         } else if (Recipients.optedOut(conversation)) {
             skipped(job, true, "opted-out");
-        } else if (within(conversation, "lastAgentReplyAt", rules.humanPause(), now)) {
+        } else if (within(conversation, AgentReplies.LAST_AGENT_REPLY_AT, rules.humanPause(), now)) {
             skipped(job, true, "human-active");
         } else if (within(conversation, "handoffAt", rules.humanPause(), now)
                 && !job.id().equals(conversation.get().field("handoffJob"))) {
