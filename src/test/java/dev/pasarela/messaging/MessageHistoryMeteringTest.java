@@ -97,7 +97,11 @@ class MessageHistoryMeteringTest {
     /** A retried Idempotency-Key may queue a message twice: the copy that attempts first is the one that sends. */
     @Test
     void theFirstQueuedCopyToAttemptOwnsTheMessageAndAnotherCopyIsNotCounted() {
+        // its unit given back (a first call that could not queue it nor undo it): the attempt counts it again
+        history.giveBackUnit(TENANT, id);
+        assertThat(used()).isZero();
         assertThat(history.recordSendAttempt(TENANT, id, "cpy_first", d -> true)).isPresent();
+        assertThat(used()).isEqualTo(1);
         assertThat(history.recordSendAttempt(TENANT, id, "cpy_second", d -> true)).hasValueSatisfying(
                 d -> assertThat(MessageHistory.sentBy(d, "cpy_second")).isFalse());
         assertThat(message().field("sendAttempts")).isEqualTo(1L);
@@ -106,7 +110,7 @@ class MessageHistoryMeteringTest {
         assertThat(history.recordSendAttempt(TENANT, id, "cpy_first", d -> true)).hasValueSatisfying(
                 d -> assertThat(MessageHistory.sentBy(d, "cpy_first")).isTrue());
         assertThat(message().field("sendAttempts")).isEqualTo(2L);
-        assertThat(used()).isEqualTo(1); // counted once, by the acceptance
+        assertThat(used()).isEqualTo(1); // counted once, by the owner's first attempt
     }
 
     /**
