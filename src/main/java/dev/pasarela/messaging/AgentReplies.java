@@ -1,7 +1,14 @@
 package dev.pasarela.messaging;
 
+import dev.pasarela.store.Document;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +24,12 @@ public class AgentReplies {
     public static final String ORIGIN_AUTO_REPLY = "auto-reply";
     /** The conversation's field: when an agent's message to the contact was last accepted. */
     public static final String LAST_AGENT_REPLY_AT = "lastAgentReplyAt";
+    /**
+     * The conversation's field behind it: the last {@link #KEPT} agents' messages accepted, each
+     * {@code {at, messageId}}, oldest first; what {@link #unstamp} puts {@code lastAgentReplyAt} back from.
+     */
+    static final String RECENT = "agentReplies";
+    static final int KEPT = 10;
     /** Notifications (reminders, confirmations) are the tenant's system writing, not an agent. */
     private static final String NOTIFICATION = "notificationId";
 
@@ -31,13 +44,67 @@ public class AgentReplies {
     }
 
     /**
-     * What an accepted message adds to its conversation: {@code lastAgentReplyAt} for a message no
-     * automatic sender annotated, nothing for the others. The {@link Outbox} merges it with the
-     * message's own record (one transaction), and puts the previous value back if the message cannot
-     * be queued: a message to someone who never wrote starts the conversation, and an agent writing
-     * first is an agent talking to the customer.
+     * What an accepted message adds to its conversation (read in the same transaction):
+     * {@code lastAgentReplyAt} and its entry in {@link #RECENT} for a message no automatic sender
+     * annotated, nothing for the others. A message to someone who never wrote starts the
+     * conversation, and an agent writing first is an agent talking to the customer.
      */
-    Map<String, Object> stamp(OutboundRequest r) {
-        return byAgent(r.annotations()) ? Map.of(LAST_AGENT_REPLY_AT, clock.instant().toString()) : Map.of();
+    Map<String, Object> stamp(OutboundRequest r, String messageId, Optional<Document> conversation) {
+        if (!byAgent(r.annotations())) {
+            return Map.of();
+        }
+        String now = clock.instant().toString();
+        List<Map<String, Object>> recent = recent(conversation);
+        recent.add(entry(now, messageId));
+        while (recent.size() > KEPT) {
+            recent.remove(0);
+        }
+        return Map.of(LAST_AGENT_REPLY_AT, now, RECENT, recent);
+    }
+
+    /**
+     * What the conversation becomes when the message's acceptance is undone (it could not be queued):
+     * without its entry, {@code lastAgentReplyAt} the latest left, null when none is; empty when the
+     * message did not stamp it (not an agent's, or pushed out of {@link #RECENT} since). So automatic
+     * replies do not keep quiet for an agent's message that was never sent, whatever order the
+     * messages to a contact that failed together are undone in.
+     */
+    Optional<Map<String, Object>> unstamp(Document conversation, String messageId) {
+        List<Map<String, Object>> recent = recent(Optional.of(conversation));
+        if (!recent.removeIf(e -> messageId.equals(e.get("messageId")))) {
+            return Optional.empty();
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(); // null values: a merge that clears the field
+        fields.put(LAST_AGENT_REPLY_AT, recent.stream().map(e -> (String) e.get("at"))
+                .max(Comparator.comparing(Instant::parse)).orElse(null));
+        fields.put(RECENT, recent);
+        return Optional.of(fields);
+    }
+
+    /**
+     * The conversation's {@link #RECENT} entries; a {@code lastAgentReplyAt} later than all of them
+     * (written by a version without them, during a rolling deploy or before the upgrade) is one
+     * more, of a message not named, which no undo takes back.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> recent(Optional<Document> conversation) {
+        List<Map<String, Object>> recent = new ArrayList<>();
+        conversation.map(c -> c.field(RECENT)).filter(List.class::isInstance)
+                .ifPresent(list -> ((List<Object>) list).stream().filter(Map.class::isInstance)
+                        .map(e -> (Map<String, Object>) e).filter(e -> e.get("at") instanceof String)
+                        .forEach(recent::add));
+        Object last = conversation.map(c -> c.field(LAST_AGENT_REPLY_AT)).orElse(null);
+        if (last instanceof String at && recent.stream()
+                .noneMatch(e -> !Instant.parse((String) e.get("at")).isBefore(Instant.parse(at)))) {
+            recent.add(entry(at, null));
+        }
+        return recent;
+    }
+
+    private static Map<String, Object> entry(String at, String messageId) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("at", at);
+        entry.put("messageId", messageId);
+        return entry;
     }
 }

@@ -123,15 +123,15 @@ public class Outbox {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         String contactId = contactId(r.channel(), r.to());
         String conversationPath = ConversationSink.conversationPath(r.tenantId(), r.channel(), contactId);
-        Map<String, Object> stamp = agentReplies.stamp(r);
+        boolean byAgent = AgentReplies.byAgent(r.annotations());
         Object[] outcome = store.runTransaction(tx -> {
             Optional<Document> first = keyPath == null ? Optional.empty() : tx.get(keyPath);
             if (first.isPresent() && Instant.parse((String) first.get().field("expiresAt")).isAfter(now)) {
-                return new Object[] {first.get().field("messageId"), first.get().field("requestHash"), null};
+                return new Object[] {first.get().field("messageId"), first.get().field("requestHash")};
             }
-            // what an undo puts back if the message cannot be queued (read only when there is a stamp to undo)
-            Object agentReplyBefore = stamp.isEmpty() ? null : tx.get(conversationPath)
-                    .map(c -> c.field(AgentReplies.LAST_AGENT_REPLY_AT)).orElse(null);
+            // an agent's stamp keeps the ones before it, for an undo to go back to (no read for the others)
+            Map<String, Object> stamp = agentReplies.stamp(r, id,
+                    byAgent ? tx.get(conversationPath) : Optional.empty());
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("id", id);
             message.put("direction", "outbound");
@@ -161,7 +161,7 @@ public class Outbox {
                 tx.set(keyPath, Map.of("messageId", id, "requestHash", requestHash, "createdAt", now.toString(),
                         "expiresAt", now.plus(idempotencyWindow).toString()));
             }
-            return new Object[] {id, requestHash, agentReplyBefore};
+            return new Object[] {id, requestHash};
         });
         String messageId = (String) outcome[0];
         if (!messageId.equals(id)) {
@@ -174,7 +174,7 @@ public class Outbox {
             log.error("Message {} of {} could not be queued: {}", id, r.tenantId(), e.toString());
             boolean leftOver = false;
             try {
-                undo(r.tenantId(), id, keyPath, conversationPath, stamp, outcome[2]);
+                undo(r.tenantId(), id, keyPath, byAgent ? conversationPath : null);
             } catch (RuntimeException undoFailed) {
                 // the message stays unqueued and never attempted: a retry of its key queues it (see replay)
                 leftOver = true;
@@ -192,27 +192,18 @@ public class Outbox {
 
     /**
      * Takes back an acceptance whose message could not be queued, in one transaction: its record, its
-     * key, and its agent stamp on the conversation, unless a later message stamped it since (else
-     * automatic replies to the contact would keep quiet for an agent's message that was never sent).
+     * key, and its agent stamp on the conversation ({@code conversationPath}, null for a message that
+     * stamped none), else automatic replies to the contact would keep quiet for a message never sent.
      */
-    private void undo(String tenantId, String id, String keyPath, String conversationPath, Map<String, Object> stamp,
-                      Object agentReplyBefore) {
+    private void undo(String tenantId, String id, String keyPath, String conversationPath) {
         store.runTransaction(tx -> {
-            Optional<Document> conversation = stamp.isEmpty() ? Optional.empty() : tx.get(conversationPath);
+            Optional<Map<String, Object>> unstamped = conversationPath == null ? Optional.empty()
+                    : tx.get(conversationPath).flatMap(c -> agentReplies.unstamp(c, id));
             tx.delete(MessageHistory.messagePath(tenantId, id));
             if (keyPath != null) {
                 tx.delete(keyPath);
             }
-            Object stamped = stamp.get(AgentReplies.LAST_AGENT_REPLY_AT);
-            if (conversation.isPresent() && stamped.equals(conversation.get().field(AgentReplies.LAST_AGENT_REPLY_AT))) {
-                Map<String, Object> restored = new LinkedHashMap<>(conversation.get().data());
-                if (agentReplyBefore == null) {
-                    restored.remove(AgentReplies.LAST_AGENT_REPLY_AT);
-                } else {
-                    restored.put(AgentReplies.LAST_AGENT_REPLY_AT, agentReplyBefore);
-                }
-                tx.set(conversationPath, restored);
-            }
+            unstamped.ifPresent(fields -> tx.merge(conversationPath, fields));
             return null;
         });
     }
@@ -225,7 +216,9 @@ public class Outbox {
                     "This Idempotency-Key was first used with a different request; use a new key for a new message.");
         }
         Optional<Document> found = store.get(MessageHistory.messagePath(r.tenantId(), messageId));
-        if (found.isEmpty()) { // its first call failed and was undone, all but the key: start again
+        // its first call failed and was undone all but the key (by a version before the undo was one
+        // transaction, or its message deleted by hand): start again
+        if (found.isEmpty()) {
             store.delete(keyPath);
             return accept(r);
         }

@@ -31,9 +31,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * An agent's message that could not be queued is taken back whole: its record, its key, and the
- * conversation's {@code lastAgentReplyAt} it moved (else automatic replies would keep quiet for a
- * message nobody received), unless a later agent's message moved it since.
+ * An agent's message that could not be queued is taken back: its record, its key, and its stamp on
+ * the conversation's {@code lastAgentReplyAt} (else automatic replies would keep quiet for a message
+ * nobody received), which goes back to the latest agent's message still accepted.
  */
 class OutboxUndoTest {
 
@@ -46,7 +46,25 @@ class OutboxUndoTest {
     static EmbeddedDocumentStore store;
 
     final ProducerTemplate broker = mock(ProducerTemplate.class);
-    final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** A second later at every reading: each accept's stamp is its own instant. */
+    final Clock clock = new Clock() {
+        final java.util.concurrent.atomic.AtomicLong readings = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public Instant instant() {
+            return NOW.plusSeconds(readings.getAndIncrement());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    };
     Outbox outbox;
     String tenant;
 
@@ -101,15 +119,72 @@ class OutboxUndoTest {
     }
 
     @Test
-    void aLaterAgentsStampStays() {
-        String later = NOW.plusSeconds(1).toString();
-        // another agent's message is accepted between this one's record and its undo
-        OutboundRequest racing = byAgent("cita-2").whenRecorded(id -> store.merge(
-                ConversationSink.conversationPath(tenant, "sms", "+15550001111"),
-                Map.of(AgentReplies.LAST_AGENT_REPLY_AT, later)));
+    void twoAgentsMessagesThatFailTogetherLeaveTheStampOfTheLastOneSent() {
+        store.set(ConversationSink.conversationPath(tenant, "sms", "+15550001111"), Map.of("channel", "sms",
+                "contactId", "+15550001111", AgentReplies.LAST_AGENT_REPLY_AT, BEFORE.toString()));
+        // the second is accepted while the first waits for the broker; the second is undone first
+        OutboundRequest first = byAgent("cita-3").whenRecorded(id -> assertThatThrownBy(
+                () -> outbox.accept(byAgent("cita-4"))).isInstanceOf(Outbox.NotQueuedException.class));
 
-        assertThatThrownBy(() -> outbox.accept(racing)).isInstanceOf(Outbox.NotQueuedException.class);
+        assertThatThrownBy(() -> outbox.accept(first)).isInstanceOf(Outbox.NotQueuedException.class);
 
-        assertThat(conversation().orElseThrow().field(AgentReplies.LAST_AGENT_REPLY_AT)).isEqualTo(later);
+        assertThat(conversation().orElseThrow().field(AgentReplies.LAST_AGENT_REPLY_AT)).isEqualTo(BEFORE.toString());
+        assertThat(store.query("tenants/" + tenant + "/messages", dev.pasarela.store.Query.all())).isEmpty();
+    }
+
+    @Test
+    void twoAgentsMessagesThatFailTogetherUndoneInTheOrderTheyCameLeaveTheStampOfTheLastOneSent() throws Exception {
+        store.set(ConversationSink.conversationPath(tenant, "sms", "+15550001111"), Map.of("channel", "sms",
+                "contactId", "+15550001111", AgentReplies.LAST_AGENT_REPLY_AT, BEFORE.toString()));
+        java.util.concurrent.CountDownLatch secondRecorded = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch firstUndone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> second = other.submit(() -> {
+                // recorded while the first waits for the broker; it reaches the broker after the first's undo
+                return outbox.accept(byAgent("cita-8").whenRecorded(id -> {
+                    secondRecorded.countDown();
+                    awaitQuietly(firstUndone);
+                }));
+            });
+            OutboundRequest first = byAgent("cita-7").whenRecorded(id -> awaitQuietly(secondRecorded));
+
+            assertThatThrownBy(() -> outbox.accept(first)).isInstanceOf(Outbox.NotQueuedException.class);
+            firstUndone.countDown();
+            assertThatThrownBy(() -> second.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(Outbox.NotQueuedException.class);
+        } finally {
+            other.shutdownNow();
+        }
+
+        assertThat(conversation().orElseThrow().field(AgentReplies.LAST_AGENT_REPLY_AT)).isEqualTo(BEFORE.toString());
+    }
+
+    static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aLaterAgentsMessageThatWasQueuedKeepsItsStamp() {
+        // the broker takes the second and fails the first
+        org.mockito.Mockito.reset(broker);
+        String[] second = new String[1];
+        OutboundRequest first = byAgent("cita-5").whenRecorded(id -> {
+            second[0] = outbox.accept(byAgent("cita-6")).id();
+            doThrow(new IllegalStateException("broker down")).when(broker)
+                    .sendBodyAndHeaders(anyString(), any(ExchangePattern.class), any(), anyMap());
+        });
+
+        assertThatThrownBy(() -> outbox.accept(first)).isInstanceOf(Outbox.NotQueuedException.class);
+
+        assertThat(store.get(MessageHistory.messagePath(tenant, second[0]))).isPresent();
+        Document conversation = conversation().orElseThrow();
+        assertThat((java.util.List<?>) conversation.field("agentReplies")).singleElement()
+                .isEqualTo(Map.of("messageId", second[0], "at", conversation.field(AgentReplies.LAST_AGENT_REPLY_AT)));
     }
 }
