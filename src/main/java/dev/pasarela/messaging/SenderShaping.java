@@ -47,7 +47,8 @@ public class SenderShaping {
      * the message was held since (a stall), or the window stays full for longer than a slot, and it
      * is marked {@link #LATER} to go back on its queue ({@link SlotShaping#holdCall}). A new slot is
      * taken at most once per delivery attempt ({@code mayPutBack}); a window still full sends the
-     * message back holding none, however often, so a slow provider never holds the consumers.
+     * message back holding none, however often: a slow provider holds no consumer beyond the calls
+     * its sender's window lets in (up to the rate, see docs/scale-out.md).
      */
     public CallWindows.Call holdCall(Exchange exchange, String channel, boolean mayPutBack) throws InterruptedException {
         CallWindows.Call call = slots.holdCall(exchange, mayPutBack);

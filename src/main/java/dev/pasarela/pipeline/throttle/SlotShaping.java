@@ -150,7 +150,8 @@ public final class SlotShaping {
      * calls went out late together) counts as a slot gone: the message takes a new one, as a message
      * late for its slot does (once, with {@code mayPutBack}); when the window is still full then, the
      * message goes back on its queue until a call can leave it, holding no slot: a sender whose
-     * provider answers slowly must not keep the consumers from the other senders. Messages put back
+     * provider answers slowly keeps no more consumers than the calls its window lets in (up to its
+     * rate, each until the call's timeout; docs/scale-out.md). Messages put back
      * for one full window come back together, and each takes a slot of the bucket then, so they leave
      * spaced at the rate, not together.
      */
