@@ -66,6 +66,8 @@ class SendShapingWithBusyConsumersTest {
     /** The queue: messages ready for a consumer, and the broker's timer for those due later. */
     final BlockingQueue<Map<String, Object>> ready = new LinkedBlockingQueue<>();
     final ScheduledExecutorService broker = Executors.newSingleThreadScheduledExecutor();
+    /** The way to the stand-in: a call arrives there when it was held for its time on the way. */
+    final ScheduledExecutorService network = Executors.newSingleThreadScheduledExecutor();
     final ExecutorService consumers = Executors.newCachedThreadPool();
     /** How long the next call is held on its way to the stand-in, ms. */
     volatile java.util.function.IntSupplier heldOnTheWay = () -> 0;
@@ -75,6 +77,7 @@ class SendShapingWithBusyConsumersTest {
         answering.countDown();
         consumers.shutdownNow();
         broker.shutdownNow();
+        network.shutdownNow();
         consumers.awaitTermination(5, TimeUnit.SECONDS);
         for (AutoCloseable c : closing) {
             c.close();
@@ -180,9 +183,12 @@ class SendShapingWithBusyConsumersTest {
                 broker.schedule(() -> ready.add(putBack), due - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
             } else {
                 try {
-                    Thread.sleep(heldOnTheWay.getAsInt()); // on its way to the stand-in
-                    arrivals.add(System.currentTimeMillis());
+                    // the consumer holds its call while the request is on its way and until it is answered
+                    network.schedule(() -> arrivals.add(System.currentTimeMillis()), heldOnTheWay.getAsInt(),
+                            TimeUnit.MILLISECONDS).get();
                     answering.await(); // the stand-in took the request and answers once it is warm
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e);
                 } finally {
                     call.leave();
                 }
