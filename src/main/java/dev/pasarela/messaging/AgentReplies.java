@@ -95,7 +95,7 @@ public class AgentReplies {
                         .forEach(recent::add));
         Object last = conversation.map(c -> c.field(LAST_AGENT_REPLY_AT)).orElse(null);
         if (last instanceof String at && recent.stream()
-                .noneMatch(e -> !Instant.parse((String) e.get("at")).isBefore(Instant.parse(at)))) {
+                .allMatch(e -> Instant.parse((String) e.get("at")).isBefore(Instant.parse(at)))) {
             recent.add(entry(at, null));
         }
         return recent;
