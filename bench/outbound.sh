@@ -12,7 +12,8 @@
 #        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion)
 # Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), JAVA_OPTS, BENCH_ARGS
 #      (gateway properties), JFR_DIR (a JFR recording of the accept rounds and one of the delivery),
-#      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh).
+#      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh;
+#      after the drain, per delivered message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
@@ -143,6 +144,7 @@ BEFORE=$(field " $(stat)" distinct)
 BACKLOG=$((TOTAL - BEFORE))
 curl -sf -X POST "http://127.0.0.1:$GRAPH_PORT/_bench/reset" > /dev/null
 S0=$(field " $(stat)" cpu_ms); G0=$(cpu_ms "$PID"); T0=$(date +%s%3N)
+[ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.before"
 [ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/delivery.jfr" > /dev/null
 route start
 await_delivered "$TOTAL" 300 || true
@@ -150,6 +152,8 @@ await_delivered "$TOTAL" 300 || true
 sleep 2 # a duplicate would come after the last first arrival
 S=$(stat); T1=$(date +%s%3N)
 G1=$(cpu_ms "$PID"); S1=$(field " $S" cpu_ms)
+[ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.after" && echo "delivery cpu-us-per-message (sys):" \
+  "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$BACKLOG")" >&2
 first=$(field " $S" first_ms); last=$(field " $S" last_ms)
 python3 -c "
 n=$BACKLOG; d=max(1,$last-$first)/1000; g=$G1-$G0; s=$S1-$S0; w=max(1,$T1-$T0)
