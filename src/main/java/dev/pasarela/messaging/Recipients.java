@@ -40,11 +40,11 @@ public class Recipients {
         return last != null && Instant.parse(last.toString()).plus(properties.serviceWindow()).isAfter(clock.instant());
     }
 
-    /** 422 for a contact who asked to stop receiving messages on the channel. */
-    public static void refuseOptedOut(Optional<Document> conversation, String contact) {
+    /** 422 for a contact who asked to stop receiving messages on the channel; the body does not name them (personal data). */
+    public static void refuseOptedOut(Optional<Document> conversation) {
         if (optedOut(conversation)) {
             throw new ProblemException(422, "recipient-opted-out", "Recipient opted out",
-                    contact + " asked to stop receiving messages on this channel ("
+                    "The recipient asked to stop receiving messages on this channel ("
                             + conversation.get().field("optOutChangedAt") + "); nothing is sent until they write again.");
         }
     }
@@ -54,10 +54,11 @@ public class Recipients {
         return store.get(SuppressionSink.path(tenantId, address));
     }
 
+    /** 422 for a suppressed address; the body does not name it (personal data). */
     public void refuseSuppressed(String tenantId, String address) {
         suppression(tenantId, address).ifPresent(d -> {
             throw new ProblemException(422, "recipient-suppressed", "Recipient suppressed",
-                    address + " is suppressed for this tenant (" + d.field("reason") + " at " + d.field("at")
+                    "The recipient's address is suppressed for this tenant (" + d.field("reason") + " at " + d.field("at")
                             + "); email to it is not sent.");
         });
     }

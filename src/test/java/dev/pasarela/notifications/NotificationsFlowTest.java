@@ -212,6 +212,7 @@ class NotificationsFlowTest {
         Http.Response refused = api("POST", "/api/v1/sms/messages", "{\"to\":\"+15017120001\",\"body\":\"¿Sigue ahí?\"}");
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().path("type").asText()).endsWith("/recipient-opted-out");
+        assertThat(refused.body()).doesNotContain("15017120001");
         assertThat(http.ops("GET", "/ops/dlq/dlq.sms.out.deliver", null).body()).doesNotContain(id);
     }
 
@@ -257,6 +258,7 @@ class NotificationsFlowTest {
                 + "\"data\":{\"name\":\"Ana\"}}");
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.json().path("type").asText()).endsWith("/recipient-suppressed");
+        assertThat(r.body()).doesNotContain("rebota@example.com"); // an address is personal data
     }
 
     @Test

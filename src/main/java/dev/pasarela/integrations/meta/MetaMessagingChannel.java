@@ -77,10 +77,10 @@ public class MetaMessagingChannel implements Channel<MetaMessagingRequest> {
     @Override
     public void checkAcceptable(String tenantId, String to, MetaMessagingRequest r) {
         Optional<Document> conversation = recipients.conversation(tenantId, name, to);
-        Recipients.refuseOptedOut(conversation, to);
+        Recipients.refuseOptedOut(conversation);
         if (r.tag() == null && !recipients.insideServiceWindow(conversation)) {
             throw new ProblemException(422, "message-tag-required", "Message tag required",
-                    "More than 24 hours have passed since " + to + " last wrote: Meta only delivers messages "
+                    "More than 24 hours have passed since the recipient last wrote: Meta only delivers messages "
                             + "with a message tag (" + TAGS + ") outside the standard messaging window.");
         }
     }

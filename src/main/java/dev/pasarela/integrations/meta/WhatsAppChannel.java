@@ -94,12 +94,12 @@ public class WhatsAppChannel implements NotificationChannel<WhatsAppRequest> {
     @Override
     public void checkAcceptable(String tenantId, String to, WhatsAppRequest r) {
         Optional<Document> conversation = recipients.conversation(tenantId, NAME, waId(to));
-        Recipients.refuseOptedOut(conversation, to);
+        Recipients.refuseOptedOut(conversation);
         if (r.type().equals("template")) {
             refuseUnapproved(tenantId, r.template());
         } else if (!recipients.insideServiceWindow(conversation)) {
             throw new ProblemException(422, "template-required", "Template required",
-                    "More than 24 hours have passed since " + to + " last wrote (or they never did): WhatsApp "
+                    "More than 24 hours have passed since the recipient last wrote (or they never did): WhatsApp "
                             + "only delivers approved templates outside the customer-service window. Send type "
                             + "template instead.");
         }

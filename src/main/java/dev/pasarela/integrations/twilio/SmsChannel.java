@@ -82,7 +82,7 @@ public class SmsChannel implements NotificationChannel<SmsRequest> {
 
     @Override
     public void checkAcceptable(String tenantId, String to, SmsRequest request) {
-        Recipients.refuseOptedOut(recipients.conversation(tenantId, NAME, to), to);
+        Recipients.refuseOptedOut(recipients.conversation(tenantId, NAME, to));
     }
 
     @Override

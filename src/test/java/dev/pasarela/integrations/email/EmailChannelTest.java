@@ -49,7 +49,10 @@ class EmailChannelTest {
         when(store.get(SuppressionSink.path("t1", "ana@example.com")))
                 .thenReturn(Optional.of(new Document("s", Map.of("reason", "hard_bounce", "at", "2026-01-01T00:00:00Z"))));
         assertThatThrownBy(() -> email.checkAcceptable("t1", "ana@example.com", request("d-1", null, null)))
-                .isInstanceOfSatisfying(ProblemException.class, p -> assertThat(p.type()).isEqualTo("recipient-suppressed"));
+                .isInstanceOfSatisfying(ProblemException.class, p -> {
+                    assertThat(p.type()).isEqualTo("recipient-suppressed");
+                    assertThat(p.getMessage()).doesNotContain("ana@example.com");
+                });
         assertThat(email.candidate(draft("ana@example.com", "d-9", null)).skip()).isEqualTo("suppressed");
     }
 

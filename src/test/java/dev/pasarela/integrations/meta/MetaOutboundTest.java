@@ -270,6 +270,7 @@ class MetaOutboundTest {
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.json().path("type").asText()).endsWith("/template-required");
+        assertThat(refused.body()).doesNotContain("5215500000001"); // a phone number is personal data
         assertThat(graphSends()).isZero();
 
         Http.Response template = sendWhatsApp("{\"to\":\"+5215500000001\",\"type\":\"template\",\"template\":{"
@@ -379,6 +380,7 @@ class MetaOutboundTest {
         Http.Response refused = sendWhatsApp(text("+5215512340005", "¿Seguro?"), null);
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().path("type").asText()).endsWith("/recipient-opted-out");
+        assertThat(refused.body()).doesNotContain("5215512340005");
 
         contactWrites("5215512340005", "Perdón, sí quiero la cotización");
         await().atMost(Duration.ofSeconds(20)).until(() -> store.get(ConversationSink.conversationPath(tenant, "whatsapp",
@@ -455,6 +457,7 @@ class MetaOutboundTest {
                 "{\"to\":\"" + psid + "\",\"text\":{\"body\":\"Hola\"}}", null);
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().path("type").asText()).endsWith("/message-tag-required");
+        assertThat(refused.body()).doesNotContain(psid);
 
         Http.Response tagged = api("POST", "/api/v1/messenger/messages",
                 "{\"to\":\"" + psid + "\",\"text\":{\"body\":\"Su auto está listo\"},\"tag\":\"POST_PURCHASE_UPDATE\"}", null);
