@@ -107,8 +107,8 @@ class OutboundStepsTest {
     @org.junit.jupiter.api.Test
     void aDeadLetteredMessageRecordsItsCauseWithoutAJavaClassName() {
         org.assertj.core.api.Assertions.assertThat(OutboundSteps.withoutClassName(
-                        "dev.pasarela.pipeline.errors.TransientException: Twilio unreachable: HttpTimeoutException"))
-                .isEqualTo("Twilio unreachable: HttpTimeoutException");
+                        "dev.pasarela.pipeline.errors.TransientException: Twilio unreachable: SocketTimeoutException"))
+                .isEqualTo("Twilio unreachable: SocketTimeoutException");
         org.assertj.core.api.Assertions.assertThat(OutboundSteps.withoutClassName("java.lang.IllegalStateException: boom"))
                 .isEqualTo("boom");
         org.assertj.core.api.Assertions.assertThat(OutboundSteps.withoutClassName("Graph: unavailable"))

@@ -98,7 +98,7 @@ class GraphApiTest {
                 .withFixedDelay(3000).withBody("{}")));
         long started = System.nanoTime();
         assertThatThrownBy(() -> graph(Duration.ofMillis(300)).get("/slow", Map.of(), "EAAG-t"))
-                .isInstanceOf(TransientException.class).hasMessage("Graph API unreachable: HttpTimeoutException");
+                .isInstanceOf(TransientException.class).hasMessage("Graph API unreachable: SocketTimeoutException");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
     }
 

@@ -84,7 +84,7 @@ class TwilioTransportTest {
         TWILIO.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(3000)));
         long started = System.nanoTime();
         assertThatThrownBy(() -> send(client(Duration.ofMillis(300))))
-                .isInstanceOf(ApiConnectionException.class).hasMessage("Twilio unreachable: HttpTimeoutException");
+                .isInstanceOf(ApiConnectionException.class).hasMessage("Twilio unreachable: SocketTimeoutException");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
     }
 
@@ -102,6 +102,6 @@ class TwilioTransportTest {
         assertThatThrownBy(() -> sender.send(new dev.pasarela.messaging.OutboundMessage("m1", "t1", "sms", "+15017122661",
                         java.util.Map.of(), "2026-01-01T00:00:00Z", "cpy_1"), SmsRequest.text("Hola", null)))
                 .isInstanceOf(dev.pasarela.pipeline.errors.TransientException.class)
-                .hasMessage("Twilio unreachable: HttpTimeoutException");
+                .hasMessage("Twilio unreachable: SocketTimeoutException");
     }
 }
