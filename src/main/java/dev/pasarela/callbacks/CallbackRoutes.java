@@ -75,7 +75,7 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
         this.vault = vault;
         this.properties = properties;
         this.clock = clock;
-        this.http = http.requestFactory(ProviderHttp.requestFactory(properties.connectTimeout(), properties.timeout()))
+        this.http = http.requestFactory(ProviderHttp.requestFactoryForUntrustedEndpoints(properties.connectTimeout(), properties.timeout()))
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.pasarela.http;
 
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -7,17 +8,18 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.ClientHttpRequestFactory;
 
 /**
- * What every provider client built on Boot's {@code RestClient.Builder} shares: a request factory
- * with that client's own timeouts, and the provider's {@code Retry-After} read.
+ * What every outgoing HTTP client built on Boot's {@code RestClient.Builder} shares: a request factory
+ * with that client's own timeouts (one for providers' APIs, one for endpoints we do not control), and
+ * the answer's {@code Retry-After} read.
  */
 public final class ProviderHttp {
 
@@ -34,27 +36,63 @@ public final class ProviderHttp {
     static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
 
     /**
-     * Apache HttpClient (classic) with the given timeouts: the call runs on the calling thread. The
-     * JDK's client hands every call to its selector and worker threads: with it the outbound delivery
-     * cost ~1.4 ms more CPU per message and drained 400-430 messages/s instead of 650-700 (bench/RESULTS.md,
-     * 2026-12-04, fifth session). Redirects are not followed: a provider's 3xx is an answer to classify, and
-     * following it would send our credentials on. The client's own retries are off: a 429 or 503 with
-     * {@code Retry-After} reaches the caller at once, for the pipeline's redelivery, which reads it.
+     * For a provider's API (Graph, Twilio, SendGrid, Resend, Google's keys): Apache HttpClient (classic)
+     * with the given timeouts, the call made on the calling thread. The JDK's client passes every call
+     * between the caller, its selector thread and its workers: with it the outbound delivery cost ~1.4 ms
+     * more CPU per message and drained 400-430 messages/s instead of 650-700 (bench/RESULTS.md, 2026-12-04,
+     * fifth session).
+     * <ul>
+     * <li>Redirects are not followed: a provider's 3xx is an answer to classify, and following it would
+     * send our credentials on.</li>
+     * <li>The client's own retries are off: a 429 or 503 with {@code Retry-After} reaches the caller at
+     * once, for the pipeline's redelivery, which reads it.</li>
+     * <li>No cookies: a provider's {@code Set-Cookie} would be sent back on every tenant's calls.</li>
+     * <li>The read timeout is set on the connection and on every request, not only on the socket Boot
+     * configures: httpclient5 5.5.1 otherwise gives a reused TLS connection its connect timeout as read
+     * timeout (spring-boot#47895), and a slow answer to a send that went through would be retried.</li>
+     * </ul>
+     * The read timeout bounds each wait for the answer's bytes, not the whole exchange: for endpoints
+     * we do not control, {@link #requestFactoryForUntrustedEndpoints}.
      */
     public static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
+        return requestFactory(connectTimeout, readTimeout, null);
+    }
+
+    /** {@link #requestFactory(Duration, Duration)} trusting {@code tls} (tests: a local TLS server's certificate). */
+    static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout, SslBundle tls) {
         return ClientHttpRequestFactoryBuilder.httpComponents()
-                .withHttpClientCustomizer(HttpClientBuilder::disableAutomaticRetries)
+                .withHttpClientCustomizer(client -> client.disableAutomaticRetries().disableCookieManagement())
                 .withConnectionManagerCustomizer(pool -> pool
                         .setMaxConnPerRoute(MAX_CONNECTIONS_PER_HOST)
                         .setMaxConnTotal(MAX_CONNECTIONS)
-                        // replaces Boot's, which carries only the connect timeout
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(connectTimeout))
+                                .setSocketTimeout(Timeout.of(readTimeout))
                                 .setValidateAfterInactivity(CHECK_AFTER_IDLE)
                                 .build()))
-                .build(ClientHttpRequestFactorySettings.defaults()
+                .withDefaultRequestConfigCustomizer(request -> request.setResponseTimeout(Timeout.of(readTimeout)))
+                .build(settings(connectTimeout, readTimeout).withSslBundle(tls));
+    }
+
+    /**
+     * For endpoints we do not control (tenants' callbacks): the JDK's client, whose read timeout bounds
+     * the whole exchange, the answer's body included, and which caps the answer's headers. An endpoint
+     * that trickles its answer or never ends it cannot hold a consumer past the timeout, as it could
+     * on Apache's client (the timeout there bounds each read, and the unread body is drained on close).
+     * HTTP/1.1 (kept alive): the JDK's cleartext HTTP/2 upgrade loses error answers from Jetty-based
+     * servers (a ClosedChannelException instead of the 4xx). No cookies, no redirects, no retries.
+     */
+    public static ClientHttpRequestFactory requestFactoryForUntrustedEndpoints(Duration connectTimeout,
+                                                                               Duration readTimeout) {
+        return ClientHttpRequestFactoryBuilder.jdk()
+                .withHttpClientCustomizer(client -> client.version(HttpClient.Version.HTTP_1_1))
+                .build(settings(connectTimeout, readTimeout));
+    }
+
+    private static ClientHttpRequestFactorySettings settings(Duration connectTimeout, Duration readTimeout) {
+        return ClientHttpRequestFactorySettings.defaults()
                 .withTimeouts(connectTimeout, readTimeout)
-                .withRedirects(ClientHttpRequestFactorySettings.Redirects.DONT_FOLLOW));
+                .withRedirects(ClientHttpRequestFactorySettings.Redirects.DONT_FOLLOW);
     }
 
     /** {@code Retry-After} as delay-seconds or an HTTP-date (RFC 9110 §10.2.3); empty when absent or unreadable. */

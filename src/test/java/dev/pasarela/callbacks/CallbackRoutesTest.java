@@ -219,7 +219,7 @@ class CallbackRoutesTest {
         long started = System.nanoTime();
         assertThatThrownBy(() -> routes(Duration.ofMillis(500)).post(event()))
                 .isInstanceOf(TransientException.class)
-                .hasMessage("callback of t1 unreachable: SocketTimeoutException")
+                .hasMessage("callback of t1 unreachable: HttpTimeoutException")
                 .satisfies(e -> assertThat(e.getCause().toString()).doesNotContain("crm-secret-token"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3500));
     }

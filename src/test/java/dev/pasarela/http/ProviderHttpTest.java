@@ -5,8 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,30 +32,48 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClient;
 
 /**
  * What every provider client gets from {@link ProviderHttp#requestFactory}, against a real local
- * server: the answers a provider gives reach our code as they came (no redirect followed, no retry
- * behind our back), a slow answer ends at the read timeout, and calls to one provider neither queue
- * behind a few pooled connections nor open a connection each.
+ * server (over TLS where that matters): the answers a provider gives reach our code as they came (no
+ * redirect followed, no retry behind our back, no cookie kept), a slow answer ends at the read timeout
+ * and only there, on a reused TLS connection too, and calls to one provider neither queue behind a few
+ * pooled connections nor open a connection each. And what a tenant's endpoint gets from
+ * {@link ProviderHttp#requestFactoryForUntrustedEndpoints}: an answer that never ends does not hold the caller.
  */
 class ProviderHttpTest {
 
     /** More concurrent calls than any HTTP client's default per-host pool (Apache's is 5). */
     private static final int CONCURRENT_CALLS = 24;
+    private static final char[] STORE_PASSWORD = "test-only".toCharArray();
 
     private HttpServer server;
     private ExecutorService serverThreads;
     private final AtomicInteger requests = new AtomicInteger();
     private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    private final Set<String> cookiesSent = ConcurrentHashMap.newKeySet();
     private final CountDownLatch allInFlight = new CountDownLatch(CONCURRENT_CALLS);
 
     @BeforeEach
@@ -63,8 +94,22 @@ class ProviderHttpTest {
     private void answer(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         clientPorts.add(exchange.getRemoteAddress().getPort());
+        if (exchange.getRequestHeaders().containsKey("Cookie")) {
+            cookiesSent.addAll(exchange.getRequestHeaders().get("Cookie"));
+        }
         exchange.getRequestBody().readAllBytes();
         switch (exchange.getRequestURI().getPath()) {
+            case "/session" -> {
+                // a load balancer's or bot shield's cookie, answered on one tenant's call
+                exchange.getResponseHeaders().add("Set-Cookie", "lb=tenant-a; Path=/");
+                reply(exchange, 200, "{}");
+            }
+            case "/unhurried" -> {
+                // longer than the connect timeout, well within the read timeout
+                sleepQuietly(Duration.ofSeconds(5));
+                reply(exchange, 200, "{\"ok\":true}");
+            }
+            case "/endless" -> trickleForever(exchange);
             case "/moved" -> {
                 exchange.getResponseHeaders().add("Location", "/elsewhere");
                 reply(exchange, 302, "");
@@ -90,8 +135,12 @@ class ProviderHttpTest {
     }
 
     private RestClient client(Duration readTimeout) {
-        return RestClient.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .requestFactory(ProviderHttp.requestFactory(Duration.ofSeconds(2), readTimeout)).build();
+        return client("http://127.0.0.1:" + server.getAddress().getPort(),
+                ProviderHttp.requestFactory(Duration.ofSeconds(2), readTimeout));
+    }
+
+    private static RestClient client(String baseUrl, ClientHttpRequestFactory requests) {
+        return RestClient.builder().baseUrl(baseUrl).requestFactory(requests).build();
     }
 
     @Test
@@ -118,8 +167,59 @@ class ProviderHttpTest {
     @Test
     void anAnswerSlowerThanTheReadTimeoutIsAnAccessFailure() {
         assertThatThrownBy(() -> client(Duration.ofMillis(300)).post().uri("/slow").body("{}").retrieve().toBodilessEntity())
-                .isInstanceOf(ResourceAccessException.class);
+                .isInstanceOf(ResourceAccessException.class).hasRootCauseInstanceOf(SocketTimeoutException.class);
         assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void aCookieOneAnswerSetsIsNotSentOnTheNextCalls() {
+        RestClient client = client(Duration.ofSeconds(5));
+        client.get().uri("/session").retrieve().toBodilessEntity();
+        client.post().uri("/messages").body("{}").retrieve().toBodilessEntity();
+
+        assertThat(requests).hasValue(2);
+        assertThat(cookiesSent).isEmpty();
+    }
+
+    /**
+     * httpclient5 5.5.1 gives a reused TLS connection its connect timeout as read timeout
+     * (spring-boot#47895): a send answered after the connect timeout would fail on a connection that
+     * went through, and be retried. Every provider is called over TLS, on kept-alive connections.
+     */
+    @Test
+    void aReusedTlsConnectionWaitsTheReadTimeoutNotTheConnectTimeout() throws Exception {
+        KeyStore[] stores = selfSignedFor127001();
+        HttpsServer tls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        tls.setHttpsConfigurator(new HttpsConfigurator(serverContext(stores[0])));
+        tls.setExecutor(serverThreads);
+        tls.createContext("/", this::answer);
+        tls.start();
+        try {
+            SslBundle trustingIt = SslBundle.of(SslStoreBundle.of(null, null, stores[1]));
+            RestClient client = client("https://127.0.0.1:" + tls.getAddress().getPort(),
+                    ProviderHttp.requestFactory(Duration.ofSeconds(3), Duration.ofSeconds(20), trustingIt));
+
+            assertThat(client.post().uri("/messages").body("{}").retrieve().body(String.class)).isEqualTo("{\"ok\":true}");
+            assertThat(client.post().uri("/unhurried").body("{}").retrieve().body(String.class)).isEqualTo("{\"ok\":true}");
+            assertThat(clientPorts).hasSize(1); // the second call was on the first call's connection
+        } finally {
+            tls.stop(0);
+        }
+    }
+
+    /** A tenant's endpoint that starts its answer and never ends it is cut at the read timeout. */
+    @Test
+    @Timeout(60) // a guard: without the bound the call would not return at all
+    void anUntrustedEndpointsEndlessAnswerDoesNotHoldTheCaller() {
+        RestClient client = client("http://127.0.0.1:" + server.getAddress().getPort(),
+                ProviderHttp.requestFactoryForUntrustedEndpoints(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+
+        // reading it: cut when the read timeout passes (Apache's client would read on: each byte comes in time)
+        assertThatThrownBy(() -> client.post().uri("/endless").body("{}").retrieve().body(String.class))
+                .isInstanceOf(RestClientException.class);
+        // not reading it (what a callback does): its status, and the rest is dropped, not drained
+        assertThat(client.post().uri("/endless").body("{}").retrieve().toBodilessEntity().getStatusCode().value())
+                .isEqualTo(200);
     }
 
     @Test
@@ -157,6 +257,54 @@ class ProviderHttpTest {
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
+    }
+
+    /** Headers at once, then a byte every 100 ms until the client goes away (or a minute passes). */
+    private static void trickleForever(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream body = exchange.getResponseBody();
+        try {
+            for (int i = 0; i < 600; i++) {
+                body.write(' ');
+                body.flush();
+                sleepQuietly(Duration.ofMillis(100));
+            }
+        } catch (IOException clientGone) {
+            // what the bound is for
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** A key store with a fresh self-signed certificate for 127.0.0.1, and a trust store with that certificate. */
+    private static KeyStore[] selfSignedFor127001() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        KeyPair pair = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=127.0.0.1");
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
+                Date.from(now.minus(1, ChronoUnit.DAYS)), Date.from(now.plus(1, ChronoUnit.DAYS)), name, pair.getPublic());
+        builder.addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+        X509Certificate certificate = new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", pair.getPrivate(), STORE_PASSWORD, new Certificate[] {certificate});
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", certificate);
+        return new KeyStore[] {keys, trust};
+    }
+
+    private static SSLContext serverContext(KeyStore keys) throws Exception {
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, STORE_PASSWORD);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(managers.getKeyManagers(), null, null);
+        return context;
     }
 
     private static void sleepQuietly(Duration duration) {
