@@ -39,7 +39,7 @@ public final class ProviderHttp {
      * For a provider's API (Graph, Twilio, SendGrid, Resend, Google's keys): Apache HttpClient (classic)
      * with the given timeouts, the call made on the calling thread. The JDK's client passes every call
      * between the caller, its selector thread and its workers: with it the outbound delivery cost ~1.4 ms
-     * more CPU per message and drained 400-430 messages/s instead of 650-700 (bench/RESULTS.md, 2026-12-04,
+     * more CPU per message and drained 400-435 messages/s instead of 646-721 (bench/RESULTS.md, 2026-12-04,
      * fifth session).
      * <ul>
      * <li>Redirects are not followed: a provider's 3xx is an answer to classify, and following it would
@@ -70,13 +70,17 @@ public final class ProviderHttp {
                                 .setSocketTimeout(Timeout.of(readTimeout))
                                 .setValidateAfterInactivity(CHECK_AFTER_IDLE)
                                 .build()))
-                .withDefaultRequestConfigCustomizer(request -> request.setResponseTimeout(Timeout.of(readTimeout)))
+                .withDefaultRequestConfigCustomizer(request -> request
+                        .setResponseTimeout(Timeout.of(readTimeout))
+                        // never reached (see MAX_CONNECTIONS_PER_HOST); were it, not Apache's 3 minutes with a consumer held
+                        .setConnectionRequestTimeout(Timeout.of(connectTimeout)))
                 .build(settings(connectTimeout, readTimeout).withSslBundle(tls));
     }
 
     /**
-     * For endpoints we do not control (tenants' callbacks): the JDK's client, whose read timeout bounds
-     * the whole exchange, the answer's body included, and which caps the answer's headers. An endpoint
+     * For endpoints we do not control (tenants' callbacks): the JDK's client through Spring's
+     * {@code JdkClientHttpRequestFactory}, whose read timeout bounds the whole exchange, the answer's
+     * body included (Spring's own timer, not the JDK's), and which caps the answer's headers. An endpoint
      * that trickles its answer or never ends it cannot hold a consumer past the timeout, as it could
      * on Apache's client (the timeout there bounds each read, and the unread body is drained on close).
      * HTTP/1.1 (kept alive): the JDK's cleartext HTTP/2 upgrade loses error answers from Jetty-based
