@@ -39,7 +39,7 @@ public final class ProviderHttp {
      * For a provider's API (Graph, Twilio, SendGrid, Resend, Google's keys): Apache HttpClient (classic)
      * with the given timeouts, the call made on the calling thread. The JDK's client passes every call
      * between the caller, its selector thread and its workers: with it the outbound delivery cost ~1.4 ms
-     * more CPU per message and drained 400-435 messages/s instead of 646-721 (bench/RESULTS.md, 2026-12-04,
+     * more CPU per message and drained 400-435 messages/s instead of 646-787 (bench/RESULTS.md, 2026-12-04,
      * fifth session).
      * <ul>
      * <li>Redirects are not followed: a provider's 3xx is an answer to classify, and following it would
