@@ -30,6 +30,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
@@ -77,11 +80,16 @@ class ProviderHttpTest {
     private final Set<String> cookiesSent = ConcurrentHashMap.newKeySet();
     private final List<ClientHttpRequestFactory> factories = new ArrayList<>();
     private final CountDownLatch allInFlight = new CountDownLatch(CONCURRENT_CALLS);
+    /** Answers held until the test ends: only the client's timeout ends the call. */
+    private final CountDownLatch testOver = new CountDownLatch(1);
+    /** When a held answer is due: a delay is the input of those tests, scheduled here rather than slept. */
+    private ScheduledExecutorService clock;
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         serverThreads = Executors.newCachedThreadPool();
+        clock = Executors.newSingleThreadScheduledExecutor();
         server.setExecutor(serverThreads);
         server.createContext("/", this::answer);
         server.start();
@@ -94,6 +102,8 @@ class ProviderHttpTest {
                 pool.destroy(); // Apache's connection pool
             }
         }
+        testOver.countDown();
+        clock.shutdownNow();
         server.stop(0);
         serverThreads.shutdownNow();
     }
@@ -112,8 +122,10 @@ class ProviderHttpTest {
                 reply(exchange, 200, "{}");
             }
             case "/unhurried" -> {
-                // longer than the connect timeout, well within the read timeout
-                sleepQuietly(Duration.ofSeconds(8));
+                // due longer than the connect timeout after the request, well within the read timeout
+                CountDownLatch due = new CountDownLatch(1);
+                clock.schedule(due::countDown, 8, TimeUnit.SECONDS);
+                awaitQuietly(due, Duration.ofSeconds(30));
                 reply(exchange, 200, "{\"ok\":true}");
             }
             case "/endless" -> trickleForever(exchange);
@@ -128,13 +140,13 @@ class ProviderHttpTest {
                 reply(exchange, 503, "{\"error\":\"busy\"}");
             }
             case "/slow" -> {
-                sleepQuietly(Duration.ofSeconds(5));
+                awaitQuietly(testOver, Duration.ofSeconds(30));
                 reply(exchange, 200, "{}");
             }
             case "/together" -> {
                 // answers once every call is in: a pool that lets fewer through holds the rest until the guard
                 allInFlight.countDown();
-                boolean together = awaitQuietly(allInFlight);
+                boolean together = awaitQuietly(allInFlight, Duration.ofSeconds(20));
                 reply(exchange, together ? 200 : 504, "{}");
             }
             default -> reply(exchange, 200, "{\"ok\":true}");
@@ -271,19 +283,23 @@ class ProviderHttpTest {
     }
 
     /** Headers at once, then a byte every 100 ms until the client goes away (or a minute passes). */
-    private static void trickleForever(HttpExchange exchange) throws IOException {
+    private void trickleForever(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, 0);
         OutputStream body = exchange.getResponseBody();
+        Semaphore ticks = new Semaphore(0);
+        ScheduledFuture<?> ticking = clock.scheduleAtFixedRate(ticks::release, 100, 100, TimeUnit.MILLISECONDS);
         try {
-            for (int i = 0; i < 600; i++) {
+            for (int i = 0; i < 600 && ticks.tryAcquire(5, TimeUnit.SECONDS); i++) {
                 body.write(' ');
                 body.flush();
-                sleepQuietly(Duration.ofMillis(100));
             }
         } catch (IOException clientGone) {
             // what the bound is for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
+            ticking.cancel(false);
             exchange.close();
         }
     }
@@ -318,18 +334,10 @@ class ProviderHttpTest {
         return context;
     }
 
-    private static void sleepQuietly(Duration duration) {
+    /** A guard, not a timing: how long a held answer waits at most before the server gives up on it. */
+    private static boolean awaitQuietly(CountDownLatch latch, Duration guard) {
         try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A guard, not a timing: the calls that got in wait this long for the others before failing the test. */
-    private static boolean awaitQuietly(CountDownLatch latch) {
-        try {
-            return latch.await(20, TimeUnit.SECONDS);
+            return latch.await(guard.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
