@@ -45,6 +45,7 @@ public class QueueConfiguration {
             public Object postProcessAfterInitialization(Object bean, String name) {
                 if (bean instanceof org.springframework.jms.connection.CachingConnectionFactory caching) {
                     keepSessionsAcrossFailover(caching);
+                    cacheDestinationLookups(caching.getTargetConnectionFactory());
                 }
                 return bean;
             }
@@ -60,6 +61,20 @@ public class QueueConfiguration {
                     caching.resetConnection();
                 }
             });
+        }
+    }
+
+    /**
+     * Every send names its queue, and Spring's destination resolver asks the session for it each
+     * time: Artemis's {@code session.createQueue} is then a blocking query to the broker (a round
+     * trip through the broker's threads) before the send's own. Artemis keeps the answer per
+     * session when asked to; the sessions are cached, so a queue is looked up once per session.
+     * What it changes: a queue removed later is not noticed at lookup; the send still is one
+     * to its address, which the broker auto-creates as before.
+     */
+    static void cacheDestinationLookups(jakarta.jms.ConnectionFactory target) {
+        if (target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis) {
+            artemis.setCacheDestinations(true);
         }
     }
 
