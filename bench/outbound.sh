@@ -109,7 +109,13 @@ route() { java bench/OutboundBench.java route "$PID" whatsapp.out.deliver "$1"; 
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; wrk -t$THREADS -c$CONNECTIONS; warm-up ${WARMUP}s, then $ROUNDS x (${ROUND}s GET + ${ROUND}s POST); rate ${RATE}/s per number"
 half=$(( (WARMUP + 3) / 4 ))
-for _ in 1 2; do load usage "$half" > /dev/null; load send "$half" > /dev/null; done
+# a wrong answer in the warm-up fails the bench too: its RESULT line says which kind (statuses go to stderr)
+for _ in 1 2; do
+  for mode in usage send; do
+    load "$mode" "$half" > "$WORK/warm-up.out"
+    grep -v ' wrong=0 ' "$WORK/warm-up.out" | sed "s/^/warm-up $mode /" || true
+  done
+done
 sleep 1
 await_delivered "$(used)" 120 || true
 [ "$FAILED" = 0 ] || { echo "FAILED in the warm-up"; exit 1; }

@@ -54,6 +54,9 @@ function response(status, headers, body)
       accepted = accepted + 1
     else
       wrong = wrong + 1
+      if wrong <= 3 then
+        io.stderr:write("202 without a message id: " .. string.sub(body or "", 1, 300) .. "\n")
+      end
     end
   end
 end
@@ -67,8 +70,10 @@ function done(summary, latency, requests)
   local socket_errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f wrong=%d accepted=%d\n",
+    "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f wrong=%d accepted=%d"
+      .. " socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
     summary.requests, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, bad + socket_errors, ok))
+    latency.max / 1000, bad + socket_errors, ok,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
