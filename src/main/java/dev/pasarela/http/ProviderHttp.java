@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.boot.ssl.SslBundle;
@@ -34,6 +35,12 @@ public final class ProviderHttp {
     static final int MAX_CONNECTIONS = 1024;
     /** A pooled connection idle longer than this is checked before it is reused: the provider may have closed it. */
     static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
+    /**
+     * A connection idle this long is closed by the client's evictor: before the provider's own idle
+     * timeout (60 s and more for load balancers and Graph), so a send does not meet a connection the
+     * provider is closing at that moment, and the pool does not keep sockets the provider closed.
+     */
+    static final TimeValue CLOSE_AFTER_IDLE = TimeValue.ofSeconds(30);
 
     /**
      * For a provider's API (Graph, Twilio, SendGrid, Resend, Google's keys): Apache HttpClient (classic)
@@ -55,13 +62,18 @@ public final class ProviderHttp {
      * we do not control, {@link #requestFactoryForUntrustedEndpoints}.
      */
     public static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
-        return requestFactory(connectTimeout, readTimeout, null);
+        return requestFactory(connectTimeout, readTimeout, null, CLOSE_AFTER_IDLE);
     }
 
-    /** {@link #requestFactory(Duration, Duration)} trusting {@code tls} (tests: a local TLS server's certificate). */
-    static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout, SslBundle tls) {
+    /**
+     * {@link #requestFactory(Duration, Duration)} trusting {@code tls} (tests: a local TLS server's
+     * certificate), closing connections idle for {@code closeAfterIdle}.
+     */
+    static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout, SslBundle tls,
+                                                   TimeValue closeAfterIdle) {
         return ClientHttpRequestFactoryBuilder.httpComponents()
-                .withHttpClientCustomizer(client -> client.disableAutomaticRetries().disableCookieManagement())
+                .withHttpClientCustomizer(client -> client.disableAutomaticRetries().disableCookieManagement()
+                        .evictIdleConnections(closeAfterIdle))
                 .withConnectionManagerCustomizer(pool -> pool
                         .setMaxConnPerRoute(MAX_CONNECTIONS_PER_HOST)
                         .setMaxConnTotal(MAX_CONNECTIONS)
@@ -91,6 +103,16 @@ public final class ProviderHttp {
         return ClientHttpRequestFactoryBuilder.jdk()
                 .withHttpClientCustomizer(client -> client.version(HttpClient.Version.HTTP_1_1))
                 .build(settings(connectTimeout, readTimeout));
+    }
+
+    /**
+     * Closes a factory's connections, and the thread that evicts its idle ones, for the clients'
+     * {@code close()}: the application context closes them, so neither outlives it.
+     */
+    public static void close(ClientHttpRequestFactory factory) throws Exception {
+        if (factory instanceof DisposableBean pool) {
+            pool.destroy();
+        }
     }
 
     private static ClientHttpRequestFactorySettings settings(Duration connectTimeout, Duration readTimeout) {

@@ -26,7 +26,7 @@ import org.springframework.web.client.RestClientException;
  * {@code Cache-Control: max-age} says (Nimbus's own cache ignores it). An unknown {@code kid}
  * triggers one refresh, at most once a minute, so forged kids cannot hammer Google.
  */
-public class GooglePublicKeys implements JWKSource<SecurityContext> {
+public class GooglePublicKeys implements JWKSource<SecurityContext>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GooglePublicKeys.class);
     private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
@@ -35,6 +35,7 @@ public class GooglePublicKeys implements JWKSource<SecurityContext> {
 
     private final URI url;
     private final RestClient http;
+    private final org.springframework.http.client.ClientHttpRequestFactory connections;
     private final Clock clock;
     private volatile JWKSet keys;
     private volatile Instant expires = Instant.EPOCH;
@@ -43,8 +44,14 @@ public class GooglePublicKeys implements JWKSource<SecurityContext> {
     public GooglePublicKeys(RestClient.Builder http, FirebaseProperties firebase, Clock clock) {
         this.url = firebase.publicKeysUrl();
         this.clock = clock;
-        this.http = http.requestFactory(ProviderHttp.requestFactory(firebase.keysConnectTimeout(), firebase.keysTimeout()))
-                .build();
+        this.connections = ProviderHttp.requestFactory(firebase.keysConnectTimeout(), firebase.keysTimeout());
+        this.http = http.requestFactory(connections).build();
+    }
+
+    /** Its connections close with the application context (a bean of {@code SecurityConfiguration}). */
+    @Override
+    public void close() throws Exception {
+        ProviderHttp.close(connections);
     }
 
     @Override

@@ -58,16 +58,21 @@ public class SecurityConfiguration {
         return http.build();
     }
 
+    /** A bean so that its connections close with the context; it calls Google only when a token comes. */
     @Bean
-    JwtDecoder firebaseIdTokens(FirebaseProperties firebase, AuthProperties auth, RestClient.Builder http,
-                                Clock clock) {
+    GooglePublicKeys googlePublicKeys(RestClient.Builder http, FirebaseProperties firebase, Clock clock) {
+        return new GooglePublicKeys(http, firebase, clock);
+    }
+
+    @Bean
+    JwtDecoder firebaseIdTokens(FirebaseProperties firebase, AuthProperties auth, GooglePublicKeys keys, Clock clock) {
         if (firebase.projectId().isBlank()) {
             return token -> {
                 // a bad token, not a fault of ours: 401, as for any token we cannot verify
                 throw new BadJwtException("Firebase ID tokens are not accepted: FIREBASE_PROJECT_ID is not set");
             };
         }
-        return FirebaseIdTokens.decoder(firebase.projectId(), new GooglePublicKeys(http, firebase, clock),
+        return FirebaseIdTokens.decoder(firebase.projectId(), keys,
                 auth.tenantClaim(), auth.clockSkew(), clock);
     }
 

@@ -10,7 +10,10 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -37,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.apache.hc.core5.util.TimeValue;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -217,7 +221,8 @@ class ProviderHttpTest {
         try {
             SslBundle trustingIt = SslBundle.of(SslStoreBundle.of(null, null, stores[1]));
             RestClient client = client("https://127.0.0.1:" + tls.getAddress().getPort(),
-                    ProviderHttp.requestFactory(Duration.ofSeconds(5), Duration.ofSeconds(30), trustingIt));
+                    ProviderHttp.requestFactory(Duration.ofSeconds(5), Duration.ofSeconds(30), trustingIt,
+                            ProviderHttp.CLOSE_AFTER_IDLE));
 
             assertThat(client.post().uri("/messages").body("{}").retrieve().body(String.class)).isEqualTo("{\"ok\":true}");
             assertThat(client.post().uri("/unhurried").body("{}").retrieve().body(String.class)).isEqualTo("{\"ok\":true}");
@@ -271,6 +276,82 @@ class ProviderHttpTest {
             }
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void closingTheFactoryClosesItsKeptAliveConnection() throws Exception {
+        try (ConnectionWatchingServer provider = new ConnectionWatchingServer()) {
+            ClientHttpRequestFactory connections = ProviderHttp.requestFactory(Duration.ofSeconds(2), Duration.ofSeconds(5));
+            RestClient client = RestClient.builder().baseUrl(provider.url()).requestFactory(connections).build();
+            assertThat(client.get().uri("/").retrieve().body(String.class)).isEqualTo("{}");
+            assertThat(provider.closedByClient.getCount()).as("the connection is kept alive after the call").isEqualTo(1);
+
+            ProviderHttp.close(connections); // what the application context's close does, through the clients
+
+            assertThat(provider.closedByClient.await(10, TimeUnit.SECONDS)).as("the client closed its connection").isTrue();
+        }
+    }
+
+    @Test
+    void aConnectionIdleLongerThanItsIdleTimeIsClosedByTheClient() throws Exception {
+        try (ConnectionWatchingServer provider = new ConnectionWatchingServer()) {
+            RestClient client = client(provider.url(), ProviderHttp.requestFactory(Duration.ofSeconds(2),
+                    Duration.ofSeconds(5), null, TimeValue.ofMilliseconds(200)));
+            assertThat(client.get().uri("/").retrieve().body(String.class)).isEqualTo("{}");
+
+            // the pool stays open; only the evictor can close the idle connection
+            assertThat(provider.closedByClient.await(10, TimeUnit.SECONDS)).as("the idle connection was closed").isTrue();
+        }
+    }
+
+    /**
+     * A provider on a plain socket, so that the test sees what the JDK's server hides: the client closing
+     * its kept-alive connection. Answers every request on a connection with 200 and {@code {}}.
+     */
+    private static final class ConnectionWatchingServer implements AutoCloseable {
+        final CountDownLatch closedByClient = new CountDownLatch(1);
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+
+        ConnectionWatchingServer() throws IOException {
+            threads.submit(() -> {
+                try {
+                    Socket connection = socket.accept();
+                    threads.submit(() -> serve(connection));
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        private void serve(Socket connection) {
+            try (connection) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(connection.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                OutputStream out = connection.getOutputStream();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.isEmpty()) { // the end of a request's headers (the tests' calls are GETs, no body)
+                        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                    }
+                }
+                closedByClient.countDown(); // end of stream: the client closed the connection
+            } catch (IOException reset) {
+                closedByClient.countDown();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            threads.shutdownNow();
         }
     }
 

@@ -46,7 +46,7 @@ import org.springframework.web.client.RestClient;
  * and the Resend SDK is not on our repository.
  */
 @Component
-public class EmailSender implements CredentialNames {
+public class EmailSender implements CredentialNames, AutoCloseable {
 
     @Override
     public java.util.Set<String> credentialNames() {
@@ -66,6 +66,7 @@ public class EmailSender implements CredentialNames {
     private final Map<String, CircuitBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
     private final CircuitBreakerConfig breakerConfig;
     private final RestClient http;
+    private final org.springframework.http.client.ClientHttpRequestFactory connections;
     private final ObjectMapper json;
     private final Clock clock;
 
@@ -80,7 +81,8 @@ public class EmailSender implements CredentialNames {
         this.defaultFrom = email.from();
         this.json = json;
         this.clock = clock;
-        this.http = http.requestFactory(ProviderHttp.requestFactory(email.connectTimeout(), email.timeout())).build();
+        this.connections = ProviderHttp.requestFactory(email.connectTimeout(), email.timeout());
+        this.http = http.requestFactory(connections).build();
         Duration openFor = email.breaker().openFor();
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
@@ -88,6 +90,12 @@ public class EmailSender implements CredentialNames {
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .recordExceptions(TransientException.class) // a rejection says the provider is up
                 .build();
+    }
+
+    /** Its connections close with the application context. */
+    @Override
+    public void close() throws Exception {
+        ProviderHttp.close(connections);
     }
 
     public boolean canSend(String tenantId) {

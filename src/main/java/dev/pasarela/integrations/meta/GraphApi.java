@@ -46,10 +46,11 @@ import org.springframework.web.client.RestClient;
  * loop polling until usage falls.
  */
 @Component
-public class GraphApi {
+public class GraphApi implements AutoCloseable {
 
     private final ObjectMapper json;
     private final RestClient http;
+    private final org.springframework.http.client.ClientHttpRequestFactory connections;
     private final String base;
     private final Clock clock;
     private final GraphUsage usage;
@@ -78,8 +79,14 @@ public class GraphApi {
         this.usage = usage;
         this.pause = pause;
         this.base = meta.graphBaseUrl().replaceAll("/+$", "") + "/" + meta.graphVersion();
-        this.http = http.requestFactory(ProviderHttp.requestFactory(meta.graphConnectTimeout(), meta.graphTimeout()))
-                .build();
+        this.connections = ProviderHttp.requestFactory(meta.graphConnectTimeout(), meta.graphTimeout());
+        this.http = http.requestFactory(connections).build();
+    }
+
+    /** Its connections close with the application context. */
+    @Override
+    public void close() throws Exception {
+        ProviderHttp.close(connections);
     }
 
     public JsonNode get(String path, Map<String, String> query, String token) {

@@ -23,14 +23,22 @@ import org.springframework.web.client.RestClient;
  * itself allows only as a region or edge of twilio.com.
  */
 @Component
-class TwilioTransport extends HttpClient {
+class TwilioTransport extends HttpClient implements AutoCloseable {
 
     private final String base;
     private final RestClient http;
+    private final org.springframework.http.client.ClientHttpRequestFactory connections;
 
     TwilioTransport(RestClient.Builder http, TwilioProperties twilio) {
         this.base = twilio.apiBase().replaceAll("/+$", "");
-        this.http = http.requestFactory(ProviderHttp.requestFactory(twilio.connectTimeout(), twilio.timeout())).build();
+        this.connections = ProviderHttp.requestFactory(twilio.connectTimeout(), twilio.timeout());
+        this.http = http.requestFactory(connections).build();
+    }
+
+    /** Its connections close with the application context. */
+    @Override
+    public void close() throws Exception {
+        ProviderHttp.close(connections);
     }
 
     @Override
