@@ -113,7 +113,8 @@ half=$(( (WARMUP + 3) / 4 ))
 for _ in 1 2; do
   for mode in usage send; do
     load "$mode" "$half" > "$WORK/warm-up.out"
-    grep -v ' wrong=0 ' "$WORK/warm-up.out" | sed "s/^/warm-up $mode /" || true
+    grep -q '^RESULT' "$WORK/warm-up.out" || echo "warm-up $mode: wrk printed no RESULT line"
+    grep '^RESULT' "$WORK/warm-up.out" | grep -v ' wrong=0 ' | sed "s/^/warm-up $mode /" || true
   done
 done
 sleep 1

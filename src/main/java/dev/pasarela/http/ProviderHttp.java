@@ -36,11 +36,12 @@ public final class ProviderHttp {
     /** A pooled connection idle longer than this is checked before it is reused: the provider may have closed it. */
     static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
     /**
-     * A connection idle this long is closed by the client's evictor: before the provider's own idle
-     * timeout (60 s and more for load balancers and Graph), so a send does not meet a connection the
-     * provider is closing at that moment, and the pool does not keep sockets the provider closed.
+     * A connection idle this long is closed by the client's evictor, which also wakes this often: so
+     * within 20-40 s of its last call, before the provider's own idle timeout (60 s and more for load
+     * balancers), and a send does not meet a connection the provider is closing at that moment; nor
+     * does the pool keep sockets the provider closed.
      */
-    static final TimeValue CLOSE_AFTER_IDLE = TimeValue.ofSeconds(30);
+    static final TimeValue CLOSE_AFTER_IDLE = TimeValue.ofSeconds(20);
 
     /**
      * For a provider's API (Graph, Twilio, SendGrid, Resend, Google's keys): Apache HttpClient (classic)

@@ -69,8 +69,10 @@ public class QueueConfiguration {
      * time: Artemis's {@code session.createQueue} is then a blocking query to the broker (a round
      * trip through the broker's threads) before the send's own. Artemis keeps the answer per
      * session when asked to; the sessions are cached, so a queue is looked up once per session.
-     * What it changes: a queue removed later is not noticed at lookup; the send still is one
-     * to its address, which the broker auto-creates as before.
+     * The lookup never created a queue: the send does. A queue the broker deleted meanwhile (empty,
+     * no consumer) is created again by the next send to the kept name (DestinationLookupTest), which
+     * answers an earlier review's worry (2478a5e) on Artemis 2.40. With auto-create off, a queue
+     * removed by an operator fails the send instead of the lookup: loudly either way.
      */
     static void cacheDestinationLookups(jakarta.jms.ConnectionFactory target) {
         if (target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis) {
