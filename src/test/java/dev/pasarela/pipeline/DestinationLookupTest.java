@@ -32,6 +32,8 @@ class DestinationLookupTest {
     private static final int SENDS = 50;
 
     private EmbeddedActiveMQ broker;
+    /** The gateway's connection factory, on this broker. */
+    private CachingConnectionFactory gateways;
     private final AtomicInteger queueQueries = new AtomicInteger();
 
     @BeforeEach
@@ -51,19 +53,18 @@ class DestinationLookupTest {
             return true;
         };
         broker.getActiveMQServer().getRemotingService().addIncomingInterceptor(countQueueQueries);
+        gateways = gatewayConnectionFactory();
     }
 
     @AfterEach
     void stopBroker() throws Exception {
+        gateways.destroy();
         broker.stop();
     }
 
     @Test
     void theGatewaysSendsLookTheirQueueUpOncePerSessionNotOncePerSend() throws Exception {
-        CachingConnectionFactory gateways = gatewayConnectionFactory();
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addComponent("jms", JmsComponent.jmsComponent(gateways));
-            camel.start();
+        try (DefaultCamelContext camel = camelSendingThrough(gateways)) {
             ProducerTemplate producer = camel.createProducerTemplate();
             for (int i = 0; i < SENDS; i++) {
                 producer.sendBody("jms:queue:in.lookup-test", ExchangePattern.InOnly, "event " + i);
@@ -73,25 +74,18 @@ class DestinationLookupTest {
             // client keeping the answer, one more for each of the 49 others (51)
             assertThat(queueQueries.get()).as("queue lookups for %d sends on one session", SENDS).isLessThanOrEqualTo(2);
             assertThat(receivedFrom("in.lookup-test")).as("every send arrived").isEqualTo(SENDS);
-        } finally {
-            gateways.destroy();
         }
     }
 
     @Test
     void aSendToAQueueNotYetKnownStillReachesIt() throws Exception {
-        CachingConnectionFactory gateways = gatewayConnectionFactory();
-        try {
-            JmsTemplate jms = new JmsTemplate(gateways);
-            jms.convertAndSend("in.first", "a");
-            jms.convertAndSend("in.second", "b");
-            jms.convertAndSend("in.first", "c");
+        JmsTemplate jms = new JmsTemplate(gateways);
+        jms.convertAndSend("in.first", "a");
+        jms.convertAndSend("in.second", "b");
+        jms.convertAndSend("in.first", "c");
 
-            assertThat(receivedFrom("in.first")).isEqualTo(2);
-            assertThat(receivedFrom("in.second")).isEqualTo(1);
-        } finally {
-            gateways.destroy();
-        }
+        assertThat(receivedFrom("in.first")).isEqualTo(2);
+        assertThat(receivedFrom("in.second")).isEqualTo(1);
     }
 
     /**
@@ -101,10 +95,7 @@ class DestinationLookupTest {
      */
     @Test
     void aSendAfterTheBrokerDeletedTheEmptyQueueReachesTheQueueCreatedAgain() throws Exception {
-        CachingConnectionFactory gateways = gatewayConnectionFactory();
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addComponent("jms", JmsComponent.jmsComponent(gateways));
-            camel.start();
+        try (DefaultCamelContext camel = camelSendingThrough(gateways)) {
             ProducerTemplate producer = camel.createProducerTemplate();
             producer.sendBody("jms:queue:in.reaped", ExchangePattern.InOnly, "first");
             assertThat(receivedFrom("in.reaped")).isEqualTo(1);
@@ -117,9 +108,15 @@ class DestinationLookupTest {
 
             assertThat(queueQueries.get()).as("the send used the name the session keeps").isEqualTo(lookupsBefore);
             assertThat(receivedFrom("in.reaped")).as("the second event arrived").isEqualTo(1);
-        } finally {
-            gateways.destroy();
         }
+    }
+
+    /** Camel's JMS component on the gateway's connection factory, as the routes and the outbox send. */
+    private static DefaultCamelContext camelSendingThrough(CachingConnectionFactory gateways) {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        camel.addComponent("jms", JmsComponent.jmsComponent(gateways));
+        camel.start();
+        return camel;
     }
 
     /** As Spring Boot builds it, then as the gateway's post-processor leaves it. */
