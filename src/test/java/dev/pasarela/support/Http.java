@@ -58,15 +58,53 @@ public final class Http {
 
     public Response send(HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r);
+            HttpRequest request = b.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            Response answer = new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r);
+            if (answer.contentType().startsWith("application/problem+json")
+                    && request.uri().getPath().startsWith("/api/")) {
+                PersonalData.assertNotRepeated(sentBody(request), request.uri().getPath(), answer);
+            }
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The request's body as sent (the publishers tests use replay their bytes to each subscriber). */
+    private static String sentBody(HttpRequest request) {
+        return request.bodyPublisher().map(publisher -> {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            publisher.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(java.nio.ByteBuffer item) {
+                    byte[] chunk = new byte[item.remaining()];
+                    item.get(chunk);
+                    bytes.writeBytes(chunk);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    done.complete(null);
+                }
+            });
+            done.join();
+            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }).orElse("");
     }
 
     public String base() {
