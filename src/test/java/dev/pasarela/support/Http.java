@@ -2,13 +2,18 @@ package dev.pasarela.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /** A small HTTP client for tests that talk to the gateway as its users do. */
 public final class Http {
@@ -77,16 +82,16 @@ public final class Http {
     /** The request's body as sent (the publishers tests use replay their bytes to each subscriber). */
     private static String sentBody(HttpRequest request) {
         return request.bodyPublisher().map(publisher -> {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-            publisher.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            publisher.subscribe(new Flow.Subscriber<ByteBuffer>() {
                 @Override
-                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                public void onSubscribe(Flow.Subscription s) {
                     s.request(Long.MAX_VALUE);
                 }
 
                 @Override
-                public void onNext(java.nio.ByteBuffer item) {
+                public void onNext(ByteBuffer item) {
                     byte[] chunk = new byte[item.remaining()];
                     item.get(chunk);
                     bytes.writeBytes(chunk);
@@ -103,7 +108,7 @@ public final class Http {
                 }
             });
             done.join();
-            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+            return bytes.toString(StandardCharsets.UTF_8);
         }).orElse("");
     }
 
