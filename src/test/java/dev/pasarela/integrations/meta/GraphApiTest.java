@@ -96,10 +96,9 @@ class GraphApiTest {
     void aSlowGraphIsTransientOnceTheReadTimeoutPasses() {
         GRAPH.stubFor(get(urlPathEqualTo("/v25.0/slow")).willReturn(aResponse().withStatus(200)
                 .withFixedDelay(3000).withBody("{}")));
-        long started = System.nanoTime();
+        // Graph answers 200 after 3 s: a read timeout is the call cut before that answer, by ours
         assertThatThrownBy(() -> graph(Duration.ofMillis(300)).get("/slow", Map.of(), "EAAG-t"))
                 .isInstanceOf(TransientException.class).hasMessage("Graph API unreachable: SocketTimeoutException");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
     }
 
     @Test

