@@ -3,7 +3,8 @@
 # setting (bench/StoreCommitCost.java): messages/s, CPU and bytes written per message; variants in
 # alternating runs, one JVM each.
 #   bash bench/store-commit-cost.sh [seconds-per-run, default 10] [rounds, default 2] [variants…]
-#   variants: default (the gateway's), varchar, lob-inline, page-1k, no-compaction
+#   variants: default (the gateway's before group commits), varchar, bytes, lob-inline, page-1k, no-compaction,
+#   group-flush (commits written by shared CHECKPOINTs, as GroupCommitDataSource does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file=$(mktemp)
