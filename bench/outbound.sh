@@ -124,13 +124,11 @@ await_delivered "$(used)" 120 || true
 route stop
 [ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=accept settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/accept.jfr" > /dev/null
 declare -a GETS POSTS
-W0=$(store_writes "$PORT" "$OPS")
 for r in $(seq 1 "$ROUNDS"); do
   GETS+=("$(load usage "$ROUND")")
   POSTS+=("$(load send "$ROUND")")
 done
 [ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.stop name=accept > /dev/null
-W1=$(store_writes "$PORT" "$OPS")
 sleep 1 # a request wrk gave up on at its end may still be accepted: the count below includes it
 
 echo
@@ -155,10 +153,8 @@ curl -sf -X POST "http://127.0.0.1:$GRAPH_PORT/_bench/reset" > /dev/null
 S0=$(field " $(stat)" cpu_ms); G0=$(cpu_ms "$PID"); T0=$(date +%s%3N)
 [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.before"
 [ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/delivery.jfr" > /dev/null
-W2=$(store_writes "$PORT" "$OPS")
 route start
 await_delivered "$TOTAL" 300 || true
-W3=$(store_writes "$PORT" "$OPS")
 [ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.stop name=delivery > /dev/null
 sleep 2 # a duplicate would come after the last first arrival
 S=$(stat); T1=$(date +%s%3N)
@@ -170,9 +166,6 @@ python3 -c "
 n=$BACKLOG; d=max(1,$last-$first)/1000; g=$G1-$G0; s=$S1-$S0; w=max(1,$T1-$T0)
 print(f'Delivery alone: backlog of {n} messages in {d:.1f} s (first to last arrival) = {n/d:.0f} msg/s; '
       f'CPU while draining: gateway {g/1000:.1f} s, stand-in {s/1000:.1f} s ({100*s/max(1,g+s):.0f}% of both)')"
-
-store_writes_between "$W0" "$W1" "the GET and POST rounds"
-store_writes_between "$W2" "$W3" "the delivery"
 
 # exactly once: no id twice, as many distinct ids as messages metered, every 202 among them
 cat "$WORK"/ids-* | sort -u > "$WORK/accepted.txt"
