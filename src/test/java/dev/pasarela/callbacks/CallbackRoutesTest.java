@@ -66,7 +66,8 @@ class CallbackRoutesTest {
         when(tenants.find("t1")).thenReturn(Optional.of(tenant));
         CredentialVault vault = mock(CredentialVault.class);
         when(vault.credentials("t1", "callback")).thenReturn(Optional.of(Map.of("signingSecret", "whsec_cb")));
-        CallbackProperties properties = new CallbackProperties(timeout, Duration.ofSeconds(2), 1);
+        // a connect timeout longer than the receiver's delays: a read cut by it fails the slow case
+        CallbackProperties properties = new CallbackProperties(timeout, Duration.ofSeconds(30), 1);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         return new CallbackRoutes(tenants, vault, properties, RestClient.builder(), clock,
                 new CallbackEndpoints(properties, clock, new SimpleMeterRegistry()), RETRY);

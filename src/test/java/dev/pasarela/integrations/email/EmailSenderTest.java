@@ -50,8 +50,9 @@ class EmailSenderTest {
         when(vault.credentials("t1", "sendgrid")).thenReturn(Optional.of(Map.of("apiKey", "SG.secret-key")));
         when(vault.credentials("t1", "resend")).thenReturn(Optional.of(Map.of("apiKey", "re_secret_key")));
         EmailProperties properties = new EmailProperties(
+                // a connect timeout longer than the stand-in's delays: a read cut by it fails the slow case
                 new EmailProperties.Email("sendgrid", "Autos <no-reply@autos.example>", timeout,
-                        Duration.ofSeconds(2), new EmailProperties.Breaker(Duration.ofSeconds(30))),
+                        Duration.ofSeconds(30), new EmailProperties.Breaker(Duration.ofSeconds(30))),
                 new EmailProperties.SendGrid(PROVIDERS.baseUrl()), new EmailProperties.Resend(PROVIDERS.baseUrl()));
         return new EmailSender(vault, new SimpleMeterRegistry(), properties, RestClient.builder(), new ObjectMapper(),
                 Clock.systemUTC());
@@ -70,6 +71,7 @@ class EmailSenderTest {
         EmailSender sender = sender(Duration.ofSeconds(1));
         // SendGrid accepts after 5 s: Resend's id is the SendGrid call cut before that answer, by the timeout
         assertThat(sender.send(message())).isEqualTo("re-4ef9a417");
+        PROVIDERS.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
         PROVIDERS.verify(postRequestedFor(urlEqualTo("/emails"))
                 .withHeader("Authorization", equalTo("Bearer re_secret_key"))
                 .withHeader("Idempotency-Key", equalTo("msg_1")));

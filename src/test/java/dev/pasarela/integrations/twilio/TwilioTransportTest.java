@@ -45,9 +45,16 @@ class TwilioTransportTest {
         TWILIO.resetAll();
     }
 
+    /** Twilio's answer to a message it accepted. */
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder queued() {
+        return aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}");
+    }
+
     static TwilioRestClient client(Duration timeout) {
+        // a connect timeout longer than the stand-in's delays: a read cut by the connect timeout fails the slow case
         TwilioTransport transport = new TwilioTransport(RestClient.builder(),
-                new TwilioProperties(TWILIO.baseUrl() + "/", timeout, Duration.ofSeconds(2)));
+                new TwilioProperties(TWILIO.baseUrl() + "/", timeout, Duration.ofSeconds(30)));
         return new TwilioRestClient.Builder(SID, "auth-token").accountSid(SID).httpClient(transport).build();
     }
 
@@ -58,9 +65,7 @@ class TwilioTransportTest {
 
     @Test
     void theSdksFormAndBasicAuthReachTheConfiguredBaseAndItsAnswerIsRead() {
-        TWILIO.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")));
+        TWILIO.stubFor(post(urlEqualTo(PATH)).willReturn(queued()));
         assertThat(send(client(Duration.ofSeconds(5))).getSid()).isEqualTo("SM0123456789abcdef0123456789abcdef");
         TWILIO.verify(postRequestedFor(urlEqualTo(PATH))
                 .withHeader("Authorization", equalTo("Basic " + Base64.getEncoder()
@@ -81,7 +86,7 @@ class TwilioTransportTest {
 
     @Test
     void aSlowTwilioIsAConnectionFailureOnceTheTimeoutPasses() {
-        TWILIO.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(3000)));
+        TWILIO.stubFor(post(urlEqualTo(PATH)).willReturn(queued().withFixedDelay(3000)));
         // Twilio answers 201 after 3 s: a read timeout is the call cut before that answer, by ours
         assertThatThrownBy(() -> send(client(Duration.ofMillis(300))))
                 .isInstanceOf(ApiConnectionException.class).hasMessage("Twilio unreachable: SocketTimeoutException");
@@ -96,7 +101,7 @@ class TwilioTransportTest {
                 java.util.Map.of("accountSid", SID, "authToken", "auth-token", "phoneNumber", "+15005550006")));
         TwilioSmsSender sender = new TwilioSmsSender(vault, org.mockito.Mockito.mock(dev.pasarela.tenants.TenantRepository.class),
                 new TwilioTransport(RestClient.builder(), new TwilioProperties(TWILIO.baseUrl() + "/",
-                        Duration.ofMillis(300), Duration.ofSeconds(2))),
+                        Duration.ofMillis(300), Duration.ofSeconds(30))),
                 new TwilioWebhookProperties("", ""));
         assertThatThrownBy(() -> sender.send(new dev.pasarela.messaging.OutboundMessage("m1", "t1", "sms", "+15017122661",
                         java.util.Map.of(), "2026-01-01T00:00:00Z", "cpy_1"), SmsRequest.text("Hola", null)))

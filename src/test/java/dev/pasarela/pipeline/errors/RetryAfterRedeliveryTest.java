@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class RetryAfterRedeliveryTest {
 
     CamelContext camel;
+    /** For exchanges that go through no route. */
+    final CamelContext unstarted = new DefaultCamelContext();
     final List<Long> attempts = new CopyOnWriteArrayList<>();
 
     void start(Duration retryAfter, long maxDelayMs) throws Exception {
@@ -70,6 +72,7 @@ class RetryAfterRedeliveryTest {
         start(null, 5000);
         camel.createProducerTemplate().sendBody("direct:send", "x");
         assertThat(attempts).hasSize(2);
+        assertThat(gapMillis()).as("the first backoff: 10 ms less its jitter (15 per cent) at most").isGreaterThanOrEqualTo(8);
     }
 
     /** The delay each failure asks Camel for; how long the wait took is the tests' above, and only from below. */
@@ -85,7 +88,7 @@ class RetryAfterRedeliveryTest {
     }
 
     Long delayAsked(Exception failure, long maxDelayMs) {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        Exchange exchange = new DefaultExchange(unstarted);
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, 1234L); // asked by an earlier failure
         exchange.setException(failure);
         ErrorHandling.honourRetryAfter(exchange, maxDelayMs);
