@@ -3,13 +3,18 @@
 # setting (bench/StoreCommitCost.java): messages/s, CPU and bytes written per message; variants in
 # alternating runs, one JVM each.
 #   bash bench/store-commit-cost.sh [seconds-per-run, default 10] [rounds, default 2] [variants…]
-#   variants: default (the gateway's before group commits), varchar, bytes, lob-inline, page-1k, no-compaction,
-#   group-flush (commits written by shared CHECKPOINTs, as GroupCommitDataSource does)
+#   CP=<classpath with H2> skips Maven (the tests' smoke run passes its own)
+#   variants: default (the gateway's), varchar, bytes, lob-inline, page-1k, no-compaction,
+#   group-flush (commits written by shared CHECKPOINTs, as c1369a6's GroupCommitDataSource did; reverted)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" > /dev/null
+if [ -n "${CP:-}" ]; then
+  printf '%s' "$CP" > "$cp_file"
+else
+  mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" > /dev/null
+fi
 seconds=${1:-10}; rounds=${2:-2}; shift $(( $# < 2 ? $# : 2 ))
 variants=${*:-default varchar lob-inline page-1k no-compaction}
 echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), ${seconds}s per run after ${seconds}/2 s of warm-up"

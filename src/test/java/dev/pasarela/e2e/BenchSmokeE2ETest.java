@@ -16,9 +16,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every benchmark under {@code bench/} at its tiny {@code --ci} size against the packaged jar, so
- * none of them can rot: the run must finish and exit 0, which a bench does only when every answer
- * had the expected status. Nothing here looks at a figure (tests never assert on wall time).
+ * The benchmarks under {@code bench/} at a tiny size, so none of them can rot: the gateway's benches
+ * at their {@code --ci} size against the packaged jar, two cost harnesses on this run's classes. A
+ * run must finish and exit 0, which a bench does only when every answer had the expected status (a
+ * harness, when every result was right). Nothing here looks at a figure (tests never assert on wall
+ * time).
  */
 @Tag("e2e")
 class BenchSmokeE2ETest {
@@ -59,6 +61,9 @@ class BenchSmokeE2ETest {
             // the unpacked jar with its class-data archive (PackagedJar): a third of the start
             run.environment().put("JAR", PackagedJar.jar().toString());
             run.environment().put("JAVA_OPTS", PackagedJar.javaOptions());
+        } else {
+            // this run's own classes and dependencies: no Maven started inside Maven's run
+            run.environment().put("CP", System.getProperty("java.class.path"));
         }
         Process bench = run.start();
         boolean finished = bench.waitFor(6, TimeUnit.MINUTES);
