@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
@@ -35,7 +36,7 @@ public class GooglePublicKeys implements JWKSource<SecurityContext>, AutoCloseab
 
     private final URI url;
     private final RestClient http;
-    private final org.springframework.http.client.ClientHttpRequestFactory connections;
+    private final ClientHttpRequestFactory connections;
     private final Clock clock;
     private volatile JWKSet keys;
     private volatile Instant expires = Instant.EPOCH;

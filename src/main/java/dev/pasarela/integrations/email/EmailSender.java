@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -66,7 +67,7 @@ public class EmailSender implements CredentialNames, AutoCloseable {
     private final Map<String, CircuitBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
     private final CircuitBreakerConfig breakerConfig;
     private final RestClient http;
-    private final org.springframework.http.client.ClientHttpRequestFactory connections;
+    private final ClientHttpRequestFactory connections;
     private final ObjectMapper json;
     private final Clock clock;
 

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
@@ -50,7 +51,7 @@ public class GraphApi implements AutoCloseable {
 
     private final ObjectMapper json;
     private final RestClient http;
-    private final org.springframework.http.client.ClientHttpRequestFactory connections;
+    private final ClientHttpRequestFactory connections;
     private final String base;
     private final Clock clock;
     private final GraphUsage usage;

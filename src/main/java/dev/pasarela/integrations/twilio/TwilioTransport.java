@@ -11,6 +11,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -27,7 +28,7 @@ class TwilioTransport extends HttpClient implements AutoCloseable {
 
     private final String base;
     private final RestClient http;
-    private final org.springframework.http.client.ClientHttpRequestFactory connections;
+    private final ClientHttpRequestFactory connections;
 
     TwilioTransport(RestClient.Builder http, TwilioProperties twilio) {
         this.base = twilio.apiBase().replaceAll("/+$", "");
