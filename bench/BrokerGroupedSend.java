@@ -19,6 +19,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  */
 public class BrokerGroupedSend {
     static final int THREADS = 16;
+    static volatile boolean directCallback;
     public static void main(String[] a) throws Exception {
         // logback's default is DEBUG to the console: the broker's audit log would cost more than the sends
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -34,14 +35,25 @@ public class BrokerGroupedSend {
         Connection conn = cf.createConnection(); conn.start();
         byte[] body = new byte[4122]; new Random(1).nextBytes(body);
         int seconds = Integer.parseInt(a[0]);
+        // made by hand, so the broker does not delete it when a run has drained it
+        server.getActiveMQServer().createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of("in.bench")
+                .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST));
+        boolean serverSide = a.length > 1 && a[1].equals("server");
         for (int round = 1; round <= 3; round++) {
-            run("blocking", conn, body, seconds, false);
-            run("grouped", conn, body, seconds, true);
+            run("blocking", conn, body, seconds, false, null);
+            if (serverSide) {
+                run("server", conn, body, seconds, false, server.getActiveMQServer());
+                directCallback = true;
+                run("server-direct", conn, body, seconds, false, server.getActiveMQServer());
+                directCallback = false;
+            }
+            else run("grouped", conn, body, seconds, true, null);
         }
         conn.close(); server.stop();
     }
     record Item(byte[] body, CompletableFuture<Void> done) {}
-    static void run(String name, Connection conn, byte[] body, int seconds, boolean grouped) throws Exception {
+    static void run(String name, Connection conn, byte[] body, int seconds, boolean grouped,
+                    org.apache.activemq.artemis.core.server.ActiveMQServer routeOn) throws Exception {
         AtomicLong sent = new AtomicLong(); AtomicBoolean stop = new AtomicBoolean();
         BlockingQueue<Item> pending = new LinkedBlockingQueue<>();
         Thread combiner = null;
@@ -69,6 +81,7 @@ public class BrokerGroupedSend {
         long cpu0 = os.getProcessCpuTime(), t0 = System.nanoTime();
         for (int t = 0; t < THREADS; t++) pool.submit(() -> {
             try {
+                if (routeOn != null) { serverSideSends(routeOn, body, stop, sent); return null; }
                 Session s = grouped ? null : conn.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer p = grouped ? null : s.createProducer(s.createQueue("in.bench"));
                 if (p != null) p.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -91,5 +104,33 @@ public class BrokerGroupedSend {
         while (mc.receive(500) != null) { drained++; }
         d.close();
         if (drained != sent.get()) throw new AssertionError(name + ": sent " + sent.get() + " but the queue held " + drained);
+    }
+
+    /** The send routed on the broker's side, no client session: each thread waits for its journal sync. */
+    static void serverSideSends(org.apache.activemq.artemis.core.server.ActiveMQServer server, byte[] body,
+                                AtomicBoolean stop, AtomicLong sent) throws Exception {
+        var sm = server.getStorageManager();
+        var ctx = sm.newContext(directCallback ? Runnable::run : server.getExecutorFactory().getExecutor());
+        while (!stop.get()) {
+            var m = new org.apache.activemq.artemis.core.message.impl.CoreMessage(sm.generateID(), body.length + 512);
+            m.setAddress("in.bench"); m.setDurable(true); m.setType(org.apache.activemq.artemis.api.core.Message.BYTES_TYPE);
+            m.setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST);
+            m.setUserID(org.apache.activemq.artemis.utils.UUIDGenerator.getInstance().generateUUID());
+            m.setTimestamp(System.currentTimeMillis());
+            m.putStringProperty("eventKey", UUID.randomUUID().toString());
+            m.getBodyBuffer().writeBytes(body);
+            CompletableFuture<Void> synced = new CompletableFuture<>();
+            sm.setContext(ctx);
+            try {
+                var status = server.getPostOffice().route(m, true);
+                if (status != org.apache.activemq.artemis.core.postoffice.RoutingStatus.OK) throw new java.lang.IllegalStateException("routed: " + status);
+                ctx.executeOnCompletion(new org.apache.activemq.artemis.core.io.IOCallback() {
+                    public void done() { synced.complete(null); }
+                    public void onError(int code, String message) { synced.completeExceptionally(new java.lang.IllegalStateException(code + " " + message)); }
+                });
+            } finally { sm.clearContext(); }
+            synced.get();
+            sent.incrementAndGet();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.pasarela.pipeline.templates;
 import static dev.pasarela.pipeline.Variables.EVENTS;
 import static dev.pasarela.pipeline.Variables.TENANT_ID;
 
+import dev.pasarela.pipeline.BrokerSideEnqueue;
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
  *
  * <pre>
  * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
- *                   → dedupe → enqueue on in.&lt;provider&gt; (or park; an unreadable event of a
+ *                   → dedupe → enqueue on in.&lt;provider&gt; (BrokerSideEnqueue; or park; an unreadable event of a
  *                   batch: dlq.&lt;route-id&gt;) → 200
  * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → enrich (optional,
  *                   per provider) → deliver
@@ -46,10 +47,11 @@ public class PipelineRoutes extends RouteBuilder {
     private final ObjectProvider<DeadLetterListener> deadLetterListeners;
     private final ProviderBeans providerBeans;
     private final IngressSteps ingress;
+    private final BrokerSideEnqueue enqueue;
 
     public PipelineRoutes(@Qualifier("webhookIdempotentRepository") IdempotentRepository webhookIdempotentRepository,
                           MeterRegistry meters, ObjectProvider<DeadLetterListener> deadLetterListeners,
-                          ProviderBeans providerBeans, IngressSteps ingress) {
+                          ProviderBeans providerBeans, IngressSteps ingress, BrokerSideEnqueue enqueue) {
         this.webhookIdempotentRepository = webhookIdempotentRepository;
         this.meters = meters;
         this.deadLetterListeners = deadLetterListeners;
@@ -57,6 +59,7 @@ public class PipelineRoutes extends RouteBuilder {
         // the ingest steps are called directly, not through the bean component: its reflective
         // invocation and simple-language arguments were 7 % of the ingest CPU
         this.ingress = ingress;
+        this.enqueue = enqueue;
     }
 
     @Override
@@ -94,7 +97,12 @@ public class PipelineRoutes extends RouteBuilder {
                                             .to(ExchangePattern.InOnly, PARK_ENDPOINT)
                                             .process(e -> ingress.count(e, "parked"))
                                         .otherwise()
-                                            .to(ExchangePattern.InOnly, "jms:queue:in.{{provider}}").id("enqueue")
+                                            // journaled on the embedded broker's side when it can be,
+                                            // else by the JMS producer (an external broker, say)
+                                            .filter(e -> !enqueue.send(e, "in." + e.getVariable(Variables.PROVIDER, String.class)))
+                                                .id("enqueue")
+                                                .to(ExchangePattern.InOnly, "jms:queue:in.{{provider}}").id("enqueue-jms")
+                                            .end()
                                             .process(e -> ingress.count(e, "accepted"))
                                     .end()
                             .end()
