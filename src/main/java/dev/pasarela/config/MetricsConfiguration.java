@@ -59,7 +59,8 @@ public class MetricsConfiguration {
 
     /**
      * Camel tags an exchange event with {@code routeId} only when the exchange came from a route:
-     * a send from a producer template (the outbox's {@code outboxjms}, a dead letter replayed by
+     * a send from a producer template ({@code outboxjms}: the tenant-routes broadcast, the outbox
+     * when it cannot send on the embedded broker's side; a dead letter replayed by
      * an operator) registers the same meter without it, and Prometheus refuses a meter whose tag
      * keys differ from the first one's. Such events get {@code routeId="none"}.
      */

@@ -1,6 +1,7 @@
 package dev.pasarela.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.pipeline.BrokerSideEnqueue;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.tenants.TenantRepository;
@@ -67,6 +68,7 @@ public class Outbox {
 
     private final DocumentStore store;
     private final ProducerTemplate producer;
+    private final BrokerSideEnqueue enqueue;
     private final Duration idempotencyWindow;
     private final Clock clock;
     private final ObjectMapper json;
@@ -87,10 +89,11 @@ public class Outbox {
         this.channels = channels;
     }
 
-    public Outbox(DocumentStore store, ProducerTemplate producer, OutboundProperties properties, Clock clock,
-                  ObjectMapper json, RequestFingerprints fingerprints, AgentReplies agentReplies) {
+    public Outbox(DocumentStore store, ProducerTemplate producer, BrokerSideEnqueue enqueue, OutboundProperties properties,
+                  Clock clock, ObjectMapper json, RequestFingerprints fingerprints, AgentReplies agentReplies) {
         this.store = store;
         this.producer = producer;
+        this.enqueue = enqueue;
         this.idempotencyWindow = properties.idempotencyWindow();
         this.clock = clock;
         this.json = json;
@@ -273,10 +276,14 @@ public class Outbox {
                       String createdAt) {
         String copy = "cpy_" + UUID.randomUUID().toString().replace("-", "");
         OutboundMessage m = new OutboundMessage(id, tenantId, channel, to, request, createdAt, copy);
-        // outboxjms: a connection factory of its own, never a consumer's transaction (QueueConfiguration)
-        producer.sendBodyAndHeaders("outboxjms:queue:" + queue(channel), ExchangePattern.InOnly, queued(m), Map.of(
-                Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
-                Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel));
+        byte[] body = queued(m);
+        Map<String, Object> headers = Map.of(Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
+                Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel);
+        // either way journaled at once, never with a consumer's transaction: the broker's side has
+        // none, and outboxjms is a connection factory of its own (QueueConfiguration)
+        if (!enqueue.send(queue(channel), body, headers)) {
+            producer.sendBodyAndHeaders("outboxjms:queue:" + queue(channel), ExchangePattern.InOnly, body, headers);
+        }
     }
 
     private byte[] queued(OutboundMessage m) {

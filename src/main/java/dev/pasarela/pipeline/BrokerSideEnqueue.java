@@ -60,17 +60,26 @@ public class BrokerSideEnqueue {
      * @throws BrokerUnavailableException when the broker refused or did not sync it: nothing may be acknowledged
      */
     public boolean send(Exchange exchange, String queue) {
-        ActiveMQServer server = runningServer();
         org.apache.camel.Message in = exchange.getMessage();
-        if (server == null || !(in.getBody() instanceof byte[] body) || body.length > LARGEST_BODY
-                || !plainStringHeaders(in.getHeaders())) {
+        return in.getBody() instanceof byte[] body && send(queue, body, in.getHeaders());
+    }
+
+    /**
+     * The same for a body and headers as Camel's {@code sendBodyAndHeaders} would take them.
+     *
+     * @return true once the message is journaled; false when it was not sent, for the JMS producer to send
+     * @throws BrokerUnavailableException when the broker refused or did not sync it: nothing may be acknowledged
+     */
+    public boolean send(String queue, byte[] body, Map<String, ?> headers) {
+        ActiveMQServer server = runningServer();
+        if (server == null || body.length > LARGEST_BODY || !plainStringHeaders(headers)) {
             return false;
         }
         if (server.getPagingManager() != null && server.getPagingManager().isDiskFull()) {
             throw new BrokerUnavailableException("the broker's disk is full");
         }
         StorageManager storage = server.getStorageManager();
-        CoreMessage message = message(storage.generateID(), queue, body, in.getHeaders());
+        CoreMessage message = message(storage.generateID(), queue, body, headers);
         OperationContext context = storage.newContext(server.getExecutorFactory().getExecutor());
         CompletableFuture<Void> synced = new CompletableFuture<>();
         storage.setContext(context);
@@ -112,8 +121,8 @@ public class BrokerSideEnqueue {
     }
 
     /** What Camel's JMS binding writes unchanged: string values under names it does not encode. */
-    static boolean plainStringHeaders(Map<String, Object> headers) {
-        for (Map.Entry<String, Object> header : headers.entrySet()) {
+    static boolean plainStringHeaders(Map<String, ?> headers) {
+        for (Map.Entry<String, ?> header : headers.entrySet()) {
             Object value = header.getValue();
             if (value != null && !(value instanceof String) || header.getKey().indexOf('.') >= 0
                     || header.getKey().indexOf('-') >= 0) {
@@ -123,7 +132,7 @@ public class BrokerSideEnqueue {
         return true;
     }
 
-    private CoreMessage message(long id, String queue, byte[] body, Map<String, Object> headers) {
+    private CoreMessage message(long id, String queue, byte[] body, Map<String, ?> headers) {
         CoreMessage message = new CoreMessage(id, body.length + 512);
         message.setAddress(queue);
         message.setRoutingType(RoutingType.ANYCAST);

@@ -25,7 +25,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * What an operator scrapes after traffic through the outbox ({@code outboxjms}) and the
+ * What an operator scrapes after traffic through a producer template ({@code outboxjms}: the new
+ * tenant's routes announced; the outbox itself sends on the embedded broker's side) and the
  * dead-letter route: every series of ours explains itself and no Camel meter is dropped.
  * Twilio is a closed local port, so the SMS is retried and dead-lettered.
  */

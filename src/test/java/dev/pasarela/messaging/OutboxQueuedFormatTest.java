@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class OutboxQueuedFormatTest {
 
     final Outbox outbox = new Outbox(mock(dev.pasarela.store.DocumentStore.class), mock(ProducerTemplate.class),
-            new OutboundProperties(Duration.ofHours(24), 16), Clock.systemUTC(), BootObjectMapper.create(),
+            OutboxUndoTest.noEmbeddedBroker(), new OutboundProperties(Duration.ofHours(24), 16), Clock.systemUTC(), BootObjectMapper.create(),
             new RequestFingerprints(BootObjectMapper.create()), new AgentReplies(Clock.systemUTC()));
 
     static byte[] utf8(String json) {

@@ -85,10 +85,16 @@ class OutboxUndoTest {
     @BeforeEach
     void outbox() {
         tenant = "t-undo-" + UUID.randomUUID().toString().substring(0, 8);
-        outbox = new Outbox(store, broker, new OutboundProperties(Duration.ofHours(24), 16), clock,
+        outbox = new Outbox(store, broker, noEmbeddedBroker(), new OutboundProperties(Duration.ofHours(24), 16), clock,
                 BootObjectMapper.create(), new RequestFingerprints(BootObjectMapper.create()), new AgentReplies(clock));
         doThrow(new IllegalStateException("broker down")).when(broker)
                 .sendBodyAndHeaders(anyString(), any(ExchangePattern.class), any(), anyMap());
+    }
+
+    /** The JMS producer, which this test makes fail, sends every message. */
+    static dev.pasarela.pipeline.BrokerSideEnqueue noEmbeddedBroker() {
+        return new dev.pasarela.pipeline.BrokerSideEnqueue(new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                .getBeanProvider(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class), Clock.systemUTC());
     }
 
     OutboundRequest byAgent(String key) {
