@@ -19,6 +19,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,9 +35,10 @@ import org.springframework.stereotype.Component;
  * headers: a {@code BytesMessage}, durable, priority 4, anycast to the queue, each header a string
  * property under its own name, so the queue's consumers cannot tell the two apart. Whatever it
  * would have to make differently is left to that producer: {@link #send} answers false for an
- * external broker, a body the JMS client would send as a large message, a header that is not a
- * string or whose name Camel would encode, and a queue that does not exist yet (the JMS send
- * creates it, as the broker's auto-create settings say).
+ * external broker (the JMS connection's, even with an embedded one started beside it), a body the
+ * JMS client would send as a large message, a header that is not a string or whose name Camel
+ * would encode, and a queue that does not exist yet (the JMS send creates it, as the broker's
+ * auto-create settings say).
  */
 @Component
 public class BrokerSideEnqueue {
@@ -46,11 +49,24 @@ public class BrokerSideEnqueue {
     static final long SYNC_TIMEOUT_MS = 30_000;
 
     private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
+    private final boolean jmsUsesEmbeddedBroker;
     private final Clock clock;
 
-    public BrokerSideEnqueue(ObjectProvider<EmbeddedActiveMQ> embeddedBroker, Clock clock) {
+    public BrokerSideEnqueue(ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ArtemisProperties artemis, Clock clock) {
         this.embeddedBroker = embeddedBroker;
+        this.jmsUsesEmbeddedBroker = jmsUsesEmbeddedBroker(artemis);
         this.clock = clock;
+    }
+
+    /**
+     * Spring Boot starts an embedded broker unless {@code spring.artemis.embedded.enabled=false}, also
+     * in native mode, where the JMS connection (and every consumer) is on the external broker: only
+     * when the connection is on the embedded one, as Spring Boot decides it, is a message sent there
+     * one its consumers receive.
+     */
+    static boolean jmsUsesEmbeddedBroker(ArtemisProperties artemis) {
+        return artemis.getMode() == ArtemisMode.EMBEDDED
+                || artemis.getMode() == null && artemis.getEmbedded().isEnabled();
     }
 
     /**
@@ -115,7 +131,7 @@ public class BrokerSideEnqueue {
     }
 
     private ActiveMQServer runningServer() {
-        EmbeddedActiveMQ embedded = embeddedBroker.getIfAvailable();
+        EmbeddedActiveMQ embedded = jmsUsesEmbeddedBroker ? embeddedBroker.getIfAvailable() : null;
         ActiveMQServer server = embedded == null ? null : embedded.getActiveMQServer();
         return server != null && server.isActive() ? server : null;
     }

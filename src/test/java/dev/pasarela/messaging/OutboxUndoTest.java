@@ -94,7 +94,8 @@ class OutboxUndoTest {
     /** The JMS producer, which this test makes fail, sends every message. */
     static dev.pasarela.pipeline.BrokerSideEnqueue noEmbeddedBroker() {
         return new dev.pasarela.pipeline.BrokerSideEnqueue(new org.springframework.beans.factory.support.StaticListableBeanFactory()
-                .getBeanProvider(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class), Clock.systemUTC());
+                .getBeanProvider(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class),
+                new org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties(), Clock.systemUTC());
     }
 
     OutboundRequest byAgent(String key) {

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -62,7 +64,7 @@ class BrokerSideEnqueueTest {
         camel = new DefaultCamelContext();
         camel.addComponent("jms", JmsComponent.jmsComponent(connections));
         camel.start();
-        enqueue = new BrokerSideEnqueue(provider(broker), Clock.systemUTC());
+        enqueue = new BrokerSideEnqueue(provider(broker), new ArtemisProperties(), Clock.systemUTC());
     }
 
     @AfterEach
@@ -138,9 +140,34 @@ class BrokerSideEnqueueTest {
 
     @Test
     void withoutAnEmbeddedBrokerTheJmsProducerSends() {
-        BrokerSideEnqueue external = new BrokerSideEnqueue(provider(null), Clock.systemUTC());
+        BrokerSideEnqueue external = new BrokerSideEnqueue(provider(null), new ArtemisProperties(), Clock.systemUTC());
 
         assertThat(external.send(event("evt_ext"), "in.same")).isFalse();
+    }
+
+    /** Native mode with the embedded broker left enabled: Spring Boot starts it, and nobody consumes from it. */
+    @Test
+    void anEmbeddedBrokerBesideTheExternalOneTheConsumersUseIsNotSentTo() throws Exception {
+        queue("in.beside");
+        ArtemisProperties nativeMode = new ArtemisProperties();
+        nativeMode.setMode(ArtemisMode.NATIVE);
+        BrokerSideEnqueue beside = new BrokerSideEnqueue(provider(broker), nativeMode, Clock.systemUTC());
+
+        assertThat(beside.send(event("evt_beside"), "in.beside")).isFalse();
+        assertThat(broker.getActiveMQServer().locateQueue("in.beside").getMessageCount()).isZero();
+    }
+
+    @Test
+    void theConnectionIsOnTheEmbeddedBrokerAsSpringBootDecidesIt() {
+        ArtemisProperties deduced = new ArtemisProperties();
+        ArtemisProperties embedded = new ArtemisProperties();
+        embedded.setMode(ArtemisMode.EMBEDDED);
+        ArtemisProperties disabled = new ArtemisProperties();
+        disabled.getEmbedded().setEnabled(false);
+
+        assertThat(BrokerSideEnqueue.jmsUsesEmbeddedBroker(deduced)).isTrue();
+        assertThat(BrokerSideEnqueue.jmsUsesEmbeddedBroker(embedded)).isTrue();
+        assertThat(BrokerSideEnqueue.jmsUsesEmbeddedBroker(disabled)).isFalse();
     }
 
     @Test
