@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The benchmark's baseline (off unless {@code pasarela.bench.baseline-endpoint=true}): the same
- * servlet filter, platform-http consumer and raw-body capture as a webhook, and nothing else,
+ * servlet filter, platform-http consumer (with the webhooks' options) and raw-body capture as a webhook, and nothing else,
  * so {@code bench/} can report ingest cost as a ratio to it. It answers 200 with a fixed body.
  */
 @Component
@@ -18,7 +18,7 @@ public class BenchBaselineRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/webhooks/bench-noop?httpMethodRestrict=POST").routeId("bench.in.noop")
+        from("platform-http:/webhooks/bench-noop?httpMethodRestrict=POST&useStreaming=true").routeId("bench.in.noop")
                 .routeConfigurationId(ErrorHandling.INGRESS)
                 .bean("ingressSteps", "capture")
                 // a fixed answer: acknowledge() picks the body by provider, and the baseline has none
