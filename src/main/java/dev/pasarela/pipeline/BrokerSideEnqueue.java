@@ -33,7 +33,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>It makes the same message Camel's JMS producer makes of a {@code byte[]} body with string
  * headers: a {@code BytesMessage}, durable, priority 4, anycast to the queue, each header a string
- * property under its own name, so the queue's consumers cannot tell the two apart. Whatever it
+ * property under its own name, so for the headers the gateway sets (all {@code Pasarela*}) the
+ * queue's consumers cannot tell the two apart. Names Camel's JMS binding treats apart ({@code Camel*},
+ * {@code JMS*}, {@code JMSX*}) are not among them, and this class would write them as plain properties. Whatever it
  * would have to make differently is left to that producer: {@link #send} answers false for an
  * external broker (the JMS connection's, even with an embedded one started beside it), a body the
  * JMS client would send as a large message, a header that is not a string or whose name Camel
@@ -43,7 +45,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class BrokerSideEnqueue {
 
-    /** The JMS client's default {@code minLargeMessageSize}: above it a body goes to a file of its own. */
+    /**
+     * The JMS client's default {@code minLargeMessageSize}: above about this a body goes to a file of
+     * its own. The client compares it with the body plus a 4-byte header, so a body of the last 4 bytes
+     * below it is a large message there and a regular one here: the same on the queue to a consumer.
+     */
     static final int LARGEST_BODY = 100 * 1024;
     /** The JMS client's default call timeout: how long a blocking send waits for the broker's answer. */
     static final long SYNC_TIMEOUT_MS = 30_000;

@@ -11,8 +11,9 @@ import org.springframework.context.annotation.Configuration;
 public class QueueConfiguration {
 
     /**
-     * The JMS component {@link dev.pasarela.messaging.Outbox} sends with: the same broker
-     * through a connection factory of its own. A send made while a transacted queue consumer runs
+     * The JMS component {@link dev.pasarela.messaging.Outbox} sends with when it cannot send on the
+     * embedded broker's side ({@link BrokerSideEnqueue}: an external broker, say), and the tenant-routes
+     * broadcast always: the same broker through a connection factory of its own. A send made while a transacted queue consumer runs
      * (a notification falling back from inside a delivery) would otherwise join that consumer's
      * session and be committed, or lost, with it, while the store already says the message is
      * queued; with its own factory it is sent, and synced, at once.
@@ -81,8 +82,9 @@ public class QueueConfiguration {
     }
 
     /**
-     * A 2xx (webhook) or 202 (outbox) is given once the send returns; that means "journaled"
-     * only while durable sends block for the broker's answer. An external broker's URL
+     * A 2xx (webhook) or 202 (outbox) is given once the send returns. On the embedded broker's side
+     * ({@link BrokerSideEnqueue}) that is after the journal's completion callback; through JMS it means
+     * "journaled" only while durable sends block for the broker's answer. An external broker's URL
      * (SPRING_ARTEMIS_BROKER_URL) could turn that off with {@code blockOnDurableSend=false}.
      */
     static void requireJournaledSends(jakarta.jms.ConnectionFactory target) {

@@ -18,7 +18,7 @@ public class BenchBaselineRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/webhooks/bench-noop?httpMethodRestrict=POST&useStreaming=true").routeId("bench.in.noop")
+        from("platform-http:/webhooks/bench-noop?" + IngressSteps.WEBHOOK_ENDPOINT_OPTIONS).routeId("bench.in.noop")
                 .routeConfigurationId(ErrorHandling.INGRESS)
                 .bean("ingressSteps", "capture")
                 // a fixed answer: acknowledge() picks the body by provider, and the baseline has none

@@ -68,10 +68,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .configure(t -> providerBeans.requireForWebhook("inbound-webhook", t.getProperty("provider")))
                 .templateParameter("provider", null, "provider name: queue in.<provider>, beans by provider()")
                 .templateParameter("path", null, "HTTP path the provider posts to")
-                // useStreaming: Camel's Spring Boot binding otherwise reads the body through a Reader into a
-                // String for its stream cache (UTF-8 decoding, 15 % of a Stripe event's request thread);
-                // with it the bytes are copied as they are. No step reads that body: capture takes the raw bytes
-                .from("platform-http:{{path}}?httpMethodRestrict=POST&useStreaming=true")
+                .from("platform-http:{{path}}?" + IngressSteps.WEBHOOK_ENDPOINT_OPTIONS)
                 .routeConfigurationId(ErrorHandling.INGRESS)
                 .setVariable(Variables.PROVIDER, constant("{{provider}}"))
                 .process(ingress::capture).id("capture")
