@@ -1,5 +1,6 @@
 package dev.pasarela.ops;
 
+import dev.pasarela.pipeline.EmbeddedJmsBroker;
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;
@@ -25,14 +26,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.camel.CamelContext;
-import org.springframework.beans.factory.ObjectProvider;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.springframework.jms.core.JmsTemplate;
@@ -67,11 +68,11 @@ public class DeadLetterService {
     private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
     private final CamelContext camel;
-    private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
+    private final EmbeddedJmsBroker embeddedBroker;
     private final ReplayProperties limits;
 
     public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, CamelContext camel,
-                             ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ReplayProperties limits) {
+                             EmbeddedJmsBroker embeddedBroker, ReplayProperties limits) {
         this.limits = limits;
         this.jms = jms;
         this.connectionFactory = connectionFactory;
@@ -276,14 +277,13 @@ public class DeadLetterService {
     }
 
     /**
-     * Messages on a queue: from the embedded broker's own count, else from the external broker's
+     * Messages on a queue: from the embedded broker's own count when the JMS connection is on it, else from the external broker's
      * management queue (its own count, without browsing), else by browsing.
      */
     private int count(String queue) {
-        EmbeddedActiveMQ embedded = embeddedBroker.getIfAvailable();
-        if (embedded != null && embedded.getActiveMQServer() != null) {
-            org.apache.activemq.artemis.core.server.Queue q =
-                    embedded.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        Optional<ActiveMQServer> embedded = embeddedBroker.running();
+        if (embedded.isPresent()) {
+            org.apache.activemq.artemis.core.server.Queue q = embedded.get().locateQueue(SimpleString.of(queue));
             return q == null ? 0 : (int) q.getMessageCount();
         }
         return ArtemisManagement.messageCount(connectionFactory, queue, MANAGEMENT_WAIT).map(Long::intValue)

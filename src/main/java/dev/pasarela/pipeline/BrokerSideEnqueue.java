@@ -1,5 +1,7 @@
 package dev.pasarela.pipeline;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,14 +15,12 @@ import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
 import org.apache.camel.Exchange;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode;
-import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,14 +33,13 @@ import org.springframework.stereotype.Component;
  *
  * <p>It makes the same message Camel's JMS producer makes of a {@code byte[]} body with string
  * headers: a {@code BytesMessage}, durable, priority 4, anycast to the queue, each header a string
- * property under its own name, so for the headers the gateway sets (all {@code Pasarela*}) the
- * queue's consumers cannot tell the two apart. Names Camel's JMS binding treats apart ({@code Camel*},
- * {@code JMS*}, {@code JMSX*}) are not among them, and this class would write them as plain properties. Whatever it
+ * property under its own name, so the queue's consumers cannot tell the two apart. Whatever it
  * would have to make differently is left to that producer: {@link #send} answers false for an
- * external broker (the JMS connection's, even with an embedded one started beside it), a body the
- * JMS client would send as a large message, a header that is not a string or whose name Camel
- * would encode, and a queue that does not exist yet (the JMS send creates it, as the broker's
- * auto-create settings say).
+ * external broker ({@link EmbeddedJmsBroker}: the JMS connection's, even with an embedded one
+ * started beside it), a body the JMS client would send as a large message, a header that is not a
+ * string or whose name Camel's binding encodes or treats apart ({@code Camel*}, {@code JMS*}), and
+ * a queue that does not exist yet or that the message would reach no queue of (the JMS send creates
+ * it, as the broker's auto-create settings say).
  */
 @Component
 public class BrokerSideEnqueue {
@@ -54,25 +53,17 @@ public class BrokerSideEnqueue {
     /** The JMS client's default call timeout: how long a blocking send waits for the broker's answer. */
     static final long SYNC_TIMEOUT_MS = 30_000;
 
-    private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
-    private final boolean jmsUsesEmbeddedBroker;
+    private final EmbeddedJmsBroker broker;
     private final Clock clock;
+    /** {@code pasarela.enqueue{path}}: how many sends each path made; "jms" ones are the callers'. */
+    private final Counter brokerSide;
+    private final Counter byJms;
 
-    public BrokerSideEnqueue(ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ArtemisProperties artemis, Clock clock) {
-        this.embeddedBroker = embeddedBroker;
-        this.jmsUsesEmbeddedBroker = jmsUsesEmbeddedBroker(artemis);
+    public BrokerSideEnqueue(EmbeddedJmsBroker broker, Clock clock, MeterRegistry meters) {
+        this.broker = broker;
         this.clock = clock;
-    }
-
-    /**
-     * Spring Boot starts an embedded broker unless {@code spring.artemis.embedded.enabled=false}, also
-     * in native mode, where the JMS connection (and every consumer) is on the external broker: only
-     * when the connection is on the embedded one, as Spring Boot decides it, is a message sent there
-     * one its consumers receive.
-     */
-    static boolean jmsUsesEmbeddedBroker(ArtemisProperties artemis) {
-        return artemis.getMode() == ArtemisMode.EMBEDDED
-                || artemis.getMode() == null && artemis.getEmbedded().isEnabled();
+        this.brokerSide = meters.counter("pasarela.enqueue", "path", "broker-side");
+        this.byJms = meters.counter("pasarela.enqueue", "path", "jms");
     }
 
     /**
@@ -83,7 +74,11 @@ public class BrokerSideEnqueue {
      */
     public boolean send(Exchange exchange, String queue) {
         org.apache.camel.Message in = exchange.getMessage();
-        return in.getBody() instanceof byte[] body && send(queue, body, in.getHeaders());
+        if (in.getBody() instanceof byte[] body) {
+            return send(queue, body, in.getHeaders());
+        }
+        byJms.increment(); // a text body is a TextMessage there
+        return false;
     }
 
     /**
@@ -93,25 +88,41 @@ public class BrokerSideEnqueue {
      * @throws BrokerUnavailableException when the broker refused or did not sync it: nothing may be acknowledged
      */
     public boolean send(String queue, byte[] body, Map<String, ?> headers) {
-        ActiveMQServer server = runningServer();
+        boolean sent = sendHere(queue, body, headers);
+        (sent ? brokerSide : byJms).increment();
+        return sent;
+    }
+
+    private boolean sendHere(String queue, byte[] body, Map<String, ?> headers) {
+        ActiveMQServer server = broker.running().orElse(null);
         if (server == null || body.length > LARGEST_BODY || !plainStringHeaders(headers)) {
             return false;
         }
-        if (server.getPagingManager() != null && server.getPagingManager().isDiskFull()) {
-            throw new BrokerUnavailableException("the broker's disk is full");
-        }
-        StorageManager storage = server.getStorageManager();
-        CoreMessage message = message(storage.generateID(), queue, body, headers);
-        OperationContext context = storage.newContext(server.getExecutorFactory().getExecutor());
+        OperationContext callers = OperationContextImpl.getContext(); // null unless a broker thread calls
         CompletableFuture<Void> synced = new CompletableFuture<>();
-        storage.setContext(context);
         try {
-            RoutingStatus status = server.getPostOffice().route(message, false);
-            if (status == RoutingStatus.NO_BINDINGS) {
-                return false; // no such queue: nothing was stored, the JMS send creates it
+            if (server.getPagingManager().isDiskFull()) {
+                throw new BrokerUnavailableException("the broker's disk is full");
+            }
+            if (server.locateQueue(queue) == null) {
+                // not made yet: the JMS send makes it, as the broker's auto-create settings say (a
+                // route to a missing queue could end on the dead-letter address instead)
+                return false;
+            }
+            StorageManager storage = server.getStorageManager();
+            OperationContext context = storage.newContext(server.getExecutorFactory().getExecutor());
+            storage.setContext(context);
+            RoutingContextImpl routing = new RoutingContextImpl(null);
+            RoutingStatus status = server.getPostOffice().route(message(storage.generateID(), queue, body, headers),
+                    routing, false);
+            if (status == RoutingStatus.NO_BINDINGS || status == RoutingStatus.NO_BINDINGS_DLA) {
+                return false; // deleted since located; NO_BINDINGS_DLA: a copy is on the dead-letter address
             }
             if (status != RoutingStatus.OK) {
                 throw new BrokerUnavailableException("the broker did not route the message: " + status);
+            }
+            if (routing.getQueueCount() == 0) {
+                return false; // only filtered or multicast bindings: nothing was stored
             }
             context.executeOnCompletion(new IOCallback() {
                 @Override
@@ -127,27 +138,26 @@ public class BrokerSideEnqueue {
             });
         } catch (BrokerUnavailableException e) {
             throw e;
-        } catch (Exception e) {
-            throw new BrokerUnavailableException("the broker did not take the message: " + e.getMessage(), e);
+        } catch (Exception e) { // also a broker stopping meanwhile: its storage and post office are gone
+            throw new BrokerUnavailableException("the broker did not take the message: " + e, e);
         } finally {
-            storage.clearContext();
+            OperationContextImpl.setContext(callers);
         }
         await(synced);
         return true;
     }
 
-    private ActiveMQServer runningServer() {
-        EmbeddedActiveMQ embedded = jmsUsesEmbeddedBroker ? embeddedBroker.getIfAvailable() : null;
-        ActiveMQServer server = embedded == null ? null : embedded.getActiveMQServer();
-        return server != null && server.isActive() ? server : null;
-    }
-
-    /** What Camel's JMS binding writes unchanged: string values under names it does not encode. */
+    /**
+     * What Camel's JMS binding writes unchanged: string values under names it neither encodes
+     * ({@code .} and {@code -}) nor treats apart ({@code Camel*} it filters, {@code JMS*} and
+     * {@code JMSX*} it maps onto the message's own fields).
+     */
     static boolean plainStringHeaders(Map<String, ?> headers) {
         for (Map.Entry<String, ?> header : headers.entrySet()) {
             Object value = header.getValue();
-            if (value != null && !(value instanceof String) || header.getKey().indexOf('.') >= 0
-                    || header.getKey().indexOf('-') >= 0) {
+            String name = header.getKey();
+            if (value != null && !(value instanceof String) || name.indexOf('.') >= 0 || name.indexOf('-') >= 0
+                    || name.regionMatches(true, 0, "Camel", 0, 5) || name.regionMatches(true, 0, "JMS", 0, 3)) {
                 return false;
             }
         }

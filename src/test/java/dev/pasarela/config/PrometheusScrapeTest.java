@@ -45,7 +45,7 @@ class PrometheusScrapeTest {
     CredentialVault vault;
 
     @Test
-    void everyPasarelaSeriesHasHelpAndCamelMetersOfTheOutboxAndDeadLettersAreKept(CapturedOutput log) {
+    void everyPasarelaSeriesHasHelpAndCamelMetersOfTheProducerTemplateAndDeadLettersAreKept(CapturedOutput log) {
         Http http = new Http(port);
         String tenant = "prom-" + UUID.randomUUID().toString().substring(0, 8);
         tenants.upsert(tenant, new TenantProfile("Autos Prom", "pro", null, Map.of()));

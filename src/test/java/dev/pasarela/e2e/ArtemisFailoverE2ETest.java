@@ -51,6 +51,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.impl.DefaultCamelContext;
 import dev.pasarela.ops.DeadLetterService;
 import dev.pasarela.ops.ReplayProperties;
+import dev.pasarela.pipeline.EmbeddedJmsBroker;
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
 import jakarta.jms.TextMessage;
@@ -217,7 +218,9 @@ class ArtemisFailoverE2ETest {
         JmsTemplate jms = new JmsTemplate(factory);
         jms.setReceiveTimeout(10_000);
         DeadLetterService dlq = new DeadLetterService(jms, factory, new DefaultCamelContext(),
-                new StaticListableBeanFactory().getBeanProvider(EmbeddedActiveMQ.class), new ReplayProperties(100, 2, 20));
+                new EmbeddedJmsBroker(new StaticListableBeanFactory().getBeanProvider(EmbeddedActiveMQ.class),
+                        new StaticListableBeanFactory().getBeanProvider(jakarta.jms.ConnectionFactory.class)),
+                new ReplayProperties(100, 2, 20));
         String queue = "dlq.e2e.in.deliver";
         jms.send(queue, session -> {
             TextMessage m = session.createTextMessage("{\"id\":\"evt_1\"}");

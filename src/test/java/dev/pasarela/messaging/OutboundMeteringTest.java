@@ -18,6 +18,7 @@ import dev.pasarela.support.Http;
 import dev.pasarela.support.MetaFixtures;
 import dev.pasarela.tenants.TenantProfile;
 import dev.pasarela.tenants.TenantRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,8 @@ class OutboundMeteringTest {
     CamelContext camel;
     @Autowired
     MessageHistory history;
+    @Autowired
+    MeterRegistry meters;
 
     Http http;
     String tenant;
@@ -121,6 +124,8 @@ class OutboundMeteringTest {
         String waId = "5215512349002";
         contactWrites(waId);
         Http.Response first;
+        double brokerSide = enqueued("broker-side");
+        double byJms = enqueued("jms");
         camel.getRouteController().stopRoute("whatsapp.out.deliver"); // held while we make it a leftover
         try {
             first = send(waId, "cita-7");
@@ -159,6 +164,14 @@ class OutboundMeteringTest {
                 postRequestedFor(urlEqualTo("/v25.0/" + phone + "/messages"))).stream()
                 .filter(r -> r.getBodyAsString().contains(waId)).count() == 1);
         assertThat(store.get(path).orElseThrow().field("sendAttempts")).isEqualTo(1L);
+        // on the embedded defaults each copy was queued on the broker's side
+        assertThat(enqueued("broker-side")).isGreaterThanOrEqualTo(brokerSide + 3);
+        assertThat(enqueued("jms")).isEqualTo(byJms);
+    }
+
+    double enqueued(String path) {
+        var c = meters.find("pasarela.enqueue").tags("path", path).counter();
+        return c == null ? 0 : c.count();
     }
 
     long usedWhatsApp() {

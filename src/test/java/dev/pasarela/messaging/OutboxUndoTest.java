@@ -93,9 +93,11 @@ class OutboxUndoTest {
 
     /** The JMS producer, which this test makes fail, sends every message. */
     static dev.pasarela.pipeline.BrokerSideEnqueue noEmbeddedBroker() {
-        return new dev.pasarela.pipeline.BrokerSideEnqueue(new org.springframework.beans.factory.support.StaticListableBeanFactory()
-                .getBeanProvider(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class),
-                new org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties(), Clock.systemUTC());
+        var none = new org.springframework.beans.factory.support.StaticListableBeanFactory();
+        return new dev.pasarela.pipeline.BrokerSideEnqueue(new dev.pasarela.pipeline.EmbeddedJmsBroker(
+                none.getBeanProvider(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class),
+                none.getBeanProvider(jakarta.jms.ConnectionFactory.class)),
+                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     OutboundRequest byAgent(String key) {

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.jms.BytesMessage;
+import jakarta.jms.ConnectionFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -25,10 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
-import org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode;
-import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -45,33 +47,23 @@ class BrokerSideEnqueueTest {
     private CachingConnectionFactory connections;
     private DefaultCamelContext camel;
     private BrokerSideEnqueue enqueue;
+    private SimpleMeterRegistry meters;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
-                .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
-                .setJMXManagementEnabled(false)
-                .setJournalType(JournalType.NIO)
-                .setJournalDirectory(dir.resolve("journal").toString())
-                .setBindingsDirectory(dir.resolve("bindings").toString())
-                .setPagingDirectory(dir.resolve("paging").toString())
-                .setLargeMessagesDirectory(dir.resolve("large").toString())
-                .setDiskScanPeriod(50)
-                .addAcceptorConfiguration("in-vm", "vm://7312"));
+        broker = new EmbeddedActiveMQ().setConfiguration(configuration(dir));
         broker.start();
         connections = new CachingConnectionFactory(new ActiveMQConnectionFactory("vm://7312"));
         camel = new DefaultCamelContext();
         camel.addComponent("jms", JmsComponent.jmsComponent(connections));
         camel.start();
-        enqueue = new BrokerSideEnqueue(provider(broker), new ArtemisProperties(), Clock.systemUTC());
+        meters = new SimpleMeterRegistry();
+        enqueue = new BrokerSideEnqueue(jmsOn(broker, connections), Clock.systemUTC(), meters);
     }
 
     @AfterEach
     void stop() throws Exception {
-        camel.close();
-        connections.destroy();
-        broker.stop();
+        stopBroker();
     }
 
     @Test
@@ -100,14 +92,46 @@ class BrokerSideEnqueueTest {
         assertThat(second.getIn().getHeader("JMSTimestamp", Long.class)).isPositive();
     }
 
+    /**
+     * A process that halts right after its sends returned, with no shutdown to flush the journal's
+     * buffer (kept open a second before each write here): what the send acknowledged is on disk.
+     */
     @Test
-    void aSentMessageIsInTheJournalWhenTheBrokerStartsAgain() throws Exception {
+    void whatASendAcknowledgedIsInTheJournalWhenTheProcessHaltsRightAfter() throws Exception {
         queue("in.kept");
+        stopBroker();
 
-        assertThat(enqueue.send(event("evt_kept"), "in.kept")).isTrue();
-        restartBroker();
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HaltAfterSends.class.getName(), dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child halted").isTrue();
+        assertThat(Files.readString(dir.resolve("child.log"))).contains("acknowledged " + HaltAfterSends.SENDS);
 
-        assertThat(receive("in.kept").getIn().getHeader(Variables.H_EVENT_KEY)).isEqualTo("evt_kept");
+        startBroker();
+        assertThat(broker.getActiveMQServer().locateQueue("in.kept").getMessageCount()).isEqualTo(HaltAfterSends.SENDS);
+        assertThat(receive("in.kept").getIn().getHeader(Variables.H_EVENT_KEY)).isEqualTo("evt_kept_0");
+    }
+
+    /** The child of the test above: sends on the broker's side, says so, and halts. */
+    static final class HaltAfterSends {
+        static final int SENDS = 2;
+
+        public static void main(String[] args) throws Exception {
+            EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration(Path.of(args[0]))
+                    .setJournalBufferTimeout_NIO(1_000_000_000)); // a write waits a second for its sync
+            broker.start();
+            BrokerSideEnqueue enqueue = new BrokerSideEnqueue(
+                    jmsOn(broker, new ActiveMQConnectionFactory("vm://7312")), Clock.systemUTC(), new SimpleMeterRegistry());
+            for (int i = 0; i < SENDS; i++) {
+                if (!enqueue.send("in.kept", ("{\"id\":\"evt_kept_" + i + "\"}").getBytes(StandardCharsets.UTF_8),
+                        Map.of(Variables.H_EVENT_KEY, "evt_kept_" + i))) {
+                    throw new IllegalStateException("not sent on the broker's side");
+                }
+            }
+            System.out.println("acknowledged " + SENDS);
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
     }
 
     @Test
@@ -130,17 +154,23 @@ class BrokerSideEnqueueTest {
         number.getIn().setHeader("PasarelaAttempt", 3);
         Exchange dotted = event("evt_dotted");
         dotted.getIn().setHeader("Pasarela.Dotted", "Camel encodes the name");
+        Exchange camelHeader = event("evt_camel");
+        camelHeader.getIn().setHeader("CamelJmsDestinationName", "in.elsewhere");
+        Exchange jmsHeader = event("evt_jms");
+        jmsHeader.getIn().setHeader("JMSCorrelationID", "corr-1");
 
         assertThat(enqueue.send(large, "in.other")).as("a large message").isFalse();
         assertThat(enqueue.send(text, "in.other")).as("a text body").isFalse();
         assertThat(enqueue.send(number, "in.other")).as("a number header").isFalse();
         assertThat(enqueue.send(dotted, "in.other")).as("a name Camel encodes").isFalse();
+        assertThat(enqueue.send(camelHeader, "in.other")).as("a header Camel's binding filters").isFalse();
+        assertThat(enqueue.send(jmsHeader, "in.other")).as("a header for the message's own fields").isFalse();
         assertThat(broker.getActiveMQServer().locateQueue("in.other").getMessageCount()).isZero();
     }
 
     @Test
     void withoutAnEmbeddedBrokerTheJmsProducerSends() {
-        BrokerSideEnqueue external = new BrokerSideEnqueue(provider(null), new ArtemisProperties(), Clock.systemUTC());
+        BrokerSideEnqueue external = new BrokerSideEnqueue(jmsOn(null, connections), Clock.systemUTC(), meters);
 
         assertThat(external.send(event("evt_ext"), "in.same")).isFalse();
     }
@@ -149,25 +179,52 @@ class BrokerSideEnqueueTest {
     @Test
     void anEmbeddedBrokerBesideTheExternalOneTheConsumersUseIsNotSentTo() throws Exception {
         queue("in.beside");
-        ArtemisProperties nativeMode = new ArtemisProperties();
-        nativeMode.setMode(ArtemisMode.NATIVE);
-        BrokerSideEnqueue beside = new BrokerSideEnqueue(provider(broker), nativeMode, Clock.systemUTC());
+        BrokerSideEnqueue beside = new BrokerSideEnqueue(
+                jmsOn(broker, new CachingConnectionFactory(new ActiveMQConnectionFactory("tcp://127.0.0.1:61616"))),
+                Clock.systemUTC(), meters);
 
         assertThat(beside.send(event("evt_beside"), "in.beside")).isFalse();
         assertThat(broker.getActiveMQServer().locateQueue("in.beside").getMessageCount()).isZero();
     }
 
     @Test
-    void theConnectionIsOnTheEmbeddedBrokerAsSpringBootDecidesIt() {
-        ArtemisProperties deduced = new ArtemisProperties();
-        ArtemisProperties embedded = new ArtemisProperties();
-        embedded.setMode(ArtemisMode.EMBEDDED);
-        ArtemisProperties disabled = new ArtemisProperties();
-        disabled.getEmbedded().setEnabled(false);
+    void aMessageThatWouldReachNoQueueIsLeftToTheJmsSend() throws Exception {
+        broker.getActiveMQServer().createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of("in.filtered")
+                .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST).setFilterString("never = 1"));
 
-        assertThat(BrokerSideEnqueue.jmsUsesEmbeddedBroker(deduced)).isTrue();
-        assertThat(BrokerSideEnqueue.jmsUsesEmbeddedBroker(embedded)).isTrue();
-        assertThat(BrokerSideEnqueue.jmsUsesEmbeddedBroker(disabled)).isFalse();
+        assertThat(enqueue.send(event("evt_filtered"), "in.filtered")).isFalse();
+        assertThat(broker.getActiveMQServer().locateQueue("in.filtered").getMessageCount()).isZero();
+    }
+
+    @Test
+    void theCallersOperationContextIsTheThreadsAgainAfterASend() throws Exception {
+        queue("in.context");
+        var callers = broker.getActiveMQServer().getStorageManager()
+                .newContext(broker.getActiveMQServer().getExecutorFactory().getExecutor());
+        OperationContextImpl.setContext(callers);
+        try {
+            assertThat(enqueue.send(event("evt_context"), "in.context")).isTrue();
+
+            assertThat(OperationContextImpl.getContext()).isSameAs(callers);
+        } finally {
+            OperationContextImpl.clearContext();
+        }
+        assertThat(enqueue.send(event("evt_none"), "in.context")).isTrue();
+        assertThat(OperationContextImpl.getContext()).as("none before, none after").isNull();
+    }
+
+    @Test
+    void eachSendIsCountedByThePathThatMakesIt() throws Exception {
+        queue("in.counted");
+        Exchange large = event("evt_large");
+        large.getIn().setBody(new byte[BrokerSideEnqueue.LARGEST_BODY + 1]);
+
+        enqueue.send(event("evt_1"), "in.counted");
+        enqueue.send(event("evt_2"), "in.counted");
+        enqueue.send(large, "in.counted");
+
+        assertThat(meters.counter("pasarela.enqueue", "path", "broker-side").count()).isEqualTo(2);
+        assertThat(meters.counter("pasarela.enqueue", "path", "jms").count()).isEqualTo(1);
     }
 
     @Test
@@ -183,6 +240,25 @@ class BrokerSideEnqueueTest {
         assertThat(broker.getActiveMQServer().locateQueue("in.full").getMessageCount()).isZero();
     }
 
+    static ConfigurationImpl configuration(Path dir) {
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dir.resolve("large").toString())
+                .setDiskScanPeriod(50);
+        try {
+            configuration.addAcceptorConfiguration("in-vm", "vm://7312");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return configuration;
+    }
+
     /** Made by hand, so the broker does not delete it while it is empty. */
     private void queue(String name) throws Exception {
         broker.getActiveMQServer().createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(name)
@@ -190,9 +266,17 @@ class BrokerSideEnqueueTest {
     }
 
     private void restartBroker() throws Exception {
+        stopBroker();
+        startBroker();
+    }
+
+    private void stopBroker() throws Exception {
         camel.close();
         connections.destroy();
         broker.stop();
+    }
+
+    private void startBroker() throws Exception {
         broker.start();
         connections = new CachingConnectionFactory(new ActiveMQConnectionFactory("vm://7312"));
         camel = new DefaultCamelContext();
@@ -226,11 +310,13 @@ class BrokerSideEnqueueTest {
         return kept;
     }
 
-    private static ObjectProvider<EmbeddedActiveMQ> provider(EmbeddedActiveMQ broker) {
+    /** As the application context has them: the embedded broker (or none) and the JMS connection factory. */
+    static EmbeddedJmsBroker jmsOn(EmbeddedActiveMQ broker, ConnectionFactory connections) {
         StaticListableBeanFactory beans = new StaticListableBeanFactory();
         if (broker != null) {
             beans.addBean("embeddedBroker", broker);
         }
-        return beans.getBeanProvider(EmbeddedActiveMQ.class);
+        beans.addBean("jmsConnectionFactory", connections);
+        return new EmbeddedJmsBroker(beans.getBeanProvider(EmbeddedActiveMQ.class), beans.getBeanProvider(ConnectionFactory.class));
     }
 }

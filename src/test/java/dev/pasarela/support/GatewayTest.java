@@ -32,7 +32,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "pasarela.retry.max-delay-ms=200",
         "pasarela.retry.max-redeliveries=3",
         "pasarela.tenants.routing-cache-ttl=PT1S",
-        "pasarela.ingress.max-body-bytes=65536"
+        "pasarela.ingress.max-body-bytes=262144" // above the JMS client's large-message size (100 KiB)
 })
 public @interface GatewayTest {
     String OPS_TOKEN = "test-ops-token-0123456789abcdef0123456789";

@@ -85,6 +85,32 @@ class StripeWebhookFlowTest {
         assertThat(t.path("revision").asLong()).isEqualTo(1);
     }
 
+    /**
+     * On the embedded defaults an event is queued on the broker's side; one the JMS client would send
+     * as a large message goes through the route's JMS branch, and both are applied.
+     */
+    @Test
+    void eventsAreQueuedOnTheBrokersSideAndALargeOneThroughJms() {
+        double brokerSide = enqueued("broker-side");
+        double byJms = enqueued("jms");
+        assertThat(post(subscription(1_756_200_000L, "active").bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> tenantJson().path("revision").asLong() == 1);
+        assertThat(enqueued("broker-side")).isGreaterThanOrEqualTo(brokerSide + 1);
+        assertThat(enqueued("jms")).isEqualTo(byJms);
+
+        StripeFixtures.Event large = subscription(1_756_200_100L, "past_due");
+        large.object().put("description", "x".repeat(120 * 1024)); // Stripe's own fields may be this long
+        assertThat(post(large.bytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                tenantJson().path("subscription").path("status").asText().equals("past_due"));
+        assertThat(enqueued("jms")).isEqualTo(byJms + 1);
+    }
+
+    double enqueued(String path) {
+        var c = meters.find("pasarela.enqueue").tags("path", path).counter();
+        return c == null ? 0 : c.count();
+    }
+
     @Test
     void aSignatureOverOtherBytesIsRefusedWith400AndNothingIsEnqueued() {
         StripeFixtures.Event e = subscription(Instant.now().getEpochSecond(), "active");
@@ -276,7 +302,7 @@ class StripeWebhookFlowTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("type").asText()).endsWith("/invalid-payload");
 
-        byte[] big = new byte[70_000];
+        byte[] big = new byte[300_000];
         java.util.Arrays.fill(big, (byte) 'a');
         Http.Response tooBig = http.stripe(big, StripeFixtures.sign(big));
         assertThat(tooBig.status()).isEqualTo(413);
