@@ -1,15 +1,24 @@
 package dev.pasarela.config;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
+import java.time.Clock;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifierNamingStrategyDefault;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifierNamingStrategyLegacy;
+import org.apache.camel.component.micrometer.springboot.metrics.CamelMetricsConfiguration;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Two fixes applied as every meter registers: our meters get their {@code # HELP} text, and
- * Camel's exchange-event meters always carry a {@code routeId}, so Prometheus takes them all.
+ * Camel's exchange-event meters always carry a {@code routeId}, so Prometheus takes them all. And
+ * Camel's exchange timers come from {@link ExchangeTimersNotifier}, not Camel's own notifier
+ * ({@code camel.metrics.enable-exchange-event-notifier=false} in application.yml).
  */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfiguration {
@@ -42,6 +51,28 @@ public class MetricsConfiguration {
             Map.entry("pasarela.ai.pool.active", "AI calls running on the bounded pool"),
             Map.entry("pasarela.ai.pool.queued", "AI calls waiting for the bounded pool"),
             Map.entry("pasarela.ai.auto_replies", "Automatic replies to inbound messages, by outcome"));
+
+    /** Camel's metrics starter adds its exchange notifier the same way, with the same settings. */
+    @Bean
+    CamelContextConfiguration exchangeTimers(CamelMetricsConfiguration camelMetrics, MeterRegistry meters, Clock clock) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                ExchangeTimersNotifier notifier = new ExchangeTimersNotifier(clock);
+                notifier.setCamelContext(camel);
+                notifier.setMeterRegistry(meters);
+                notifier.setNamingStrategy("legacy".equalsIgnoreCase(camelMetrics.getNamingStrategy())
+                        ? new MicrometerExchangeEventNotifierNamingStrategyLegacy(camelMetrics.isBaseEndpointUriExchangeEventNotifier())
+                        : new MicrometerExchangeEventNotifierNamingStrategyDefault(camelMetrics.isBaseEndpointUriExchangeEventNotifier()));
+                camel.getManagementStrategy().addEventNotifier(notifier);
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                // nothing after start
+            }
+        };
+    }
 
     @Bean
     MeterFilter pasarelaMeterDescriptions() {

@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,6 +45,8 @@ class PrometheusScrapeTest {
     ApiKeys apiKeys;
     @Autowired
     CredentialVault vault;
+    @Autowired
+    CamelContext camel;
 
     @Test
     void everyPasarelaSeriesHasHelpAndCamelMetersOfTheProducerTemplateAndDeadLettersAreKept(CapturedOutput log) {
@@ -65,5 +69,13 @@ class PrometheusScrapeTest {
         assertThat(emptyHelp).isEmpty();
         assertThat(scrape).contains("endpointName=\"outboxjms:");
         assertThat(log.getAll()).doesNotContain("same set of tag keys");
+        // the exchange timers and the last-exchange gauge, from one notifier: Pasarela's
+        assertThat(scrape).contains("camel_exchange_event_notifier_seconds_count{");
+        String lastExchange = Arrays.stream(scrape.split("\n"))
+                .filter(l -> l.startsWith("camel_exchanges_last_timestamp")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(lastExchange.substring(lastExchange.lastIndexOf(' ') + 1))).isPositive();
+        assertThat(camel.getManagementStrategy().getEventNotifiers())
+                .filteredOn(n -> n instanceof MicrometerExchangeEventNotifier)
+                .singleElement().isInstanceOf(ExchangeTimersNotifier.class);
     }
 }

@@ -36,13 +36,15 @@ class BenchSmokeE2ETest {
 
     /**
      * The cost harnesses, one part of the gateway alone (no jar), at a tiny size: each exits non-zero
-     * when a result is wrong (a row or a status missing from the store, a tampered body accepted).
+     * when a result is wrong (a row or a status missing from the store, a tampered body accepted, a
+     * gauge the registry search did not find).
      * {@code broker-grouped-send.sh} (a minute even at its smallest) and {@code broker-send-rate.sh}
      * (an external broker pair, which {@code ScaleOutE2ETest} runs) are left out.
      */
     @ParameterizedTest
     @CsvSource({"store-commit-cost.sh, 1 1 default group-flush, commits per flush",
-            "stripe-verify-cost.sh, 2000, ours"})
+            "stripe-verify-cost.sh, 2000, ours",
+            "meter-search-cost.sh, 200, registered once"})
     void harnessRunsAndItsResultsAreRight(String script, String arguments, String printed) throws Exception {
         String output = run(script, List.of(arguments.split(" ")), false);
         assertThat(output).as("bench/%s printed its results", script).contains(printed);

@@ -120,11 +120,24 @@ class StripeSignatureVerifierTest {
     @Test
     void refusesBytesThatAreNotUtf8EvenWhenTheirHmacMatches() throws Exception {
         byte[] latin1 = "{\"nombre\":\"Peña\"}".getBytes(StandardCharsets.ISO_8859_1); // 0xF1 alone: not UTF-8
+        assertReason(request(latin1, signedBytes(latin1)), Reason.MISMATCH);
+    }
+
+    /** What a strict decoder refuses too: an overlong "/", a lone surrogate (CESU-8), a code point past U+10FFFF. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"C0AF", "EDA080", "F4908080"})
+    void refusesMalformedUtf8(String hex) throws Exception {
+        byte[] bad = java.util.HexFormat.of().parseHex("7B2261223A22" + hex + "227D"); // {"a":"…"}
+        assertReason(request(bad, signedBytes(bad)), Reason.MISMATCH);
+        byte[] good = "{\"a\":\"Peña 🚗\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatCode(() -> verifier.verify(request(good, signedBytes(good)))).doesNotThrowAnyException();
+    }
+
+    private static String signedBytes(byte[] raw) throws Exception {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((NOW + ".").getBytes(StandardCharsets.UTF_8));
-        String header = "t=" + NOW + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(latin1));
-        assertReason(request(latin1, header), Reason.MISMATCH);
+        return "t=" + NOW + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(raw));
     }
 
     @Test
