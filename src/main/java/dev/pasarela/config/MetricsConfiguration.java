@@ -34,7 +34,7 @@ public class MetricsConfiguration {
             Map.entry("pasarela.outbound.sent", "Outbound messages a provider accepted, by channel and tenant"),
             Map.entry("pasarela.outbound.failures", "Outbound messages that ended failed, by channel, tenant and code"),
             Map.entry("pasarela.outbound.shaped-later", "Outbound messages put back on their queue for a later send slot of their sender, by channel"),
-            Map.entry("pasarela.enqueue", "Webhook events and accepted messages queued durably, by path: on the embedded broker's side or through the JMS client"),
+            Map.entry("pasarela.enqueue", "Durable sends of webhook events and accepted messages, by queue and by the path chosen: the embedded broker's side, or the JMS client"),
             Map.entry("pasarela.dedupe.insert.failures", "Webhook dedupe keys that could not be stored after the event was queued"),
             Map.entry("pasarela.callbacks.endpoints.parked", "Tenant callback endpoints parked after failing"),
             Map.entry("pasarela.sms.segments", "SMS segments per message sent, by tenant"),

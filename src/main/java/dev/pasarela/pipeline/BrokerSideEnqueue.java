@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,15 +56,14 @@ public class BrokerSideEnqueue {
 
     private final EmbeddedJmsBroker broker;
     private final Clock clock;
-    /** {@code pasarela.enqueue{path}}: how many sends each path made; "jms" ones are the callers'. */
-    private final Counter brokerSide;
-    private final Counter byJms;
+    private final MeterRegistry meters;
+    /** {@code pasarela.enqueue{queue,path}} per queue: the sends each path made; "jms" ones are the callers'. */
+    private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
     public BrokerSideEnqueue(EmbeddedJmsBroker broker, Clock clock, MeterRegistry meters) {
         this.broker = broker;
         this.clock = clock;
-        this.brokerSide = meters.counter("pasarela.enqueue", "path", "broker-side");
-        this.byJms = meters.counter("pasarela.enqueue", "path", "jms");
+        this.meters = meters;
     }
 
     /**
@@ -77,7 +77,7 @@ public class BrokerSideEnqueue {
         if (in.getBody() instanceof byte[] body) {
             return send(queue, body, in.getHeaders());
         }
-        byJms.increment(); // a text body is a TextMessage there
+        count(queue, false); // a text body is a TextMessage there
         return false;
     }
 
@@ -89,8 +89,15 @@ public class BrokerSideEnqueue {
      */
     public boolean send(String queue, byte[] body, Map<String, ?> headers) {
         boolean sent = sendHere(queue, body, headers);
-        (sent ? brokerSide : byJms).increment();
+        count(queue, sent);
         return sent;
+    }
+
+    private void count(String queue, boolean brokerSide) {
+        Counter[] paths = counters.computeIfAbsent(queue, q -> new Counter[] {
+                meters.counter("pasarela.enqueue", "queue", q, "path", "jms"),
+                meters.counter("pasarela.enqueue", "queue", q, "path", "broker-side")});
+        paths[brokerSide ? 1 : 0].increment();
     }
 
     private boolean sendHere(String queue, byte[] body, Map<String, ?> headers) {
@@ -116,7 +123,9 @@ public class BrokerSideEnqueue {
             RoutingStatus status = server.getPostOffice().route(message(storage.generateID(), queue, body, headers),
                     routing, false);
             if (status == RoutingStatus.NO_BINDINGS || status == RoutingStatus.NO_BINDINGS_DLA) {
-                return false; // deleted since located; NO_BINDINGS_DLA: a copy is on the dead-letter address
+                // deleted since located. NO_BINDINGS_DLA (only with sendToDLAOnNoRoute, which the
+                // gateway does not set): a copy is on the dead-letter address, a known duplicate there
+                return false;
             }
             if (status != RoutingStatus.OK) {
                 throw new BrokerUnavailableException("the broker did not route the message: " + status);

@@ -13,9 +13,9 @@ import org.apache.activemq.artemis.core.remoting.impl.invm.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.jms.connection.DelegatingConnectionFactory;
-import org.springframework.jms.connection.SingleConnectionFactory;
+import org.springframework.boot.jms.ConnectionFactoryUnwrapper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +31,7 @@ public class EmbeddedJmsBroker {
 
     private final ObjectProvider<EmbeddedActiveMQ> embedded;
     private final ObjectProvider<ConnectionFactory> connectionFactory;
-    /** Decided on first use, when both beans are made; neither changes afterwards. */
+    /** Decided on first use once the broker is made; neither bean changes afterwards. Racing first uses decide alike. */
     private volatile Optional<EmbeddedActiveMQ> connected;
 
     public EmbeddedJmsBroker(ObjectProvider<EmbeddedActiveMQ> embedded, ObjectProvider<ConnectionFactory> connectionFactory) {
@@ -44,25 +44,41 @@ public class EmbeddedJmsBroker {
         Optional<EmbeddedActiveMQ> broker = connected;
         if (broker == null) {
             broker = connected = decide();
+            if (broker == null) {
+                return Optional.empty();
+            }
         }
         return broker.map(EmbeddedActiveMQ::getActiveMQServer).filter(ActiveMQServer::isActive);
     }
 
+    /**
+     * Null while there is nothing to decide from (the broker not started yet, the context closing):
+     * then nothing is kept, and the caller sends through JMS.
+     */
     private Optional<EmbeddedActiveMQ> decide() {
-        EmbeddedActiveMQ broker = embedded.getIfAvailable();
-        ConnectionFactory factory = connectionFactory.getIfUnique();
-        return broker != null && factory != null && broker.getActiveMQServer() != null
-                && connectsTo(factory, broker.getActiveMQServer().getConfiguration())
-                ? Optional.of(broker) : Optional.empty();
+        try {
+            EmbeddedActiveMQ broker = embedded.getIfAvailable();
+            if (broker == null) {
+                return Optional.empty();
+            }
+            ActiveMQServer server = broker.getActiveMQServer();
+            if (server == null) {
+                return null;
+            }
+            ConnectionFactory factory = connectionFactory.getIfUnique();
+            return factory != null && connectsTo(factory, server.getConfiguration()) ? Optional.of(broker) : Optional.empty();
+        } catch (BeansException closing) {
+            return null;
+        }
     }
 
     /**
-     * Whether every connector of {@code factory} (under Spring's caching or delegating wrappers) is
+     * Whether every connector of {@code factory} (under Spring's caching or the pooled-jms wrapper) is
      * in-VM to a server id the broker of {@code broker} accepts in-VM connections on. A factory this
      * cannot look into counts as elsewhere: the JMS path is always right, only slower.
      */
     static boolean connectsTo(ConnectionFactory factory, Configuration broker) {
-        ConnectionFactory target = unwrap(factory);
+        ConnectionFactory target = ConnectionFactoryUnwrapper.unwrap(factory);
         if (!(target instanceof ActiveMQConnectionFactory artemis) || artemis.getStaticConnectors() == null
                 || artemis.getStaticConnectors().length == 0 || artemis.isHA()) {
             return false; // discovery or HA: the broker it ends on is not known here
@@ -74,20 +90,6 @@ public class EmbeddedJmsBroker {
         return Arrays.stream(artemis.getStaticConnectors())
                 .allMatch(c -> InVMConnectorFactory.class.getName().equals(c.getFactoryClassName())
                         && accepted.contains(serverId(c)));
-    }
-
-    private static ConnectionFactory unwrap(ConnectionFactory factory) {
-        ConnectionFactory target = factory;
-        for (int depth = 0; depth < 8; depth++) { // wrappers of wrappers, never a loop
-            ConnectionFactory inner = target instanceof SingleConnectionFactory single ? single.getTargetConnectionFactory()
-                    : target instanceof DelegatingConnectionFactory delegating ? delegating.getTargetConnectionFactory()
-                    : null;
-            if (inner == null) {
-                return target;
-            }
-            target = inner;
-        }
-        return target;
     }
 
     /** As Artemis reads it: an int or its text, 0 when absent. */

@@ -112,6 +112,9 @@ public class QueueConfiguration {
                 .setRedeliveryDelay(1000)
                 .setRedeliveryMultiplier(2)
                 .setMaxRedeliveryDelay(60_000)
-                .setMaxDeliveryAttempts(-1));
+                .setMaxDeliveryAttempts(-1)
+                // as broker.xml: a queue outlives its consumers (a stopped route's queue stays, and a
+                // send on the broker's side finds it instead of falling back to JMS to make it again)
+                .setAutoDeleteQueues(false));
     }
 }

@@ -170,7 +170,7 @@ class OutboundMeteringTest {
     }
 
     double enqueued(String path) {
-        var c = meters.find("pasarela.enqueue").tags("path", path).counter();
+        var c = meters.find("pasarela.enqueue").tags("queue", "out.whatsapp", "path", path).counter();
         return c == null ? 0 : c.count();
     }
 

@@ -58,6 +58,25 @@ class EmbeddedJmsBrokerTest {
                 .run(c -> assertThat(c.getBean(EmbeddedJmsBroker.class).running()).isEmpty());
     }
 
+    /** Asked before the broker started (no server yet): not running, and decided again once it is. */
+    @Test
+    void aBrokerNotYetStartedIsDecidedOnceItIs() throws Exception {
+        org.apache.activemq.artemis.core.config.Configuration config = new org.apache.activemq.artemis.core.config.impl.ConfigurationImpl()
+                .setPersistenceEnabled(false).setSecurityEnabled(false).setJMXManagementEnabled(false)
+                .addAcceptorConfiguration("in-vm", "vm://7314");
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
+        EmbeddedJmsBroker jms = BrokerSideEnqueueTest.jmsOn(broker,
+                new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("vm://7314"));
+
+        assertThat(jms.running()).isEmpty();
+        broker.start();
+        try {
+            assertThat(jms.running()).containsSame(broker.getActiveMQServer());
+        } finally {
+            broker.stop();
+        }
+    }
+
     @Test
     void aStoppedBrokerIsNotRunning() {
         context.run(c -> {

@@ -36,7 +36,8 @@ class ExternalBrokerConfigurationTest {
         assertThat(actual.getRedeliveryMultiplier()).isEqualTo(expected.getRedeliveryMultiplier());
         assertThat(actual.getMaxRedeliveryDelay()).isEqualTo(expected.getMaxRedeliveryDelay());
         assertThat(actual.getMaxDeliveryAttempts()).isEqualTo(expected.getMaxDeliveryAttempts());
-        assertThat(actual.isAutoDeleteQueues()).as("a queue outlives its consumers").isFalse();
+        assertThat(actual.isAutoDeleteQueues()).as("a queue outlives its consumers").isFalse()
+                .isEqualTo(expected.isAutoDeleteQueues());
 
         assertThat(file.isPersistenceEnabled()).isTrue();
         DatabaseStorageConfiguration store = (DatabaseStorageConfiguration) file.getStoreConfiguration();

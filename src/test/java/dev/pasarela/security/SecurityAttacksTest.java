@@ -98,7 +98,7 @@ class SecurityAttacksTest {
                 .header("Authorization", "Bearer " + GatewayTest.OPS_TOKEN).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(big)));
         assertThat(ops.status()).isEqualTo(413);
-        assertThat(http.stripe(new byte[100_000], "t=1,v1=00").status()).isEqualTo(413); // test limit: 64 KB
+        assertThat(http.stripe(new byte[GatewayTest.INGRESS_MAX_BODY_BYTES + 1], "t=1,v1=00").status()).isEqualTo(413);
         // without credentials the answer is 401, before any body is buffered
         Http.Response anonymous = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/billing/checkout-session"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(big)));

@@ -32,10 +32,12 @@ import org.springframework.boot.test.context.SpringBootTest;
         "pasarela.retry.max-delay-ms=200",
         "pasarela.retry.max-redeliveries=3",
         "pasarela.tenants.routing-cache-ttl=PT1S",
-        "pasarela.ingress.max-body-bytes=262144" // above the JMS client's large-message size (100 KiB)
+        "pasarela.ingress.max-body-bytes=" + GatewayTest.INGRESS_MAX_BODY_BYTES
 })
 public @interface GatewayTest {
     String OPS_TOKEN = "test-ops-token-0123456789abcdef0123456789";
+    /** The webhooks' body limit in these tests: above the JMS client's large-message size (100 KiB). */
+    int INGRESS_MAX_BODY_BYTES = 262_144;
     String META_APP_SECRET = "test-meta-app-secret-5f4dcc3b5aa765d6";
     String META_VERIFY_TOKEN = "test-meta-verify-token";
     String TWILIO_AUTH_TOKEN = "test-twilio-auth-token-9f86d081884c";
