@@ -14,7 +14,7 @@ import org.apache.camel.spi.CamelEvent.ExchangeEvent;
  * last-exchange gauge, without the registry search Camel's notifier makes for that gauge at the end
  * of every exchange: Micrometer's {@code find} walks every meter registered, so each exchange paid
  * for every meter of every tenant and route (5 % of a webhook's request thread with the bench's few
- * meters, and more with each tenant). The gauge is registered once, at start.
+ * meters, and more with each tenant). The gauge is registered once, at the first exchange's end.
  */
 class ExchangeTimersNotifier extends MicrometerExchangeEventNotifier {
 
@@ -23,17 +23,11 @@ class ExchangeTimersNotifier extends MicrometerExchangeEventNotifier {
 
     private final AtomicLong lastExchangeMillis = new AtomicLong();
     private final Clock clock;
+    /** Registered at the first exchange's end, as Camel's is: no series reading 0 before then. */
+    private volatile boolean gaugeRegistered;
 
     ExchangeTimersNotifier(Clock clock) {
         this.clock = clock;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        Gauge.builder(MicrometerConstants.CAMEL_EXCHANGE_LAST_TIME_METER_NAME, lastExchangeMillis, AtomicLong::get)
-                .description("Last exchange processed time in milliseconds since the Unix epoch")
-                .register(getMeterRegistry());
     }
 
     /** As Camel's, with the gauge's value set instead of looked up. */
@@ -45,6 +39,12 @@ class ExchangeTimersNotifier extends MicrometerExchangeEventNotifier {
         if (sample != null) {
             sample.stop(getMeterRegistry().timer(name, tags));
         }
-        lastExchangeMillis.set(clock.millis());
+        lastExchangeMillis.accumulateAndGet(clock.millis(), Math::max); // exchanges end out of order
+        if (!gaugeRegistered) { // registering again is harmless: the registry answers the same gauge
+            Gauge.builder(MicrometerConstants.CAMEL_EXCHANGE_LAST_TIME_METER_NAME, lastExchangeMillis, AtomicLong::get)
+                    .description("Last exchange processed time in milliseconds since the Unix epoch")
+                    .register(getMeterRegistry());
+            gaugeRegistered = true;
+        }
     }
 }

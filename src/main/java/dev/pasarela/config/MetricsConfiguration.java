@@ -11,6 +11,7 @@ import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEve
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifierNamingStrategyLegacy;
 import org.apache.camel.component.micrometer.springboot.metrics.CamelMetricsConfiguration;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -52,8 +53,12 @@ public class MetricsConfiguration {
             Map.entry("pasarela.ai.pool.queued", "AI calls waiting for the bounded pool"),
             Map.entry("pasarela.ai.auto_replies", "Automatic replies to inbound messages, by outcome"));
 
-    /** Camel's metrics starter adds its exchange notifier the same way, with the same settings. */
+    /**
+     * Camel's metrics starter adds its exchange notifier the same way, with the same settings. Only
+     * with Camel's own switched off: both would record every exchange into the same timers.
+     */
     @Bean
+    @ConditionalOnProperty(name = "camel.metrics.enable-exchange-event-notifier", havingValue = "false")
     CamelContextConfiguration exchangeTimers(CamelMetricsConfiguration camelMetrics, MeterRegistry meters, Clock clock) {
         return new CamelContextConfiguration() {
             @Override

@@ -338,11 +338,39 @@ public class DeadLetterService {
         return m.propertyExists(Variables.H_REPLAY_COUNT) ? m.getIntProperty(Variables.H_REPLAY_COUNT) : 0;
     }
 
-    private static void checkQueue(String queue) {
+    /**
+     * A dlq.* or parked.* queue a route of this gateway writes to, or one the broker has (a route
+     * since removed): browsing any other name would make it, and the broker keeps queues.
+     */
+    private void checkQueue(String queue) {
         if (!QUEUE.matcher(queue).matches()) {
             throw new ProblemException(404, "queue-not-found", "Queue not found",
                     "Only dlq.* and parked.* queues are visible here.");
         }
+        if (!written(queue) && !exists(queue)) {
+            throw new ProblemException(404, "queue-not-found", "Queue not found",
+                    "No dead-letter or parked queue has this name; GET /ops/dlq lists them.");
+        }
+    }
+
+    private boolean written(String queue) {
+        if (queue.equals(Queues.PARKED_UNKNOWN_TENANT)) {
+            return true;
+        }
+        for (RouteDefinition r : ((ModelCamelContext) camel).getRouteDefinitions()) {
+            if (queue.equals(Queues.deadLetter(r.getRouteId()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean exists(String queue) {
+        Optional<ActiveMQServer> embedded = embeddedBroker.running();
+        if (embedded.isPresent()) {
+            return embedded.get().locateQueue(SimpleString.of(queue)) != null;
+        }
+        return ArtemisManagement.messageCount(connectionFactory, queue, MANAGEMENT_WAIT).isPresent();
     }
 
 }

@@ -70,10 +70,11 @@ public class QueueConfiguration {
      * time: Artemis's {@code session.createQueue} is then a blocking query to the broker (a round
      * trip through the broker's threads) before the send's own. Artemis keeps the answer per
      * session when asked to; the sessions are cached, so a queue is looked up once per session.
-     * The lookup never created a queue: the send does. A queue the broker deleted meanwhile (empty,
-     * no consumer) is created again by the next send to the kept name (DestinationLookupTest), which
-     * answers an earlier review's worry (2478a5e) on Artemis 2.40. With auto-create off, a queue
-     * removed by an operator fails the send instead of the lookup: loudly either way.
+     * The lookup never created a queue: the send does. A queue deleted meanwhile (by an operator, or
+     * by a broker that deletes empty queues without consumers, as the gateway's two no longer do) is
+     * created again by the next send to the kept name (DestinationLookupTest), which answers an
+     * earlier review's worry (2478a5e) on Artemis 2.40. With auto-create off, a queue removed by an
+     * operator fails the send instead of the lookup: loudly either way.
      */
     static void cacheDestinationLookups(jakarta.jms.ConnectionFactory target) {
         if (target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis) {

@@ -53,6 +53,8 @@ class DeadLetterReplayTest {
     TenantRepository tenants;
     @Autowired
     JmsTemplate jms;
+    @Autowired
+    org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker;
 
     Http http;
     String tenant;
@@ -176,6 +178,11 @@ class DeadLetterReplayTest {
     @Test
     void onlyOperatorQueuesAreVisible() {
         assertThat(http.ops("GET", "/ops/dlq/in.stripe", null).status()).isEqualTo(404);
+        // a name no route writes to and the broker does not have: browsing it would make it
+        Http.Response typo = http.ops("GET", "/ops/dlq/dlq.stripe.in.delivr", null);
+        assertThat(typo.status()).as(typo.body()).isEqualTo(404);
+        assertThat(typo.json().path("type").asText()).endsWith("/queue-not-found");
+        assertThat(broker.getActiveMQServer().locateQueue("dlq.stripe.in.delivr")).as("not made").isNull();
         assertThat(http.ops("POST", "/ops/dlq/" + DLQ + "/replay", "{\"ids\":[\"x' OR 1=1\"]}").status()).isEqualTo(400);
         Http.Response nullId = http.ops("POST", "/ops/dlq/" + DLQ + "/replay", "{\"ids\":[null]}");
         assertThat(nullId.status()).as(nullId.body()).isEqualTo(400);

@@ -89,9 +89,10 @@ class DestinationLookupTest {
     }
 
     /**
-     * The embedded broker deletes an auto-created queue once it is empty and has no consumer (a
-     * delivery route stopped by an operator, say). The name a session keeps is only a name: a send
-     * to it makes the broker create the queue again, as a send did when the name was looked up.
+     * A broker on Artemis's defaults deletes an auto-created queue once it is empty and has no
+     * consumer (the gateway's keep theirs; an operator may still delete one). The name a session
+     * keeps is only a name: a send to it makes the broker create the queue again, as a send did when
+     * the name was looked up.
      */
     @Test
     void aSendAfterTheBrokerDeletedTheEmptyQueueReachesTheQueueCreatedAgain() throws Exception {
