@@ -6,11 +6,5 @@
 #   CP=<classpath with the gateway's dependencies> skips Maven (the tests' smoke run passes its own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cp_file=$(mktemp)
-trap 'rm -f "$cp_file"' EXIT
-if [ -n "${CP:-}" ]; then
-  printf '%s' "$CP" > "$cp_file"
-else
-  mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" > /dev/null
-fi
-java -cp "$(cat "$cp_file")" bench/MeterSearchCost.java "${1:-20000}"
+source bench/lib/classpath.sh
+java -cp "$(harness_classpath)" bench/MeterSearchCost.java "${1:-20000}"

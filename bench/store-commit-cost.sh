@@ -8,18 +8,13 @@
 #   group-flush (commits written by shared CHECKPOINTs, as c1369a6's GroupCommitDataSource did; reverted)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cp_file=$(mktemp)
-trap 'rm -f "$cp_file"' EXIT
-if [ -n "${CP:-}" ]; then
-  printf '%s' "$CP" > "$cp_file"
-else
-  mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" > /dev/null
-fi
+source bench/lib/classpath.sh
+deps=$(harness_classpath)
 seconds=${1:-10}; rounds=${2:-2}; shift $(( $# < 2 ? $# : 2 ))
 variants=${*:-default varchar lob-inline page-1k no-compaction}
 echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), ${seconds}s per run after ${seconds}/2 s of warm-up"
 for round in $(seq "$rounds"); do
   for v in $variants; do
-    java -cp "$(cat "$cp_file")" bench/StoreCommitCost.java "$v" "$seconds" src/main/resources/schema.sql
+    java -cp "$deps" bench/StoreCommitCost.java "$v" "$seconds" src/main/resources/schema.sql
   done
 done

@@ -5,13 +5,11 @@
 #   CP=<classpath with the gateway's classes> skips Maven (the tests' smoke run passes its own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cp_file=$(mktemp)
-trap 'rm -f "$cp_file" "$cp_file.json"' EXIT
-if [ -n "${CP:-}" ]; then
-  printf '%s' "$CP" > "$cp_file"
-else
-  mvn -q -B compile # always: classes from an older checkout would measure older code
-  mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" > /dev/null
-fi
-sed 's/cus_NffrFeUfNV2Hib/cus_bench/' src/test/resources/stripe/customer.subscription.updated.basil.json > "$cp_file.json"
-java -cp "target/classes:$(cat "$cp_file")" bench/StripeVerifyCost.java "$cp_file.json" "${1:-100000}"
+event=$(mktemp)
+trap 'rm -f "$event"' EXIT
+# always without CP: classes from an older checkout would measure older code
+[ -n "${CP:-}" ] || mvn -q -B compile
+source bench/lib/classpath.sh
+deps=$(harness_classpath)
+sed 's/cus_NffrFeUfNV2Hib/cus_bench/' src/test/resources/stripe/customer.subscription.updated.basil.json > "$event"
+java -cp "target/classes:$deps" bench/StripeVerifyCost.java "$event" "${1:-100000}"
