@@ -277,8 +277,9 @@ public class DeadLetterService {
     }
 
     /**
-     * Messages on a queue: from the embedded broker's own count when the JMS connection is on it, else from the external broker's
-     * management queue (its own count, without browsing), else by browsing.
+     * Messages on a queue: from the embedded broker's own count when the JMS connection is on it,
+     * else from the external broker's management queue (its own count, without browsing), else by
+     * browsing.
      */
     private int count(String queue) {
         Optional<ActiveMQServer> embedded = embeddedBroker.running();

@@ -111,7 +111,8 @@ public class BrokerSideEnqueue {
             if (server.getPagingManager().isDiskFull()) {
                 throw new BrokerUnavailableException("the broker's disk is full");
             }
-            if (server.locateQueue(queue) == null) {
+            SimpleString address = SimpleString.of(queue); // the queue's name is its address (anycast)
+            if (server.locateQueue(address) == null) {
                 // not made yet: the JMS send makes it, as the broker's auto-create settings say (a
                 // route to a missing queue could end on the dead-letter address instead)
                 return false;
@@ -120,7 +121,7 @@ public class BrokerSideEnqueue {
             OperationContext context = storage.newContext(server.getExecutorFactory().getExecutor());
             storage.setContext(context);
             RoutingContextImpl routing = new RoutingContextImpl(null);
-            RoutingStatus status = server.getPostOffice().route(message(storage.generateID(), queue, body, headers),
+            RoutingStatus status = server.getPostOffice().route(message(storage.generateID(), address, body, headers),
                     routing, false);
             if (status == RoutingStatus.NO_BINDINGS || status == RoutingStatus.NO_BINDINGS_DLA) {
                 // deleted since located. NO_BINDINGS_DLA (only with sendToDLAOnNoRoute, which the
@@ -173,7 +174,7 @@ public class BrokerSideEnqueue {
         return true;
     }
 
-    private CoreMessage message(long id, String queue, byte[] body, Map<String, ?> headers) {
+    private CoreMessage message(long id, SimpleString queue, byte[] body, Map<String, ?> headers) {
         CoreMessage message = new CoreMessage(id, body.length + 512);
         message.setAddress(queue);
         message.setRoutingType(RoutingType.ANYCAST);

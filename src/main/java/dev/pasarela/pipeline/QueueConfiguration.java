@@ -12,11 +12,12 @@ public class QueueConfiguration {
 
     /**
      * The JMS component {@link dev.pasarela.messaging.Outbox} sends with when it cannot send on the
-     * embedded broker's side ({@link BrokerSideEnqueue}: an external broker, say), and the tenant-routes
-     * broadcast always: the same broker through a connection factory of its own. A send made while a transacted queue consumer runs
-     * (a notification falling back from inside a delivery) would otherwise join that consumer's
-     * session and be committed, or lost, with it, while the store already says the message is
-     * queued; with its own factory it is sent, and synced, at once.
+     * embedded broker's side ({@link BrokerSideEnqueue}: an external broker, say), and the
+     * tenant-routes broadcast always: the same broker through a connection factory of its own. A send
+     * made while a transacted queue consumer runs (a notification falling back from inside a
+     * delivery) would otherwise join that consumer's session and be committed, or lost, with it,
+     * while the store already says the message is queued; with its own factory it is sent, and
+     * synced, at once.
      */
     @Bean("outboxjms")
     org.apache.camel.component.jms.JmsComponent outboxJms(jakarta.jms.ConnectionFactory connectionFactory) {
