@@ -3,7 +3,7 @@ package dev.pasarela.ops;
 import dev.pasarela.pipeline.EmbeddedJmsBroker;
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.Variables;
-import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.templates.DeadLetterQueues;
 import dev.pasarela.api.ProblemException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -29,20 +29,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.camel.CamelContext;
-import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.model.RouteDefinition;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Service;
 
 /**
  * Dead letters and parked events, through plain JMS so it works the same on the embedded
- * broker and on an external Artemis cluster. The queues are known from the routes: one
- * {@code dlq.<route-id>} per route under the delivery configuration, plus the parking queues.
+ * broker and on an external Artemis cluster. The queues are known from the routes
+ * ({@link DeadLetterQueues}): delivery routes and the webhook routes of batching providers.
  * A replay moves each message back to the queue it came from in one JMS transaction, so a
  * crash mid-replay neither loses nor duplicates a message. Replays are bounded: a call takes at
  * most {@code pasarela.replay.max-ids} ids; larger replays are jobs ({@link ReplayJobs}).
@@ -67,29 +63,22 @@ public class DeadLetterService {
 
     private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
-    private final CamelContext camel;
+    private final DeadLetterQueues routesWrite;
     private final EmbeddedJmsBroker embeddedBroker;
     private final ReplayProperties limits;
 
-    public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, CamelContext camel,
+    public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, DeadLetterQueues routesWrite,
                              EmbeddedJmsBroker embeddedBroker, ReplayProperties limits) {
         this.limits = limits;
         this.jms = jms;
         this.connectionFactory = connectionFactory;
-        this.camel = camel;
+        this.routesWrite = routesWrite;
         this.embeddedBroker = embeddedBroker;
     }
 
     public List<QueueSummary> queues() {
-        TreeSet<String> names = new TreeSet<>();
-        for (RouteDefinition r : ((ModelCamelContext) camel).getRouteDefinitions()) {
-            if (ErrorHandling.DELIVERY.equals(r.getRouteConfigurationId())) {
-                names.add(Queues.deadLetter(r.getRouteId()));
-            }
-        }
-        names.add(Queues.PARKED_UNKNOWN_TENANT);
         List<QueueSummary> out = new ArrayList<>();
-        for (String name : names) {
+        for (String name : routesWrite.written()) {
             out.add(new QueueSummary(name, name.startsWith(Queues.DLQ_PREFIX) ? "dead-letter" : "parked",
                     count(name)));
         }
@@ -348,22 +337,10 @@ public class DeadLetterService {
             throw new ProblemException(404, "queue-not-found", "Queue not found",
                     "Only dlq.* and parked.* queues are visible here.");
         }
-        if (!written(queue) && !exists(queue)) {
+        if (!routesWrite.written().contains(queue) && !exists(queue)) {
             throw new ProblemException(404, "queue-not-found", "Queue not found",
                     "No dead-letter or parked queue has this name; GET /ops/dlq lists them.");
         }
-    }
-
-    private boolean written(String queue) {
-        if (queue.equals(Queues.PARKED_UNKNOWN_TENANT)) {
-            return true;
-        }
-        for (RouteDefinition r : ((ModelCamelContext) camel).getRouteDefinitions()) {
-            if (queue.equals(Queues.deadLetter(r.getRouteId()))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean exists(String queue) {

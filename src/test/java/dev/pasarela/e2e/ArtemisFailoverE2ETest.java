@@ -50,6 +50,8 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.impl.DefaultCamelContext;
 import dev.pasarela.ops.DeadLetterService;
+import dev.pasarela.pipeline.ingress.WebhookInterpreter;
+import dev.pasarela.pipeline.templates.DeadLetterQueues;
 import dev.pasarela.ops.ReplayProperties;
 import dev.pasarela.pipeline.EmbeddedJmsBroker;
 import dev.pasarela.pipeline.Queues;
@@ -217,7 +219,8 @@ class ArtemisFailoverE2ETest {
         ActiveMQConnectionFactory factory = gatewayConnectionFactory();
         JmsTemplate jms = new JmsTemplate(factory);
         jms.setReceiveTimeout(10_000);
-        DeadLetterService dlq = new DeadLetterService(jms, factory, new DefaultCamelContext(),
+        DeadLetterService dlq = new DeadLetterService(jms, factory,
+                new DeadLetterQueues(new DefaultCamelContext(), new StaticListableBeanFactory().getBeanProvider(WebhookInterpreter.class)),
                 new EmbeddedJmsBroker(new StaticListableBeanFactory().getBeanProvider(EmbeddedActiveMQ.class),
                         new StaticListableBeanFactory().getBeanProvider(jakarta.jms.ConnectionFactory.class)),
                 new ReplayProperties(100, 2, 20));

@@ -41,6 +41,8 @@ import org.springframework.stereotype.Component;
 public class PipelineRoutes extends RouteBuilder {
 
     public static final String PARK_ENDPOINT = "direct:pasarela.park";
+    /** The inbound templates' parameter naming the provider (its queue, its beans). */
+    static final String PROVIDER_PARAMETER = "provider";
 
     private final IdempotentRepository webhookIdempotentRepository;
     private final MeterRegistry meters;
@@ -65,8 +67,8 @@ public class PipelineRoutes extends RouteBuilder {
     @Override
     public void configure() {
         routeTemplate("inbound-webhook")
-                .configure(t -> providerBeans.requireForWebhook("inbound-webhook", t.getProperty("provider")))
-                .templateParameter("provider", null, "provider name: queue in.<provider>, beans by provider()")
+                .configure(t -> providerBeans.requireForWebhook("inbound-webhook", t.getProperty(PROVIDER_PARAMETER)))
+                .templateParameter(PROVIDER_PARAMETER, null, "provider name: queue in.<provider>, beans by provider()")
                 .templateParameter("path", null, "HTTP path the provider posts to")
                 .from("platform-http:{{path}}?" + IngressSteps.WEBHOOK_ENDPOINT_OPTIONS)
                 .routeConfigurationId(ErrorHandling.INGRESS)
@@ -114,8 +116,8 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(ingress::acknowledge);
 
         routeTemplate("inbound-delivery")
-                .configure(t -> providerBeans.requireForDelivery("inbound-delivery", t.getProperty("provider")))
-                .templateParameter("provider", null, "provider name: consumes in.<provider>")
+                .configure(t -> providerBeans.requireForDelivery("inbound-delivery", t.getProperty(PROVIDER_PARAMETER)))
+                .templateParameter(PROVIDER_PARAMETER, null, "provider name: consumes in.<provider>")
                 .from("jms:queue:in.{{provider}}?transacted=true&lazyCreateTransactionManager=false"
                         + "&concurrentConsumers={{pasarela.delivery.concurrency:4}}")
                 .routeConfigurationId(ErrorHandling.DELIVERY)

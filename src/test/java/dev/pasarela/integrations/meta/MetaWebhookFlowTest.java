@@ -204,6 +204,14 @@ class MetaWebhookFlowTest {
         assertThat(dead.path("eventType").asText()).isEqualTo("meta.unreadable");
         assertThat(dead.path("eventKey").asText()).startsWith("meta:unreadable:");
         assertThat(dead.path("replayTo").asText()).isEqualTo("in.meta");
+        // listed with the delivery routes' queues, where an operator looks first
+        com.fasterxml.jackson.databind.JsonNode listed = null;
+        for (com.fasterxml.jackson.databind.JsonNode q : http.ops("GET", "/ops/dlq", null).json()) {
+            listed = q.path("queue").asText().equals("dlq.meta.in.receive") ? q : listed;
+        }
+        assertThat(listed).as("dlq.meta.in.receive in GET /ops/dlq").isNotNull();
+        assertThat(listed.path("kind").asText()).isEqualTo("dead-letter");
+        assertThat(listed.path("count").asInt()).isPositive();
         assertThat(doc(ConversationSink.conversationPath(sur, "whatsapp", "16505551234"))).isEmpty();
 
         // a replay reads it the same: dead-lettered again at once, never delivered
