@@ -63,22 +63,22 @@ public class DeadLetterService {
 
     private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
-    private final DeadLetterQueues routesWrite;
+    private final DeadLetterQueues deadLetterQueues;
     private final EmbeddedJmsBroker embeddedBroker;
     private final ReplayProperties limits;
 
-    public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, DeadLetterQueues routesWrite,
+    public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, DeadLetterQueues deadLetterQueues,
                              EmbeddedJmsBroker embeddedBroker, ReplayProperties limits) {
         this.limits = limits;
         this.jms = jms;
         this.connectionFactory = connectionFactory;
-        this.routesWrite = routesWrite;
+        this.deadLetterQueues = deadLetterQueues;
         this.embeddedBroker = embeddedBroker;
     }
 
     public List<QueueSummary> queues() {
         List<QueueSummary> out = new ArrayList<>();
-        for (String name : routesWrite.written()) {
+        for (String name : deadLetterQueues.names()) {
             out.add(new QueueSummary(name, name.startsWith(Queues.DLQ_PREFIX) ? "dead-letter" : "parked",
                     count(name)));
         }
@@ -234,6 +234,7 @@ public class DeadLetterService {
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw invalidFilter("from must be before to.");
         }
+        checkQueue(filter.queue()); // the job browses it, which would make a queue of a misspelt name
     }
 
     private static ProblemException invalidFilter(String detail) {
@@ -337,7 +338,7 @@ public class DeadLetterService {
             throw new ProblemException(404, "queue-not-found", "Queue not found",
                     "Only dlq.* and parked.* queues are visible here.");
         }
-        if (!routesWrite.written().contains(queue) && !exists(queue)) {
+        if (!deadLetterQueues.names().contains(queue) && !exists(queue)) {
             throw new ProblemException(404, "queue-not-found", "Queue not found",
                     "No dead-letter or parked queue has this name; GET /ops/dlq lists them.");
         }

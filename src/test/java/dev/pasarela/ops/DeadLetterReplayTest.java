@@ -101,7 +101,8 @@ class DeadLetterReplayTest {
         assertThat(queues.findValuesAsText("queue")).contains(DLQ, "parked.unknown-tenant");
         // the webhook routes of batching providers dead-letter a part they cannot read; Stripe's refuses it
         assertThat(queues.findValuesAsText("queue")).contains("dlq.meta.in.receive", "dlq.sendgrid.in.receive")
-                .doesNotContain("dlq.stripe.in.receive", "dlq.resend.in.receive", "dlq.pasarela.dead-letter");
+                .doesNotContain("dlq.stripe.in.receive", "dlq.resend.in.receive", "dlq.twilio.in.receive-status",
+                        "dlq.twilio.in.receive-inbound", "dlq.meta.in.subscribe");
         assertThat(tenant().path("subscription").isMissingNode()).isTrue();
 
         store.writes(SwitchableStore.Writes.UP);
@@ -185,6 +186,14 @@ class DeadLetterReplayTest {
         Http.Response typo = http.ops("GET", "/ops/dlq/dlq.stripe.in.delivr", null);
         assertThat(typo.status()).as(typo.body()).isEqualTo(404);
         assertThat(typo.json().path("type").asText()).endsWith("/queue-not-found");
+        assertThat(broker.getActiveMQServer().locateQueue("dlq.stripe.in.delivr")).as("not made").isNull();
+        // Stripe's webhook route refuses an unreadable event at the door: it has no dead-letter queue
+        assertThat(http.ops("GET", "/ops/dlq/dlq.stripe.in.receive", null).status()).isEqualTo(404);
+        assertThat(broker.getActiveMQServer().locateQueue("dlq.stripe.in.receive")).as("not made").isNull();
+        // nor does a replay job browse (and so make) a misspelt queue
+        Http.Response job = http.ops("POST", "/ops/dlq/replays", "{\"queue\":\"dlq.stripe.in.delivr\"}");
+        assertThat(job.status()).as(job.body()).isEqualTo(404);
+        assertThat(job.json().path("type").asText()).endsWith("/queue-not-found");
         assertThat(broker.getActiveMQServer().locateQueue("dlq.stripe.in.delivr")).as("not made").isNull();
         assertThat(http.ops("POST", "/ops/dlq/" + DLQ + "/replay", "{\"ids\":[\"x' OR 1=1\"]}").status()).isEqualTo(400);
         Http.Response nullId = http.ops("POST", "/ops/dlq/" + DLQ + "/replay", "{\"ids\":[null]}");

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * {@code dlq.<route-id>} of every route under the delivery configuration, and of every
  * inbound-webhook route whose provider posts batches (a part that cannot be read is
  * dead-lettered there alone, see {@link WebhookInterpreter#batches}); and the parking queue.
- * A single-event provider's webhook route refuses at the door instead and writes none.
+ * A single-event provider's webhook route refuses at the door instead and writes none
+ * ({@code IngressSteps} dead-letters an unreadable event only for a batching provider).
  */
 @Component
 public class DeadLetterQueues {
@@ -30,7 +31,7 @@ public class DeadLetterQueues {
     }
 
     /** In name order. */
-    public SortedSet<String> written() {
+    public SortedSet<String> names() {
         SortedSet<String> names = new TreeSet<>();
         for (RouteDefinition r : ((ModelCamelContext) camel).getRouteDefinitions()) {
             if (ErrorHandling.DELIVERY.equals(r.getRouteConfigurationId()) || deadLettersBatchParts(r)) {
@@ -42,9 +43,8 @@ public class DeadLetterQueues {
     }
 
     private boolean deadLettersBatchParts(RouteDefinition r) {
-        if (!ErrorHandling.INGRESS.equals(r.getRouteConfigurationId()) || !r.isCreatedFromTemplate()
-                || r.getTemplateParameters() == null) {
-            return false;
+        if (!ErrorHandling.INGRESS.equals(r.getRouteConfigurationId()) || r.getTemplateParameters() == null) {
+            return false; // not made from the inbound-webhook template
         }
         Object provider = r.getTemplateParameters().get(PipelineRoutes.PROVIDER_PARAMETER);
         return provider != null && interpreters.stream()
