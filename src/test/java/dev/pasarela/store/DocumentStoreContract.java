@@ -108,6 +108,43 @@ public abstract class DocumentStoreContract {
         assertThat(store().get(doc("fresh")).orElseThrow().data()).containsEntry("a", 1L).containsEntry("b", 2L);
     }
 
+    /**
+     * A merge after a read builds on the document as it stands in the transaction: not on changes the
+     * caller made to the map it read, on what the transaction wrote since, on nothing after a delete.
+     */
+    @Test
+    void aMergeAfterAReadBuildsOnTheDocumentNotOnWhatTheCallerDidWithIt() {
+        store().set(doc("read-then-merged"), Map.of("a", 1, "sub", Map.of("x", 1)));
+        store().runTransaction(tx -> {
+            Map<String, Object> read = tx.get(doc("read-then-merged")).orElseThrow().data();
+            try {
+                read.put("a", 99);
+            } catch (UnsupportedOperationException immutable) {
+                // a store may hand out what it read as it is, unchangeable
+            }
+            tx.merge(doc("read-then-merged"), Map.of("b", 2, "sub", Map.of("y", 2)));
+            return null;
+        });
+        assertThat(store().get(doc("read-then-merged")).orElseThrow().data())
+                .isEqualTo(Map.of("a", 1L, "b", 2L, "sub", Map.of("x", 1L, "y", 2L)));
+
+        store().runTransaction(tx -> {
+            tx.get(doc("read-then-merged"));
+            tx.set(doc("read-then-merged"), Map.of("s", 1));
+            tx.merge(doc("read-then-merged"), Map.of("m", 2));
+            return null;
+        });
+        assertThat(store().get(doc("read-then-merged")).orElseThrow().data()).isEqualTo(Map.of("s", 1L, "m", 2L));
+
+        store().runTransaction(tx -> {
+            tx.get(doc("read-then-merged"));
+            tx.delete(doc("read-then-merged"));
+            tx.merge(doc("read-then-merged"), Map.of("c", 3));
+            return null;
+        });
+        assertThat(store().get(doc("read-then-merged")).orElseThrow().data()).isEqualTo(Map.of("c", 3L));
+    }
+
     @Test
     void aFailingTransactionWritesNothing() {
         store().set(doc("keep"), Map.of("v", 1));

@@ -65,46 +65,6 @@ class EmbeddedDocumentStoreTest extends DocumentStoreContract {
         })).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /**
-     * A merge of a document the transaction read builds on what it read: one locking read, not two
-     * (H2 parses every {@code SELECT … FOR UPDATE} again). What the caller did to the map it was
-     * handed is not merged, and a document deleted in the transaction is merged onto nothing.
-     */
-    @Test
-    void aMergeOfADocumentTheTransactionReadDoesNotReadItAgain() {
-        String path = "merge-after-read/" + java.util.UUID.randomUUID();
-        store.set(path, java.util.Map.of("a", 1, "sub", java.util.Map.of("x", 1)));
-        java.util.List<String> lockingReads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        JdbcTemplate counting = new JdbcTemplate(dataSource) {
-            @Override
-            public <T> java.util.List<T> queryForList(String sql, Class<T> elementType, Object... args) {
-                if (sql.endsWith("FOR UPDATE")) {
-                    lockingReads.add(sql);
-                }
-                return super.queryForList(sql, elementType, args);
-            }
-        };
-        EmbeddedDocumentStore counted = new EmbeddedDocumentStore(counting, new DataSourceTransactionManager(dataSource),
-                BootObjectMapper.create(), Clock.systemUTC());
-
-        counted.runTransaction(tx -> {
-            tx.get(path).orElseThrow().data().put("a", 99); // the caller's copy, not the document
-            tx.merge(path, java.util.Map.of("b", 2, "sub", java.util.Map.of("y", 2)));
-            return null;
-        });
-        assertThat(lockingReads).hasSize(1);
-        assertThat(store.get(path).orElseThrow().data()).isEqualTo(java.util.Map.of("a", 1L, "b", 2L,
-                "sub", java.util.Map.of("x", 1L, "y", 2L)));
-
-        counted.runTransaction(tx -> {
-            tx.get(path);
-            tx.delete(path);
-            tx.merge(path, java.util.Map.of("c", 3));
-            return null;
-        });
-        assertThat(store.get(path).orElseThrow().data()).isEqualTo(java.util.Map.of("c", 3L));
-    }
-
     @Test
     void documentsSurviveAReopenOfTheFile() {
         store.set("survivors/one", java.util.Map.of("v", "sigue aquí"));

@@ -132,14 +132,9 @@ public class EmbeddedDocumentStore implements DocumentStore {
     }
 
     private Optional<Document> read(String path, boolean lock) {
-        return readText(path, lock).map(text -> new Document(path, parse(text)));
-    }
-
-    /** The document's JSON as stored; {@code lock}: and its row locked until the transaction ends. */
-    private Optional<String> readText(String path, boolean lock) {
         List<String> rows = jdbc.queryForList(
                 "SELECT data FROM pasarela_documents WHERE path = ?" + (lock ? " FOR UPDATE" : ""), String.class, path);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(new Document(path, parse(rows.get(0))));
     }
 
     /**
@@ -191,13 +186,6 @@ public class EmbeddedDocumentStore implements DocumentStore {
     private final class Tx implements StoreTransaction {
         private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
         private final java.util.Set<String> seenAbsent = new java.util.HashSet<>();
-        /**
-         * The JSON of the documents this transaction read (their rows locked since): a merge of one builds
-         * on it instead of reading it again, a second locking read that H2 also parses again every time
-         * (it caches no {@code SELECT … FOR UPDATE}). Kept as read, not as the map handed to the caller,
-         * which the caller may have changed.
-         */
-        private final Map<String, String> read = new java.util.HashMap<>();
         private boolean wrote;
 
         @Override
@@ -206,13 +194,11 @@ public class EmbeddedDocumentStore implements DocumentStore {
             if (wrote) {
                 throw new IllegalStateException("transactions must do all their reads before their writes");
             }
-            Optional<String> text = readText(path, true);
-            if (text.isEmpty()) {
+            Optional<Document> d = read(path, true);
+            if (d.isEmpty()) {
                 seenAbsent.add(path);
-                return Optional.empty();
             }
-            read.put(path, text.get());
-            return Optional.of(new Document(path, parse(text.get())));
+            return d;
         }
 
         @Override
@@ -227,14 +213,9 @@ public class EmbeddedDocumentStore implements DocumentStore {
         public void merge(String path, Map<String, Object> data) {
             Paths.documentSegments(path);
             boolean mustCreate = seenAbsent.remove(path);
-            Map<String, Object> base;
-            if (pending.containsKey(path) || mustCreate) {
-                base = pending.getOrDefault(path, Map.of());
-            } else if (read.containsKey(path)) {
-                base = parse(read.get(path));
-            } else {
-                base = read(path, true).map(Document::data).orElse(Map.of());
-            }
+            Map<String, Object> base = pending.containsKey(path) || mustCreate
+                    ? pending.getOrDefault(path, Map.of())
+                    : read(path, true).map(Document::data).orElse(Map.of());
             wrote = true;
             Map<String, Object> merged = Values.deepMerge(base, data);
             write(path, merged, mustCreate);
@@ -248,7 +229,6 @@ public class EmbeddedDocumentStore implements DocumentStore {
             jdbc.update("DELETE FROM pasarela_documents WHERE path = ?", path);
             pending.remove(path);
             seenAbsent.remove(path);
-            read.remove(path); // a merge after this builds on nothing, as the table has it now
         }
     }
 }
