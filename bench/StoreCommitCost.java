@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What one outbound message costs the embedded H2 store, by storage setting: 16 threads each doing
- * the statements the gateway's EmbeddedDocumentStore runs for an accept (the idempotency key read
+ * What one outbound message costs the jdbc store on H2 (the embedded store until it moved to RocksDB),
+ * by storage setting: 16 threads each doing
+ * the statements the gateway's JdbcDocumentStore runs for an accept (the idempotency key read
  * FOR UPDATE, the message inserted, the conversation read and written, the key inserted: one commit)
  * and for its delivery (the message read FOR UPDATE and rewritten with one more status, twice: two
  * commits), on the gateway's schema (src/main/resources/schema.sql) and JDBC URL plus the variant's
@@ -203,7 +204,7 @@ public class StoreCommitCost {
         }
     }
 
-    /** The statements EmbeddedDocumentStore runs, with documents of the gateway's sizes. */
+    /** The statements JdbcDocumentStore runs, with documents of the gateway's sizes. */
     static final class Statements {
         static final String TEXT = "x".repeat(400);
         final Connection c;
@@ -295,7 +296,7 @@ public class StoreCommitCost {
             }
         }
 
-        /** As EmbeddedDocumentStore.write: an update, and an insert when no row was there. */
+        /** As JdbcDocumentStore.write: an update, and an insert when no row was there. */
         void write(String path, String data) throws SQLException {
             Timestamp now = new Timestamp(System.currentTimeMillis());
             setData(update, 1, data);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# What an outbound message (accept + delivery: three commits) costs the embedded H2 store, by storage
-# setting (bench/StoreCommitCost.java): messages/s, CPU and bytes written per message; variants in
-# alternating runs, one JVM each.
+# What an outbound message (accept + delivery: three commits) costs the jdbc store on H2 (the embedded
+# store until it moved to RocksDB), by storage setting (bench/StoreCommitCost.java): messages/s, CPU
+# and bytes written per message; variants in alternating runs, one JVM each.
 #   bash bench/store-commit-cost.sh [seconds-per-run, default 10] [rounds, default 2] [variants…]
 #   CP=<classpath with H2> skips Maven (the tests' smoke run passes its own)
 #   variants: default (the gateway's), varchar, bytes, lob-inline, page-1k, no-compaction,

@@ -29,6 +29,7 @@ class ArchitectureTest {
             "com.sendgrid..", "dev.pasarela.integrations.email..",
             "com.svix..", "dev.pasarela.integrations.email..",
             "com.google.cloud.firestore..", "dev.pasarela.store..",
+            "org.rocksdb..", "dev.pasarela.store.embedded..",
             "com.google.cloud.storage..", "dev.pasarela.integrations.storage..",
             "dev.langchain4j..", "dev.pasarela.integrations.ai..",
             "com.openai..", "dev.pasarela.integrations.ai..",
@@ -79,7 +80,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.pasarela.store..")
                 .should().dependOnClassesThat().resideOutsideOfPackages("dev.pasarela.store..", "java..", "javax..",
                         "jakarta..", "org.springframework..", "org.slf4j..", "com.fasterxml.jackson..", "com.google..",
-                        "io.grpc..", "org.h2..", "org.postgresql..")
+                        "io.grpc..", "org.h2..", "org.postgresql..", "org.rocksdb..")
                 .because("the store is shaped like Firestore and knows nothing of the gateway")
                 .check(classes);
         noClasses().that().resideInAPackage("dev.pasarela.pipeline..")

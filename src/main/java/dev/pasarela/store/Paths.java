@@ -7,6 +7,20 @@ public final class Paths {
     private Paths() {}
 
     /**
+     * The longest document path an adapter keeps: the {@code jdbc} table's path column. The embedded
+     * store keeps no longer ones either, so a path is refused or kept the same way on both.
+     */
+    public static final int MAX_LENGTH = 1500;
+
+    /** Refuses a document path longer than {@link #MAX_LENGTH} before anything is written; the path is not quoted. */
+    public static void requireStorable(String documentPath) {
+        if (documentPath.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("document path of " + documentPath.length()
+                    + " characters is longer than the store's " + MAX_LENGTH);
+        }
+    }
+
+    /**
      * A provider id as one path segment: ids such as WhatsApp's base64 wamids may hold '/',
      * which would split the path. '%' and '/' are percent-encoded; everything else is kept.
      */

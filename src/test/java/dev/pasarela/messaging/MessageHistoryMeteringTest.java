@@ -3,7 +3,7 @@ package dev.pasarela.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pasarela.store.Document;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import dev.pasarela.support.EmbeddedDatabases;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class MessageHistoryMeteringTest {
     @TempDir
     static Path dir;
     static DriverManagerDataSource dataSource;
-    static EmbeddedDocumentStore store;
+    static JdbcDocumentStore store;
     static MessageHistory history;
 
     static final String TENANT = "t-meter";
@@ -37,7 +37,7 @@ class MessageHistoryMeteringTest {
     @BeforeAll
     static void open() throws Exception {
         dataSource = EmbeddedDatabases.open(dir);
-        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+        store = new JdbcDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
                 BootObjectMapper.create(), Clock.systemUTC());
         history = new MessageHistory(store, Clock.systemUTC());
     }

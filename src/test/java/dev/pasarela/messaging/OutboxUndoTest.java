@@ -9,7 +9,7 @@ import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 
 import dev.pasarela.store.Document;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +43,7 @@ class OutboxUndoTest {
     @TempDir
     static Path dir;
     static DriverManagerDataSource dataSource;
-    static EmbeddedDocumentStore store;
+    static JdbcDocumentStore store;
 
     final ProducerTemplate broker = mock(ProducerTemplate.class);
     /** A second later at every reading: each accept's stamp is its own instant. */
@@ -73,7 +73,7 @@ class OutboxUndoTest {
     @BeforeAll
     static void open() {
         dataSource = dev.pasarela.support.EmbeddedDatabases.open(dir);
-        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+        store = new JdbcDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
                 BootObjectMapper.create(), Clock.systemUTC());
     }
 

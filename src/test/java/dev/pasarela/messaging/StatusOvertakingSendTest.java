@@ -7,7 +7,7 @@ import dev.pasarela.pipeline.transform.DeliveryState;
 import dev.pasarela.pipeline.transform.DeliveryStatus;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.StoreTransaction;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import dev.pasarela.support.EmbeddedDatabases;
 import dev.pasarela.tenants.TenantRepository;
@@ -54,7 +54,7 @@ class StatusOvertakingSendTest {
     }
 
     /** The embedded store, running {@code beforeCommit} once inside the next transaction, after its work. */
-    static final class InterleavingStore extends EmbeddedDocumentStore {
+    static final class InterleavingStore extends JdbcDocumentStore {
         volatile Runnable beforeCommit;
 
         InterleavingStore(PlatformTransactionManager txManager) {

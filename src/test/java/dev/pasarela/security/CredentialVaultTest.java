@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pasarela.store.Document;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +29,14 @@ class CredentialVaultTest {
 
     @TempDir
     Path dir;
-    EmbeddedDocumentStore store;
+    JdbcDocumentStore store;
     MockEnvironment env = new MockEnvironment();
 
     @BeforeEach
     void store() throws Exception {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db"), "sa", "");
         new JdbcTemplate(ds).execute(Files.readString(Path.of("src/main/resources/schema.sql"), StandardCharsets.UTF_8));
-        store = new EmbeddedDocumentStore(new JdbcTemplate(ds), new DataSourceTransactionManager(ds),
+        store = new JdbcDocumentStore(new JdbcTemplate(ds), new DataSourceTransactionManager(ds),
                 BootObjectMapper.create(), Clock.systemUTC());
         store.set("tenants/autos", Map.of("name", "Autos"));
         store.set("tenants/motos", Map.of("name", "Motos"));

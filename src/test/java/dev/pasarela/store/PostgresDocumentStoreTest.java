@@ -2,7 +2,7 @@ package dev.pasarela.store;
 
 import dev.pasarela.support.BootObjectMapper;
 import java.time.Clock;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class PostgresDocumentStoreTest extends DocumentStoreContract {
 
     static final String SCHEMA = "pasarela_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     static DriverManagerDataSource dataSource;
-    static EmbeddedDocumentStore store;
+    static JdbcDocumentStore store;
 
     @BeforeAll
     static void open() throws Exception {
@@ -31,7 +31,7 @@ class PostgresDocumentStoreTest extends DocumentStoreContract {
         dataSource = new DriverManagerDataSource(url + "?currentSchema=" + SCHEMA, user, "");
         new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
                 StandardCharsets.UTF_8));
-        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+        store = new JdbcDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
                 BootObjectMapper.create(), Clock.systemUTC());
     }
 

@@ -3,7 +3,7 @@ package dev.pasarela.tenants;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pasarela.api.RateLimitedException;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import dev.pasarela.support.EmbeddedDatabases;
 import java.nio.file.Path;
@@ -34,14 +34,14 @@ class QuotasConcurrencyTest {
     static Path dir;
     static DriverManagerDataSource dataSource;
     static Quotas quotas;
-    static EmbeddedDocumentStore store;
+    static JdbcDocumentStore store;
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
     @BeforeAll
     static void open() throws Exception {
         dataSource = EmbeddedDatabases.open(dir);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+        store = new JdbcDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
                 BootObjectMapper.create(), clock);
         PlanCatalog catalog = new PlanCatalog(new DefaultResourceLoader(), "file:config/plans.yml");
         quotas = new Quotas(store, new EffectivePlan(catalog, clock), clock);

@@ -4,10 +4,12 @@ import dev.pasarela.store.DocumentStore;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.firestore.FirestoreOptions;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.embedded.RocksDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.store.firestore.FirestoreDocumentStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -23,6 +25,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * Picks the store adapter: {@code pasarela.store.type} when set, otherwise Firestore as soon as
  * {@code FIREBASE_PROJECT_ID} or {@code FIRESTORE_EMULATOR_HOST} is present, otherwise embedded.
+ * {@code jdbc} keeps the documents in a table of the configured datasource (PostgreSQL, for
+ * replicas without Firestore).
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
@@ -39,10 +43,13 @@ public class StoreConfiguration {
             type = projectId.isBlank() && emulator.isBlank() ? "embedded" : "firestore";
         }
         switch (type) {
-            case "embedded", "jdbc" -> {
+            case "embedded" -> {
+                return embedded(env, jdbc, json);
+            }
+            case "jdbc" -> {
                 log.info("Business data store: JDBC documents table in the configured datasource ({})",
                         env.getProperty("spring.datasource.url", "").replaceAll(";.*|\\?.*", ""));
-                return new EmbeddedDocumentStore(jdbc, txManager, json, clock);
+                return new JdbcDocumentStore(jdbc, txManager, json, clock);
             }
             case "firestore" -> {
                 return firestore(env, projectId, emulator);
@@ -50,6 +57,29 @@ public class StoreConfiguration {
             default -> throw new IllegalStateException(
                     "pasarela.store.type (PASARELA_STORE_TYPE) must be auto, embedded, jdbc or firestore, not '" + type + "'");
         }
+    }
+
+    /**
+     * The embedded store in {@code ${pasarela.data-dir}/store}. On its first start it copies the
+     * documents an earlier version kept in the datasource's {@code pasarela_documents} table, which
+     * stays as it was (a version before this one, started again, reads it, not what was written since).
+     */
+    private static RocksDocumentStore embedded(Environment env, JdbcTemplate jdbc, ObjectMapper json) {
+        Path directory = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
+        RocksDocumentStore store = RocksDocumentStore.open(directory, json);
+        try {
+            long copied = store.importOnce(document -> jdbc.query("SELECT path, data FROM pasarela_documents",
+                    (java.sql.ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2))));
+            if (copied > 0) {
+                log.info("Business data store: copied {} documents from the table pasarela_documents", copied);
+            }
+        } catch (RuntimeException e) {
+            store.close();
+            throw new IllegalStateException("the documents of the table pasarela_documents could not be copied"
+                    + " into the embedded store: " + e.getMessage(), e);
+        }
+        log.info("Business data store: embedded, in {}", directory);
+        return store;
     }
 
     private FirestoreDocumentStore firestore(Environment env, String projectId, String emulator) {

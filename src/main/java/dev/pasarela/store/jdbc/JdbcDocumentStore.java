@@ -1,10 +1,8 @@
-package dev.pasarela.store.embedded;
+package dev.pasarela.store.jdbc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.store.Document;
+import dev.pasarela.store.DocumentJson;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.Paths;
 import dev.pasarela.store.Query;
@@ -13,8 +11,6 @@ import dev.pasarela.store.StoreUnavailableException;
 import dev.pasarela.store.Values;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,27 +25,23 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The zero set-up store: one table of JSON documents keyed by path, in the embedded database
- * (H2 in file mode by default). Transactions lock the rows they read ({@code FOR UPDATE}) and
- * are retried on a write conflict, like Firestore's.
+ * The {@code jdbc} store: one table of JSON documents keyed by path ({@code pasarela_documents}), in
+ * the configured datasource (PostgreSQL for replicas that share it; the embedded H2 file held the
+ * {@code embedded} store's documents before it moved to {@code RocksDocumentStore}). Transactions
+ * lock the rows they read ({@code FOR UPDATE}) and are retried on a write conflict, like Firestore's.
  */
-public class EmbeddedDocumentStore implements DocumentStore {
+public class JdbcDocumentStore implements DocumentStore {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final int MAX_ATTEMPTS = 5;
-    /** The {@code path} column of {@code pasarela_documents} (schema.sql). */
-    public static final int MAX_PATH = 1500;
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final ObjectMapper json;
+    private final DocumentJson json;
     private final Clock clock;
 
-    public EmbeddedDocumentStore(JdbcTemplate jdbc, PlatformTransactionManager txManager, ObjectMapper json,
-                                 Clock clock) {
+    public JdbcDocumentStore(JdbcTemplate jdbc, PlatformTransactionManager txManager, ObjectMapper json,
+                             Clock clock) {
         this.jdbc = jdbc;
-        // a copy: whole numbers must read back as Long whatever their size, as Firestore returns them
-        this.json = json.copy().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+        this.json = new DocumentJson(json);
         this.clock = clock;
         this.tx = new TransactionTemplate(txManager);
         this.tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -89,21 +81,7 @@ public class EmbeddedDocumentStore implements DocumentStore {
         List<Document> all = guarded(() -> jdbc.query(
                 "SELECT path, data FROM pasarela_documents WHERE collection_path = ? ORDER BY path",
                 (rs, i) -> new Document(rs.getString(1), parse(rs.getString(2))), collectionPath));
-        List<Document> out = new ArrayList<>();
-        for (Document d : all) {
-            if (query.filters().stream().allMatch(f -> Values.equal(d.field(f.field()), f.value()))) {
-                out.add(d);
-            }
-        }
-        if (query.orderBy() != null) {
-            // Firestore leaves out documents that lack the order-by field
-            out.removeIf(d -> d.field(query.orderBy()) == null);
-            // ties break on the document path in the same direction, as Firestore's implicit __name__ order
-            Comparator<Document> c = Comparator.<Document, Object>comparing(d -> d.field(query.orderBy()), Values::compare)
-                    .thenComparing(Document::path);
-            out.sort(query.descending() ? c.reversed() : c);
-        }
-        return query.limit() > 0 && out.size() > query.limit() ? out.subList(0, query.limit()) : out;
+        return query.select(all);
     }
 
     @Override
@@ -143,12 +121,9 @@ public class EmbeddedDocumentStore implements DocumentStore {
      * instead of overwriting that writer's document.
      */
     private void write(String path, Map<String, Object> data, boolean mustCreate) {
-        if (path.length() > MAX_PATH) {
-            // the database's "value too long" is a DataIntegrityViolationException, which would be
-            // taken for a write conflict and run again until "kept conflicting"; the path is not quoted
-            throw new IllegalArgumentException("document path of " + path.length()
-                    + " characters is longer than the embedded store's " + MAX_PATH);
-        }
+        // the database's "value too long" is a DataIntegrityViolationException, which would be
+        // taken for a write conflict and run again until "kept conflicting"
+        Paths.requireStorable(path);
         String collection = Paths.parentCollection(path);
         String body = serialize(data);
         int updated = mustCreate ? 0 : jdbc.update("UPDATE pasarela_documents SET data = ?, update_time = ? WHERE path = ?",
@@ -160,19 +135,11 @@ public class EmbeddedDocumentStore implements DocumentStore {
     }
 
     private Map<String, Object> parse(String text) {
-        try {
-            return json.readValue(text, MAP);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt document in embedded store", e);
-        }
+        return json.parse(text);
     }
 
     private String serialize(Map<String, Object> data) {
-        try {
-            return json.writeValueAsString(Values.normalizeMap(data));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("document is not JSON-serialisable: " + e.getOriginalMessage(), e);
-        }
+        return json.text(data);
     }
 
     private <T> T guarded(java.util.function.Supplier<T> op) {

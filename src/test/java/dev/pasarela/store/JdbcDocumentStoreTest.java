@@ -2,7 +2,7 @@ package dev.pasarela.store;
 
 import dev.pasarela.support.BootObjectMapper;
 import java.time.Clock;
-import dev.pasarela.store.embedded.EmbeddedDocumentStore;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +17,19 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class EmbeddedDocumentStoreTest extends DocumentStoreContract {
+class JdbcDocumentStoreTest extends DocumentStoreContract {
 
     @TempDir
     static Path dir;
     static DriverManagerDataSource dataSource;
-    static EmbeddedDocumentStore store;
+    static JdbcDocumentStore store;
 
     @BeforeAll
     static void open() throws Exception {
         dataSource = dataSource(dir);
         new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
                 StandardCharsets.UTF_8));
-        store = new EmbeddedDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+        store = new JdbcDocumentStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
                 BootObjectMapper.create(), Clock.systemUTC());
     }
 
@@ -70,7 +70,7 @@ class EmbeddedDocumentStoreTest extends DocumentStoreContract {
         store.set("survivors/one", java.util.Map.of("v", "sigue aquí"));
         new JdbcTemplate(dataSource).execute("SHUTDOWN");
         DriverManagerDataSource reopened = dataSource(dir);
-        EmbeddedDocumentStore again = new EmbeddedDocumentStore(new JdbcTemplate(reopened),
+        JdbcDocumentStore again = new JdbcDocumentStore(new JdbcTemplate(reopened),
                 new DataSourceTransactionManager(reopened), BootObjectMapper.create(), Clock.systemUTC());
         assertThat(again.get("survivors/one").orElseThrow().field("v")).isEqualTo("sigue aquí");
     }

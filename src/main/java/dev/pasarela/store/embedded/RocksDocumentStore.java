@@ -1,0 +1,425 @@
+package dev.pasarela.store.embedded;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.store.Document;
+import dev.pasarela.store.DocumentJson;
+import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.Paths;
+import dev.pasarela.store.Query;
+import dev.pasarela.store.StoreTransaction;
+import dev.pasarela.store.StoreUnavailableException;
+import dev.pasarela.store.Values;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.Transaction;
+import org.rocksdb.TransactionDB;
+import org.rocksdb.TransactionDBOptions;
+import org.rocksdb.TransactionOptions;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * The zero set-up store ({@code embedded}): documents as JSON in an embedded RocksDB under
+ * {@code ${pasarela.data-dir}/store}.
+ *
+ * <p>Why RocksDB and not a table of the embedded H2: a commit here appends its writes to the
+ * write-ahead log, a few hundred bytes in one {@code write}, where H2 serialises every 16 KB page the
+ * commit changed, one commit at a time (bench/RESULTS.md, issue 14). What a {@code kill -9} leaves is
+ * the same: the log is written, not synced, before a commit returns, as H2 writes its file at
+ * {@code WRITE_DELAY=0}; both keep every commit that returned, neither a power cut's last ones.
+ *
+ * <p>A document's key is its collection's path, NUL, its id, so that a collection is one key range
+ * and a sub-collection's documents are not in it. A transaction is one of RocksDB's pessimistic
+ * ones: its reads lock their keys, present or absent, until it ends (as {@code SELECT … FOR UPDATE}
+ * does for rows that exist); a lock wait that times out or a deadlock runs the transaction again.
+ */
+public final class RocksDocumentStore implements DocumentStore, AutoCloseable, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(RocksDocumentStore.class);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final int MAX_ATTEMPTS = 5;
+    /** How long a transaction waits for another's lock, as the embedded H2's {@code LOCK_TIMEOUT}. */
+    private static final long LOCK_TIMEOUT_MS = 10_000;
+    private static final byte SEPARATOR = 0;
+    /** Outside every document's key (a key starts with a collection's name): set once the import ran. */
+    private static final byte[] IMPORTED = "\0imported".getBytes(StandardCharsets.UTF_8);
+
+    private final Path directory;
+    private final Options options;
+    private final TransactionDBOptions dbOptions;
+    private final TransactionDB db;
+    private final WriteOptions writeOptions = new WriteOptions(); // written to the log, not synced
+    private final TransactionOptions txOptions = new TransactionOptions().setDeadlockDetect(true);
+    private final ReadOptions readOptions = new ReadOptions();
+    private final DocumentJson json;
+    /**
+     * Every call holds it shared and {@link #close} exclusively: a call on a closed RocksDB would crash
+     * the process instead of failing, and a bean may still be at work while the context closes.
+     */
+    private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private RocksDocumentStore(Path directory, Options options, TransactionDBOptions dbOptions, TransactionDB db,
+                               ObjectMapper json) {
+        this.directory = directory;
+        this.options = options;
+        this.dbOptions = dbOptions;
+        this.db = db;
+        this.json = new DocumentJson(json);
+    }
+
+    /** Opens the store in {@code directory}, making it when absent. */
+    public static RocksDocumentStore open(Path directory, ObjectMapper json) {
+        Options options = new Options().setCreateIfMissing(true)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2);
+        TransactionDBOptions dbOptions = new TransactionDBOptions().setTransactionLockTimeout(LOCK_TIMEOUT_MS);
+        try {
+            Files.createDirectories(directory);
+            return new RocksDocumentStore(directory, options, dbOptions,
+                    TransactionDB.open(options, dbOptions, directory.toString()), json);
+        } catch (RocksDBException | java.io.IOException e) {
+            options.close();
+            dbOptions.close();
+            throw new IllegalStateException("the embedded store at " + directory + " cannot be opened: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Document> get(String path) {
+        byte[] key = key(path);
+        return guarded(() -> Optional.ofNullable(db.get(readOptions, key)).map(v -> new Document(path, json.parse(v))));
+    }
+
+    @Override
+    public void set(String path, Map<String, Object> data) {
+        runTransaction(t -> {
+            t.set(path, data);
+            return null;
+        });
+    }
+
+    @Override
+    public void merge(String path, Map<String, Object> data) {
+        runTransaction(t -> {
+            t.merge(path, data);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(String path) {
+        byte[] key = key(path);
+        guarded(() -> {
+            db.delete(writeOptions, key);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Document> query(String collectionPath, Query query) {
+        Paths.collectionSegments(collectionPath);
+        byte[] prefix = prefix(collectionPath);
+        List<Document> all = guarded(() -> {
+            List<Document> found = new ArrayList<>();
+            // an iterator reads one snapshot of the store
+            try (RocksIterator it = db.newIterator(readOptions)) {
+                for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                    byte[] key = it.key();
+                    String id = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
+                    found.add(new Document(collectionPath + "/" + id, json.parse(it.value())));
+                }
+            }
+            return found;
+        });
+        return query.select(all);
+    }
+
+    @Override
+    public <T> T runTransaction(Function<StoreTransaction, T> work) {
+        RocksDBException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            open.readLock().lock();
+            try {
+                requireOpen();
+                try (Transaction t = db.beginTransaction(writeOptions, txOptions)) {
+                    try {
+                        T result = work.apply(new Tx(t));
+                        t.commit();
+                        return result;
+                    } catch (Conflict conflict) {
+                        last = conflict.cause;
+                        t.rollback(); // another transaction held a key too long, or both waited on each other
+                    } catch (RuntimeException | Error e) {
+                        t.rollback();
+                        throw e;
+                    }
+                }
+            } catch (RocksDBException e) {
+                throw unavailable(e);
+            } finally {
+                open.readLock().unlock();
+            }
+            // before running again, a pause for the transaction it conflicted with: run again at once, it
+            // would take back the lock it just gave up before the other, waiting for it, wakes up
+            if (attempt < MAX_ATTEMPTS) {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, 1_000_000L * attempt));
+            }
+        }
+        throw new StoreUnavailableException("embedded store transaction kept conflicting", last);
+    }
+
+    @Override
+    public String kind() {
+        return "embedded";
+    }
+
+    @Override
+    public void ping() {
+        guarded(() -> db.get(readOptions, IMPORTED));
+    }
+
+    /**
+     * Copies the documents of the {@code jdbc} table the embedded store kept before (H2's
+     * {@code pasarela_documents}), once: on the first start of a store that has not imported yet.
+     * {@code rows} hands each document's path and JSON to the consumer it is given, in any order.
+     *
+     * @return how many documents were copied; 0 when the store had imported already
+     */
+    public long importOnce(java.util.function.Consumer<java.util.function.BiConsumer<String, String>> rows) {
+        return guarded(() -> {
+            if (db.get(readOptions, IMPORTED) != null) {
+                return 0L;
+            }
+            long[] copied = {0};
+            WriteBatch[] batch = {new WriteBatch()};
+            try {
+                rows.accept((path, data) -> {
+                    try {
+                        batch[0].put(key(path), data.getBytes(StandardCharsets.UTF_8));
+                        if (++copied[0] % 1_000 == 0) {
+                            db.write(writeOptions, batch[0]);
+                            batch[0].close();
+                            batch[0] = new WriteBatch();
+                        }
+                    } catch (RocksDBException e) {
+                        throw unavailable(e);
+                    }
+                });
+                // the mark goes with the last documents: a start that dies before it imports them all again
+                batch[0].put(IMPORTED, Long.toString(copied[0]).getBytes(StandardCharsets.UTF_8));
+                db.write(writeOptions, batch[0]);
+            } finally {
+                batch[0].close();
+            }
+            return copied[0];
+        });
+    }
+
+    /** Closes the store once the calls under way have ended; later calls fail as the store unavailable. */
+    @Override
+    public void close() {
+        try {
+            if (!open.writeLock().tryLock(LOCK_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS)) {
+                log.warn("The embedded store at {} is left open: a call did not end in time", directory);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                db.syncWal(); // what the OS has not written yet, on a clean stop
+            } catch (RocksDBException e) {
+                log.warn("The embedded store's log could not be synced at close: {}", e.getMessage());
+            }
+            db.close();
+            txOptions.close();
+            writeOptions.close();
+            readOptions.close();
+            dbOptions.close();
+            options.close();
+        } finally {
+            open.writeLock().unlock();
+        }
+    }
+
+    /** Spring closes it after every bean that uses it (the store's bean has no inferred destroy method). */
+    @Override
+    public void destroy() {
+        close();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new StoreUnavailableException("the embedded store is closed", null);
+        }
+    }
+
+    private interface StoreCall<T> {
+        T call() throws RocksDBException;
+    }
+
+    private <T> T guarded(StoreCall<T> call) {
+        open.readLock().lock();
+        try {
+            requireOpen();
+            return call.call();
+        } catch (RocksDBException e) {
+            throw unavailable(e);
+        } finally {
+            open.readLock().unlock();
+        }
+    }
+
+    private static StoreUnavailableException unavailable(RocksDBException e) {
+        return new StoreUnavailableException("embedded store failed: " + e.getMessage(), e);
+    }
+
+    /** A document's key: its collection's path, NUL, its id. */
+    private static byte[] key(String path) {
+        Paths.documentSegments(path);
+        Paths.requireStorable(path);
+        requireNoNul(path);
+        byte[] key = path.getBytes(StandardCharsets.UTF_8);
+        // '/' is one byte in UTF-8, and no other character's bytes hold it
+        for (int i = key.length - 1; ; i--) {
+            if (key[i] == '/') {
+                key[i] = SEPARATOR;
+                return key;
+            }
+        }
+    }
+
+    private static void requireNoNul(String path) {
+        if (path.indexOf(SEPARATOR) >= 0) {
+            throw new IllegalArgumentException("invalid store path: it holds a NUL character");
+        }
+    }
+
+    private static byte[] prefix(String collectionPath) {
+        requireNoNul(collectionPath);
+        byte[] path = collectionPath.getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = Arrays.copyOf(path, path.length + 1);
+        prefix[path.length] = SEPARATOR;
+        return prefix;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** A lock RocksDB could not give in time, or a deadlock: the transaction runs again. */
+    private static final class Conflict extends RuntimeException {
+        final RocksDBException cause;
+
+        Conflict(RocksDBException cause) {
+            super(null, cause, false, false);
+            this.cause = cause;
+        }
+    }
+
+    private static boolean isConflict(RocksDBException e) {
+        Status s = e.getStatus();
+        return s != null && (s.getCode() == Status.Code.TimedOut || s.getCode() == Status.Code.Busy
+                || s.getCode() == Status.Code.TryAgain);
+    }
+
+    private final class Tx implements StoreTransaction {
+        private final Transaction t;
+        private boolean wrote;
+
+        Tx(Transaction t) {
+            this.t = t;
+        }
+
+        @Override
+        public Optional<Document> get(String path) {
+            byte[] key = key(path);
+            if (wrote) {
+                throw new IllegalStateException("transactions must do all their reads before their writes");
+            }
+            return Optional.ofNullable(locked(key)).map(v -> new Document(path, json.parse(v)));
+        }
+
+        @Override
+        public void set(String path, Map<String, Object> data) {
+            byte[] key = key(path);
+            byte[] value = json.bytes(data);
+            wrote = true;
+            put(key, value);
+        }
+
+        @Override
+        public void merge(String path, Map<String, Object> data) {
+            byte[] key = key(path);
+            // the document as this transaction sees it: its own writes since, nothing after its delete
+            byte[] current = locked(key);
+            Map<String, Object> base = current == null ? Map.of() : json.parse(current);
+            byte[] value = json.bytes(Values.deepMerge(base, data));
+            wrote = true;
+            put(key, value);
+        }
+
+        @Override
+        public void delete(String path) {
+            byte[] key = key(path);
+            wrote = true;
+            try {
+                t.delete(key);
+            } catch (RocksDBException e) {
+                throw conflictOrUnavailable(e);
+            }
+        }
+
+        private byte[] locked(byte[] key) {
+            try {
+                return t.getForUpdate(readOptions, key, true);
+            } catch (RocksDBException e) {
+                throw conflictOrUnavailable(e);
+            }
+        }
+
+        private void put(byte[] key, byte[] value) {
+            try {
+                t.put(key, value);
+            } catch (RocksDBException e) {
+                throw conflictOrUnavailable(e);
+            }
+        }
+
+        private RuntimeException conflictOrUnavailable(RocksDBException e) {
+            return isConflict(e) ? new Conflict(e) : unavailable(e);
+        }
+    }
+}

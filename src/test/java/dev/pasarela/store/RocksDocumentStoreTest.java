@@ -1,0 +1,189 @@
+package dev.pasarela.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pasarela.store.embedded.RocksDocumentStore;
+import dev.pasarela.support.BootObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RocksDocumentStoreTest extends DocumentStoreContract {
+
+    @TempDir
+    static Path dir;
+    static RocksDocumentStore store;
+
+    @BeforeAll
+    static void open() {
+        store = RocksDocumentStore.open(dir.resolve("store"), BootObjectMapper.create());
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    @Override
+    protected DocumentStore store() {
+        return store;
+    }
+
+    @Test
+    void documentsSurviveAReopen(@TempDir Path own) {
+        try (RocksDocumentStore first = RocksDocumentStore.open(own, BootObjectMapper.create())) {
+            first.set("survivors/one", Map.of("v", "sigue aquí"));
+            first.merge("survivors/one", Map.of("n", 2));
+        }
+        try (RocksDocumentStore again = RocksDocumentStore.open(own, BootObjectMapper.create())) {
+            assertThat(again.get("survivors/one").orElseThrow().data()).isEqualTo(Map.of("v", "sigue aquí", "n", 2L));
+        }
+    }
+
+    /** A collection is one key range: not its sub-collections', not a longer name's that starts the same. */
+    @Test
+    void aCollectionHoldsOnlyItsOwnDocuments() {
+        store.set("fleet/a", Map.of("v", 1));
+        store.set("fleet/a/cars/x", Map.of("v", 2));
+        store.set("fleetwood/b", Map.of("v", 3));
+        store.set("flee/c", Map.of("v", 4));
+        assertThat(store.query("fleet", Query.all())).extracting(Document::path).containsExactly("fleet/a");
+        assertThat(store.query("fleet/a/cars", Query.all())).extracting(Document::path).containsExactly("fleet/a/cars/x");
+        assertThat(store.query("fleetwood", Query.all())).extracting(Document::path).containsExactly("fleetwood/b");
+    }
+
+    @Test
+    void aPathLongerThanTheOtherAdaptersKeepIsRefusedAsTheyRefuseIt() {
+        String path = "tenants/t1/messages/SM" + "x".repeat(1_600);
+        assertThatThrownBy(() -> store.set(path, Map.of("v", 1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1500").hasMessageNotContaining("xxxx");
+        assertThatThrownBy(() -> store.get("tenants/t1\0x/messages/m")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Two transactions that each hold one document and then want the other's: one is chosen to run
+     * again, and both end with their writes, instead of waiting for the lock timeout or failing.
+     */
+    @Test
+    void aDeadlockRunsOneTransactionAgain() throws Exception {
+        store.set("locks/a", Map.of("n", 0));
+        store.set("locks/b", Map.of("n", 0));
+        CountDownLatch bothHoldOne = new CountDownLatch(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = List.of(
+                    pool.submit(() -> crossing("locks/a", "locks/b", bothHoldOne)),
+                    pool.submit(() -> crossing("locks/b", "locks/a", bothHoldOne)));
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.get("locks/a").orElseThrow().field("n")).isEqualTo(2L);
+        assertThat(store.get("locks/b").orElseThrow().field("n")).isEqualTo(2L);
+    }
+
+    private Object crossing(String first, String second, CountDownLatch bothHoldOne) {
+        return store.runTransaction(tx -> {
+            long a = (Long) tx.get(first).orElseThrow().field("n");
+            bothHoldOne.countDown();
+            try {
+                bothHoldOne.await(); // only on the first run: the count stays at zero after
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            long b = (Long) tx.get(second).orElseThrow().field("n");
+            tx.set(first, Map.of("n", a + 1));
+            tx.set(second, Map.of("n", b + 1));
+            return null;
+        });
+    }
+
+    @Test
+    void aClosedStoreFailsAsUnavailableAndDoesNotCrash(@TempDir Path own) {
+        RocksDocumentStore closed = RocksDocumentStore.open(own, BootObjectMapper.create());
+        closed.set("x/y", Map.of("v", 1));
+        closed.close();
+        closed.close();
+        assertThatThrownBy(() -> closed.get("x/y")).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> closed.set("x/y", Map.of("v", 2))).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> closed.query("x", Query.all())).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(closed::ping).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void theJdbcTablesDocumentsAreCopiedOnceOnTheFirstStart(@TempDir Path own) {
+        Map<String, String> table = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 2_345; i++) {
+            table.put("tenants/t" + (i % 7) + "/messages/m" + i, "{\"n\":" + i + ",\"to\":\"x\"}");
+        }
+        table.put("tenants/t1", "{\"plan\":\"pro\",\"big\":12345678901234}");
+        try (RocksDocumentStore first = RocksDocumentStore.open(own, BootObjectMapper.create())) {
+            assertThat(first.importOnce(row -> table.forEach(row))).isEqualTo(2_346);
+            assertThat(first.get("tenants/t1").orElseThrow().data()).isEqualTo(Map.of("plan", "pro", "big", 12345678901234L));
+            assertThat(first.query("tenants/t3/messages", Query.all())).hasSize(335);
+            first.set("tenants/t1", Map.of("plan", "basic"));
+        }
+        try (RocksDocumentStore again = RocksDocumentStore.open(own, BootObjectMapper.create())) {
+            assertThat(again.importOnce(row -> table.forEach(row))).isZero();
+            assertThat(again.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("basic");
+        }
+    }
+
+    /**
+     * A process that halts right after its commits returned, never closing the store (a {@code kill -9}):
+     * every document a commit acknowledged is there when the store opens again.
+     */
+    @Test
+    void whatACommitAcknowledgedIsThereWhenTheProcessHaltsRightAfter(@TempDir Path own) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HaltAfterCommits.class.getName(), own.resolve("store").toString())
+                .redirectErrorStream(true).redirectOutput(own.resolve("child.log").toFile()).start();
+        try {
+            assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child halted").isTrue();
+        } finally {
+            child.destroyForcibly(); // a child that hung must not keep the store's lock
+        }
+        assertThat(java.nio.file.Files.readString(own.resolve("child.log"))).contains("acknowledged " + HaltAfterCommits.COMMITS);
+
+        try (RocksDocumentStore again = RocksDocumentStore.open(own.resolve("store"), BootObjectMapper.create())) {
+            assertThat(again.query("tenants/t/messages", Query.all())).hasSize(HaltAfterCommits.COMMITS)
+                    .allSatisfy(d -> assertThat(d.field("status")).isEqualTo("submitted"));
+            assertThat(again.get("tenants/t/usage/2026-12").orElseThrow().field("channels.whatsapp"))
+                    .isEqualTo((long) HaltAfterCommits.COMMITS);
+        }
+    }
+
+    /** The child of the test above: an accept's and a send's commits per message, then a halt. */
+    static final class HaltAfterCommits {
+        static final int COMMITS = 50;
+
+        public static void main(String[] args) {
+            RocksDocumentStore store = RocksDocumentStore.open(Path.of(args[0]), BootObjectMapper.create());
+            for (int i = 0; i < COMMITS; i++) {
+                String message = "tenants/t/messages/m" + i;
+                store.runTransaction(tx -> {
+                    long used = tx.get("tenants/t/usage/2026-12").map(d -> (Long) d.field("channels.whatsapp")).orElse(0L);
+                    tx.set(message, Map.of("status", "accepted"));
+                    tx.merge("tenants/t/usage/2026-12", Map.of("channels", Map.of("whatsapp", used + 1)));
+                    return null;
+                });
+                store.merge(message, Map.of("status", "submitted"));
+            }
+            System.out.println("acknowledged " + COMMITS);
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+    }
+}
