@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory and start benchmark (issue 14, point 5), the packaged jar on its embedded defaults
-# (embedded Artemis, H2 store, -Xmx1g as the other benches):
+# (embedded Artemis, embedded store, -Xmx1g as the other benches):
 #   start    wall time from `java -jar` to /actuator/health UP, and Spring's "Started … in X seconds"
 #   ingest   N signed Stripe webhooks (closed loop, 16 connections), deliveries on; the bench waits
 #            until every event was delivered, then reports the heap after a full GC (jcmd GC.run)

@@ -63,7 +63,7 @@ public class MessageHistory {
      */
     public String recordSubmitted(String tenantId, String messageId, String channel, String providerId) {
         String status = store.runTransaction(tx -> submitted(tx, tenantId, messageId, channel, providerId));
-        // The embedded store locks no document a transaction found absent: a status may have gone
+        // The jdbc store locks no document a transaction found absent: a status may have gone
         // under the provider's id after this transaction read it and committed before the link did,
         // and its own look for the link (ConversationSink) came too early. Each side looks for the
         // other's write after its own commit, so whichever committed second sees the first's.

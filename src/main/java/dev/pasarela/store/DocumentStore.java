@@ -8,8 +8,9 @@ import java.util.function.Function;
 /**
  * The business-data store, shaped like Firestore: documents at even-length paths
  * ({@code tenants/acme/credentials/stripe}), collections at odd-length ones, JSON-like field
- * values (String, Long, Double, Boolean, List, Map, null). Two adapters: {@code embedded}
- * (H2 file, zero set-up) and {@code firestore}. Failures of the backing service surface as
+ * values (String, Long, Double, Boolean, List, Map, null). Three adapters: {@code embedded}
+ * (RocksDB files, zero set-up), {@code jdbc} (a table in the datasource) and {@code firestore}.
+ * Failures of the backing service surface as
  * {@link StoreUnavailableException}, which the pipeline treats as transient.
  */
 public interface DocumentStore {

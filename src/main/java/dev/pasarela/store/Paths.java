@@ -2,7 +2,7 @@ package dev.pasarela.store;
 
 import java.util.Map;
 
-/** Path rules shared by both adapters, so they reject the same things. */
+/** Path rules shared by the adapters, so they reject the same things. */
 public final class Paths {
     private Paths() {}
 

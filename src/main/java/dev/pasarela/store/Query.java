@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The simple queries both adapters answer the same way: equality filters on (dotted) fields,
+ * The simple queries every adapter answers the same way: equality filters on (dotted) fields,
  * one optional order and a limit. Anything richer belongs in Firestore with a composite index.
  */
 public record Query(List<Filter> filters, String orderBy, boolean descending, int limit) {

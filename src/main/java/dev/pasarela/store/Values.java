@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Field values as both adapters return them: integers as Long, decimals as Double, nested maps
- * and lists copied. Firestore does this natively; the embedded adapter goes through JSON.
+ * Field values as every adapter returns them: integers as Long, decimals as Double, nested maps
+ * and lists copied. Firestore does this natively; the embedded and jdbc adapters go through JSON.
  */
 public final class Values {
     private Values() {}

@@ -53,7 +53,7 @@ class StatusOvertakingSendTest {
         new JdbcTemplate(dataSource).execute("SHUTDOWN");
     }
 
-    /** The embedded store, running {@code beforeCommit} once inside the next transaction, after its work. */
+    /** The jdbc store, running {@code beforeCommit} once inside the next transaction, after its work. */
     static final class InterleavingStore extends JdbcDocumentStore {
         volatile Runnable beforeCommit;
 

@@ -93,10 +93,10 @@ public class JdbcDocumentStore implements DocumentStore {
             } catch (DataIntegrityViolationException | PessimisticLockingFailureException conflict) {
                 last = conflict; // another writer created or locked the same document: run again
             } catch (DataAccessException e) {
-                throw new StoreUnavailableException("embedded store failed: " + e.getMostSpecificCause().getMessage(), e);
+                throw new StoreUnavailableException("jdbc store failed: " + e.getMostSpecificCause().getMessage(), e);
             }
         }
-        throw new StoreUnavailableException("embedded store transaction kept conflicting", last);
+        throw new StoreUnavailableException("jdbc store transaction kept conflicting", last);
     }
 
     @Override
@@ -146,7 +146,7 @@ public class JdbcDocumentStore implements DocumentStore {
         try {
             return op.get();
         } catch (DataAccessException e) {
-            throw new StoreUnavailableException("embedded store failed: " + e.getMostSpecificCause().getMessage(), e);
+            throw new StoreUnavailableException("jdbc store failed: " + e.getMostSpecificCause().getMessage(), e);
         }
     }
 
