@@ -17,11 +17,24 @@ public interface DocumentStore {
 
     Optional<Document> get(String documentPath);
 
-    /** Replaces the whole document. */
-    void set(String documentPath, Map<String, Object> data);
+    /** Replaces the whole document (by default, a transaction of that one write). */
+    default void set(String documentPath, Map<String, Object> data) {
+        runTransaction(t -> {
+            t.set(documentPath, data);
+            return null;
+        });
+    }
 
-    /** Deep-merges the given fields into the document, creating it when absent. */
-    void merge(String documentPath, Map<String, Object> data);
+    /**
+     * Deep-merges the given fields into the document, creating it when absent (by default, a
+     * transaction of that one write).
+     */
+    default void merge(String documentPath, Map<String, Object> data) {
+        runTransaction(t -> {
+            t.merge(documentPath, data);
+            return null;
+        });
+    }
 
     void delete(String documentPath);
 

@@ -117,22 +117,6 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     }
 
     @Override
-    public void set(String path, Map<String, Object> data) {
-        runTransaction(t -> {
-            t.set(path, data);
-            return null;
-        });
-    }
-
-    @Override
-    public void merge(String path, Map<String, Object> data) {
-        runTransaction(t -> {
-            t.merge(path, data);
-            return null;
-        });
-    }
-
-    @Override
     public void delete(String path) {
         byte[] key = key(path);
         guarded(() -> {

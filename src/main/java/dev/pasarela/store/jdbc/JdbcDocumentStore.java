@@ -54,22 +54,6 @@ public class JdbcDocumentStore implements DocumentStore {
     }
 
     @Override
-    public void set(String path, Map<String, Object> data) {
-        runTransaction(t -> {
-            t.set(path, data);
-            return null;
-        });
-    }
-
-    @Override
-    public void merge(String path, Map<String, Object> data) {
-        runTransaction(t -> {
-            t.merge(path, data);
-            return null;
-        });
-    }
-
-    @Override
     public void delete(String path) {
         Paths.documentSegments(path);
         guarded(() -> jdbc.update("DELETE FROM pasarela_documents WHERE path = ?", path));
