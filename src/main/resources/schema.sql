@@ -9,6 +9,15 @@ CREATE TABLE IF NOT EXISTS pasarela_documents (
 );
 CREATE INDEX IF NOT EXISTS pasarela_documents_collection ON pasarela_documents (collection_path);
 
+-- When the embedded store (RocksDB) copied pasarela_documents and what the table held then
+-- (store/config/DocumentsTableImport): a start can tell a lost store/ or a table written since.
+CREATE TABLE IF NOT EXISTS pasarela_store_import (
+    id          INT PRIMARY KEY,
+    copied_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    documents   BIGINT NOT NULL,
+    last_update TIMESTAMP WITH TIME ZONE
+);
+
 CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
     processorName VARCHAR(255) NOT NULL,
     messageId     VARCHAR(512) NOT NULL,

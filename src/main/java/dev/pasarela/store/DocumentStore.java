@@ -42,7 +42,7 @@ public interface DocumentStore {
 
     <T> T runTransaction(Function<StoreTransaction, T> work);
 
-    /** A short name for health and logs: {@code embedded} or {@code firestore}. */
+    /** A short name for health and logs: {@code embedded}, {@code jdbc} or {@code firestore}. */
     String kind();
 
     /** A cheap round trip to the backing service, for health checks. */

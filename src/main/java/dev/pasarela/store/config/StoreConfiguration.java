@@ -39,16 +39,26 @@ public class StoreConfiguration {
         String projectId = env.getProperty("FIREBASE_PROJECT_ID", "");
         String emulator = env.getProperty("FIRESTORE_EMULATOR_HOST", "");
         String type = env.getProperty("pasarela.store.type", "auto");
+        String datasource = env.getProperty("spring.datasource.url", "");
         if (type.equals("auto")) {
-            type = projectId.isBlank() && emulator.isBlank() ? "embedded" : "firestore";
+            type = !projectId.isBlank() || !emulator.isBlank() ? "firestore"
+                    // before the embedded store moved to RocksDB, it kept its documents in this database,
+                    // shared by every gateway on it: a gateway on PostgreSQL keeps them there
+                    : isEmbeddedH2(datasource) ? "embedded" : "jdbc";
         }
         switch (type) {
             case "embedded" -> {
-                return embedded(env, jdbc, json);
+                if (!isEmbeddedH2(datasource)) {
+                    throw new IllegalStateException("PASARELA_STORE_TYPE=embedded keeps the documents in this"
+                            + " gateway's own files, but the datasource is " + withoutParameters(datasource)
+                            + ", which other gateways may share: set PASARELA_STORE_TYPE=jdbc to keep them"
+                            + " in that database, or auto");
+                }
+                return embedded(env, jdbc, json, clock);
             }
             case "jdbc" -> {
                 log.info("Business data store: JDBC documents table in the configured datasource ({})",
-                        env.getProperty("spring.datasource.url", "").replaceAll(";.*|\\?.*", ""));
+                        withoutParameters(datasource));
                 return new JdbcDocumentStore(jdbc, txManager, json, clock);
             }
             case "firestore" -> {
@@ -59,20 +69,30 @@ public class StoreConfiguration {
         }
     }
 
+    private static boolean isEmbeddedH2(String datasourceUrl) {
+        return datasourceUrl.startsWith("jdbc:h2:");
+    }
+
+    /** A JDBC URL without what follows its database (H2's settings, PostgreSQL's parameters). */
+    private static String withoutParameters(String datasourceUrl) {
+        return datasourceUrl.replaceAll(";.*|\\?.*", "");
+    }
+
     /**
      * The embedded store in {@code ${pasarela.data-dir}/store}. On its first start it copies the
      * documents an earlier version kept in the datasource's {@code pasarela_documents} table, which
-     * stays as it was (a version before this one, started again, reads it, not what was written since).
+     * stays as it was (a version before this one, started again, reads it, not what was written
+     * since; {@link DocumentsTableImport} refuses the next start of this one until told what to do).
      */
-    private static RocksDocumentStore embedded(Environment env, JdbcTemplate jdbc, ObjectMapper json) {
+    private static RocksDocumentStore embedded(Environment env, JdbcTemplate jdbc, ObjectMapper json, Clock clock) {
         Path directory = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
+        boolean again = env.getProperty("pasarela.store.table-import", "once").equals("again");
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
-            long copied = store.importOnce(document -> jdbc.query("SELECT path, data FROM pasarela_documents",
-                    (java.sql.ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2))));
-            if (copied > 0) {
-                log.info("Business data store: copied {} documents from the table pasarela_documents", copied);
-            }
+            new DocumentsTableImport(jdbc, json, clock).run(store, again);
+        } catch (IllegalStateException e) {
+            store.close();
+            throw e;
         } catch (RuntimeException e) {
             store.close();
             throw new IllegalStateException("the documents of the table pasarela_documents could not be copied"

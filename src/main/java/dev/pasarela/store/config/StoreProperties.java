@@ -11,10 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param type      {@code PASARELA_STORE_TYPE}: auto, embedded, jdbc or firestore
  * @param timeoutMs how long a Firestore call may take
+ * @param tableImport {@code PASARELA_STORE_TABLE_IMPORT}: {@code once}, or {@code again} to copy the
+ *                    table {@code pasarela_documents} into the embedded store again (DocumentsTableImport)
  */
 @ConfigurationProperties("pasarela.store")
 public record StoreProperties(
         @Pattern(regexp = "auto|embedded|jdbc|firestore", message = "must be auto, embedded, jdbc or firestore")
         @DefaultValue("auto") String type,
-        @Positive(message = "must be a positive number of milliseconds") @DefaultValue("10000") long timeoutMs) {
+        @Positive(message = "must be a positive number of milliseconds") @DefaultValue("10000") long timeoutMs,
+        @Pattern(regexp = "once|again", message = "must be once or again") @DefaultValue("once") String tableImport) {
 }

@@ -12,6 +12,7 @@ import dev.pasarela.store.Values;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
@@ -95,9 +98,19 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
 
     /** Opens the store in {@code directory}, making it when absent. */
     public static RocksDocumentStore open(Path directory, ObjectMapper json) {
+        return open(directory, json, Duration.ofMillis(LOCK_TIMEOUT_MS));
+    }
+
+    /**
+     * Opens the store with another wait for a lock than the embedded H2's 10 s: how long a transaction
+     * (or the import's batch) waits for a key another transaction holds before it runs again.
+     */
+    public static RocksDocumentStore open(Path directory, ObjectMapper json, Duration lockTimeout) {
         Options options = new Options().setCreateIfMissing(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2);
-        TransactionDBOptions dbOptions = new TransactionDBOptions().setTransactionLockTimeout(LOCK_TIMEOUT_MS);
+        // the default lock timeout is a write outside a transaction's (RocksDB's own default is 1 s)
+        TransactionDBOptions dbOptions = new TransactionDBOptions()
+                .setTransactionLockTimeout(lockTimeout.toMillis()).setDefaultLockTimeout(lockTimeout.toMillis());
         try {
             Files.createDirectories(directory);
             return new RocksDocumentStore(directory, options, dbOptions,
@@ -116,11 +129,11 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         return guarded(() -> Optional.ofNullable(db.get(readOptions, key)).map(v -> new Document(path, json.parse(v))));
     }
 
+    /** A transaction of one delete, so a delete waits for a key's lock and runs again as every write does. */
     @Override
     public void delete(String path) {
-        byte[] key = key(path);
-        guarded(() -> {
-            db.delete(writeOptions, key);
+        runTransaction(t -> {
+            t.delete(path);
             return null;
         });
     }
@@ -138,6 +151,7 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
                     String id = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
                     found.add(new Document(collectionPath + "/" + id, json.parse(it.value())));
                 }
+                it.status(); // an iterator ends on an I/O error as at the range's end: not a shorter list
             }
             return found;
         });
@@ -152,16 +166,19 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
             try {
                 requireOpen();
                 try (Transaction t = db.beginTransaction(writeOptions, txOptions)) {
+                    Tx tx = new Tx(t);
                     try {
-                        T result = work.apply(new Tx(t));
+                        T result = work.apply(tx);
                         t.commit();
                         return result;
                     } catch (Conflict conflict) {
                         last = conflict.cause;
                         t.rollback(); // another transaction held a key too long, or both waited on each other
                     } catch (RuntimeException | Error e) {
-                        t.rollback();
+                        rollBack(t, e);
                         throw e;
+                    } finally {
+                        tx.ended = true; // a Tx kept past its work would reach a freed native transaction
                     }
                 }
             } catch (RocksDBException e) {
@@ -178,6 +195,15 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         throw new StoreUnavailableException("embedded store transaction kept conflicting", last);
     }
 
+    /** Rolls back after {@code failure}; a rollback that fails too is added to it, not thrown instead. */
+    private static void rollBack(Transaction t, Throwable failure) {
+        try {
+            t.rollback();
+        } catch (RocksDBException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     @Override
     public String kind() {
         return "embedded";
@@ -189,17 +215,24 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     }
 
     /**
-     * Copies the documents of the {@code jdbc} table the embedded store kept before (H2's
-     * {@code pasarela_documents}), once: on the first start of a store that has not imported yet.
-     * {@code rows} hands each document's path and JSON to the consumer it is given, in any order.
-     *
-     * @return how many documents were copied; 0 when the store had imported already
+     * The mark {@link #importDocuments} left with the last documents it copied; empty while no copy
+     * has ended in this store (a new store, or one whose copy stopped part-way).
      */
-    public long importOnce(java.util.function.Consumer<java.util.function.BiConsumer<String, String>> rows) {
+    public Optional<String> importMark() {
+        return guarded(() -> Optional.ofNullable(db.get(readOptions, IMPORTED))
+                .map(v -> new String(v, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Copies documents into the store, over those of the same path, in batches of a thousand.
+     * {@code rows} hands each document's path and JSON to the consumer it is given, in any order;
+     * {@code mark} is written with the last batch, so a copy that stops part-way leaves no mark and
+     * is made again whole.
+     *
+     * @return how many documents were copied
+     */
+    public long importDocuments(Consumer<BiConsumer<String, String>> rows, String mark) {
         return guarded(() -> {
-            if (db.get(readOptions, IMPORTED) != null) {
-                return 0L;
-            }
             long[] copied = {0};
             WriteBatch[] batch = {new WriteBatch()};
             try {
@@ -215,8 +248,7 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
                         throw unavailable(e);
                     }
                 });
-                // the mark goes with the last documents: a start that dies before it imports them all again
-                batch[0].put(IMPORTED, Long.toString(copied[0]).getBytes(StandardCharsets.UTF_8));
+                batch[0].put(IMPORTED, mark.getBytes(StandardCharsets.UTF_8));
                 db.write(writeOptions, batch[0]);
             } finally {
                 batch[0].close();
@@ -342,14 +374,23 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     private final class Tx implements StoreTransaction {
         private final Transaction t;
         private boolean wrote;
+        /** Set when its transaction has committed or rolled back. */
+        private volatile boolean ended;
 
         Tx(Transaction t) {
             this.t = t;
         }
 
+        private void requireRunning() {
+            if (ended) {
+                throw new IllegalStateException("a store transaction is used after its work returned");
+            }
+        }
+
         @Override
         public Optional<Document> get(String path) {
             byte[] key = key(path);
+            requireRunning();
             if (wrote) {
                 throw new IllegalStateException("transactions must do all their reads before their writes");
             }
@@ -359,6 +400,7 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         @Override
         public void set(String path, Map<String, Object> data) {
             byte[] key = key(path);
+            requireRunning();
             byte[] value = json.bytes(data);
             wrote = true;
             put(key, value);
@@ -367,6 +409,7 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         @Override
         public void merge(String path, Map<String, Object> data) {
             byte[] key = key(path);
+            requireRunning();
             // the document as this transaction sees it: its own writes since, nothing after its delete
             byte[] current = locked(key);
             Map<String, Object> base = current == null ? Map.of() : json.parse(current);
@@ -378,6 +421,7 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         @Override
         public void delete(String path) {
             byte[] key = key(path);
+            requireRunning();
             wrote = true;
             try {
                 t.delete(key);

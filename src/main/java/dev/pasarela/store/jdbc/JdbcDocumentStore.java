@@ -85,7 +85,7 @@ public class JdbcDocumentStore implements DocumentStore {
 
     @Override
     public String kind() {
-        return "embedded";
+        return "jdbc";
     }
 
     @Override

@@ -1,0 +1,42 @@
+package dev.pasarela.store.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pasarela.store.DocumentStore;
+import dev.pasarela.support.BootObjectMapper;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.mock.env.MockEnvironment;
+
+/** Which adapter a gateway on PostgreSQL gets: the documents stay in the database its replicas share. */
+class StoreConfigurationTest {
+
+    /** Never connected to: choosing the adapter does not touch the database. */
+    final DriverManagerDataSource postgres = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:5432/pasarela?user=gw");
+
+    @Test
+    void autoOnPostgresKeepsTheDocumentsInThatDatabase() {
+        DocumentStore store = documentStore(new MockEnvironment()
+                .withProperty("spring.datasource.url", "jdbc:postgresql://127.0.0.1:5432/pasarela?user=gw"));
+        assertThat(store.kind()).isEqualTo("jdbc");
+    }
+
+    @Test
+    void embeddedOnPostgresIsRefusedWithWhatToSetInstead() {
+        assertThatThrownBy(() -> documentStore(new MockEnvironment().withProperty("pasarela.store.type", "embedded")
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db.internal:5432/pasarela?password=s3cr3t")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("jdbc:postgresql://db.internal:5432/pasarela")
+                .hasMessageContaining("PASARELA_STORE_TYPE=jdbc")
+                .hasMessageNotContaining("s3cr3t");
+    }
+
+    private DocumentStore documentStore(MockEnvironment env) {
+        return new StoreConfiguration().documentStore(env, new JdbcTemplate(postgres),
+                new DataSourceTransactionManager(postgres), BootObjectMapper.create(), Clock.systemUTC());
+    }
+}
