@@ -70,7 +70,7 @@ final class DocumentsTableImport {
 
     /**
      * Copies the table into {@code store} when it has not got it yet, or again when {@code again};
-     * refuses (an {@link IllegalStateException} that says what to do) when the store or the table
+     * refuses (a {@link StoreRefusedToStartException} that says what to do) when the store or the table
      * is not what the copy left.
      */
     void run(RocksDocumentStore store, boolean again) {
@@ -86,20 +86,21 @@ final class DocumentsTableImport {
                 return;
             }
             if (table.documents() > 0 && !again) {
-                throw new IllegalStateException("the table pasarela_documents changed after its documents were"
+                throw new StoreRefusedToStartException("the table pasarela_documents changed after its documents were"
                         + " copied into the embedded store" + when(copy) + " (" + copy.documents()
                         + " documents then, " + table.documents() + " now): a version from before the"
                         + " RocksDB store ran on this data directory since and wrote there what the store"
-                        + " has not got. Set PASARELA_STORE_TABLE_IMPORT=again to copy the table's documents"
-                        + " over the store's, or restore store/ and db/ from one backup");
+                        + " has not got.", "Set PASARELA_STORE_TABLE_IMPORT=again to copy the table's documents"
+                        + " over the store's, or restore store/ and db/ from one backup (docs/operations.md,"
+                        + " Data and restarts).");
             }
         } else if (inDatabase.isPresent() && inDatabase.get().documents() > 0 && !again) {
-            throw new IllegalStateException("the database records that the " + inDatabase.get().documents()
+            throw new StoreRefusedToStartException("the database records that the " + inDatabase.get().documents()
                     + " documents of the table pasarela_documents were copied into the embedded store"
                     + when(inDatabase.get()) + ", but the store has not got them: store/ is missing or"
-                    + " was not restored with db/. Restore store/ and db/ from one backup, or set"
+                    + " was not restored with db/.", "Restore store/ and db/ from one backup, or set"
                     + " PASARELA_STORE_TABLE_IMPORT=again to copy the table again (it holds what was"
-                    + " written before that copy, not since)");
+                    + " written before that copy, not since; docs/operations.md, Data and restarts).");
         }
         copy(store, table);
     }

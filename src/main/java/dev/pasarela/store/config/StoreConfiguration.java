@@ -49,10 +49,10 @@ public class StoreConfiguration {
         switch (type) {
             case "embedded" -> {
                 if (!isEmbeddedH2(datasource)) {
-                    throw new IllegalStateException("PASARELA_STORE_TYPE=embedded keeps the documents in this"
-                            + " gateway's own files, but the datasource is " + withoutParameters(datasource)
-                            + ", which other gateways may share: set PASARELA_STORE_TYPE=jdbc to keep them"
-                            + " in that database, or auto");
+                    throw new StoreRefusedToStartException("PASARELA_STORE_TYPE=embedded keeps the documents in"
+                            + " this gateway's own files, but the datasource is " + withoutParameters(datasource)
+                            + ", which other gateways may share.", "Set PASARELA_STORE_TYPE=jdbc (or auto) to keep"
+                            + " the documents in that database.");
                 }
                 return embedded(env, jdbc, json, clock);
             }
@@ -90,7 +90,7 @@ public class StoreConfiguration {
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
             new DocumentsTableImport(jdbc, json, clock).run(store, again);
-        } catch (IllegalStateException e) {
+        } catch (StoreRefusedToStartException e) {
             store.close();
             throw e;
         } catch (RuntimeException e) {

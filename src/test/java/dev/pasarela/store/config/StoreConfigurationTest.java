@@ -7,6 +7,7 @@ import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -29,7 +30,12 @@ class StoreConfigurationTest {
     void embeddedOnPostgresIsRefusedWithWhatToSetInstead() {
         assertThatThrownBy(() -> documentStore(new MockEnvironment().withProperty("pasarela.store.type", "embedded")
                 .withProperty("spring.datasource.url", "jdbc:postgresql://db.internal:5432/pasarela?password=s3cr3t")))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOfSatisfying(StoreRefusedToStartException.class, refused -> {
+                    // printed as Spring Boot's start-failure report: what is wrong, then what to do
+                    FailureAnalysis report = new StoreRefusedToStartFailureAnalyzer().analyze(refused);
+                    assertThat(report.getDescription()).contains("jdbc:postgresql://db.internal:5432/pasarela");
+                    assertThat(report.getAction()).contains("PASARELA_STORE_TYPE=jdbc");
+                })
                 .hasMessageContaining("jdbc:postgresql://db.internal:5432/pasarela")
                 .hasMessageContaining("PASARELA_STORE_TYPE=jdbc")
                 .hasMessageNotContaining("s3cr3t");
