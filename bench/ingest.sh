@@ -13,8 +13,10 @@
 # By default the in.* consumers are paused (DELIVERIES=off, heap 4 GB for the growing queues), so the
 # door is measured alone, as the baseline is. DELIVERIES=on runs them (per-tenant shaping at 5000/s: the
 # bench has one tenant) and waits for each round's events to be delivered before the next round.
-# JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway properties) are passed through. JFR_DIR=dir records each
-# round of each endpoint (JFR settings=profile, or JFR_SETTINGS) to dir/<endpoint>-round<N>.jfr.
+# JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway properties) are passed through. JFR_DIR=dir records the
+# gateway from its start (JFR settings=profile, or JFR_SETTINGS) to dir/ingest.jfr, and prints each round's
+# window (epoch ms) to cut it by: a recording started later with jcmd makes this JDK recompile the hot
+# code, and the rounds after it measure that (bench/RESULTS.md).
 # OPEN_LOOP=off skips the open-loop part (A/B runs of the closed loop only).
 # THREAD_CPU=1 prints, after each round, the gateway's CPU by thread group in µs per request
 # (from /proc; a JVM's threads are named by what they do, so this says where the time goes, unsampled).
@@ -55,11 +57,15 @@ if [ "$DELIVERIES" = off ]; then
 else
   BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.per-tenant-rate=5000"; HEAP=${HEAP:--Xmx1g}
 fi
+if [ -n "${JFR_DIR:-}" ]; then
+  mkdir -p "$JFR_DIR"
+  JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$(realpath "$JFR_DIR")/ingest.jfr"
+fi
 
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
   STRIPE_WEBHOOK_SECRET="$STRIPE_SECRET" META_APP_SECRET="$META_SECRET" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java $HEAP ${JAVA_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
+  java $HEAP ${JAVA_OPTS:-} ${JFR_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
   --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -114,26 +120,28 @@ declare -A total
 for r in $(seq 1 "$ROUNDS"); do
   for name in baseline stripe meta; do
     path=/webhooks/$name; [ "$name" = baseline ] && path=/webhooks/bench-noop
-    [ -n "${JFR_DIR:-}" ] && jcmd $PID JFR.start name="$name$r" settings="${JFR_SETTINGS:-profile}" \
-      filename="$(realpath "$JFR_DIR")/$name-round$r.jfr" > /dev/null
+    from=$(date +%s%3N)
     [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot $PID "$WORK/cpu.before"
     line=$(wrk_run "$name" "$path" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s")
     [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot $PID "$WORK/cpu.after" \
       && echo "round $r $name cpu-us-per-request (sys): $(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field "$line" requests)")"
-    [ -n "${JFR_DIR:-}" ] && jcmd $PID JFR.stop name="$name$r" > /dev/null
+    [ -n "${JFR_DIR:-}" ] && echo "jfr-window round $r $name from=$from to=$(date +%s%3N)"
     drained=0; [ "$name" != baseline ] && drained=$(drain "$name")
     echo "round $r $line drained_s=$drained"
+    # the first round of several is left out of the means: it ran colder than the rest (a JIT still compiling)
+    [ "$ROUNDS" -gt 1 ] && [ "$r" = 1 ] && continue
     total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")
   done
 done
-base=$(python3 -c "print(round(${total[baseline]} / $ROUNDS))")
+COUNTED=$ROUNDS; FROM=1; [ "$ROUNDS" -gt 1 ] && { COUNTED=$((ROUNDS - 1)); FROM=2; }
+base=$(python3 -c "print(round(${total[baseline]} / $COUNTED))")
 for name in stripe meta; do
-  python3 -c "print('ratio $name/baseline (mean of rounds): %.2f' % (${total[$name]} / ${total[baseline]}))"
+  python3 -c "print('ratio $name/baseline (mean of rounds $FROM-$ROUNDS): %.2f' % (${total[$name]} / ${total[baseline]}))"
 done
 
 # the generator must not be what is measured: the baseline again with half the threads and connections
 line=$(wrk_run baseline /webhooks/bench-noop -t1 -c$((CONNECTIONS / 2 > 0 ? CONNECTIONS / 2 : 1)) -d"${SECONDS_PER_ROUND}s")
-echo "generator-check $line (mean baseline above: $base rps)"
+echo "generator-check $line (mean baseline of rounds $FROM-$ROUNDS: $base rps)"
 
 # open loop: the latency at a fixed offered load, at half the baseline's throughput (the issue's
 # measure) and at half the endpoint's own. A rate the gateway did not keep up with is marked NOT HELD:
@@ -148,7 +156,7 @@ open_loop() {
 for name in stripe meta; do
   [ "${OPEN_LOOP:-on}" = off ] && break
   open_loop "$name" $((base / 2)) "half the baseline"
-  open_loop "$name" $(python3 -c "print(max(1, round(${total[$name]} / $ROUNDS / 2)))") "half its own throughput"
+  open_loop "$name" $(python3 -c "print(max(1, round(${total[$name]} / $COUNTED / 2)))") "half its own throughput"
 done
 # a dead letter would have counted as delivered above
 dead=$(metric '^pasarela_dead_letters_total')

@@ -11,7 +11,8 @@
 # Usage: bash bench/outbound.sh [round-seconds] [connections] [rounds] [warm-up-seconds]
 #        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion)
 # Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), JAVA_OPTS, BENCH_ARGS
-#      (gateway properties), JFR_DIR (a JFR recording of the accept rounds and one of the delivery),
+#      (gateway properties), JFR_DIR (a JFR recording from the gateway's start, dir/outbound.jfr, and the
+#      accept rounds' and the delivery's windows in epoch ms to cut it by),
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh;
 #      after the drain, per delivered message).
 set -euo pipefail
@@ -51,6 +52,10 @@ tenants:
     identities:
       whatsapp: "106540352242922"
 YML
+if [ -n "${JFR_DIR:-}" ]; then
+  mkdir -p "$JFR_DIR"
+  JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$(realpath "$JFR_DIR")/outbound.jfr"
+fi
 # nodelay: the JDK server writes headers and body apart, and Nagle would hold the body for the client's
 # delayed ACK (40 ms): the stand-in, not the gateway, would set the pace
 java -Dsun.net.httpserver.nodelay=true bench/OutboundBench.java stand-in "$GRAPH_PORT" > "$WORK/stand-in.log" 2>&1 &
@@ -59,7 +64,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   PASARELA_PLANS_FILE="$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" STRIPE_WEBHOOK_SECRET="whsec_bench_unused" \
   META_APP_SECRET="$APP_SECRET" META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH_PORT" \
   WHATSAPP_MESSAGES_PER_SECOND="$RATE" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
+  java -Xmx1g ${JAVA_OPTS:-} ${JFR_OPTS:-} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID $STAND_IN 2>/dev/null; wait $PID $STAND_IN 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
@@ -122,13 +127,13 @@ await_delivered "$(used)" 120 || true
 [ "$FAILED" = 0 ] || { echo "FAILED in the warm-up"; exit 1; }
 
 route stop
-[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=accept settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/accept.jfr" > /dev/null
+ACCEPT_FROM=$(date +%s%3N)
 declare -a GETS POSTS
 for r in $(seq 1 "$ROUNDS"); do
   GETS+=("$(load usage "$ROUND")")
   POSTS+=("$(load send "$ROUND")")
 done
-[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.stop name=accept > /dev/null
+[ -n "${JFR_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
 sleep 1 # a request wrk gave up on at its end may still be accepted: the count below includes it
 
 echo
@@ -152,10 +157,10 @@ BACKLOG=$((TOTAL - BEFORE))
 curl -sf -X POST "http://127.0.0.1:$GRAPH_PORT/_bench/reset" > /dev/null
 S0=$(field " $(stat)" cpu_ms); G0=$(cpu_ms "$PID"); T0=$(date +%s%3N)
 [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.before"
-[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=${JFR_SETTINGS:-profile} filename="$JFR_DIR/delivery.jfr" > /dev/null
+DELIVERY_FROM=$(date +%s%3N)
 route start
 await_delivered "$TOTAL" 300 || true
-[ -n "${JFR_DIR:-}" ] && jcmd "$PID" JFR.stop name=delivery > /dev/null
+[ -n "${JFR_DIR:-}" ] && echo "jfr-window delivery from=$DELIVERY_FROM to=$(date +%s%3N)"
 sleep 2 # a duplicate would come after the last first arrival
 S=$(stat); T1=$(date +%s%3N)
 G1=$(cpu_ms "$PID"); S1=$(field " $S" cpu_ms)
