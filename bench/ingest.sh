@@ -9,6 +9,7 @@
 # fails the bench.
 #
 # Usage: bash bench/ingest.sh [seconds-per-round] [connections] [rounds] [warm-up-seconds]
+# (the ratios' means leave out round 1 when there are several rounds: it runs colder than the rest)
 #        bash bench/ingest.sh --ci          (a few hundred requests of each, no figures to keep)
 # By default the in.* consumers are paused (DELIVERIES=off, heap 4 GB for the growing queues), so the
 # door is measured alone, as the baseline is. DELIVERIES=on runs them (per-tenant shaping at 5000/s: the
@@ -57,6 +58,7 @@ if [ "$DELIVERIES" = off ]; then
 else
   BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.per-tenant-rate=5000"; HEAP=${HEAP:--Xmx1g}
 fi
+JFR_OPTS=
 if [ -n "${JFR_DIR:-}" ]; then
   mkdir -p "$JFR_DIR"
   JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$(realpath "$JFR_DIR")/ingest.jfr"
@@ -65,7 +67,7 @@ fi
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
   STRIPE_WEBHOOK_SECRET="$STRIPE_SECRET" META_APP_SECRET="$META_SECRET" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java $HEAP ${JAVA_OPTS:-} ${JFR_OPTS:-} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
+  java $HEAP ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
   --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT

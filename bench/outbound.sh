@@ -52,6 +52,7 @@ tenants:
     identities:
       whatsapp: "106540352242922"
 YML
+JFR_OPTS=
 if [ -n "${JFR_DIR:-}" ]; then
   mkdir -p "$JFR_DIR"
   JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$(realpath "$JFR_DIR")/outbound.jfr"
@@ -64,7 +65,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   PASARELA_PLANS_FILE="$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" STRIPE_WEBHOOK_SECRET="whsec_bench_unused" \
   META_APP_SECRET="$APP_SECRET" META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH_PORT" \
   WHATSAPP_MESSAGES_PER_SECOND="$RATE" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java -Xmx1g ${JAVA_OPTS:-} ${JFR_OPTS:-} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
+  java -Xmx1g ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID $STAND_IN 2>/dev/null; wait $PID $STAND_IN 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import dev.pasarela.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
+import dev.pasarela.support.PostgresDatabases;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -136,6 +137,22 @@ class StartupConfigurationTest {
             }
         }
         return kept.toString();
+    }
+
+    /** A refused store start is Spring Boot's report with the store's own action, not the generic one. */
+    @Test
+    void anEmbeddedStoreBesideAServerDatabaseIsRefusedWithWhatToSetInstead(CapturedOutput output) throws Exception {
+        String database = PostgresDatabases.create("startup_store");
+        try {
+            assertThatThrownBy(() -> start("--pasarela.store.type=embedded",
+                    "--spring.datasource.url=" + PostgresDatabases.url(database),
+                    "--spring.datasource.username=" + PostgresDatabases.user()));
+        } finally {
+            PostgresDatabases.drop(database);
+        }
+        String out = mainThread(output.getOut() + output.getErr());
+        assertThat(out).contains("APPLICATION FAILED TO START", "The business data store did not start",
+                "Set PASARELA_STORE_TYPE=jdbc (or auto)").doesNotContain("Pasarela's configuration has");
     }
 
     /** A problem only a bean finds (an entry of the tenants file) is still one line, without a stack trace. */

@@ -9,6 +9,7 @@ import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.store.firestore.FirestoreDocumentStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -24,9 +25,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Picks the store adapter: {@code pasarela.store.type} when set, otherwise Firestore as soon as
- * {@code FIREBASE_PROJECT_ID} or {@code FIRESTORE_EMULATOR_HOST} is present, otherwise embedded.
- * {@code jdbc} keeps the documents in a table of the configured datasource (PostgreSQL, for
- * replicas without Firestore).
+ * {@code FIREBASE_PROJECT_ID} or {@code FIRESTORE_EMULATOR_HOST} is present, otherwise embedded on
+ * the embedded H2 datasource and jdbc on any other. {@code jdbc} keeps the documents in a table of
+ * the configured datasource (PostgreSQL, for replicas without Firestore).
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
@@ -57,6 +58,11 @@ public class StoreConfiguration {
                 return embedded(env, jdbc, json, clock);
             }
             case "jdbc" -> {
+                Path embedded = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
+                if (Files.isDirectory(embedded)) {
+                    log.warn("Business data store: {} holds an embedded store, which the jdbc store does not read:"
+                            + " documents written there are not in the database", embedded);
+                }
                 log.info("Business data store: JDBC documents table in the configured datasource ({})",
                         withoutParameters(datasource));
                 return new JdbcDocumentStore(jdbc, txManager, json, clock);
@@ -69,13 +75,19 @@ public class StoreConfiguration {
         }
     }
 
+    /** H2 in this process: not a server other gateways reach (tcp, ssl, or a file shared by AUTO_SERVER). */
     private static boolean isEmbeddedH2(String datasourceUrl) {
-        return datasourceUrl.startsWith("jdbc:h2:");
+        return datasourceUrl.startsWith("jdbc:h2:") && !datasourceUrl.startsWith("jdbc:h2:tcp:")
+                && !datasourceUrl.startsWith("jdbc:h2:ssl:")
+                && !datasourceUrl.toUpperCase(java.util.Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE");
     }
 
-    /** A JDBC URL without what follows its database (H2's settings, PostgreSQL's parameters). */
+    /**
+     * A JDBC URL without what may hold credentials: what follows its database (H2's settings,
+     * PostgreSQL's parameters) and a {@code user:password@} before its host.
+     */
     private static String withoutParameters(String datasourceUrl) {
-        return datasourceUrl.replaceAll(";.*|\\?.*", "");
+        return datasourceUrl.replaceAll(";.*|\\?.*", "").replaceAll("//[^/@]*@", "//");
     }
 
     /**
@@ -89,14 +101,14 @@ public class StoreConfiguration {
         boolean again = env.getProperty("pasarela.store.table-import", "once").equals("again");
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
-            new DocumentsTableImport(jdbc, json, clock).run(store, again);
+            new DocumentsTableImport(jdbc, clock).run(store, again);
         } catch (StoreRefusedToStartException e) {
             store.close();
             throw e;
         } catch (RuntimeException e) {
             store.close();
-            throw new IllegalStateException("the documents of the table pasarela_documents could not be copied"
-                    + " into the embedded store: " + e.getMessage(), e);
+            throw new IllegalStateException("the embedded store's check or copy of the table pasarela_documents"
+                    + " failed: " + e.getMessage(), e);
         }
         log.info("Business data store: embedded, in {}", directory);
         return store;

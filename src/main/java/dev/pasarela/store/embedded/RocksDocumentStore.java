@@ -226,8 +226,8 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     /**
      * Copies documents into the store, over those of the same path, in batches of a thousand.
      * {@code rows} hands each document's path and JSON to the consumer it is given, in any order;
-     * {@code mark} is written with the last batch, so a copy that stops part-way leaves no mark and
-     * is made again whole.
+     * {@code mark} is written with the last batch, and the log synced, so a copy that stops part-way
+     * leaves no mark and is made again whole.
      *
      * @return how many documents were copied
      */
@@ -250,6 +250,9 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
                 });
                 batch[0].put(IMPORTED, mark.getBytes(StandardCharsets.UTF_8));
                 db.write(writeOptions, batch[0]);
+                // synced before the caller marks the copy elsewhere: a power cut must not leave that
+                // mark without this one (once per copy, so the sync's cost does not matter)
+                db.syncWal();
             } finally {
                 batch[0].close();
             }

@@ -38,7 +38,7 @@ class DocumentsTableImportTest {
     @TempDir
     Path dir;
     final ObjectMapper json = BootObjectMapper.create();
-    final MovableClock clock = MovableClock.at(Instant.parse("2026-11-01T10:00:00Z"));
+    final MovableClock clock = MovableClock.at(Instant.parse("2026-11-01T10:00:00.123456789Z"));
     DriverManagerDataSource dataSource;
     JdbcTemplate jdbc;
     /** The store of the version before the RocksDB one: writes the table as it did. */
@@ -99,7 +99,7 @@ class DocumentsTableImportTest {
         start(false).close();
         deleteStore();
 
-        assertThatThrownBy(() -> start(false)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> start(false)).isInstanceOf(StoreRefusedToStartException.class)
                 .hasMessageContaining("store/ is missing").hasMessageContaining("PASARELA_STORE_TABLE_IMPORT=again");
         try (RocksDocumentStore store = start(true)) {
             assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("pro");
@@ -107,61 +107,112 @@ class DocumentsTableImportTest {
         start(false).close(); // copied again: the marks agree once more
     }
 
+    /** Nothing to copy from the table, but the store held what the gateway wrote into it since. */
     @Test
-    void aTableWrittenAfterTheCopyIsRefusedUntilCopiedAgainOverTheStore() {
+    void aStoreLostOnAnInstallThatHadNothingToCopyIsRefusedToo() throws IOException {
+        start(false).close();
+        deleteStore();
+        assertThatThrownBy(() -> start(false)).isInstanceOf(StoreRefusedToStartException.class)
+                .hasMessageContaining("cannot be had from it");
+        start(true).close();
+        start(false).close();
+    }
+
+    /**
+     * A rolled-back version wrote the table; with {@code again} the store gets what it wrote, not the
+     * rest of the table, which is as old as the copy and which the store has written over since.
+     */
+    @Test
+    void aTableWrittenAfterTheCopyIsRefusedUntilWhatWasWrittenSinceIsCopiedOnPurpose() {
         table.set("tenants/t1", Map.of("plan", "pro"));
+        table.set("tenants/t2", Map.of("plan", "pro"));
         try (RocksDocumentStore store = start(false)) {
             store.set("tenants/t2", Map.of("plan", "basic")); // written after the upgrade
+            store.set("tenants/t4", Map.of("plan", "basic"));
         }
         clock.advance(Duration.ofDays(1));
-        table.set("tenants/t1", Map.of("plan", "enterprise")); // a rolled-back version writes the table
+        table.set("tenants/t1", Map.of("plan", "enterprise")); // the rolled-back version writes the table
+        table.set("tenants/t3", Map.of("plan", "free"));
 
-        assertThatThrownBy(() -> start(false)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("changed after its documents were copied")
+        assertThatThrownBy(() -> start(false)).isInstanceOf(StoreRefusedToStartException.class)
+                .hasMessageContaining("written after its documents were copied")
                 .hasMessageContaining("PASARELA_STORE_TABLE_IMPORT=again");
         try (RocksDocumentStore store = start(true)) {
             assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("enterprise");
             assertThat(store.get("tenants/t2").orElseThrow().field("plan")).isEqualTo("basic");
+            assertThat(store.get("tenants/t3").orElseThrow().field("plan")).isEqualTo("free");
+            assertThat(store.get("tenants/t4").orElseThrow().field("plan")).isEqualTo("basic");
         }
         start(false).close();
     }
 
     @Test
-    void aNewDatabaseBesideAStoreThatCopiedStartsWithTheStoresDocuments() {
+    void aDatabaseRestoredApartFromTheStoreIsRefusedUntilTheStoreIsKeptOnPurpose() {
         table.set("tenants/t1", Map.of("plan", "pro"));
         start(false).close();
         jdbc.update("DELETE FROM pasarela_documents");
         jdbc.update("DELETE FROM pasarela_store_import");
-        try (RocksDocumentStore store = start(false)) {
+        assertThatThrownBy(() -> start(false)).isInstanceOf(StoreRefusedToStartException.class)
+                .hasMessageContaining("restored apart");
+        try (RocksDocumentStore store = start(true)) {
             assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("pro");
+        }
+        start(false).close();
+    }
+
+    /** {@code again} left set changes nothing while the store and the table agree. */
+    @Test
+    void againCopiesNothingWhileTheTwoAgree() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        start(false).close();
+        try (RocksDocumentStore store = start(true)) {
+            store.set("tenants/t1", Map.of("plan", "basic"));
+        }
+        try (RocksDocumentStore store = start(true)) {
+            assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("basic");
         }
     }
 
+    /** A start that stopped after the store's mark and before the database's marks the database next time. */
     @Test
-    void aStoreLostOnAnInstallThatHadNothingToCopyStartsEmpty() throws IOException {
+    void theDatabaseIsMarkedWhenTheStartThatCopiedStoppedBeforeIt() throws IOException {
+        table.set("tenants/t1", Map.of("plan", "pro"));
         start(false).close();
+        jdbc.update("DELETE FROM pasarela_store_import");
+        start(false).close();
+        assertThat(jdbc.queryForObject("SELECT documents FROM pasarela_store_import", Long.class)).isEqualTo(1);
         deleteStore();
-        start(false).close();
+        assertThatThrownBy(() -> start(false)).isInstanceOf(StoreRefusedToStartException.class);
     }
 
-    /** The first RocksDB version marked its copy with the number of documents alone. */
+    /**
+     * The first RocksDB version marked its copy with the number of documents alone: read, then marked
+     * again as this version marks, so a store lost later is refused as well.
+     */
     @Test
-    void theFirstVersionsMarkIsRead() {
+    void theFirstVersionsMarkIsReadAndMadeAgain() throws IOException {
         table.set("tenants/t1", Map.of("plan", "pro"));
         try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) {
             store.importDocuments(row -> row.accept("tenants/t1", "{\"plan\":\"basic\"}"), "1");
         }
         try (RocksDocumentStore store = start(false)) {
             assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("basic");
+            assertThat(store.importMark().orElseThrow()).startsWith("v2 ");
         }
+        clock.advance(Duration.ofMinutes(1));
         table.set("tenants/t2", Map.of("plan", "pro"));
-        assertThatThrownBy(() -> start(false)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> start(false)).isInstanceOf(StoreRefusedToStartException.class)
+                .hasMessageContaining("written after its documents were copied");
+        jdbc.update("DELETE FROM pasarela_documents WHERE path = 'tenants/t2'");
+        deleteStore();
+        assertThatThrownBy(() -> start(false)).isInstanceOf(StoreRefusedToStartException.class)
+                .hasMessageContaining("store/ is missing");
     }
 
     private RocksDocumentStore start(boolean again) {
         RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json);
         try {
-            new DocumentsTableImport(jdbc, json, clock).run(store, again);
+            new DocumentsTableImport(jdbc, clock).run(store, again);
             return store;
         } catch (RuntimeException e) {
             store.close();
