@@ -9,13 +9,18 @@ CREATE TABLE IF NOT EXISTS pasarela_documents (
 );
 CREATE INDEX IF NOT EXISTS pasarela_documents_collection ON pasarela_documents (collection_path);
 
--- When the embedded store (RocksDB) copied pasarela_documents and what the table held then
--- (store/config/DocumentsTableImport): a start can tell a lost store/ or a table written since.
+-- When the embedded store (RocksDB) copied pasarela_documents, what the table held then, and each
+-- document's path and update_time as copied (store/config/CopiedTable): a start can tell a lost
+-- store/, and a table written or deleted from since.
 CREATE TABLE IF NOT EXISTS pasarela_store_import (
     id          INT PRIMARY KEY,
     copied_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     documents   BIGINT NOT NULL,
     last_update TIMESTAMP WITH TIME ZONE
+);
+CREATE TABLE IF NOT EXISTS pasarela_store_import_rows (
+    path        VARCHAR(1500) PRIMARY KEY,
+    update_time TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (

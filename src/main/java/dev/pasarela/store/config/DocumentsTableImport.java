@@ -1,225 +1,229 @@
 package dev.pasarela.store.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.store.config.CopiedTable.Differences;
+import dev.pasarela.store.config.ImportMark.TableState;
 import dev.pasarela.store.embedded.RocksDocumentStore;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Objects;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Moves the documents the embedded store kept before (the embedded H2's table
  * {@code pasarela_documents}) into the RocksDB store, once, and refuses a start where the two no
  * longer belong together.
  *
- * <p>The copy leaves a mark on both sides: in the store, with its last documents, and in the table
- * {@code pasarela_store_import} of the same database. Each mark records what the table held when
- * it was copied (how many documents, the latest {@code update_time}). A start then tells apart:
+ * <p>The copy leaves a mark on both sides: in the store, with its last documents, and in the same
+ * database as the table, with each document's path and {@code update_time} ({@link CopiedTable}).
+ * A start then tells apart:
  * <ul>
  *   <li>a store without its copy while the database records one: {@code store/} was lost or not
  *       restored with {@code db/};</li>
  *   <li>a table written after the copy: a version from before the RocksDB store ran on this data
  *       directory since (a rollback), and wrote to the table what the store has not got;</li>
- *   <li>a table that is not what was copied and has nothing newer: {@code db/} restored apart.</li>
+ *   <li>documents deleted from the table since, or a table that is not the one copied: a rollback
+ *       that deleted, or {@code db/} restored apart;</li>
+ *   <li>a store mark this version cannot read.</li>
  * </ul>
- * Each refuses to start unless {@code PASARELA_STORE_TABLE_IMPORT=again}: then a lost store gets
- * the whole table, a rolled-back one the documents written since the copy, and the marks are made
- * again.
+ * Each refuses to start with a code; {@code PASARELA_STORE_TABLE_IMPORT=again:<code>} takes that
+ * disagreement, and only that one, as the refusal says (a setting left behind lets no later one
+ * through), and the marks are made again.
  */
 final class DocumentsTableImport {
 
     private static final Logger log = LoggerFactory.getLogger(DocumentsTableImport.class);
-    /** Rows read from the database at a time: a large table is not held whole in memory. */
-    private static final int FETCH_SIZE = 1_000;
-    private static final String SELECT_DOCUMENTS = "SELECT path, data FROM pasarela_documents";
     private static final String DOCS = " (docs/operations.md, Data and restarts)";
+    private static final String AGAIN = "again:";
 
-    private final JdbcTemplate jdbc;
+    private final CopiedTable table;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    DocumentsTableImport(JdbcTemplate jdbc, Clock clock) {
-        this.jdbc = new JdbcTemplate(Objects.requireNonNull(jdbc.getDataSource()));
-        this.jdbc.setFetchSize(FETCH_SIZE);
+    DocumentsTableImport(DataSource dataSource, ObjectMapper json, Clock clock) {
+        this.table = new CopiedTable(dataSource);
+        this.json = json;
         this.clock = clock;
     }
 
-    /** What the table held: how many documents and the latest write (null when empty). */
-    record TableState(long documents, Instant lastUpdate) {
+    /**
+     * What a start found wrong, what {@code again} does about it, and the code that names it: the
+     * first eight hex digits of the problem's SHA-256, which says the marks' times and the counts,
+     * so the same code comes back while nothing changes and never for a later disagreement.
+     */
+    private record Disagreement(String problem, String takenAs, Runnable resolution) {
 
-        boolean hasWritesAfter(Instant instant) {
-            return lastUpdate != null && (instant == null || lastUpdate.isAfter(instant));
+        String code() {
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(problem.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(hash, 0, 4);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e); // every JVM has SHA-256
+            }
         }
     }
 
     /**
-     * A copy: when it was made and what the table held then. {@code copiedAt} is null for the mark
-     * of the first RocksDB version, which recorded only the number of documents.
+     * Copies the table into {@code store} when it has not got it yet. When the two disagree, refuses
+     * (a {@link StoreRefusedToStartException} that says what to do) unless {@code tableImport} is
+     * {@code again:} with that disagreement's code.
+     *
+     * @param tableImport {@code once} or {@code again:<code>} (PASARELA_STORE_TABLE_IMPORT)
      */
-    record Mark(Instant copiedAt, long documents, Instant lastUpdate) {
-
-        boolean describes(TableState table) {
-            return documents == table.documents()
-                    && (copiedAt == null || Objects.equals(lastUpdate, table.lastUpdate()));
-        }
-
-        /** The store's mark: plain text, so that no serializer setting of the application changes it. */
-        String text() {
-            return "v2 " + copiedAt + " " + documents + " " + (lastUpdate == null ? "-" : lastUpdate.toString());
-        }
-
-        static Mark parse(String text) {
-            String[] parts = text.split(" ");
-            if (parts.length == 1 && !text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-                return new Mark(null, Long.parseLong(text), null); // the first version's mark
-            }
-            if (parts.length != 4 || !parts[0].equals("v2")) {
-                throw new IllegalStateException("the embedded store's mark of its copy of pasarela_documents is not"
-                        + " one this version reads");
-            }
-            return new Mark(Instant.parse(parts[1]), Long.parseLong(parts[2]),
-                    parts[3].equals("-") ? null : Instant.parse(parts[3]));
-        }
-    }
-
-    /**
-     * Copies the table into {@code store} when it has not got it yet; with {@code again}, what the
-     * store is missing when the two disagree. Refuses (a {@link StoreRefusedToStartException} that
-     * says what to do) when they disagree without {@code again}.
-     */
-    void run(RocksDocumentStore store, boolean again) {
-        if (again) {
-            log.warn("PASARELA_STORE_TABLE_IMPORT=again is set: a missing store/ or a table written since its copy"
-                    + " is taken as it is instead of refused. Remove it once the start it was set for has run{}", DOCS);
-        }
-        // MAX(update_time) below and the copy of what was written since read this index, not the table
-        jdbc.execute("CREATE INDEX IF NOT EXISTS pasarela_documents_update_time ON pasarela_documents (update_time)");
-        TableState table = tableState();
-        Optional<Mark> inStore = store.importMark().map(Mark::parse);
-        Optional<Mark> inDatabase = databaseMark();
-        if (inStore.isEmpty()) {
-            if (inDatabase.isPresent() && !again) {
-                throw storeMissing(inDatabase.get());
-            }
-            copy(store, table, null);
-            return;
-        }
-        Mark copy = inStore.get();
-        if (copy.describes(table)) {
-            if (copy.copiedAt() == null) {
-                mark(store, table); // the first version's mark: made again with what this version records
-            } else if (!inDatabase.equals(inStore)) {
-                record(copy); // the start that copied stopped before it marked the database
+    void run(RocksDocumentStore store, String tableImport) {
+        String approved = tableImport.startsWith(AGAIN) ? tableImport.substring(AGAIN.length()) : null;
+        Optional<Disagreement> disagreement = check(store);
+        if (disagreement.isEmpty()) {
+            if (approved != null) {
+                log.warn("PASARELA_STORE_TABLE_IMPORT={} is set, but the embedded store and the table pasarela_documents"
+                        + " agree: remove it{}", tableImport, DOCS);
             }
             return;
         }
-        boolean writtenSince = copy.copiedAt() == null || table.hasWritesAfter(copy.lastUpdate());
-        if (!again) {
-            throw writtenSince ? writtenSinceTheCopy(copy, table) : notTheTableCopied(copy, table);
+        Disagreement found = disagreement.get();
+        String code = found.code();
+        if (!code.equals(approved)) {
+            String other = approved == null ? "" : " (PASARELA_STORE_TABLE_IMPORT=" + tableImport
+                    + " is set for another disagreement than this one.)";
+            throw new StoreRefusedToStartException(found.problem() + other, "Restore store/ and db/ from one backup."
+                    + " To start anyway, set PASARELA_STORE_TABLE_IMPORT=" + AGAIN + code + " for one start: "
+                    + found.takenAs() + DOCS + ".");
         }
-        if (writtenSince) {
-            // only what the older version wrote: the rest of the table is as old as the copy, and the
-            // store has written over it since (the first version's mark does not say when: all of it)
-            copy(store, table, copy.copiedAt() == null ? null : copy.lastUpdate());
-        } else {
-            mark(store, table);
-        }
+        log.warn("Business data store: PASARELA_STORE_TABLE_IMPORT={}: {} Taken as told: {} Remove the setting now.",
+                tableImport, found.problem(), found.takenAs());
+        found.resolution().run();
     }
 
-    private StoreRefusedToStartException storeMissing(Mark copy) {
+    /** Empty when the store and the table agree (after copying or marking what is the same either way). */
+    private Optional<Disagreement> check(RocksDocumentStore store) {
+        Optional<String> storeMark = store.importMark();
+        Optional<ImportMark> inDatabase = table.mark();
+        if (storeMark.isEmpty()) {
+            if (inDatabase.isPresent()) {
+                return Optional.of(storeMissing(store, inDatabase.get()));
+            }
+            copy(store, table::readAll, null);
+            return Optional.empty();
+        }
+        ImportMark copy;
+        try {
+            copy = ImportMark.parse(storeMark.get(), json);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new Disagreement("the embedded store's mark of its copy of the table"
+                    + " pasarela_documents is not one this version reads (" + storeMark.get().length()
+                    + " characters): it was written by a version this one does not know.",
+                    "the store is kept as it is and marked again", () -> mark(store)));
+        }
+        if (inDatabase.equals(Optional.of(copy)) && table.rowsRecordedFor(copy)) {
+            return comparedRowByRow(store, copy, table.differences());
+        }
+        return comparedByCount(store, copy, table.state());
+    }
+
+    private Disagreement storeMissing(RocksDocumentStore store, ImportMark copy) {
         String lost = copy.documents() == 0
                 ? "The table was empty then: what the store held since cannot be had from it."
                 : "The table holds what was written before that copy, not since.";
-        return new StoreRefusedToStartException("the database records that the table pasarela_documents ("
-                + copy.documents() + " documents) was copied into the embedded store" + when(copy)
-                + ", but the store has not got the copy: store/ is missing or was not restored with db/. " + lost,
-                "Restore store/ and db/ from one backup. To start anyway, set PASARELA_STORE_TABLE_IMPORT=again"
-                        + " for one start: the store gets the table's documents" + DOCS + ".");
+        return new Disagreement("the database records that the table pasarela_documents (" + copy.documents()
+                + " documents) was copied into the embedded store" + when(copy) + ", but the store has not got the"
+                + " copy: store/ is missing or was not restored with db/. " + lost,
+                "the store gets the table's documents", () -> copy(store, table::readAll, null));
     }
 
-    private static StoreRefusedToStartException writtenSinceTheCopy(Mark copy, TableState table) {
-        return new StoreRefusedToStartException("the table pasarela_documents was written after its documents were"
-                + " copied into the embedded store" + when(copy) + ": a version from before the RocksDB store ran"
-                + " on this data directory since (a rollback) and wrote there what the store has not got ("
-                + copy.documents() + " documents then, " + table.documents() + " now).",
-                "Restore store/ and db/ from one backup, or set PASARELA_STORE_TABLE_IMPORT=again for one start to"
-                        + " copy the documents written since into the store (what the older version deleted stays in"
-                        + " the store)" + DOCS + ".");
+    /** The marks agree and the database recorded the rows copied: each document is compared. */
+    private Optional<Disagreement> comparedRowByRow(RocksDocumentStore store, ImportMark copy, Differences changes) {
+        if (changes.none()) {
+            return Optional.empty();
+        }
+        String counts = " (" + changes.addedOrRewritten() + " documents added or rewritten, " + changes.deleted()
+                + " deleted)";
+        if (changes.addedOrRewritten() > 0) {
+            return Optional.of(new Disagreement("the table pasarela_documents was written after its documents were"
+                    + " copied into the embedded store" + when(copy) + counts + ": a version from before the RocksDB"
+                    + " store ran on this data directory since (a rollback) and wrote there what the store has not got.",
+                    "the documents the table has that were added or rewritten since the copy are copied into the store,"
+                            + " over the store's version where both changed one; what was deleted stays in the store",
+                    () -> copy(store, table::readNotAsCopied, "added or rewritten since the copy")));
+        }
+        return Optional.of(new Disagreement("documents were deleted from the table pasarela_documents after it was"
+                + " copied into the embedded store" + when(copy) + counts + ": a version from before the RocksDB store"
+                + " ran on this data directory since (a rollback) and deleted them, or db/ was restored apart.",
+                "the store is kept as it is (the documents stay in it) and marked again", () -> mark(store)));
     }
 
-    private static StoreRefusedToStartException notTheTableCopied(Mark copy, TableState table) {
-        return new StoreRefusedToStartException("the table pasarela_documents is not the one copied into the"
-                + " embedded store" + when(copy) + " (" + copy.documents() + " documents then, " + table.documents()
-                + " now, none written since): db/ was restored apart from store/.",
-                "Restore store/ and db/ from one backup, or set PASARELA_STORE_TABLE_IMPORT=again for one start to"
-                        + " keep the store as it is" + DOCS + ".");
-    }
-
-    /** Copies the whole table, or its documents written after {@code after}, and marks the copy. */
-    private void copy(RocksDocumentStore store, TableState table, Instant after) {
-        Mark mark = markOf(table);
-        long copied = store.importDocuments(document -> {
-            if (after == null) {
-                jdbc.query(SELECT_DOCUMENTS, (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)));
+    /**
+     * The database has no record of the rows for the store's mark (a version that marked without it,
+     * a copy whose database mark was lost or restored from another one): the table's count and latest
+     * write are compared with the mark, and when they agree the rows are recorded now.
+     */
+    private Optional<Disagreement> comparedByCount(RocksDocumentStore store, ImportMark copy, TableState now) {
+        if (copy.describes(now)) {
+            if (copy.copiedAt() == null) {
+                mark(store); // the first version's mark: made again with what this version records
             } else {
-                jdbc.query(SELECT_DOCUMENTS + " WHERE update_time > ?",
-                        (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), Timestamp.from(after));
+                table.record(copy);
             }
-        }, mark.text());
-        record(mark);
-        if (after != null) {
-            log.warn("Business data store: copied the {} documents written to the table pasarela_documents since {}",
-                    copied, after);
+            return Optional.empty();
+        }
+        String counts = " (" + copy.documents() + " documents then, " + now.documents() + " now)";
+        if (copy.copiedAt() == null) {
+            return Optional.of(new Disagreement("the table pasarela_documents is not what the embedded store's first"
+                    + " version copied" + counts + ": an older version wrote it since (a rollback), or db/ was restored"
+                    + " apart. That version's mark does not say when it copied.",
+                    "the whole table is copied into the store, over the store's version of every document it has",
+                    () -> copy(store, table::readAll, "all of them, under the first version's mark")));
+        }
+        if (now.hasWritesAfter(copy.lastUpdate())) {
+            return Optional.of(new Disagreement("the table pasarela_documents was written after its documents were"
+                    + " copied into the embedded store" + when(copy) + counts + ": a version from before the RocksDB"
+                    + " store ran on this data directory since (a rollback) and wrote there what the store has not got.",
+                    "the documents written to the table since the copy are copied into the store, over the store's"
+                            + " version where both changed one; what was deleted stays in the store",
+                    () -> copy(store, after -> table.readWrittenAfter(copy.lastUpdate(), after),
+                            "written since " + copy.lastUpdate())));
+        }
+        return Optional.of(new Disagreement("the table pasarela_documents is not the one copied into the embedded store"
+                + when(copy) + counts + ", and has nothing written since: db/ was restored apart from store/.",
+                "the store is kept as it is and marked again", () -> mark(store)));
+    }
+
+    /**
+     * Copies what {@code rows} reads (before the marks are made again: it may compare with them) and
+     * marks the copy: the store's mark with its last batch, then the database's.
+     */
+    private void copy(RocksDocumentStore store, Consumer<BiConsumer<String, String>> rows, String which) {
+        ImportMark mark = markOfTheTable();
+        long copied = store.importDocuments(rows, mark.text());
+        table.record(mark);
+        if (which != null) {
+            log.warn("Business data store: copied {} documents from the table pasarela_documents, {}", copied, which);
         } else if (copied > 0) {
             log.info("Business data store: copied {} documents from the table pasarela_documents", copied);
         }
     }
 
     /** Marks the table as copied as it is, copying nothing. */
-    private void mark(RocksDocumentStore store, TableState table) {
-        Mark mark = markOf(table);
+    private void mark(RocksDocumentStore store) {
+        ImportMark mark = markOfTheTable();
         store.importDocuments(document -> { }, mark.text());
-        record(mark);
+        table.record(mark);
     }
 
-    private Mark markOf(TableState table) {
+    private ImportMark markOfTheTable() {
+        TableState now = table.state();
         // to the database's precision, so the two marks read back equal
-        return new Mark(clock.instant().truncatedTo(ChronoUnit.MILLIS), table.documents(), table.lastUpdate());
+        return new ImportMark(clock.instant().truncatedTo(ChronoUnit.MILLIS), now.documents(), now.lastUpdate());
     }
 
-    private TableState tableState() {
-        return jdbc.queryForObject("SELECT COUNT(*), MAX(update_time) FROM pasarela_documents",
-                (rs, n) -> new TableState(rs.getLong(1), instant(rs, 2)));
-    }
-
-    private Optional<Mark> databaseMark() {
-        List<Mark> marks = jdbc.query("SELECT copied_at, documents, last_update FROM pasarela_store_import WHERE id = 1",
-                (rs, n) -> new Mark(instant(rs, 1), rs.getLong(2), instant(rs, 3)));
-        return marks.stream().findFirst();
-    }
-
-    private void record(Mark mark) {
-        Timestamp last = mark.lastUpdate() == null ? null : Timestamp.from(mark.lastUpdate());
-        if (jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, documents = ?, last_update = ? WHERE id = 1",
-                Timestamp.from(mark.copiedAt()), mark.documents(), last) == 0) {
-            jdbc.update("INSERT INTO pasarela_store_import(id, copied_at, documents, last_update) VALUES (1, ?, ?, ?)",
-                    Timestamp.from(mark.copiedAt()), mark.documents(), last);
-        }
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static String when(Mark mark) {
+    private static String when(ImportMark mark) {
         return mark.copiedAt() == null ? "" : " on " + mark.copiedAt();
     }
 }

@@ -98,10 +98,10 @@ public class StoreConfiguration {
      */
     private static RocksDocumentStore embedded(Environment env, JdbcTemplate jdbc, ObjectMapper json, Clock clock) {
         Path directory = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
-        boolean again = env.getProperty("pasarela.store.table-import", "once").equals("again");
+        String tableImport = env.getProperty("pasarela.store.table-import", "once");
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
-            new DocumentsTableImport(jdbc, clock).run(store, again);
+            new DocumentsTableImport(jdbc.getDataSource(), json, clock).run(store, tableImport);
         } catch (StoreRefusedToStartException e) {
             store.close();
             throw e;

@@ -11,13 +11,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param type      {@code PASARELA_STORE_TYPE}: auto, embedded, jdbc or firestore
  * @param timeoutMs how long a Firestore call may take
- * @param tableImport {@code PASARELA_STORE_TABLE_IMPORT}: {@code once}, or {@code again} to copy the
- *                    table {@code pasarela_documents} into the embedded store again (DocumentsTableImport)
+ * @param tableImport {@code PASARELA_STORE_TABLE_IMPORT}: {@code once}, or {@code again:<code>} as a
+ *                    refused start printed it, to take the disagreement it names between the embedded
+ *                    store and the table {@code pasarela_documents} (DocumentsTableImport)
  */
 @ConfigurationProperties("pasarela.store")
 public record StoreProperties(
         @Pattern(regexp = "auto|embedded|jdbc|firestore", message = "must be auto, embedded, jdbc or firestore")
         @DefaultValue("auto") String type,
         @Positive(message = "must be a positive number of milliseconds") @DefaultValue("10000") long timeoutMs,
-        @Pattern(regexp = "once|again", message = "must be once or again") @DefaultValue("once") String tableImport) {
+        @Pattern(regexp = "once|again:[0-9a-f]{8}",
+                message = "must be once, or again:<code> as a refused start printed it") @DefaultValue("once") String tableImport) {
 }

@@ -1,0 +1,121 @@
+package dev.pasarela.store.config;
+
+import dev.pasarela.store.config.ImportMark.TableState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The table {@code pasarela_documents} and the database's record of its copy into the embedded
+ * store: the mark ({@code pasarela_store_import}) and, taken with it, each document's path and
+ * {@code update_time} ({@code pasarela_store_import_rows}).
+ *
+ * <p>The older versions that write the table set a document's {@code update_time} to their clock's
+ * now, to the microsecond, at every write, and do not know the second table: a document added,
+ * rewritten or deleted by one of them since the copy differs from what was taken, whatever its clock
+ * said. (The data itself is not compared: reading all of it at every start would cost more than a
+ * rewrite in the same microsecond as the copied one risks.)
+ */
+final class CopiedTable {
+
+    /** Rows read at a time: a large table is not held whole in memory. */
+    private static final int FETCH_SIZE = 1_000;
+    private static final String SELECT_DOCUMENTS = "SELECT path, data FROM pasarela_documents d";
+    private static final String NOT_AS_COPIED = " WHERE NOT EXISTS (SELECT 1 FROM pasarela_store_import_rows r"
+            + " WHERE r.path = d.path AND r.update_time = d.update_time)";
+
+    /** What the table has that differs from the copy's record of it. */
+    record Differences(long addedOrRewritten, long deleted) {
+
+        boolean none() {
+            return addedOrRewritten == 0 && deleted == 0;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+
+    CopiedTable(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(Objects.requireNonNull(dataSource));
+        this.jdbc.setFetchSize(FETCH_SIZE);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        // MAX(update_time) and the copy of what was written since a mark of a version without the
+        // rows' record read this index, not the table
+        jdbc.execute("CREATE INDEX IF NOT EXISTS pasarela_documents_update_time ON pasarela_documents (update_time)");
+    }
+
+    TableState state() {
+        return jdbc.queryForObject("SELECT COUNT(*), MAX(update_time) FROM pasarela_documents",
+                (rs, n) -> new TableState(rs.getLong(1), instant(rs, 2)));
+    }
+
+    Optional<ImportMark> mark() {
+        List<ImportMark> marks = jdbc.query(
+                "SELECT copied_at, documents, last_update FROM pasarela_store_import WHERE id = 1",
+                (rs, n) -> new ImportMark(instant(rs, 1), rs.getLong(2), instant(rs, 3)));
+        return marks.stream().findFirst();
+    }
+
+    /**
+     * Whether the rows' record belongs to {@code mark}: the versions that marked the database
+     * without it (and an H2 that lost rows of it) leave fewer rows than the mark counts.
+     */
+    boolean rowsRecordedFor(ImportMark mark) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_store_import_rows", Long.class) == mark.documents();
+    }
+
+    Differences differences() {
+        long changed = jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_documents d" + NOT_AS_COPIED, Long.class);
+        long deleted = jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_store_import_rows r WHERE NOT EXISTS"
+                + " (SELECT 1 FROM pasarela_documents d WHERE d.path = r.path)", Long.class);
+        return new Differences(changed, deleted);
+    }
+
+    void readAll(BiConsumer<String, String> document) {
+        jdbc.query(SELECT_DOCUMENTS, (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)));
+    }
+
+    /** The documents added or rewritten since the rows were recorded. */
+    void readNotAsCopied(BiConsumer<String, String> document) {
+        jdbc.query(SELECT_DOCUMENTS + NOT_AS_COPIED, (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)));
+    }
+
+    void readWrittenAfter(Instant after, BiConsumer<String, String> document) {
+        jdbc.query(SELECT_DOCUMENTS + " WHERE update_time > ?",
+                (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), utc(after));
+    }
+
+    /** Records {@code mark} and the table's rows as they are now, together. */
+    void record(ImportMark mark) {
+        transaction.executeWithoutResult(status -> {
+            jdbc.update("DELETE FROM pasarela_store_import_rows");
+            jdbc.update("INSERT INTO pasarela_store_import_rows(path, update_time)"
+                    + " SELECT path, update_time FROM pasarela_documents");
+            if (jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, documents = ?, last_update = ? WHERE id = 1",
+                    utc(mark.copiedAt()), mark.documents(), utc(mark.lastUpdate())) == 0) {
+                jdbc.update("INSERT INTO pasarela_store_import(id, copied_at, documents, last_update) VALUES (1, ?, ?, ?)",
+                        utc(mark.copiedAt()), mark.documents(), utc(mark.lastUpdate()));
+            }
+        });
+    }
+
+    /** An instant as the database's TIMESTAMP WITH TIME ZONE, not through the JVM's zone (its summer hour). */
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}
