@@ -16,8 +16,12 @@ CREATE TABLE IF NOT EXISTS pasarela_store_import (
     id          INT PRIMARY KEY,
     copied_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     documents   BIGINT NOT NULL,
-    last_update TIMESTAMP WITH TIME ZONE
+    last_update TIMESTAMP WITH TIME ZONE,
+    -- the copied_at of the mark pasarela_store_import_rows was taken with: versions that rewrote the
+    -- mark without the rows leave it behind
+    rows_copied_at TIMESTAMP WITH TIME ZONE
 );
+ALTER TABLE pasarela_store_import ADD COLUMN IF NOT EXISTS rows_copied_at TIMESTAMP WITH TIME ZONE;
 CREATE TABLE IF NOT EXISTS pasarela_store_import_rows (
     path        VARCHAR(1500) PRIMARY KEY,
     update_time TIMESTAMP WITH TIME ZONE NOT NULL

@@ -2,6 +2,11 @@ package dev.pasarela.store;
 
 import dev.pasarela.support.BootObjectMapper;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.Instant;
+import org.h2.util.DateTimeUtils;
+import java.util.TimeZone;
 import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,5 +78,34 @@ class JdbcDocumentStoreTest extends DocumentStoreContract {
         JdbcDocumentStore again = new JdbcDocumentStore(new JdbcTemplate(reopened),
                 new DataSourceTransactionManager(reopened), BootObjectMapper.create(), Clock.systemUTC());
         assertThat(again.get("survivors/one").orElseThrow().field("v")).isEqualTo("sigue aquí");
+    }
+
+    /**
+     * In a JVM zone with summer time the hour the clocks go back comes twice; a write in its second
+     * pass, bound as a java.sql.Timestamp through that zone, was stored an hour early.
+     */
+    @Test
+    void aWriteInTheHourTheClocksGoBackIsStoredAtItsInstant() {
+        TimeZone zone = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Europe/Madrid"));
+            DateTimeUtils.resetCalendar(); // H2 keeps the zone it read first
+            Instant secondPass = Instant.parse("2026-10-25T01:30:00Z"); // 02:30 CET
+            JdbcDocumentStore inMadrid = new JdbcDocumentStore(new JdbcTemplate(dataSource),
+                    new DataSourceTransactionManager(dataSource), BootObjectMapper.create(),
+                    Clock.fixed(secondPass, ZoneOffset.UTC));
+            inMadrid.set("autumn/created", java.util.Map.of("v", 1));
+            inMadrid.set("autumn/created", java.util.Map.of("v", 2)); // and updated
+            assertThat(new JdbcTemplate(dataSource).queryForObject(
+                    "SELECT update_time FROM pasarela_documents WHERE path = 'autumn/created'",
+                    OffsetDateTime.class).toInstant()).isEqualTo(secondPass);
+            inMadrid.set("autumn/other", java.util.Map.of("v", 1));
+            assertThat(new JdbcTemplate(dataSource).queryForObject(
+                    "SELECT update_time FROM pasarela_documents WHERE path = 'autumn/other'",
+                    OffsetDateTime.class).toInstant()).isEqualTo(secondPass);
+        } finally {
+            TimeZone.setDefault(zone);
+            DateTimeUtils.resetCalendar();
+        }
     }
 }

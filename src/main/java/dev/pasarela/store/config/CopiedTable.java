@@ -67,11 +67,15 @@ final class CopiedTable {
     }
 
     /**
-     * Whether the rows' record belongs to {@code mark}: the versions that marked the database
-     * without it (and an H2 that lost rows of it) leave fewer rows than the mark counts.
+     * Whether the rows' record was taken with {@code mark}: the versions that rewrote the database's
+     * mark without it (3522474..ee4cbf6) leave {@code rows_copied_at} behind, and an H2 that lost rows
+     * of it leaves fewer rows than the mark counts.
      */
     boolean rowsRecordedFor(ImportMark mark) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_store_import_rows", Long.class) == mark.documents();
+        List<Instant> taken = jdbc.query("SELECT rows_copied_at FROM pasarela_store_import WHERE id = 1",
+                (rs, n) -> instant(rs, 1));
+        return mark.copiedAt() != null && taken.size() == 1 && mark.copiedAt().equals(taken.get(0))
+                && jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_store_import_rows", Long.class) == mark.documents();
     }
 
     Differences differences() {
@@ -101,10 +105,11 @@ final class CopiedTable {
             jdbc.update("DELETE FROM pasarela_store_import_rows");
             jdbc.update("INSERT INTO pasarela_store_import_rows(path, update_time)"
                     + " SELECT path, update_time FROM pasarela_documents");
-            if (jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, documents = ?, last_update = ? WHERE id = 1",
-                    utc(mark.copiedAt()), mark.documents(), utc(mark.lastUpdate())) == 0) {
-                jdbc.update("INSERT INTO pasarela_store_import(id, copied_at, documents, last_update) VALUES (1, ?, ?, ?)",
-                        utc(mark.copiedAt()), mark.documents(), utc(mark.lastUpdate()));
+            Object[] values = {utc(mark.copiedAt()), mark.documents(), utc(mark.lastUpdate()), utc(mark.copiedAt())};
+            if (jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, documents = ?, last_update = ?,"
+                    + " rows_copied_at = ? WHERE id = 1", values) == 0) {
+                jdbc.update("INSERT INTO pasarela_store_import(copied_at, documents, last_update, rows_copied_at, id)"
+                        + " VALUES (?, ?, ?, ?, 1)", values);
             }
         });
     }

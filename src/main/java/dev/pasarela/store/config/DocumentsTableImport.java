@@ -43,6 +43,9 @@ final class DocumentsTableImport {
     private static final Logger log = LoggerFactory.getLogger(DocumentsTableImport.class);
     private static final String DOCS = " (docs/operations.md, Data and restarts)";
     private static final String AGAIN = "again:";
+    private static final String WRITTEN_SINCE = ": a version from before the RocksDB store ran on this data directory"
+            + " since (a rollback), or this version with PASARELA_STORE_TYPE=jdbc, which keeps its documents in that"
+            + " table, and wrote there what the store has not got.";
 
     private final CopiedTable table;
     private final ObjectMapper json;
@@ -54,16 +57,19 @@ final class DocumentsTableImport {
         this.clock = clock;
     }
 
-    /**
-     * What a start found wrong, what {@code again} does about it, and the code that names it: the
-     * first eight hex digits of the problem's SHA-256, which says the marks' times and the counts,
-     * so the same code comes back while nothing changes and never for a later disagreement.
-     */
+    /** What a start found wrong and what {@code again} does about it. */
     private record Disagreement(String problem, String takenAs, Runnable resolution) {
 
-        String code() {
+        /**
+         * The code that names this disagreement: the first eight hex digits of the SHA-256 of the
+         * problem (the marks' times, the counts) and of {@code evidence} (both marks whole and the
+         * table's state), so the same code comes back while nothing changes and not for a later
+         * disagreement.
+         */
+        String code(String evidence) {
             try {
-                byte[] hash = MessageDigest.getInstance("SHA-256").digest(problem.getBytes(StandardCharsets.UTF_8));
+                byte[] hash = MessageDigest.getInstance("SHA-256")
+                        .digest((problem + "\n" + evidence).getBytes(StandardCharsets.UTF_8));
                 return HexFormat.of().formatHex(hash, 0, 4);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e); // every JVM has SHA-256
@@ -89,7 +95,7 @@ final class DocumentsTableImport {
             return;
         }
         Disagreement found = disagreement.get();
-        String code = found.code();
+        String code = found.code(store.importMark().orElse("-") + "\n" + table.mark() + "\n" + table.state());
         if (!code.equals(approved)) {
             String other = approved == null ? "" : " (PASARELA_STORE_TABLE_IMPORT=" + tableImport
                     + " is set for another disagreement than this one.)";
@@ -117,15 +123,44 @@ final class DocumentsTableImport {
         try {
             copy = ImportMark.parse(storeMark.get(), json);
         } catch (IllegalArgumentException e) {
-            return Optional.of(new Disagreement("the embedded store's mark of its copy of the table"
-                    + " pasarela_documents is not one this version reads (" + storeMark.get().length()
-                    + " characters): it was written by a version this one does not know.",
-                    "the store is kept as it is and marked again", () -> mark(store)));
+            return Optional.of(unreadable(store, storeMark.get(), inDatabase));
         }
-        if (inDatabase.equals(Optional.of(copy)) && table.rowsRecordedFor(copy)) {
+        if (table.rowsRecordedFor(copy)) {
             return comparedRowByRow(store, copy, table.differences());
         }
-        return comparedByCount(store, copy, table.state());
+        // no record of the rows taken with this mark: none can be written over by recording them now
+        Optional<Disagreement> byCount = comparedByCount(store, copy, table.state());
+        if (byCount.isEmpty()) {
+            if (copy.copiedAt() == null) {
+                mark(store); // the first version's mark: made again with what this version records
+            } else {
+                table.record(copy);
+            }
+        }
+        return byCount;
+    }
+
+    /**
+     * A store mark this version cannot read: the database's mark, when there is one, still says what
+     * was copied, so the table is compared with it and {@code again} does what that comparison asks
+     * (a rollback's writes are not dropped by marking over them).
+     */
+    private Disagreement unreadable(RocksDocumentStore store, String storeMark, Optional<ImportMark> inDatabase) {
+        String problem = "the embedded store's mark of its copy of the table pasarela_documents is not one this"
+                + " version reads (" + storeMark.length() + " characters): it was written by a version this one"
+                + " does not know.";
+        if (inDatabase.isEmpty()) {
+            return new Disagreement(problem + " The database has no record of the copy to compare the table with.",
+                    "the store is kept as it is and marked again", () -> mark(store));
+        }
+        ImportMark copy = inDatabase.get();
+        Optional<Disagreement> withTable = table.rowsRecordedFor(copy)
+                ? comparedRowByRow(store, copy, table.differences())
+                : comparedByCount(store, copy, table.state());
+        return withTable.map(found -> new Disagreement(problem + " Compared with the database's record of the copy, "
+                        + found.problem(), found.takenAs(), found.resolution()))
+                .orElseGet(() -> new Disagreement(problem + " The table is as the database records its copy"
+                        + when(copy) + ".", "the store is kept as it is and marked again", () -> mark(store)));
     }
 
     private Disagreement storeMissing(RocksDocumentStore store, ImportMark copy) {
@@ -138,7 +173,7 @@ final class DocumentsTableImport {
                 "the store gets the table's documents", () -> copy(store, table::readAll, null));
     }
 
-    /** The marks agree and the database recorded the rows copied: each document is compared. */
+    /** The database recorded the rows it copied with the store's mark: each document is compared. */
     private Optional<Disagreement> comparedRowByRow(RocksDocumentStore store, ImportMark copy, Differences changes) {
         if (changes.none()) {
             return Optional.empty();
@@ -147,8 +182,7 @@ final class DocumentsTableImport {
                 + " deleted)";
         if (changes.addedOrRewritten() > 0) {
             return Optional.of(new Disagreement("the table pasarela_documents was written after its documents were"
-                    + " copied into the embedded store" + when(copy) + counts + ": a version from before the RocksDB"
-                    + " store ran on this data directory since (a rollback) and wrote there what the store has not got.",
+                    + " copied into the embedded store" + when(copy) + counts + WRITTEN_SINCE,
                     "the documents the table has that were added or rewritten since the copy are copied into the store,"
                             + " over the store's version where both changed one; what was deleted stays in the store",
                     () -> copy(store, table::readNotAsCopied, "added or rewritten since the copy")));
@@ -162,15 +196,10 @@ final class DocumentsTableImport {
     /**
      * The database has no record of the rows for the store's mark (a version that marked without it,
      * a copy whose database mark was lost or restored from another one): the table's count and latest
-     * write are compared with the mark, and when they agree the rows are recorded now.
+     * write are compared with the mark (empty when they agree).
      */
     private Optional<Disagreement> comparedByCount(RocksDocumentStore store, ImportMark copy, TableState now) {
         if (copy.describes(now)) {
-            if (copy.copiedAt() == null) {
-                mark(store); // the first version's mark: made again with what this version records
-            } else {
-                table.record(copy);
-            }
             return Optional.empty();
         }
         String counts = " (" + copy.documents() + " documents then, " + now.documents() + " now)";
@@ -183,8 +212,7 @@ final class DocumentsTableImport {
         }
         if (now.hasWritesAfter(copy.lastUpdate())) {
             return Optional.of(new Disagreement("the table pasarela_documents was written after its documents were"
-                    + " copied into the embedded store" + when(copy) + counts + ": a version from before the RocksDB"
-                    + " store ran on this data directory since (a rollback) and wrote there what the store has not got.",
+                    + " copied into the embedded store" + when(copy) + counts + WRITTEN_SINCE,
                     "the documents written to the table since the copy are copied into the store, over the store's"
                             + " version where both changed one; what was deleted stays in the store",
                     () -> copy(store, after -> table.readWrittenAfter(copy.lastUpdate(), after),

@@ -35,11 +35,11 @@ public class StoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
 
     @Bean(destroyMethod = "")
-    DocumentStore documentStore(Environment env, JdbcTemplate jdbc, PlatformTransactionManager txManager,
-                                ObjectMapper json, Clock clock) {
+    DocumentStore documentStore(StoreProperties settings, Environment env, JdbcTemplate jdbc,
+                                PlatformTransactionManager txManager, ObjectMapper json, Clock clock) {
         String projectId = env.getProperty("FIREBASE_PROJECT_ID", "");
         String emulator = env.getProperty("FIRESTORE_EMULATOR_HOST", "");
-        String type = env.getProperty("pasarela.store.type", "auto");
+        String type = settings.type();
         String datasource = env.getProperty("spring.datasource.url", "");
         if (type.equals("auto")) {
             type = !projectId.isBlank() || !emulator.isBlank() ? "firestore"
@@ -55,7 +55,7 @@ public class StoreConfiguration {
                             + ", which other gateways may share.", "Set PASARELA_STORE_TYPE=jdbc (or auto) to keep"
                             + " the documents in that database.");
                 }
-                return embedded(env, jdbc, json, clock);
+                return embedded(env, settings.tableImport(), jdbc, json, clock);
             }
             case "jdbc" -> {
                 Path embedded = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
@@ -68,7 +68,7 @@ public class StoreConfiguration {
                 return new JdbcDocumentStore(jdbc, txManager, json, clock);
             }
             case "firestore" -> {
-                return firestore(env, projectId, emulator);
+                return firestore(env, projectId, emulator, settings.timeoutMs());
             }
             default -> throw new IllegalStateException(
                     "pasarela.store.type (PASARELA_STORE_TYPE) must be auto, embedded, jdbc or firestore, not '" + type + "'");
@@ -96,9 +96,9 @@ public class StoreConfiguration {
      * stays as it was (a version before this one, started again, reads it, not what was written
      * since; {@link DocumentsTableImport} refuses the next start of this one until told what to do).
      */
-    private static RocksDocumentStore embedded(Environment env, JdbcTemplate jdbc, ObjectMapper json, Clock clock) {
+    private static RocksDocumentStore embedded(Environment env, String tableImport, JdbcTemplate jdbc, ObjectMapper json,
+                                               Clock clock) {
         Path directory = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
-        String tableImport = env.getProperty("pasarela.store.table-import", "once");
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
             new DocumentsTableImport(jdbc.getDataSource(), json, clock).run(store, tableImport);
@@ -114,7 +114,7 @@ public class StoreConfiguration {
         return store;
     }
 
-    private FirestoreDocumentStore firestore(Environment env, String projectId, String emulator) {
+    private FirestoreDocumentStore firestore(Environment env, String projectId, String emulator, long timeout) {
         if (projectId.isBlank()) {
             if (emulator.isBlank()) {
                 throw new IllegalStateException("FIREBASE_PROJECT_ID is required for the firestore store");
@@ -129,7 +129,6 @@ public class StoreConfiguration {
             options.setCredentials(credentials(env));
             log.info("Business data store: Firestore (project {})", projectId);
         }
-        long timeout = env.getProperty("pasarela.store.timeout-ms", Long.class, 10_000L);
         return new FirestoreDocumentStore(options.build().getService(), timeout);
     }
 

@@ -9,8 +9,9 @@ import dev.pasarela.store.Query;
 import dev.pasarela.store.StoreTransaction;
 import dev.pasarela.store.StoreUnavailableException;
 import dev.pasarela.store.Values;
-import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,11 +112,19 @@ public class JdbcDocumentStore implements DocumentStore {
         String collection = Paths.parentCollection(path);
         String body = serialize(data);
         int updated = mustCreate ? 0 : jdbc.update("UPDATE pasarela_documents SET data = ?, update_time = ? WHERE path = ?",
-                body, Timestamp.from(clock.instant()), path);
+                body, now(), path);
         if (updated == 0) {
             jdbc.update("INSERT INTO pasarela_documents(path, collection_path, data, update_time) VALUES (?, ?, ?, ?)",
-                    path, collection, body, Timestamp.from(clock.instant()));
+                    path, collection, body, now());
         }
+    }
+
+    /**
+     * The clock's now as a UTC {@code OffsetDateTime}: a {@code java.sql.Timestamp} is bound through
+     * the JVM's zone, and in the hour the clocks go back its second pass was stored an hour early.
+     */
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     private Map<String, Object> parse(String text) {

@@ -298,7 +298,7 @@ class DocumentsTableImportTest {
         start(againFrom(refused())).close();
         Instant second = databaseMarkTime();
         assertThat(second).isAfter(first);
-        jdbc.update("UPDATE pasarela_store_import SET copied_at = ?", OffsetDateTime.ofInstant(first, ZoneOffset.UTC));
+        jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, rows_copied_at = ?", utc(first), utc(first));
 
         start().close();
         assertThat(databaseMarkTime()).isEqualTo(second);
@@ -370,13 +370,17 @@ class DocumentsTableImportTest {
         start().close();
     }
 
+    /** The mark of commit dfa6715, as its {@code DocumentsTableImport.Mark} was declared. */
+    record Mark(Instant copiedAt, long documents, Instant lastUpdate) {
+    }
+
     /** The mark commit dfa6715 wrote with the application's mapper: read, and the start goes on. */
     @Test
     void theJsonMarkOfAnEarlierCommitIsRead() throws Exception {
         table.set("tenants/t1", Map.of("plan", "pro"));
         Instant lastUpdate = jdbc.queryForObject("SELECT MAX(update_time) FROM pasarela_documents",
                 OffsetDateTime.class).toInstant();
-        String mark = json.writeValueAsString(new ImportMark(Instant.parse("2026-11-01T10:00:00.123Z"), 1, lastUpdate));
+        String mark = json.writeValueAsString(new Mark(Instant.parse("2026-11-01T10:00:00.123Z"), 1, lastUpdate));
         assertThat(mark).startsWith("{\"copiedAt\":\"2026-11-01T10:00:00.123Z\",\"documents\":1,");
         try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) {
             store.importDocuments(row -> row.accept("tenants/t1", "{\"plan\":\"basic\"}"), mark);
@@ -405,8 +409,204 @@ class DocumentsTableImportTest {
         start().close();
     }
 
+    /** dfa6715 marked an empty table too: its JSON mark then has no latest write. */
+    @Test
+    void theJsonMarkOfAnEarlierCommitIsReadForAnEmptyTable() throws Exception {
+        String mark = json.writeValueAsString(new Mark(Instant.parse("2026-11-01T10:00:00.123Z"), 0, null));
+        try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) {
+            store.importDocuments(row -> { }, mark);
+        }
+        start().close();
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        assertThat(refused()).hasMessageContaining("1 documents added or rewritten");
+    }
+
+    /**
+     * Two marks this version cannot read, of the same length, are two disagreements: the code one was
+     * started with does not let the other through.
+     */
+    @Test
+    void unreadableMarksOfTheSameLengthHaveTheirOwnCodes() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) {
+            store.importDocuments(row -> { }, "v9 AAAAAAAAAAAAAAAA");
+        }
+        String first = againFrom(refused());
+        try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) {
+            store.importDocuments(row -> { }, "v9 BBBBBBBBBBBBBBBB");
+        }
+        assertThat(againFrom(refused())).isNotEqualTo(first);
+        assertThatThrownBy(() -> start(first)).isInstanceOf(StoreRefusedToStartException.class)
+                .hasMessageContaining("another disagreement");
+    }
+
+    /**
+     * The database still records the copy when the store's mark cannot be read: what a rollback wrote
+     * to the table since is seen and copied, not marked over.
+     */
+    @Test
+    void aRollbacksWritesAreCopiedWhenTheStoresMarkCannotBeRead() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        table.set("tenants/t2", Map.of("plan", "pro"));
+        try (RocksDocumentStore store = start()) {
+            store.set("tenants/t2", Map.of("plan", "basic"));
+        }
+        clock.advance(Duration.ofDays(1));
+        table.set("tenants/t1", Map.of("plan", "enterprise"));
+        try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) {
+            store.importDocuments(row -> { }, "v9 from the future");
+        }
+
+        StoreRefusedToStartException refusal = refused();
+        assertThat(refusal).hasMessageContaining("not one this version reads")
+                .hasMessageContaining("1 documents added or rewritten, 0 deleted");
+        try (RocksDocumentStore store = start(againFrom(refusal))) {
+            assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("enterprise");
+            assertThat(store.get("tenants/t2").orElseThrow().field("plan")).isEqualTo("basic");
+        }
+        start().close();
+    }
+
+    @Test
+    void aTableAddedToAndDeletedFromIsRefusedUntilWhatWasAddedIsCopiedOnPurpose() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        table.set("tenants/t2", Map.of("plan", "pro"));
+        start().close();
+        clock.advance(Duration.ofMinutes(1));
+        table.delete("tenants/t1");
+        table.set("tenants/t3", Map.of("plan", "free"));
+
+        StoreRefusedToStartException refusal = refused();
+        assertThat(refusal).hasMessageContaining("1 documents added or rewritten, 1 deleted");
+        try (RocksDocumentStore store = start(againFrom(refusal))) {
+            assertThat(store.get("tenants/t1")).as("what was deleted stays in the store").isPresent();
+            assertThat(store.get("tenants/t3").orElseThrow().field("plan")).isEqualTo("free");
+        }
+        start().close();
+    }
+
+    /**
+     * A database marked by 3522474..8e24a24, which recorded no rows: the table is compared by count
+     * and latest write, and the start that finds them agreeing records the rows, so a rewrite with a
+     * clock behind is seen after it.
+     */
+    @Test
+    void theRowsAreRecordedOnUpgradeFromAVersionThatMarkedWithoutThem() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        clock.advance(Duration.ofMinutes(1));
+        table.set("tenants/t2", Map.of("plan", "pro"));
+        start().close();
+        asMarkedWithoutTheRows();
+
+        start().close();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_store_import_rows", Long.class)).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT rows_copied_at FROM pasarela_store_import", OffsetDateTime.class)
+                .toInstant()).isEqualTo(databaseMarkTime());
+        clock.advance(Duration.ofSeconds(-30));
+        table.set("tenants/t1", Map.of("plan", "enterprise"));
+        assertThat(refused()).hasMessageContaining("1 documents added or rewritten, 0 deleted");
+    }
+
+    /** Marked by 8e24a24 and rolled back since: again copies what was written after the mark, only. */
+    @Test
+    void whatWasWrittenSinceAMarkWithoutTheRowsIsCopiedOnPurpose() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        table.set("tenants/t2", Map.of("plan", "pro"));
+        try (RocksDocumentStore store = start()) {
+            store.set("tenants/t2", Map.of("plan", "basic"));
+        }
+        asMarkedWithoutTheRows();
+        clock.advance(Duration.ofDays(1));
+        table.set("tenants/t3", Map.of("plan", "free"));
+
+        StoreRefusedToStartException refusal = refused();
+        assertThat(refusal).hasMessageContaining("written after").hasMessageContaining("2 documents then, 3 now");
+        try (RocksDocumentStore store = start(againFrom(refusal))) {
+            assertThat(store.get("tenants/t2").orElseThrow().field("plan")).isEqualTo("basic");
+            assertThat(store.get("tenants/t3").orElseThrow().field("plan")).isEqualTo("free");
+        }
+        start().close();
+    }
+
+    /**
+     * This version recorded the rows; a rollback wrote the table; 8e24a24's {@code again} copied that
+     * and marked both sides anew without the rows; the store was written since. The rows recorded
+     * first are not the copy's any more: comparing with them would ask to copy the table's older
+     * document over the store's.
+     */
+    @Test
+    void rowsRecordedForAnEarlierMarkAreNotComparedWith() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        start().close();
+        clock.advance(Duration.ofDays(1));
+        table.set("tenants/t1", Map.of("plan", "enterprise")); // the rollback
+        clock.advance(Duration.ofMinutes(1));
+        try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) { // 8e24a24's again
+            store.importDocuments(row -> row.accept("tenants/t1", "{\"plan\":\"enterprise\"}"),
+                    markOfTheTableNow().text());
+        }
+        jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, documents = ?, last_update = ?",
+                utc(markOfTheTableNow().copiedAt()), 1, utc(markOfTheTableNow().lastUpdate()));
+        try (RocksDocumentStore store = start()) {
+            store.set("tenants/t1", Map.of("plan", "basic")); // the upgraded gateway writes on
+        }
+        try (RocksDocumentStore store = start()) {
+            assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("basic");
+        }
+    }
+
+    /**
+     * An {@code again} start that stopped after the store's mark and before the database's: the store
+     * has the copy, and the next start records it in the database, without asking again.
+     */
+    @Test
+    void anAgainThatStoppedBetweenTheTwoMarksIsFinishedByTheNextStart() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        start().close();
+        clock.advance(Duration.ofDays(1));
+        table.set("tenants/t1", Map.of("plan", "enterprise"));
+        String again = againFrom(refused());
+        Map<String, Object> databaseMark = jdbc.queryForMap("SELECT * FROM pasarela_store_import");
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM pasarela_store_import_rows");
+        clock.advance(Duration.ofMinutes(1));
+        start(again).close();
+        // the database as it was before the start's last transaction
+        jdbc.update("DELETE FROM pasarela_store_import_rows");
+        rows.forEach(row -> jdbc.update("INSERT INTO pasarela_store_import_rows(path, update_time) VALUES (?, ?)",
+                row.get("PATH"), row.get("UPDATE_TIME")));
+        jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, documents = ?, last_update = ?, rows_copied_at = ?",
+                databaseMark.get("COPIED_AT"), databaseMark.get("DOCUMENTS"), databaseMark.get("LAST_UPDATE"),
+                databaseMark.get("ROWS_COPIED_AT"));
+
+        try (RocksDocumentStore store = start()) {
+            assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("enterprise");
+            assertThat(ImportMark.parse(store.importMark().orElseThrow(), json).copiedAt())
+                    .isEqualTo(databaseMarkTime());
+        }
+        clock.advance(Duration.ofSeconds(-30));
+        table.set("tenants/t1", Map.of("plan", "free"));
+        assertThat(refused()).as("the rows are recorded for the store's mark")
+                .hasMessageContaining("1 documents added or rewritten, 0 deleted");
+    }
+
     private RocksDocumentStore start() {
         return start("once");
+    }
+
+    /** The database as 3522474..8e24a24 left it: a mark, no rows, no rows_copied_at. */
+    private void asMarkedWithoutTheRows() {
+        jdbc.update("DELETE FROM pasarela_store_import_rows");
+        jdbc.update("UPDATE pasarela_store_import SET rows_copied_at = NULL");
+    }
+
+    private ImportMark markOfTheTableNow() {
+        return new ImportMark(clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_documents", Long.class),
+                jdbc.queryForObject("SELECT MAX(update_time) FROM pasarela_documents", OffsetDateTime.class).toInstant());
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private RocksDocumentStore start(String tableImport) {

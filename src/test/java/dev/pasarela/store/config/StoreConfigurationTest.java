@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -48,7 +49,8 @@ class StoreConfigurationTest {
 
     private DocumentStore documentStore(MockEnvironment env) {
         env.setProperty("pasarela.data-dir", dir.toString()); // were an embedded store opened, not in ./data
-        return new StoreConfiguration().documentStore(env, new JdbcTemplate(postgres),
+        StoreProperties settings = Binder.get(env).bindOrCreate("pasarela.store", StoreProperties.class);
+        return new StoreConfiguration().documentStore(settings, env, new JdbcTemplate(postgres),
                 new DataSourceTransactionManager(postgres), BootObjectMapper.create(), Clock.systemUTC());
     }
 }
