@@ -43,9 +43,9 @@ final class DocumentsTableImport {
     private static final Logger log = LoggerFactory.getLogger(DocumentsTableImport.class);
     private static final String DOCS = " (docs/operations.md, Data and restarts)";
     private static final String AGAIN = "again:";
-    private static final String WRITTEN_SINCE = ": a version from before the RocksDB store ran on this data directory"
-            + " since (a rollback), or this version with PASARELA_STORE_TYPE=jdbc, which keeps its documents in that"
-            + " table, and wrote there what the store has not got.";
+    private static final String WRITTEN_SINCE = ": since then, a version from before the RocksDB store (a rollback),"
+            + " or this version with PASARELA_STORE_TYPE=jdbc (which keeps its documents in that table), ran on this"
+            + " data directory and wrote there what the store has not got.";
 
     private final CopiedTable table;
     private final ObjectMapper json;
