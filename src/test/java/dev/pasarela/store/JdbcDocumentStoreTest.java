@@ -1,16 +1,17 @@
 package dev.pasarela.store;
 
-import dev.pasarela.support.BootObjectMapper;
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.Instant;
-import org.h2.util.DateTimeUtils;
-import java.util.TimeZone;
 import dev.pasarela.store.jdbc.JdbcDocumentStore;
+import dev.pasarela.support.BootObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.TimeZone;
+import org.h2.util.DateTimeUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,19 +61,19 @@ class JdbcDocumentStoreTest extends DocumentStoreContract {
     @Test
     void aPathLongerThanTheColumnIsInvalidNotAConflict() {
         String path = "tenants/t1/messages/SM" + "x".repeat(1_600);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.set(path, java.util.Map.of("v", 1)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.set(path, Map.of("v", 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1500").hasMessageNotContaining("xxxx");
         assertThat(store.get("tenants/t1/messages/SMshort")).isEmpty();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.runTransaction(t -> {
-            t.merge(path, java.util.Map.of("v", 1));
+            t.merge(path, Map.of("v", 1));
             return null;
         })).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void documentsSurviveAReopenOfTheFile() {
-        store.set("survivors/one", java.util.Map.of("v", "sigue aquí"));
+        store.set("survivors/one", Map.of("v", "sigue aquí"));
         new JdbcTemplate(dataSource).execute("SHUTDOWN");
         DriverManagerDataSource reopened = dataSource(dir);
         JdbcDocumentStore again = new JdbcDocumentStore(new JdbcTemplate(reopened),
@@ -94,12 +95,12 @@ class JdbcDocumentStoreTest extends DocumentStoreContract {
             JdbcDocumentStore inMadrid = new JdbcDocumentStore(new JdbcTemplate(dataSource),
                     new DataSourceTransactionManager(dataSource), BootObjectMapper.create(),
                     Clock.fixed(secondPass, ZoneOffset.UTC));
-            inMadrid.set("autumn/created", java.util.Map.of("v", 1));
-            inMadrid.set("autumn/created", java.util.Map.of("v", 2)); // and updated
+            inMadrid.set("autumn/created", Map.of("v", 1));
+            inMadrid.set("autumn/created", Map.of("v", 2)); // and updated
             assertThat(new JdbcTemplate(dataSource).queryForObject(
                     "SELECT update_time FROM pasarela_documents WHERE path = 'autumn/created'",
                     OffsetDateTime.class).toInstant()).isEqualTo(secondPass);
-            inMadrid.set("autumn/other", java.util.Map.of("v", 1));
+            inMadrid.set("autumn/other", Map.of("v", 1));
             assertThat(new JdbcTemplate(dataSource).queryForObject(
                     "SELECT update_time FROM pasarela_documents WHERE path = 'autumn/other'",
                     OffsetDateTime.class).toInstant()).isEqualTo(secondPass);

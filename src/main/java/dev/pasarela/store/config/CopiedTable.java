@@ -67,15 +67,32 @@ final class CopiedTable {
     }
 
     /**
-     * Whether the rows' record was taken with {@code mark}: the versions that rewrote the database's
-     * mark without it (3522474..ee4cbf6) leave {@code rows_copied_at} behind, and an H2 that lost rows
-     * of it leaves fewer rows than the mark counts.
+     * Whether the rows' record was taken with {@code mark}. Versions before the rows (3522474..8e24a24)
+     * rewrote the database's mark without them, leaving {@code rows_copied_at} as it was; an H2 that
+     * lost rows of it leaves fewer rows than the mark counts. The version that recorded the rows
+     * before {@code rows_copied_at} (ee4cbf6) left it null, always with its mark: its rows are the
+     * mark's when that mark is the store's and they end at the mark's latest write, which a mark made
+     * again by an older version over them (after a rollback wrote the table) does not.
      */
     boolean rowsRecordedFor(ImportMark mark) {
-        List<Instant> taken = jdbc.query("SELECT rows_copied_at FROM pasarela_store_import WHERE id = 1",
-                (rs, n) -> instant(rs, 1));
-        return mark.copiedAt() != null && taken.size() == 1 && mark.copiedAt().equals(taken.get(0))
-                && jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_store_import_rows", Long.class) == mark.documents();
+        List<Optional<Instant>> taken = jdbc.query("SELECT rows_copied_at FROM pasarela_store_import WHERE id = 1",
+                (rs, n) -> Optional.ofNullable(instant(rs, 1)));
+        if (mark.copiedAt() == null || taken.size() != 1 || !rowsCounted(mark.documents())) {
+            return false;
+        }
+        return taken.get(0).isPresent() ? taken.get(0).get().equals(mark.copiedAt())
+                : mark().equals(Optional.of(mark)) && Objects.equals(mark.lastUpdate(), jdbc.queryForObject(
+                        "SELECT MAX(update_time) FROM pasarela_store_import_rows", (rs, n) -> instant(rs, 1)));
+    }
+
+    private boolean rowsCounted(long documents) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM pasarela_store_import_rows", Long.class) == documents;
+    }
+
+    /** Ties rows ee4cbf6 recorded with {@code mark} to it, as this version records them. */
+    void tieRows(ImportMark mark) {
+        jdbc.update("UPDATE pasarela_store_import SET rows_copied_at = ? WHERE id = 1 AND rows_copied_at IS NULL",
+                utc(mark.copiedAt()));
     }
 
     Differences differences() {
@@ -105,11 +122,11 @@ final class CopiedTable {
             jdbc.update("DELETE FROM pasarela_store_import_rows");
             jdbc.update("INSERT INTO pasarela_store_import_rows(path, update_time)"
                     + " SELECT path, update_time FROM pasarela_documents");
-            Object[] values = {utc(mark.copiedAt()), mark.documents(), utc(mark.lastUpdate()), utc(mark.copiedAt())};
+            OffsetDateTime copiedAt = utc(mark.copiedAt());
             if (jdbc.update("UPDATE pasarela_store_import SET copied_at = ?, documents = ?, last_update = ?,"
-                    + " rows_copied_at = ? WHERE id = 1", values) == 0) {
-                jdbc.update("INSERT INTO pasarela_store_import(copied_at, documents, last_update, rows_copied_at, id)"
-                        + " VALUES (?, ?, ?, ?, 1)", values);
+                    + " rows_copied_at = ? WHERE id = 1", copiedAt, mark.documents(), utc(mark.lastUpdate()), copiedAt) == 0) {
+                jdbc.update("INSERT INTO pasarela_store_import(id, copied_at, documents, last_update, rows_copied_at)"
+                        + " VALUES (1, ?, ?, ?, ?)", copiedAt, mark.documents(), utc(mark.lastUpdate()), copiedAt);
             }
         });
     }

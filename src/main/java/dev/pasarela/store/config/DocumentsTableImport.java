@@ -126,7 +126,11 @@ final class DocumentsTableImport {
             return Optional.of(unreadable(store, storeMark.get(), inDatabase));
         }
         if (table.rowsRecordedFor(copy)) {
-            return comparedRowByRow(store, copy, table.differences());
+            Optional<Disagreement> byRow = comparedRowByRow(store, copy, table.differences());
+            if (byRow.isEmpty()) {
+                table.tieRows(copy);
+            }
+            return byRow;
         }
         // no record of the rows taken with this mark: none can be written over by recording them now
         Optional<Disagreement> byCount = comparedByCount(store, copy, table.state());
@@ -147,8 +151,8 @@ final class DocumentsTableImport {
      */
     private Disagreement unreadable(RocksDocumentStore store, String storeMark, Optional<ImportMark> inDatabase) {
         String problem = "the embedded store's mark of its copy of the table pasarela_documents is not one this"
-                + " version reads (" + storeMark.length() + " characters): it was written by a version this one"
-                + " does not know.";
+                + " version reads (" + storeMark.length() + " characters): a later version wrote it, and may have"
+                + " copied from the table since what this one cannot tell; starting that version again is safer.";
         if (inDatabase.isEmpty()) {
             return new Disagreement(problem + " The database has no record of the copy to compare the table with.",
                     "the store is kept as it is and marked again", () -> mark(store));
@@ -167,8 +171,8 @@ final class DocumentsTableImport {
         String lost = copy.documents() == 0
                 ? "The table was empty then: what the store held since cannot be had from it."
                 : "The table holds what was written before that copy, not since.";
-        return new Disagreement("the database records that the table pasarela_documents (" + copy.documents()
-                + " documents) was copied into the embedded store" + when(copy) + ", but the store has not got the"
+        return new Disagreement("the database records that the table pasarela_documents (" + documents(copy.documents())
+                + ") was copied into the embedded store" + when(copy) + ", but the store has not got the"
                 + " copy: store/ is missing or was not restored with db/. " + lost,
                 "the store gets the table's documents", () -> copy(store, table::readAll, null));
     }
@@ -178,7 +182,7 @@ final class DocumentsTableImport {
         if (changes.none()) {
             return Optional.empty();
         }
-        String counts = " (" + changes.addedOrRewritten() + " documents added or rewritten, " + changes.deleted()
+        String counts = " (" + documents(changes.addedOrRewritten()) + " added or rewritten, " + changes.deleted()
                 + " deleted)";
         if (changes.addedOrRewritten() > 0) {
             return Optional.of(new Disagreement("the table pasarela_documents was written after its documents were"
@@ -188,8 +192,9 @@ final class DocumentsTableImport {
                     () -> copy(store, table::readNotAsCopied, "added or rewritten since the copy")));
         }
         return Optional.of(new Disagreement("documents were deleted from the table pasarela_documents after it was"
-                + " copied into the embedded store" + when(copy) + counts + ": a version from before the RocksDB store"
-                + " ran on this data directory since (a rollback) and deleted them, or db/ was restored apart.",
+                + " copied into the embedded store" + when(copy) + counts + ": since then, a version from before the"
+                + " RocksDB store (a rollback), or this version with PASARELA_STORE_TYPE=jdbc, ran on this data directory"
+                + " and deleted them, or db/ was restored apart.",
                 "the store is kept as it is (the documents stay in it) and marked again", () -> mark(store)));
     }
 
@@ -202,7 +207,7 @@ final class DocumentsTableImport {
         if (copy.describes(now)) {
             return Optional.empty();
         }
-        String counts = " (" + copy.documents() + " documents then, " + now.documents() + " now)";
+        String counts = " (" + documents(copy.documents()) + " then, " + now.documents() + " now)";
         if (copy.copiedAt() == null) {
             return Optional.of(new Disagreement("the table pasarela_documents is not what the embedded store's first"
                     + " version copied" + counts + ": an older version wrote it since (a rollback), or db/ was restored"
@@ -218,9 +223,33 @@ final class DocumentsTableImport {
                     () -> copy(store, after -> table.readWrittenAfter(copy.lastUpdate(), after),
                             "written since " + copy.lastUpdate())));
         }
+        if (now.documents() > copy.documents()) {
+            // without the rows' record an add by a clock behind the copy's looks like this: not dropped
+            return Optional.of(new Disagreement("the table pasarela_documents has more documents than were copied"
+                    + " into the embedded store" + when(copy) + counts + ", none written after the latest one copied:"
+                    + " a version from before the RocksDB store, with a clock behind the copy's, added them since"
+                    + " (a rollback), or db/ was restored apart from store/.",
+                    "the documents the table has and the store has not got are copied into the store (a document the"
+                            + " store deleted since the copy comes back); none of the store's is replaced",
+                    () -> copy(store, absentFrom(store), "those the store had not got")));
+        }
         return Optional.of(new Disagreement("the table pasarela_documents is not the one copied into the embedded store"
-                + when(copy) + counts + ", and has nothing written since: db/ was restored apart from store/.",
+                + when(copy) + counts + ", and has nothing written since: db/ was restored apart from store/, or a"
+                + " version from before the RocksDB store deleted from it since (a rollback).",
                 "the store is kept as it is and marked again", () -> mark(store)));
+    }
+
+    /** The table's documents whose path the store has not got. */
+    private Consumer<BiConsumer<String, String>> absentFrom(RocksDocumentStore store) {
+        return into -> table.readAll((path, data) -> {
+            if (store.get(path).isEmpty()) {
+                into.accept(path, data);
+            }
+        });
+    }
+
+    private static String documents(long count) {
+        return count == 1 ? "1 document" : count + " documents";
     }
 
     /**

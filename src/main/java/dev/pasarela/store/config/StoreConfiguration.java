@@ -1,13 +1,14 @@
 package dev.pasarela.store.config;
 
-import dev.pasarela.store.DocumentStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.firestore.FirestoreOptions;
+import dev.pasarela.config.DataDirProperties;
+import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.embedded.RocksDocumentStore;
-import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.store.firestore.FirestoreDocumentStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Picks the store adapter: {@code pasarela.store.type} when set, otherwise Firestore as soon as
@@ -35,7 +37,7 @@ public class StoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
 
     @Bean(destroyMethod = "")
-    DocumentStore documentStore(StoreProperties settings, Environment env, JdbcTemplate jdbc,
+    DocumentStore documentStore(StoreProperties settings, DataDirProperties dataDir, Environment env, JdbcTemplate jdbc,
                                 PlatformTransactionManager txManager, ObjectMapper json, Clock clock) {
         String projectId = env.getProperty("FIREBASE_PROJECT_ID", "");
         String emulator = env.getProperty("FIRESTORE_EMULATOR_HOST", "");
@@ -55,10 +57,10 @@ public class StoreConfiguration {
                             + ", which other gateways may share.", "Set PASARELA_STORE_TYPE=jdbc (or auto) to keep"
                             + " the documents in that database.");
                 }
-                return embedded(env, settings.tableImport(), jdbc, json, clock);
+                return embedded(dataDir.resolve("store"), settings.tableImport(), jdbc, json, clock);
             }
             case "jdbc" -> {
-                Path embedded = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
+                Path embedded = dataDir.resolve("store");
                 if (Files.isDirectory(embedded)) {
                     log.warn("Business data store: {} holds an embedded store, which the jdbc store does not read:"
                             + " documents written there are not in the database", embedded);
@@ -96,14 +98,19 @@ public class StoreConfiguration {
      * stays as it was (a version before this one, started again, reads it, not what was written
      * since; {@link DocumentsTableImport} refuses the next start of this one until told what to do).
      */
-    private static RocksDocumentStore embedded(Environment env, String tableImport, JdbcTemplate jdbc, ObjectMapper json,
+    private static RocksDocumentStore embedded(Path directory, String tableImport, JdbcTemplate jdbc, ObjectMapper json,
                                                Clock clock) {
-        Path directory = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
+        boolean made = !Files.exists(directory);
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
             new DocumentsTableImport(jdbc.getDataSource(), json, clock).run(store, tableImport);
         } catch (StoreRefusedToStartException e) {
             store.close();
+            if (made) {
+                // opened for the check only ("store/ is missing"): a backup restored into it would mix with
+                // its files, and a jdbc store would warn that it holds documents
+                deleteMadeForTheCheck(directory, e);
+            }
             throw e;
         } catch (RuntimeException e) {
             store.close();
@@ -112,6 +119,14 @@ public class StoreConfiguration {
         }
         log.info("Business data store: embedded, in {}", directory);
         return store;
+    }
+
+    private static void deleteMadeForTheCheck(Path directory, StoreRefusedToStartException refusal) {
+        try {
+            FileSystemUtils.deleteRecursively(directory);
+        } catch (IOException e) {
+            refusal.addSuppressed(e);
+        }
     }
 
     private FirestoreDocumentStore firestore(Environment env, String projectId, String emulator, long timeout) {

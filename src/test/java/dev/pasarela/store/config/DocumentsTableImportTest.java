@@ -49,7 +49,10 @@ class DocumentsTableImportTest {
     final MovableClock clock = MovableClock.at(Instant.parse("2026-11-01T10:00:00.123456789Z"));
     DriverManagerDataSource dataSource;
     JdbcTemplate jdbc;
-    /** The store of the version before the RocksDB one: writes the table as it did. */
+    /**
+     * The store of the version before the RocksDB one: writes the table as it did (but for binding
+     * {@code update_time} in UTC, which that version bound through the JVM's zone).
+     */
     JdbcDocumentStore table;
 
     @BeforeEach
@@ -188,7 +191,7 @@ class DocumentsTableImportTest {
         table.set("tenants/t1", Map.of("plan", "enterprise"));
 
         StoreRefusedToStartException refusal = refused();
-        assertThat(refusal).hasMessageContaining("1 documents added or rewritten, 0 deleted");
+        assertThat(refusal).hasMessageContaining("1 document added or rewritten, 0 deleted");
         try (RocksDocumentStore store = start(againFrom(refusal))) {
             assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("enterprise");
             assertThat(store.get("tenants/t2").orElseThrow().field("plan")).isEqualTo("basic");
@@ -391,7 +394,7 @@ class DocumentsTableImportTest {
         assertThat(databaseMarkTime()).isEqualTo(Instant.parse("2026-11-01T10:00:00.123Z"));
         clock.advance(Duration.ofSeconds(1));
         table.set("tenants/t1", Map.of("plan", "enterprise"));
-        assertThat(refused()).hasMessageContaining("1 documents added or rewritten");
+        assertThat(refused()).hasMessageContaining("1 document added or rewritten");
     }
 
     @Test
@@ -418,7 +421,7 @@ class DocumentsTableImportTest {
         }
         start().close();
         table.set("tenants/t1", Map.of("plan", "pro"));
-        assertThat(refused()).hasMessageContaining("1 documents added or rewritten");
+        assertThat(refused()).hasMessageContaining("1 document added or rewritten");
     }
 
     /**
@@ -459,7 +462,7 @@ class DocumentsTableImportTest {
 
         StoreRefusedToStartException refusal = refused();
         assertThat(refusal).hasMessageContaining("not one this version reads")
-                .hasMessageContaining("1 documents added or rewritten, 0 deleted");
+                .hasMessageContaining("1 document added or rewritten, 0 deleted");
         try (RocksDocumentStore store = start(againFrom(refusal))) {
             assertThat(store.get("tenants/t1").orElseThrow().field("plan")).isEqualTo("enterprise");
             assertThat(store.get("tenants/t2").orElseThrow().field("plan")).isEqualTo("basic");
@@ -477,7 +480,7 @@ class DocumentsTableImportTest {
         table.set("tenants/t3", Map.of("plan", "free"));
 
         StoreRefusedToStartException refusal = refused();
-        assertThat(refusal).hasMessageContaining("1 documents added or rewritten, 1 deleted");
+        assertThat(refusal).hasMessageContaining("1 document added or rewritten, 1 deleted");
         try (RocksDocumentStore store = start(againFrom(refusal))) {
             assertThat(store.get("tenants/t1")).as("what was deleted stays in the store").isPresent();
             assertThat(store.get("tenants/t3").orElseThrow().field("plan")).isEqualTo("free");
@@ -504,7 +507,59 @@ class DocumentsTableImportTest {
                 .toInstant()).isEqualTo(databaseMarkTime());
         clock.advance(Duration.ofSeconds(-30));
         table.set("tenants/t1", Map.of("plan", "enterprise"));
-        assertThat(refused()).hasMessageContaining("1 documents added or rewritten, 0 deleted");
+        assertThat(refused()).hasMessageContaining("1 document added or rewritten, 0 deleted");
+    }
+
+    /**
+     * Marked by 8e24a24, then an older version with a clock behind the copy's added a document: the
+     * count and the latest write cannot tell this from a {@code db/} restored apart, and {@code again}
+     * copies what the store has not got rather than drop it.
+     */
+    @Test
+    void aDocumentAddedByAClockBehindWithoutTheRowsIsCopiedOnPurpose() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        clock.advance(Duration.ofMinutes(1));
+        table.set("tenants/t2", Map.of("plan", "pro"));
+        try (RocksDocumentStore store = start()) {
+            store.set("tenants/t2", Map.of("plan", "basic"));
+        }
+        asMarkedWithoutTheRows();
+        clock.advance(Duration.ofSeconds(-30));
+        table.set("tenants/t3", Map.of("plan", "free"));
+        table.set("tenants/t1", Map.of("plan", "enterprise"));
+
+        StoreRefusedToStartException refusal = refused();
+        assertThat(refusal).hasMessageContaining("more documents than were copied")
+                .hasMessageContaining("2 documents then, 3 now");
+        try (RocksDocumentStore store = start(againFrom(refusal))) {
+            assertThat(store.get("tenants/t3").orElseThrow().field("plan")).isEqualTo("free");
+            assertThat(store.get("tenants/t2").orElseThrow().field("plan")).isEqualTo("basic");
+            assertThat(store.get("tenants/t1").orElseThrow().field("plan")).as("none of the store's is replaced")
+                    .isEqualTo("pro");
+        }
+        start().close();
+    }
+
+    /**
+     * ee4cbf6 recorded the rows with its mark, before {@code rows_copied_at}: after the column is added
+     * (null) they are still compared with, so an older version's rewrite with a clock behind is seen,
+     * not recorded over.
+     */
+    @Test
+    void theRowsOfTheVersionBeforeRowsCopiedAtAreComparedWith() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        clock.advance(Duration.ofMinutes(1));
+        table.set("tenants/t2", Map.of("plan", "pro"));
+        start().close();
+        asMarkedByTheVersionBeforeRowsCopiedAt();
+        start().close();
+        assertThat(jdbc.queryForObject("SELECT rows_copied_at FROM pasarela_store_import", OffsetDateTime.class))
+                .as("tied to the mark by the start that found them agreeing").isNotNull();
+
+        asMarkedByTheVersionBeforeRowsCopiedAt();
+        clock.advance(Duration.ofSeconds(-30));
+        table.set("tenants/t1", Map.of("plan", "enterprise"));
+        assertThat(refused()).hasMessageContaining("1 document added or rewritten, 0 deleted");
     }
 
     /** Marked by 8e24a24 and rolled back since: again copies what was written after the mark, only. */
@@ -538,7 +593,19 @@ class DocumentsTableImportTest {
     void rowsRecordedForAnEarlierMarkAreNotComparedWith() {
         table.set("tenants/t1", Map.of("plan", "pro"));
         start().close();
-        clock.advance(Duration.ofDays(1));
+        theStoreWritesOnAfterARollbackAnd8e24a24sAgain();
+    }
+
+    /** As above, over the rows of ee4cbf6, which recorded them without {@code rows_copied_at}. */
+    @Test
+    void rowsOfTheVersionBeforeRowsCopiedAtRecordedForAnEarlierMarkAreNotComparedWith() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        start().close();
+        asMarkedByTheVersionBeforeRowsCopiedAt();
+        theStoreWritesOnAfterARollbackAnd8e24a24sAgain();
+    }
+
+    private void theStoreWritesOnAfterARollbackAnd8e24a24sAgain() {        clock.advance(Duration.ofDays(1));
         table.set("tenants/t1", Map.of("plan", "enterprise")); // the rollback
         clock.advance(Duration.ofMinutes(1));
         try (RocksDocumentStore store = RocksDocumentStore.open(dir.resolve("store"), json)) { // 8e24a24's again
@@ -586,11 +653,17 @@ class DocumentsTableImportTest {
         clock.advance(Duration.ofSeconds(-30));
         table.set("tenants/t1", Map.of("plan", "free"));
         assertThat(refused()).as("the rows are recorded for the store's mark")
-                .hasMessageContaining("1 documents added or rewritten, 0 deleted");
+                .hasMessageContaining("1 document added or rewritten, 0 deleted");
     }
 
     private RocksDocumentStore start() {
         return start("once");
+    }
+
+    /** The database as ee4cbf6 left it: its mark and rows, and then the column added by schema.sql, null. */
+    private void asMarkedByTheVersionBeforeRowsCopiedAt() {
+        jdbc.execute("ALTER TABLE pasarela_store_import DROP COLUMN rows_copied_at");
+        EmbeddedDatabases.open(dir);
     }
 
     /** The database as 3522474..8e24a24 left it: a mark, no rows, no rows_copied_at. */

@@ -3,14 +3,21 @@ package dev.pasarela.store.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pasarela.config.DataDirProperties;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.BootObjectMapper;
+import dev.pasarela.support.EmbeddedDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -47,10 +54,44 @@ class StoreConfigurationTest {
                 .hasMessageNotContaining("s3cr3t");
     }
 
+    /** PASARELA_STORE_TABLE_IMPORT, as the environment variable an operator sets, reaches the import. */
+    @Test
+    void theTableImportIsTakenFromItsEnvironmentVariable() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new SystemEnvironmentPropertySource("env",
+                Map.of("PASARELA_STORE_TABLE_IMPORT", "again:0123abcd")));
+        assertThat(Binder.get(env).bindOrCreate("pasarela.store", StoreProperties.class).tableImport())
+                .isEqualTo("again:0123abcd");
+    }
+
+    /**
+     * A start refused because store/ is missing leaves none behind: an empty store made for the check
+     * would mix with the files of a backup restored into it.
+     */
+    @Test
+    void aStoreMadeOnlyForARefusedCheckIsNotLeftBehind() {
+        DriverManagerDataSource h2 = EmbeddedDatabases.open(dir);
+        try {
+            new JdbcTemplate(h2).update("INSERT INTO pasarela_store_import(id, copied_at, documents) VALUES (1, ?, 0)",
+                    OffsetDateTime.parse("2026-11-01T10:00:00Z"));
+            MockEnvironment env = new MockEnvironment().withProperty("spring.datasource.url", "jdbc:h2:file:" + dir);
+            assertThatThrownBy(() -> documentStore(env, h2)).isInstanceOf(StoreRefusedToStartException.class)
+                    .hasMessageContaining("store/ is missing");
+            assertThat(dir.resolve("store")).doesNotExist();
+        } finally {
+            new JdbcTemplate(h2).execute("SHUTDOWN");
+        }
+    }
+
     private DocumentStore documentStore(MockEnvironment env) {
+        return documentStore(env, postgres);
+    }
+
+    private DocumentStore documentStore(MockEnvironment env, DataSource dataSource) {
         env.setProperty("pasarela.data-dir", dir.toString()); // were an embedded store opened, not in ./data
         StoreProperties settings = Binder.get(env).bindOrCreate("pasarela.store", StoreProperties.class);
-        return new StoreConfiguration().documentStore(settings, env, new JdbcTemplate(postgres),
-                new DataSourceTransactionManager(postgres), BootObjectMapper.create(), Clock.systemUTC());
+        DataDirProperties dataDir = Binder.get(env).bindOrCreate("pasarela", DataDirProperties.class);
+        return new StoreConfiguration().documentStore(settings, dataDir, env, new JdbcTemplate(dataSource),
+                new DataSourceTransactionManager(dataSource), BootObjectMapper.create(), Clock.systemUTC());
     }
 }
