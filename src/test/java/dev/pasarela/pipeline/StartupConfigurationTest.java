@@ -103,19 +103,25 @@ class StartupConfigurationTest {
                 .doesNotContain("at dev.pasarela.config.ConfigurationCheck.postProcessBeanFactory");
     }
 
-    /** Values read outside the records before (the store type, the operator's files) are in the same one report. */
+    /**
+     * Values read outside the records before (the store type, the operator's files) are in the same one
+     * report; so is a plain {@code again}, which earlier versions took for the table's import.
+     */
     @Test
     void theStoreTypeAndTheOperatorsFilesAreReportedWithTheRest(CapturedOutput output) {
         assertThatThrownBy(() -> start("--pasarela.ops.token=short-token-value", "--pasarela.store.type=bogus",
+                "--pasarela.store.table-import=again",
                 "--pasarela.tenants-file=" + dir.resolve("missing-tenants.yml"),
                 "--pasarela.plans-file=" + dir.resolve("missing-plans.yml")))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
-                        .hasSize(4)
+                        .hasSize(5)
                         .anySatisfy(p -> assertThat(p).startsWith("PASARELA_OPS_TOKEN"))
                         .anySatisfy(p -> assertThat(p).startsWith("PASARELA_STORE_TYPE (pasarela.store.type)"))
+                        .anySatisfy(p -> assertThat(p).startsWith("PASARELA_STORE_TABLE_IMPORT (pasarela.store.table-import)")
+                                .contains("again:<code>"))
                         .anySatisfy(p -> assertThat(p).startsWith("PASARELA_TENANTS_FILE (pasarela.tenants-file)"))
                         .anySatisfy(p -> assertThat(p).startsWith("PASARELA_PLANS_FILE (pasarela.plans-file)")));
-        assertThat(mainThread(output.getOut() + output.getErr())).contains("has 4 problems").doesNotContain("Caused by");
+        assertThat(mainThread(output.getOut() + output.getErr())).contains("has 5 problems").doesNotContain("Caused by");
     }
 
     /**

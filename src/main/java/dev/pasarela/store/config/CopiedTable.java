@@ -67,22 +67,36 @@ final class CopiedTable {
     }
 
     /**
-     * Whether the rows' record was taken with {@code mark}. Versions before the rows (3522474..8e24a24)
-     * rewrote the database's mark without them, leaving {@code rows_copied_at} as it was; an H2 that
-     * lost rows of it leaves fewer rows than the mark counts. The version that recorded the rows
-     * before {@code rows_copied_at} (ee4cbf6) left it null, always with its mark: its rows are the
-     * mark's when that mark is the store's and they end at the mark's latest write, which a mark made
-     * again by an older version over them (after a rollback wrote the table) does not.
+     * Whether the rows' record was taken with the store's mark {@code mark}: the database's mark is
+     * the same and the rows are tied to it ({@code rows_copied_at}). Versions before the rows
+     * (3522474..8e24a24) and ee4cbf6 rewrote the database's mark without the column, leaving it as it
+     * was; an H2 that lost rows leaves fewer than the mark counts. ee4cbf6 recorded its rows with its
+     * mark and left the column null: they are the mark's when they end at its latest write, which a
+     * mark made again by an older version over them (after a rollback wrote the table) does not.
      */
     boolean rowsRecordedFor(ImportMark mark) {
-        List<Optional<Instant>> taken = jdbc.query("SELECT rows_copied_at FROM pasarela_store_import WHERE id = 1",
-                (rs, n) -> Optional.ofNullable(instant(rs, 1)));
-        if (mark.copiedAt() == null || taken.size() != 1 || !rowsCounted(mark.documents())) {
+        if (mark.copiedAt() == null || !mark().equals(Optional.of(mark)) || !rowsCounted(mark.documents())) {
             return false;
         }
-        return taken.get(0).isPresent() ? taken.get(0).get().equals(mark.copiedAt())
-                : mark().equals(Optional.of(mark)) && Objects.equals(mark.lastUpdate(), jdbc.queryForObject(
+        Optional<Instant> tied = rowsCopiedAt();
+        return tied.isPresent() ? tied.get().equals(mark.copiedAt())
+                : Objects.equals(mark.lastUpdate(), jdbc.queryForObject(
                         "SELECT MAX(update_time) FROM pasarela_store_import_rows", (rs, n) -> instant(rs, 1)));
+    }
+
+    /**
+     * Whether the rows were recorded with the database's mark {@code mark} by this version (the store's
+     * mark cannot be read, so nothing confirms rows a version without the column left).
+     */
+    boolean rowsTiedTo(ImportMark mark) {
+        return mark.copiedAt() != null && rowsCounted(mark.documents())
+                && rowsCopiedAt().equals(Optional.of(mark.copiedAt()));
+    }
+
+    private Optional<Instant> rowsCopiedAt() {
+        List<Optional<Instant>> tied = jdbc.query("SELECT rows_copied_at FROM pasarela_store_import WHERE id = 1",
+                (rs, n) -> Optional.ofNullable(instant(rs, 1)));
+        return tied.isEmpty() ? Optional.empty() : tied.get(0);
     }
 
     private boolean rowsCounted(long documents) {
@@ -111,9 +125,22 @@ final class CopiedTable {
         jdbc.query(SELECT_DOCUMENTS + NOT_AS_COPIED, (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)));
     }
 
+    /** The documents written after {@code after}; all of them when it is null (a copy of an empty table). */
     void readWrittenAfter(Instant after, BiConsumer<String, String> document) {
+        if (after == null) {
+            readAll(document);
+            return;
+        }
         jdbc.query(SELECT_DOCUMENTS + " WHERE update_time > ?",
                 (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), utc(after));
+    }
+
+    /** The documents not written after {@code latest}; none when it is null (a copy of an empty table). */
+    void readNotWrittenAfter(Instant latest, BiConsumer<String, String> document) {
+        if (latest != null) {
+            jdbc.query(SELECT_DOCUMENTS + " WHERE update_time <= ?",
+                    (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), utc(latest));
+        }
     }
 
     /** Records {@code mark} and the table's rows as they are now, together. */

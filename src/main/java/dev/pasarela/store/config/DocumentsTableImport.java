@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -158,7 +159,7 @@ final class DocumentsTableImport {
                     "the store is kept as it is and marked again", () -> mark(store));
         }
         ImportMark copy = inDatabase.get();
-        Optional<Disagreement> withTable = table.rowsRecordedFor(copy)
+        Optional<Disagreement> withTable = table.rowsTiedTo(copy)
                 ? comparedRowByRow(store, copy, table.differences())
                 : comparedByCount(store, copy, table.state());
         return withTable.map(found -> new Disagreement(problem + " Compared with the database's record of the copy, "
@@ -215,23 +216,32 @@ final class DocumentsTableImport {
                     "the whole table is copied into the store, over the store's version of every document it has",
                     () -> copy(store, table::readAll, "all of them, under the first version's mark")));
         }
+        // what the table has that is not written after the copy's latest and not in the store: without
+        // the rows' record, an add by an older version whose clock was behind the copy's looks like this
+        long absent = countAbsent(store, copy.lastUpdate());
+        String absentSaid = absent == 0 ? "" : " " + documents(absent) + " of the table, none written after the copy's"
+                + " latest, " + (absent == 1 ? "is" : "are") + " not in the store: added since by an older version whose"
+                + " clock was behind the copy's, or deleted from the store since the copy.";
+        String absentTaken = "; the documents the table has and the store has not got are copied into it (a document"
+                + " the store deleted since the copy comes back)";
         if (now.hasWritesAfter(copy.lastUpdate())) {
             return Optional.of(new Disagreement("the table pasarela_documents was written after its documents were"
-                    + " copied into the embedded store" + when(copy) + counts + WRITTEN_SINCE,
+                    + " copied into the embedded store" + when(copy) + counts + WRITTEN_SINCE + absentSaid,
                     "the documents written to the table since the copy are copied into the store, over the store's"
-                            + " version where both changed one; what was deleted stays in the store",
-                    () -> copy(store, after -> table.readWrittenAfter(copy.lastUpdate(), after),
-                            "written since " + copy.lastUpdate())));
+                            + " version where both changed one" + (absent == 0 ? "" : absentTaken)
+                            + "; what was deleted stays in the store",
+                    () -> copy(store, into -> {
+                        table.readWrittenAfter(copy.lastUpdate(), into);
+                        table.readNotWrittenAfter(copy.lastUpdate(), absentFrom(store, into));
+                    }, "written since " + copy.lastUpdate() + (absent == 0 ? "" : " or not in the store"))));
         }
-        if (now.documents() > copy.documents()) {
-            // without the rows' record an add by a clock behind the copy's looks like this: not dropped
-            return Optional.of(new Disagreement("the table pasarela_documents has more documents than were copied"
-                    + " into the embedded store" + when(copy) + counts + ", none written after the latest one copied:"
-                    + " a version from before the RocksDB store, with a clock behind the copy's, added them since"
-                    + " (a rollback), or db/ was restored apart from store/.",
-                    "the documents the table has and the store has not got are copied into the store (a document the"
-                            + " store deleted since the copy comes back); none of the store's is replaced",
-                    () -> copy(store, absentFrom(store), "those the store had not got")));
+        if (absent > 0) {
+            return Optional.of(new Disagreement("the table pasarela_documents is not what was copied into the embedded"
+                    + " store" + when(copy) + counts + ", and has nothing written after the copy's latest." + absentSaid
+                    + " Or db/ was restored apart from store/.",
+                    "the documents the table has and the store has not got are copied into it (a document the store"
+                            + " deleted since the copy comes back); none of the store's is replaced",
+                    () -> copy(store, into -> table.readAll(absentFrom(store, into)), "those the store had not got")));
         }
         return Optional.of(new Disagreement("the table pasarela_documents is not the one copied into the embedded store"
                 + when(copy) + counts + ", and has nothing written since: db/ was restored apart from store/, or a"
@@ -239,13 +249,19 @@ final class DocumentsTableImport {
                 "the store is kept as it is and marked again", () -> mark(store)));
     }
 
-    /** The table's documents whose path the store has not got. */
-    private Consumer<BiConsumer<String, String>> absentFrom(RocksDocumentStore store) {
-        return into -> table.readAll((path, data) -> {
+    /** Passes on to {@code into} the documents whose path the store has not got. */
+    private static BiConsumer<String, String> absentFrom(RocksDocumentStore store, BiConsumer<String, String> into) {
+        return (path, data) -> {
             if (store.get(path).isEmpty()) {
                 into.accept(path, data);
             }
-        });
+        };
+    }
+
+    private long countAbsent(RocksDocumentStore store, Instant latest) {
+        long[] absent = {0};
+        table.readNotWrittenAfter(latest, absentFrom(store, (path, data) -> absent[0]++));
+        return absent[0];
     }
 
     private static String documents(long count) {
@@ -261,9 +277,9 @@ final class DocumentsTableImport {
         long copied = store.importDocuments(rows, mark.text());
         table.record(mark);
         if (which != null) {
-            log.warn("Business data store: copied {} documents from the table pasarela_documents, {}", copied, which);
+            log.warn("Business data store: copied {} from the table pasarela_documents, {}", documents(copied), which);
         } else if (copied > 0) {
-            log.info("Business data store: copied {} documents from the table pasarela_documents", copied);
+            log.info("Business data store: copied {} from the table pasarela_documents", documents(copied));
         }
     }
 

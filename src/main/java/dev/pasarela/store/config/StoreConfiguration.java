@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.firestore.FirestoreOptions;
-import dev.pasarela.config.DataDirProperties;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.store.embedded.RocksDocumentStore;
 import dev.pasarela.store.firestore.FirestoreDocumentStore;
@@ -37,8 +36,10 @@ public class StoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
 
     @Bean(destroyMethod = "")
-    DocumentStore documentStore(StoreProperties settings, DataDirProperties dataDir, Environment env, JdbcTemplate jdbc,
+    DocumentStore documentStore(StoreProperties settings, Environment env, JdbcTemplate jdbc,
                                 PlatformTransactionManager txManager, ObjectMapper json, Clock clock) {
+        // the data directory from the environment: the store knows nothing of the gateway's config package
+        Path storeDirectory = Path.of(env.getProperty("pasarela.data-dir", "./data"), "store");
         String projectId = env.getProperty("FIREBASE_PROJECT_ID", "");
         String emulator = env.getProperty("FIRESTORE_EMULATOR_HOST", "");
         String type = settings.type();
@@ -57,13 +58,12 @@ public class StoreConfiguration {
                             + ", which other gateways may share.", "Set PASARELA_STORE_TYPE=jdbc (or auto) to keep"
                             + " the documents in that database.");
                 }
-                return embedded(dataDir.resolve("store"), settings.tableImport(), jdbc, json, clock);
+                return embedded(storeDirectory, settings.tableImport(), jdbc, json, clock);
             }
             case "jdbc" -> {
-                Path embedded = dataDir.resolve("store");
-                if (Files.isDirectory(embedded)) {
+                if (Files.isDirectory(storeDirectory)) {
                     log.warn("Business data store: {} holds an embedded store, which the jdbc store does not read:"
-                            + " documents written there are not in the database", embedded);
+                            + " documents written there are not in the database", storeDirectory);
                 }
                 log.info("Business data store: JDBC documents table in the configured datasource ({})",
                         withoutParameters(datasource));
@@ -104,28 +104,37 @@ public class StoreConfiguration {
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
             new DocumentsTableImport(jdbc.getDataSource(), json, clock).run(store, tableImport);
-        } catch (StoreRefusedToStartException e) {
-            store.close();
-            if (made) {
-                // opened for the check only ("store/ is missing"): a backup restored into it would mix with
-                // its files, and a jdbc store would warn that it holds documents
-                deleteMadeForTheCheck(directory, e);
-            }
-            throw e;
         } catch (RuntimeException e) {
-            store.close();
-            throw new IllegalStateException("the embedded store's check or copy of the table pasarela_documents"
-                    + " failed: " + e.getMessage(), e);
+            RuntimeException failure = e instanceof StoreRefusedToStartException ? e
+                    : new IllegalStateException("the embedded store's check or copy of the table pasarela_documents"
+                            + " failed: " + e.getMessage(), e);
+            closeAndRemoveIfMadeForNothing(store, made, directory, failure);
+            throw failure;
         }
         log.info("Business data store: embedded, in {}", directory);
         return store;
     }
 
-    private static void deleteMadeForTheCheck(Path directory, StoreRefusedToStartException refusal) {
+    /**
+     * A store this start made and left without the copy's mark (a refused check: "store/ is missing",
+     * or a check or copy that failed) holds nothing to keep: it is removed, else a backup restored into
+     * it would mix with its files, and a jdbc store would warn that it holds documents.
+     */
+    private static void closeAndRemoveIfMadeForNothing(RocksDocumentStore store, boolean made, Path directory,
+                                                       RuntimeException failure) {
+        boolean forNothing = false;
         try {
-            FileSystemUtils.deleteRecursively(directory);
-        } catch (IOException e) {
-            refusal.addSuppressed(e);
+            forNothing = made && store.importMark().isEmpty();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        store.close();
+        if (forNothing) {
+            try {
+                FileSystemUtils.deleteRecursively(directory);
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package dev.pasarela.store.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pasarela.config.DataDirProperties;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import dev.pasarela.support.EmbeddedDatabases;
@@ -90,8 +89,7 @@ class StoreConfigurationTest {
     private DocumentStore documentStore(MockEnvironment env, DataSource dataSource) {
         env.setProperty("pasarela.data-dir", dir.toString()); // were an embedded store opened, not in ./data
         StoreProperties settings = Binder.get(env).bindOrCreate("pasarela.store", StoreProperties.class);
-        DataDirProperties dataDir = Binder.get(env).bindOrCreate("pasarela", DataDirProperties.class);
-        return new StoreConfiguration().documentStore(settings, dataDir, env, new JdbcTemplate(dataSource),
+        return new StoreConfiguration().documentStore(settings, env, new JdbcTemplate(dataSource),
                 new DataSourceTransactionManager(dataSource), BootObjectMapper.create(), Clock.systemUTC());
     }
 }
