@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -133,6 +134,14 @@ final class CopiedTable {
         }
         jdbc.query(SELECT_DOCUMENTS + " WHERE update_time > ?",
                 (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), utc(after));
+    }
+
+    /** The paths of the documents not written after {@code latest}; none when it is null. */
+    void readPathsNotWrittenAfter(Instant latest, Consumer<String> path) {
+        if (latest != null) {
+            jdbc.query("SELECT path FROM pasarela_documents WHERE update_time <= ?",
+                    (ResultSet rs) -> path.accept(rs.getString(1)), utc(latest));
+        }
     }
 
     /** The documents not written after {@code latest}; none when it is null (a copy of an empty table). */

@@ -209,6 +209,9 @@ final class DocumentsTableImport {
             return Optional.empty();
         }
         String counts = " (" + documents(copy.documents()) + " then, " + now.documents() + " now)";
+        String unseen = " Without the database's record of each document copied, a document rewritten since with a"
+                + " time at or before the copy's latest write cannot be seen, and is not copied: restoring store/ and"
+                + " db/ from one backup is the safe way.";
         if (copy.copiedAt() == null) {
             return Optional.of(new Disagreement("the table pasarela_documents is not what the embedded store's first"
                     + " version copied" + counts + ": an older version wrote it since (a rollback), or db/ was restored"
@@ -226,7 +229,8 @@ final class DocumentsTableImport {
                 + " the store deleted since the copy comes back)";
         if (now.hasWritesAfter(copy.lastUpdate())) {
             return Optional.of(new Disagreement("the table pasarela_documents was written after its documents were"
-                    + " copied into the embedded store" + when(copy) + counts + WRITTEN_SINCE + absentSaid,
+                    + " copied into the embedded store" + when(copy) + counts + WRITTEN_SINCE + absentSaid
+                    + unseen,
                     "the documents written to the table since the copy are copied into the store, over the store's"
                             + " version where both changed one" + (absent == 0 ? "" : absentTaken)
                             + "; what was deleted stays in the store",
@@ -238,29 +242,34 @@ final class DocumentsTableImport {
         if (absent > 0) {
             return Optional.of(new Disagreement("the table pasarela_documents is not what was copied into the embedded"
                     + " store" + when(copy) + counts + ", and has nothing written after the copy's latest." + absentSaid
-                    + " Or db/ was restored apart from store/.",
+                    + " Or db/ was restored apart from store/." + unseen,
                     "the documents the table has and the store has not got are copied into it (a document the store"
                             + " deleted since the copy comes back); none of the store's is replaced",
                     () -> copy(store, into -> table.readAll(absentFrom(store, into)), "those the store had not got")));
         }
         return Optional.of(new Disagreement("the table pasarela_documents is not the one copied into the embedded store"
                 + when(copy) + counts + ", and has nothing written since: db/ was restored apart from store/, or a"
-                + " version from before the RocksDB store deleted from it since (a rollback).",
+                + " version from before the RocksDB store deleted from it since (a rollback)." + unseen,
                 "the store is kept as it is and marked again", () -> mark(store)));
     }
 
     /** Passes on to {@code into} the documents whose path the store has not got. */
     private static BiConsumer<String, String> absentFrom(RocksDocumentStore store, BiConsumer<String, String> into) {
         return (path, data) -> {
-            if (store.get(path).isEmpty()) {
+            if (!store.contains(path)) {
                 into.accept(path, data);
             }
         };
     }
 
+    /** Paths only, and the store's keys without their data: a large table is counted in one pass. */
     private long countAbsent(RocksDocumentStore store, Instant latest) {
         long[] absent = {0};
-        table.readNotWrittenAfter(latest, absentFrom(store, (path, data) -> absent[0]++));
+        table.readPathsNotWrittenAfter(latest, path -> {
+            if (!store.contains(path)) {
+                absent[0]++;
+            }
+        });
         return absent[0];
     }
 

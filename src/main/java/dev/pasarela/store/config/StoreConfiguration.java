@@ -10,9 +10,11 @@ import dev.pasarela.store.firestore.FirestoreDocumentStore;
 import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
@@ -100,7 +102,8 @@ public class StoreConfiguration {
      */
     private static RocksDocumentStore embedded(Path directory, String tableImport, JdbcTemplate jdbc, ObjectMapper json,
                                                Clock clock) {
-        boolean made = !Files.exists(directory);
+        boolean existed = Files.exists(directory);
+        boolean emptyBefore = isMissingOrEmpty(directory);
         RocksDocumentStore store = RocksDocumentStore.open(directory, json);
         try {
             new DocumentsTableImport(jdbc.getDataSource(), json, clock).run(store, tableImport);
@@ -108,33 +111,54 @@ public class StoreConfiguration {
             RuntimeException failure = e instanceof StoreRefusedToStartException ? e
                     : new IllegalStateException("the embedded store's check or copy of the table pasarela_documents"
                             + " failed: " + e.getMessage(), e);
-            closeAndRemoveIfMadeForNothing(store, made, directory, failure);
+            closeAndRemoveIfMadeForNothing(store, emptyBefore, existed, directory, failure);
             throw failure;
         }
         log.info("Business data store: embedded, in {}", directory);
         return store;
     }
 
+    /** Nothing there yet: no store an operator restored. */
+    private static boolean isMissingOrEmpty(Path directory) {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // not read: kept whatever happens
+        }
+    }
+
     /**
-     * A store this start made and left without the copy's mark (a refused check: "store/ is missing",
-     * or a check or copy that failed) holds nothing to keep: it is removed, else a backup restored into
-     * it would mix with its files, and a jdbc store would warn that it holds documents.
+     * A store this start made where nothing was, and left without the copy's mark (a refused check:
+     * "store/ is missing", or a check or copy that failed), holds nothing to keep: it is removed, else
+     * a backup restored into it would mix with its files, and a jdbc store would warn that it holds
+     * documents. A directory that was there, empty, stays.
      */
-    private static void closeAndRemoveIfMadeForNothing(RocksDocumentStore store, boolean made, Path directory,
-                                                       RuntimeException failure) {
+    private static void closeAndRemoveIfMadeForNothing(RocksDocumentStore store, boolean emptyBefore, boolean existed,
+                                                       Path directory, RuntimeException failure) {
         boolean forNothing = false;
         try {
-            forNothing = made && store.importMark().isEmpty();
+            forNothing = emptyBefore && store.importMark().isEmpty();
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
         store.close();
-        if (forNothing) {
-            try {
+        if (!forNothing) {
+            return;
+        }
+        try {
+            if (existed) {
+                try (Stream<Path> files = Files.list(directory)) {
+                    for (Path file : files.toList()) {
+                        FileSystemUtils.deleteRecursively(file);
+                    }
+                }
+            } else {
                 FileSystemUtils.deleteRecursively(directory);
-            } catch (IOException e) {
-                failure.addSuppressed(e);
             }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

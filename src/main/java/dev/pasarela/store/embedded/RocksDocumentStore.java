@@ -214,6 +214,12 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         guarded(() -> db.get(readOptions, IMPORTED));
     }
 
+    /** Whether a document is at {@code path}, without reading its data as a document. */
+    public boolean contains(String path) {
+        byte[] key = key(path);
+        return guarded(() -> db.get(readOptions, key) != null);
+    }
+
     /**
      * The mark {@link #importDocuments} left with the last documents it copied; empty while no copy
      * has ended in this store (a new store, or one whose copy stopped part-way).

@@ -625,6 +625,24 @@ class DocumentsTableImportTest {
     }
 
     /**
+     * An empty table was copied and db/'s mark is gone (restored from before the upgrade): what the
+     * table has now was all written since, and again copies all of it.
+     */
+    @Test
+    void whatWasWrittenAfterTheCopyOfAnEmptyTableIsCopiedWhole() {
+        start().close();
+        jdbc.update("DELETE FROM pasarela_store_import");
+        table.set("tenants/t1", Map.of("plan", "pro"));
+
+        StoreRefusedToStartException refusal = refused();
+        assertThat(refusal).hasMessageContaining("written after").hasMessageContaining("0 documents then, 1 now");
+        try (RocksDocumentStore store = start(againFrom(refusal))) {
+            assertThat(store.get("tenants/t1")).isPresent();
+        }
+        start().close();
+    }
+
+    /**
      * ee4cbf6 recorded the rows with its mark, before {@code rows_copied_at}: after the column is added
      * (null) they are still compared with, so an older version's rewrite with a clock behind is seen,
      * not recorded over.

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import dev.pasarela.support.EmbeddedDatabases;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -68,7 +70,7 @@ class StoreConfigurationTest {
      * would mix with the files of a backup restored into it.
      */
     @Test
-    void aStoreMadeOnlyForARefusedCheckIsNotLeftBehind() {
+    void aStoreMadeOnlyForARefusedCheckIsNotLeftBehind() throws IOException {
         DriverManagerDataSource h2 = EmbeddedDatabases.open(dir);
         try {
             new JdbcTemplate(h2).update("INSERT INTO pasarela_store_import(id, copied_at, documents) VALUES (1, ?, 0)",
@@ -77,6 +79,9 @@ class StoreConfigurationTest {
             assertThatThrownBy(() -> documentStore(env, h2)).isInstanceOf(StoreRefusedToStartException.class)
                     .hasMessageContaining("store/ is missing");
             assertThat(dir.resolve("store")).doesNotExist();
+            Files.createDirectory(dir.resolve("store")); // made by the operator, to restore into: left empty
+            assertThatThrownBy(() -> documentStore(env, h2)).isInstanceOf(StoreRefusedToStartException.class);
+            assertThat(dir.resolve("store")).isEmptyDirectory();
         } finally {
             new JdbcTemplate(h2).execute("SHUTDOWN");
         }
