@@ -108,7 +108,7 @@ class StartupConfigurationTest {
      * report; so is a plain {@code again}, which earlier versions took for the table's import.
      */
     @Test
-    void theStoreTypeAndTheOperatorsFilesAreReportedWithTheRest(CapturedOutput output) {
+    void theStoreTypeItsTableImportAndTheOperatorsFilesAreReportedWithTheRest(CapturedOutput output) {
         assertThatThrownBy(() -> start("--pasarela.ops.token=short-token-value", "--pasarela.store.type=bogus",
                 "--pasarela.store.table-import=again",
                 "--pasarela.tenants-file=" + dir.resolve("missing-tenants.yml"),

@@ -89,7 +89,7 @@ final class CopiedTable {
      * Whether the rows were recorded with the database's mark {@code mark} by this version (the store's
      * mark cannot be read, so nothing confirms rows a version without the column left).
      */
-    boolean rowsTiedTo(ImportMark mark) {
+    boolean rowsThisVersionTiedTo(ImportMark mark) {
         return mark.copiedAt() != null && rowsCounted(mark.documents())
                 && rowsCopiedAt().equals(Optional.of(mark.copiedAt()));
     }
@@ -118,12 +118,12 @@ final class CopiedTable {
     }
 
     void readAll(BiConsumer<String, String> document) {
-        jdbc.query(SELECT_DOCUMENTS, (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)));
+        read(SELECT_DOCUMENTS, document);
     }
 
     /** The documents added or rewritten since the rows were recorded. */
     void readNotAsCopied(BiConsumer<String, String> document) {
-        jdbc.query(SELECT_DOCUMENTS + NOT_AS_COPIED, (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)));
+        read(SELECT_DOCUMENTS + NOT_AS_COPIED, document);
     }
 
     /** The documents written after {@code after}; all of them when it is null (a copy of an empty table). */
@@ -132,8 +132,7 @@ final class CopiedTable {
             readAll(document);
             return;
         }
-        jdbc.query(SELECT_DOCUMENTS + " WHERE update_time > ?",
-                (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), utc(after));
+        read(SELECT_DOCUMENTS + " WHERE update_time > ?", document, utc(after));
     }
 
     /** The paths of the documents not written after {@code latest}; none when it is null. */
@@ -147,9 +146,13 @@ final class CopiedTable {
     /** The documents not written after {@code latest}; none when it is null (a copy of an empty table). */
     void readNotWrittenAfter(Instant latest, BiConsumer<String, String> document) {
         if (latest != null) {
-            jdbc.query(SELECT_DOCUMENTS + " WHERE update_time <= ?",
-                    (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), utc(latest));
+            read(SELECT_DOCUMENTS + " WHERE update_time <= ?", document, utc(latest));
         }
+    }
+
+    /** Hands each document {@code sql} selects (path, data) to {@code document}, a batch of rows at a time. */
+    private void read(String sql, BiConsumer<String, String> document, Object... args) {
+        jdbc.query(sql, (ResultSet rs) -> document.accept(rs.getString(1), rs.getString(2)), args);
     }
 
     /** Records {@code mark} and the table's rows as they are now, together. */

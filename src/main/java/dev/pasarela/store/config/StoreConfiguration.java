@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +75,8 @@ public class StoreConfiguration {
             case "firestore" -> {
                 return firestore(env, projectId, emulator, settings.timeoutMs());
             }
-            default -> throw new IllegalStateException(
-                    "pasarela.store.type (PASARELA_STORE_TYPE) must be auto, embedded, jdbc or firestore, not '" + type + "'");
+            // StoreProperties' validation reports any other value with the rest of the configuration
+            default -> throw new IllegalStateException("pasarela.store.type not validated: " + type);
         }
     }
 
@@ -83,7 +84,7 @@ public class StoreConfiguration {
     private static boolean isEmbeddedH2(String datasourceUrl) {
         return datasourceUrl.startsWith("jdbc:h2:") && !datasourceUrl.startsWith("jdbc:h2:tcp:")
                 && !datasourceUrl.startsWith("jdbc:h2:ssl:")
-                && !datasourceUrl.toUpperCase(java.util.Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE");
+                && !datasourceUrl.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE");
     }
 
     /**
@@ -109,8 +110,9 @@ public class StoreConfiguration {
             new DocumentsTableImport(jdbc.getDataSource(), json, clock).run(store, tableImport);
         } catch (RuntimeException e) {
             RuntimeException failure = e instanceof StoreRefusedToStartException ? e
+                    // the cause's kind only: a store error may name a document's path (a contact's number)
                     : new IllegalStateException("the embedded store's check or copy of the table pasarela_documents"
-                            + " failed: " + e.getMessage(), e);
+                            + " failed (" + e.getClass().getSimpleName() + ")", e);
             closeAndRemoveIfMadeForNothing(store, emptyBefore, existed, directory, failure);
             throw failure;
         }
