@@ -31,7 +31,7 @@ public final class Paths {
     public static String[] documentSegments(String path) {
         String[] s = segments(path);
         if (s.length % 2 != 0) {
-            throw new IllegalArgumentException("not a document path (odd number of segments): " + path);
+            throw new IllegalArgumentException("not a document path: " + s.length + " segments, an odd number");
         }
         return s;
     }
@@ -39,7 +39,7 @@ public final class Paths {
     public static String[] collectionSegments(String path) {
         String[] s = segments(path);
         if (s.length % 2 != 1) {
-            throw new IllegalArgumentException("not a collection path (even number of segments): " + path);
+            throw new IllegalArgumentException("not a collection path: " + s.length + " segments, an even number");
         }
         return s;
     }
@@ -51,12 +51,12 @@ public final class Paths {
 
     private static String[] segments(String path) {
         if (path == null || path.isBlank() || path.startsWith("/") || path.endsWith("/") || path.contains("//")) {
-            throw new IllegalArgumentException("invalid store path: " + path);
+            throw new IllegalArgumentException("invalid store path: empty, or with a leading, trailing or doubled '/'");
         }
         String[] s = path.split("/");
         for (String seg : s) {
             if (seg.equals(".") || seg.equals("..") || seg.startsWith("__")) {
-                throw new IllegalArgumentException("invalid store path segment in: " + path);
+                throw new IllegalArgumentException("invalid store path: a segment is '.' or '..' or starts with '__'");
             }
         }
         return s;
