@@ -2,6 +2,7 @@ package dev.pasarela.store;
 
 import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
+import dev.pasarela.support.JvmZone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +11,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.TimeZone;
-import org.h2.util.DateTimeUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,26 +86,21 @@ class JdbcDocumentStoreTest extends DocumentStoreContract {
      */
     @Test
     void aWriteInTheHourTheClocksGoBackIsStoredAtItsInstant() {
-        TimeZone zone = TimeZone.getDefault();
-        try {
-            TimeZone.setDefault(TimeZone.getTimeZone("Europe/Madrid"));
-            DateTimeUtils.resetCalendar(); // H2 keeps the zone it read first
+        JvmZone.during("Europe/Madrid", () -> {
             Instant secondPass = Instant.parse("2026-10-25T01:30:00Z"); // 02:30 CET
             JdbcDocumentStore inMadrid = new JdbcDocumentStore(new JdbcTemplate(dataSource),
                     new DataSourceTransactionManager(dataSource), BootObjectMapper.create(),
                     Clock.fixed(secondPass, ZoneOffset.UTC));
             inMadrid.set("autumn/created", Map.of("v", 1));
             inMadrid.set("autumn/created", Map.of("v", 2)); // and updated
-            assertThat(new JdbcTemplate(dataSource).queryForObject(
-                    "SELECT update_time FROM pasarela_documents WHERE path = 'autumn/created'",
-                    OffsetDateTime.class).toInstant()).isEqualTo(secondPass);
+            assertThat(updateTime("autumn/created")).isEqualTo(secondPass);
             inMadrid.set("autumn/other", Map.of("v", 1));
-            assertThat(new JdbcTemplate(dataSource).queryForObject(
-                    "SELECT update_time FROM pasarela_documents WHERE path = 'autumn/other'",
-                    OffsetDateTime.class).toInstant()).isEqualTo(secondPass);
-        } finally {
-            TimeZone.setDefault(zone);
-            DateTimeUtils.resetCalendar();
-        }
+            assertThat(updateTime("autumn/other")).isEqualTo(secondPass);
+        });
+    }
+
+    private static Instant updateTime(String path) {
+        return new JdbcTemplate(dataSource).queryForObject("SELECT update_time FROM pasarela_documents WHERE path = ?",
+                OffsetDateTime.class, path).toInstant();
     }
 }

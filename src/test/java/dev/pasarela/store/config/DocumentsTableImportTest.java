@@ -10,6 +10,7 @@ import dev.pasarela.store.embedded.RocksDocumentStore;
 import dev.pasarela.store.jdbc.JdbcDocumentStore;
 import dev.pasarela.support.BootObjectMapper;
 import dev.pasarela.support.EmbeddedDatabases;
+import dev.pasarela.support.JvmZone;
 import dev.pasarela.support.MovableClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.TimeZone;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.ArrayList;
@@ -28,7 +28,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.h2.util.DateTimeUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,9 +185,7 @@ class DocumentsTableImportTest {
     /** The count and the latest write are as copied, but a document was rewritten by a clock behind the copy's. */
     @Test
     void aRewriteByAnOlderVersionWhoseClockIsBehindIsSeenToo() {
-        table.set("tenants/t1", Map.of("plan", "pro"));
-        clock.advance(Duration.ofMinutes(1));
-        table.set("tenants/t2", Map.of("plan", "pro"));
+        twoDocumentsWrittenAMinuteApart();
         try (RocksDocumentStore store = start()) {
             store.set("tenants/t2", Map.of("plan", "basic"));
         }
@@ -237,9 +234,7 @@ class DocumentsTableImportTest {
     /** Restored from before the copy's record of the rows: fewer documents, the latest one the same. */
     @Test
     void aDatabaseRestoredApartWithDocumentsIsRefusedToo() {
-        table.set("tenants/t1", Map.of("plan", "pro"));
-        clock.advance(Duration.ofMinutes(1));
-        table.set("tenants/t2", Map.of("plan", "pro"));
+        twoDocumentsWrittenAMinuteApart();
         start().close();
         jdbc.update("DELETE FROM pasarela_documents WHERE path = 'tenants/t1'");
         jdbc.update("DELETE FROM pasarela_store_import_rows");
@@ -278,10 +273,7 @@ class DocumentsTableImportTest {
      */
     @Test
     void theMarksAgreeInTheHourTheClocksGoBack() {
-        TimeZone zone = TimeZone.getDefault();
-        try {
-            TimeZone.setDefault(TimeZone.getTimeZone("Europe/Madrid"));
-            DateTimeUtils.resetCalendar(); // H2 keeps the zone it read first; its next session reads this one
+        JvmZone.during("Europe/Madrid", () -> {
             clock.set(Instant.parse("2026-10-25T01:30:00Z")); // 02:30 CET, after 02:30 CEST
             table.set("tenants/t1", Map.of("plan", "pro"));
             start().close();
@@ -289,10 +281,7 @@ class DocumentsTableImportTest {
             clock.advance(Duration.ofMinutes(1));
             start().close();
             assertThat(databaseMarkTime()).isEqualTo(Instant.parse("2026-10-25T01:30:00Z"));
-        } finally {
-            TimeZone.setDefault(zone);
-            DateTimeUtils.resetCalendar();
-        }
+        });
     }
 
     /** {@code db/} restored from a backup taken between an earlier copy and the store's: marked again. */
@@ -500,9 +489,7 @@ class DocumentsTableImportTest {
      */
     @Test
     void theRowsAreRecordedOnUpgradeFromAVersionThatMarkedWithoutThem() {
-        table.set("tenants/t1", Map.of("plan", "pro"));
-        clock.advance(Duration.ofMinutes(1));
-        table.set("tenants/t2", Map.of("plan", "pro"));
+        twoDocumentsWrittenAMinuteApart();
         start().close();
         asMarkedWithoutTheRows();
 
@@ -522,9 +509,7 @@ class DocumentsTableImportTest {
      */
     @Test
     void aDocumentAddedByAClockBehindWithoutTheRowsIsCopiedOnPurpose() {
-        table.set("tenants/t1", Map.of("plan", "pro"));
-        clock.advance(Duration.ofMinutes(1));
-        table.set("tenants/t2", Map.of("plan", "pro"));
+        twoDocumentsWrittenAMinuteApart();
         try (RocksDocumentStore store = start()) {
             store.set("tenants/t2", Map.of("plan", "basic"));
         }
@@ -551,9 +536,7 @@ class DocumentsTableImportTest {
      */
     @Test
     void aDocumentAddedByAClockBehindBesideWritesSinceWithoutTheRowsIsCopiedToo() {
-        table.set("tenants/t1", Map.of("plan", "pro"));
-        clock.advance(Duration.ofMinutes(1));
-        table.set("tenants/t2", Map.of("plan", "pro"));
+        twoDocumentsWrittenAMinuteApart();
         start().close();
         asMarkedWithoutTheRows();
         clock.advance(Duration.ofSeconds(-30));
@@ -655,9 +638,7 @@ class DocumentsTableImportTest {
      */
     @Test
     void theRowsOfTheVersionBeforeRowsCopiedAtAreComparedWith() {
-        table.set("tenants/t1", Map.of("plan", "pro"));
-        clock.advance(Duration.ofMinutes(1));
-        table.set("tenants/t2", Map.of("plan", "pro"));
+        twoDocumentsWrittenAMinuteApart();
         start().close();
         asMarkedByTheVersionBeforeRowsCopiedAt();
         start().close();
@@ -767,6 +748,13 @@ class DocumentsTableImportTest {
 
     private RocksDocumentStore start() {
         return start("once");
+    }
+
+    /** t1 then t2 in the table, a minute apart: t2 is the latest write. */
+    private void twoDocumentsWrittenAMinuteApart() {
+        table.set("tenants/t1", Map.of("plan", "pro"));
+        clock.advance(Duration.ofMinutes(1));
+        table.set("tenants/t2", Map.of("plan", "pro"));
     }
 
     /** The database as ee4cbf6 left it: its mark and rows, and then the column added by schema.sql, null. */
