@@ -94,11 +94,19 @@ public class AgentReplies {
                         .map(e -> (Map<String, Object>) e).filter(e -> e.get("at") instanceof String)
                         .forEach(recent::add));
         Object last = conversation.map(c -> c.field(LAST_AGENT_REPLY_AT)).orElse(null);
-        if (last instanceof String at && recent.stream()
-                .allMatch(e -> Instant.parse((String) e.get("at")).isBefore(Instant.parse(at)))) {
+        if (last instanceof String at && laterThanAll(at, recent)) {
             recent.add(entry(at, null));
         }
         return recent;
+    }
+
+    private static boolean laterThanAll(String at, List<Map<String, Object>> recent) {
+        // the usual case, read without parsing: this version writes lastAgentReplyAt with its newest entry
+        if (!recent.isEmpty() && at.equals(recent.get(recent.size() - 1).get("at"))) {
+            return false;
+        }
+        Instant last = Instant.parse(at);
+        return recent.stream().allMatch(e -> Instant.parse((String) e.get("at")).isBefore(last));
     }
 
     private static Map<String, Object> entry(String at, String messageId) {

@@ -76,6 +76,7 @@ public class Outbox {
     private final AgentReplies agentReplies;
     /** Asked per message (the channels' beans need the outbox themselves): whose conversation a send joins. */
     private org.springframework.beans.factory.ObjectProvider<Channels> channels;
+    private volatile Channels resolvedChannels;
 
     private org.springframework.beans.factory.ObjectProvider<MessageHistory> history;
 
@@ -106,7 +107,12 @@ public class Outbox {
     }
 
     private String contactId(String channel, String to) {
-        Channels known = channels == null ? null : channels.getIfAvailable();
+        Channels known = resolvedChannels;
+        if (known == null && channels != null) {
+            // looked up once: the provider's lookup walks the bean factory on every call
+            known = channels.getIfAvailable();
+            resolvedChannels = known;
+        }
         return known == null ? to : known.find(channel).map(c -> c.contactId(to)).orElse(to);
     }
 

@@ -58,6 +58,24 @@ class AgentRepliesTest {
     }
 
     @Test
+    void aLaterStampOfAVersionWithoutEntriesIsOneMoreAndTheNewestEntrysOwnInstantIsNotHoweverSpelled() {
+        String t0 = NOW.minusSeconds(60).toString();
+        String t1 = NOW.minusSeconds(30).toString();
+        // an older version answered after msg_a, during a rolling deploy, and moved lastAgentReplyAt only
+        Map<String, Object> stamp = agentReplies.stamp(send("+34612345678", Map.of()), "msg_new", Optional.of(
+                conversation(Map.of("lastAgentReplyAt", t1, "agentReplies", List.of(entry(t0, "msg_a"))))));
+        assertThat(stamp.get("agentReplies")).isEqualTo(List.of(entry(t0, "msg_a"), entry(t1, null),
+                entry(NOW.toString(), "msg_new")));
+
+        // the newest entry's instant, written with its milliseconds: the same instant, not one more
+        stamp = agentReplies.stamp(send("+34612345678", Map.of()), "msg_new", Optional.of(conversation(Map.of(
+                "lastAgentReplyAt", "2026-03-02T11:59:30.000Z", "agentReplies", List.of(entry(t0, "msg_a"),
+                        entry(t1, "msg_b"))))));
+        assertThat(stamp.get("agentReplies")).isEqualTo(List.of(entry(t0, "msg_a"), entry(t1, "msg_b"),
+                entry(NOW.toString(), "msg_new")));
+    }
+
+    @Test
     void undoingAMessagePutsBackTheLatestStampLeftWhicheverOrderMessagesThatFailedTogetherAreUndoneIn() {
         String t0 = NOW.minusSeconds(60).toString();
         String t1 = NOW.minusSeconds(2).toString();
