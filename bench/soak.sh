@@ -103,6 +103,13 @@ sample() {
   rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$PID/status)
   echo "$heap $gc $rss $(du -sm "$WORK/data" | cut -f1)"
 }
+# parts: the data directory's parts (artemis, db, store; MB) and the embedded store's write buffers (memtables,
+# off the heap, MB: pasarela.store.memory), the parts of the RSS and data dir curves to tell apart
+mb() { du -sm "$WORK/data/$1" 2>/dev/null | cut -f1 || echo 0; }
+parts() {
+  echo "$(mb artemis) $(mb db) $(mb store)" \
+    "$(python3 -c "print(round($(metric '^pasarela_store_memory_bytes\\{part="memtables"') / 1048576, 1))")"
+}
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), -Xmx1g"
 start "$WORK/gateway.log"
@@ -130,23 +137,24 @@ jcmd $PID GC.class_histogram | head -23 > "$WORK/histo-before"
 # soak: fixed open-loop rate in CHUNK-second wrk runs, a sample after each
 echo
 echo "soak: $SOAK_RATE events/s open loop for ${SOAK_SECONDS}s"
-echo "| t (s) | heap after GC (MB) | old gen (MB) | metaspace (MB) | RSS (MB) | data dir (MB) | events | p50 / p99 (ms) | late >10 ms |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| t (s) | heap after GC (MB) | old gen (MB) | metaspace (MB) | RSS (MB) | store write buffers (MB) | data dir (MB) | artemis / db / store (MB) | events | p50 / p99 (ms) | late >10 ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 CURVE=$WORK/curve
-echo "0 $h $o $m $r $d $sent - -" | tee "$CURVE" | awk '{printf "| %s | %s | %s | %s | %s | %s | %s | - | - |\n", $1, $2, $3, $4, $5, $6, $7}'
+ROW='{printf "| %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $13, $6, $10, $11, $12, $7, $8, $9}'
+echo "0 $h $o $m $r $d $sent - - $(parts)" | tee "$CURVE" | awk "$ROW"
 t0=$SECONDS
 while [ $((SECONDS - t0)) -lt "$SOAK_SECONDS" ]; do
   line=$(RATE=$SOAK_RATE wrk_run -c16 -d"${CHUNK}s")
   sent=$((sent + $(field "$line" requests)))
   read -r h o m r d <<< "$(sample)"
   echo "$((SECONDS - t0)) $h $o $m $r $d $sent $(field "$line" p50_ms)/$(field "$line" p99_ms) $(field "$line" late_10ms)" \
-    | tee -a "$CURVE" | awk '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}'
+    "$(parts)" | tee -a "$CURVE" | awk "$ROW"
 done
 drained=$(drain)
 echo "every event delivered ${drained}s after the soak's last"
 python3 - "$CURVE" <<'PY'
 import sys
-rows = [list(map(float, l.split()[:7])) for l in open(sys.argv[1])]
+rows = [[float(v) for v in l.split()[:7]] + [float(v) for v in l.split()[9:13]] for l in open(sys.argv[1])]
 rows = [r for r in rows if r[0] >= 60] or rows  # the first minute sheds the ingest burst's garbage
 def slope(part, col):  # least squares, MB per minute
     xs, ys = [r[0] / 60 for r in part], [r[col] for r in part]
@@ -154,7 +162,8 @@ def slope(part, col):  # least squares, MB per minute
     d = sum((x - mx) ** 2 for x in xs)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / d if d else 0.0
 third = max(2, len(rows) // 3)
-for name, col in (("heap after GC", 1), ("RSS", 4), ("data dir", 5)):
+for name, col in (("heap after GC", 1), ("RSS", 4), ("  of it the store's write buffers", 10), ("data dir", 5),
+                  ("  of it artemis", 7), ("  of it db", 8), ("  of it store", 9)):
     first, last = slope(rows[:third], col), slope(rows[-third:], col)
     # level: the last third's slope is under 0.1 MB/min (144 MB a day) or a quarter of the first third's
     flat = last <= max(0.1, first / 4)

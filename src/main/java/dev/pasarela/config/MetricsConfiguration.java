@@ -51,7 +51,8 @@ public class MetricsConfiguration {
             Map.entry("pasarela.ai.rejected", "AI calls refused before reaching a provider, by reason"),
             Map.entry("pasarela.ai.pool.active", "AI calls running on the bounded pool"),
             Map.entry("pasarela.ai.pool.queued", "AI calls waiting for the bounded pool"),
-            Map.entry("pasarela.ai.auto_replies", "Automatic replies to inbound messages, by outcome"));
+            Map.entry("pasarela.ai.auto_replies", "Automatic replies to inbound messages, by outcome"),
+            Map.entry("pasarela.store.memory", "Memory the embedded store holds outside the Java heap, by part: write buffers (memtables), block cache, table readers"));
 
     /**
      * Camel's metrics starter adds its exchange notifier the same way, with the same settings. Only

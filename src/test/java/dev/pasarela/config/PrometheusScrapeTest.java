@@ -68,6 +68,12 @@ class PrometheusScrapeTest {
                 .filter(l -> l.startsWith("# HELP pasarela_") && l.trim().split(" ").length < 4).toList();
         assertThat(emptyHelp).isEmpty();
         assertThat(scrape).contains("endpointName=\"outboxjms:");
+        // the embedded store's write buffers hold what the test wrote: a figure no heap reading shows
+        String memtables = Arrays.stream(scrape.split("\n"))
+                .filter(l -> l.startsWith("pasarela_store_memory_bytes{part=\"memtables\"")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(memtables.substring(memtables.lastIndexOf(' ') + 1))).isPositive();
+        assertThat(scrape).contains("pasarela_store_memory_bytes{part=\"block-cache\"",
+                "pasarela_store_memory_bytes{part=\"table-readers\"");
         assertThat(log.getAll()).doesNotContain("same set of tag keys");
         // the exchange timers and the last-exchange gauge, from one notifier: Pasarela's
         assertThat(scrape).contains("camel_exchange_event_notifier_seconds_count{");

@@ -51,6 +51,25 @@ class RocksDocumentStoreTest extends DocumentStoreContract {
         }
     }
 
+    /** What the store holds outside the heap is readable while it is open, and refused once it is closed. */
+    @Test
+    void itsWriteBuffersGrowWithWhatIsWrittenAndAreNotReadAfterClose(@TempDir Path own) {
+        RocksDocumentStore.Memory before;
+        RocksDocumentStore.Memory after;
+        try (RocksDocumentStore written = RocksDocumentStore.open(own, BootObjectMapper.create())) {
+            before = written.memory();
+            for (int i = 0; i < 200; i++) {
+                written.set("memory/doc-" + i, Map.of("text", "x".repeat(1_000)));
+            }
+            after = written.memory();
+            written.close();
+            assertThatThrownBy(written::memory).isInstanceOf(StoreUnavailableException.class);
+        }
+        assertThat(after.memtables()).isGreaterThan(before.memtables() + 200 * 1_000);
+        assertThat(after.blockCache()).isNotNegative();
+        assertThat(after.tableReaders()).isNotNegative();
+    }
+
     /** A collection is one key range: not its sub-collections', not a longer name's that starts the same. */
     @Test
     void aCollectionHoldsOnlyItsOwnDocuments() {

@@ -214,6 +214,18 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         guarded(() -> db.get(readOptions, IMPORTED));
     }
 
+    /**
+     * The store's memory outside the Java heap, in bytes, as RocksDB estimates it: its write buffers
+     * (the memtables, the active one and those not yet flushed), its block cache, and the index and
+     * filter blocks of its open tables (held apart from the cache).
+     */
+    public record Memory(long memtables, long blockCache, long tableReaders) {}
+
+    public Memory memory() {
+        return guarded(() -> new Memory(db.getLongProperty("rocksdb.size-all-mem-tables"),
+                db.getLongProperty("rocksdb.block-cache-usage"), db.getLongProperty("rocksdb.estimate-table-readers-mem")));
+    }
+
     /** Whether a document is at {@code path}, without reading its data as a document. */
     public boolean contains(String path) {
         byte[] key = key(path);
