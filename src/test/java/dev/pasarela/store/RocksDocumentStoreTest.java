@@ -70,6 +70,21 @@ class RocksDocumentStoreTest extends DocumentStoreContract {
         assertThat(after.tableReaders()).isNotNegative();
     }
 
+    /**
+     * Flushed write buffers are not kept in memory: a TransactionDB keeps two more of 64 MB unless told
+     * otherwise, for snapshots the store never takes. RocksDB writes the options it runs with to the store.
+     */
+    @Test
+    void itKeepsNoHistoryOfFlushedWriteBuffers(@TempDir Path own) throws java.io.IOException {
+        try (RocksDocumentStore opened = RocksDocumentStore.open(own, BootObjectMapper.create());
+             java.util.stream.Stream<Path> files = java.nio.file.Files.list(own)) {
+            Path options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
+                    .orElseThrow();
+            assertThat(java.nio.file.Files.readAllLines(options)).extracting(String::strip)
+                    .contains("max_write_buffer_size_to_maintain=1");
+        }
+    }
+
     /** A collection is one key range: not its sub-collections', not a longer name's that starts the same. */
     @Test
     void aCollectionHoldsOnlyItsOwnDocuments() {

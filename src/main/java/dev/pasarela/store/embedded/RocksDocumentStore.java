@@ -25,6 +25,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -106,8 +108,7 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
      * (or the import's batch) waits for a key another transaction holds before it runs again.
      */
     public static RocksDocumentStore open(Path directory, ObjectMapper json, Duration lockTimeout) {
-        Options options = new Options().setCreateIfMissing(true)
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2);
+        Options options = options();
         // the default lock timeout is a write outside a transaction's (RocksDB's own default is 1 s)
         TransactionDBOptions dbOptions = new TransactionDBOptions()
                 .setTransactionLockTimeout(lockTimeout.toMillis()).setDefaultLockTimeout(lockTimeout.toMillis());
@@ -120,6 +121,25 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
             dbOptions.close();
             throw new IllegalStateException("the embedded store at " + directory + " cannot be opened: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * RocksDB's defaults but one: {@code TransactionDB} keeps flushed write buffers in memory when this
+     * is unset (up to two more of 64 MB), for transactions that validate against a snapshot. Ours take
+     * no snapshot (a read locks its key until the commit), so that history would only hold memory;
+     * a target of one byte keeps none. RocksJava has no setter for it, hence the options' text form.
+     */
+    static Options options() {
+        java.util.Properties noHistory = new java.util.Properties();
+        noHistory.setProperty("max_write_buffer_size_to_maintain", "1");
+        try (DBOptions db = new DBOptions().setCreateIfMissing(true).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setKeepLogFileNum(2);
+             ColumnFamilyOptions family = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(noHistory)) {
+            if (family == null) {
+                throw new IllegalStateException("RocksDB did not take max_write_buffer_size_to_maintain");
+            }
+            return new Options(db, family);
         }
     }
 
