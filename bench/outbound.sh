@@ -151,7 +151,7 @@ for r in $(seq 1 "$ROUNDS"); do
   greq=$((greq + $(field " ${GETS[$((r-1))]}" requests))); gsec=$(python3 -c "print($gsec + $(field " ${GETS[$((r-1))]}" seconds))")
   preq=$((preq + $(field " ${POSTS[$((r-1))]}" requests))); psec=$(python3 -c "print($psec + $(field " ${POSTS[$((r-1))]}" seconds))")
   # as in bench/ingest.sh, the first round of several is left out of the warm ratio: the POST's larger path
-  # is still being compiled in it (the JIT's threads took 450-460 µs per POST in round 1, ~80 in round 2)
+  # is still being compiled in it (the JIT's threads took 450-470 µs per POST in round 1, 80-100 in round 2)
   if [ "$ROUNDS" = 1 ] || [ "$r" -gt 1 ]; then
     wgreq=$((wgreq + $(field " ${GETS[$((r-1))]}" requests))); wgsec=$(python3 -c "print($wgsec + $(field " ${GETS[$((r-1))]}" seconds))")
     wpreq=$((wpreq + $(field " ${POSTS[$((r-1))]}" requests))); wpsec=$(python3 -c "print($wpsec + $(field " ${POSTS[$((r-1))]}" seconds))")

@@ -5,8 +5,11 @@
 #   ingest   N signed Stripe webhooks (closed loop, 16 connections), deliveries on; the bench waits
 #            until every event was delivered, then reports the heap after a full GC (jcmd GC.run)
 #   soak     a fixed open-loop rate for a while, sampling heap after a full GC, old gen, metaspace,
-#            RSS and the data directory's size between 20-second wrk runs; prints the curve and
-#            whether it levels off (the last third's slope against the first third's)
+#            RSS, the data directory's size and its parts (artemis, db, store), and the embedded store's
+#            write buffers (pasarela_store_memory_bytes) between 20-second wrk runs; prints the curve and,
+#            for each, whether it levels off (the last third's slope against the first third's) and its
+#            peak before the last third and in it (a saw, as the write buffers' flushes make, is bounded
+#            when its peaks do not rise)
 #   restart  the same data directory started again: the start time with a full store
 # Any answer that is not 200 fails the bench. The per-tenant delivery shaping
 # (pasarela.delivery.per-tenant-rate, 50/s) is lifted to 5000/s, above what the door takes, so one
@@ -105,10 +108,11 @@ sample() {
 }
 # parts: the data directory's parts (artemis, db, store; MB) and the embedded store's write buffers (memtables,
 # off the heap, MB: pasarela.store.memory), the parts of the RSS and data dir curves to tell apart
-mb() { du -sm "$WORK/data/$1" 2>/dev/null | cut -f1 || echo 0; }
+# one number whatever happens: du may fail part-way (the broker and the store delete files as it walks)
+mb() { local v; v=$(du -sm "$WORK/data/$1" 2>/dev/null | cut -f1) || true; echo "${v:-0}"; }
 parts() {
   echo "$(mb artemis) $(mb db) $(mb store)" \
-    "$(python3 -c "print(round($(metric '^pasarela_store_memory_bytes\\{part="memtables"') / 1048576, 1))")"
+    "$(python3 -c "print(round($(metric '^pasarela_store_memory_bytes\\{.*part="memtables"') / 1048576, 1))")"
 }
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), -Xmx1g"
@@ -167,8 +171,12 @@ for name, col in (("heap after GC", 1), ("RSS", 4), ("  of it the store's write 
     first, last = slope(rows[:third], col), slope(rows[-third:], col)
     # level: the last third's slope is under 0.1 MB/min (144 MB a day) or a quarter of the first third's
     flat = last <= max(0.1, first / 4)
+    # a saw (the store's write buffers fill, flush and start again; the RSS follows) has rising stretches
+    # whatever its peaks do: the peaks say whether it is bounded
+    earlier, latest = max(r[col] for r in (rows[:-third] or rows[:1])), max(r[col] for r in rows[-third:])
     print(f"{name}: {rows[0][col]:.0f} → {rows[-1][col]:.0f} MB; slope first third {first:+.2f} MB/min,"
-          f" last third {last:+.2f} MB/min: {'levels off' if flat else 'STILL GROWING'}")
+          f" last third {last:+.2f} MB/min: {'levels off' if flat else 'STILL GROWING'};"
+          f" peak before the last third {earlier:.0f} MB, in it {latest:.0f} MB")
 PY
 echo "data dir by part: $(cd "$WORK/data" && du -sm -- * | awk '{printf "%s %s MB; ", $2, $1}')"
 jcmd $PID GC.class_histogram | head -23 > "$WORK/histo-after"

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The embedded store's memory outside the heap ({@code pasarela.store.memory{part}}, bytes): the
  * process's resident size grows by it while its write buffers fill, and no heap figure shows it.
+ * Here, not in {@code store}: the store depends on no metrics library (ArchitectureTest).
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreMemoryMetrics {

@@ -74,7 +74,7 @@ public class Outbox {
     private final ObjectMapper json;
     private final RequestFingerprints fingerprints;
     private final AgentReplies agentReplies;
-    /** Asked per message (the channels' beans need the outbox themselves): whose conversation a send joins. */
+    /** Asked for at the first message, not at construction (the channels' beans need the outbox themselves). */
     private org.springframework.beans.factory.ObjectProvider<Channels> channels;
     private volatile Channels resolvedChannels;
 

@@ -68,7 +68,7 @@ class PrometheusScrapeTest {
                 .filter(l -> l.startsWith("# HELP pasarela_") && l.trim().split(" ").length < 4).toList();
         assertThat(emptyHelp).isEmpty();
         assertThat(scrape).contains("endpointName=\"outboxjms:");
-        // the embedded store's write buffers hold what the test wrote: a figure no heap reading shows
+        // the embedded store's memory off the heap, each part a series (RocksDocumentStoreTest: the figures)
         String memtables = Arrays.stream(scrape.split("\n"))
                 .filter(l -> l.startsWith("pasarela_store_memory_bytes{part=\"memtables\"")).findFirst().orElseThrow();
         assertThat(Double.parseDouble(memtables.substring(memtables.lastIndexOf(' ') + 1))).isPositive();

@@ -125,10 +125,13 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     }
 
     /**
-     * RocksDB's defaults but one: {@code TransactionDB} keeps flushed write buffers in memory when this
-     * is unset (up to two more of 64 MB), for transactions that validate against a snapshot. Ours take
-     * no snapshot (a read locks its key until the commit), so that history would only hold memory;
-     * a target of one byte keeps none. RocksJava has no setter for it, hence the options' text form.
+     * RocksDB's column-family defaults but one: {@code TransactionDB} keeps flushed write buffers in
+     * memory when {@code max_write_buffer_size_to_maintain} is unset (up to two more of 64 MB), for
+     * transactions that validate against a snapshot. Ours take no snapshot (a read locks its key until
+     * the commit), so that history would only hold memory; a target of one byte keeps none. RocksJava
+     * has no setter for it, hence the options' text form. A transaction given a snapshot would then
+     * fail its conflict checks (TryAgain, run again as a conflict, then "kept conflicting"): give the
+     * history back before taking snapshots.
      */
     static Options options() {
         java.util.Properties noHistory = new java.util.Properties();
@@ -236,8 +239,8 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
 
     /**
      * The store's memory outside the Java heap, in bytes, as RocksDB estimates it: its write buffers
-     * (the memtables, the active one and those not yet flushed), its block cache, and the index and
-     * filter blocks of its open tables (held apart from the cache).
+     * (the memtables: the active one, those not yet flushed, and flushed ones still kept or pinned), its
+     * block cache, and the index and filter blocks of its open tables (held apart from the cache).
      */
     public record Memory(long memtables, long blockCache, long tableReaders) {}
 
