@@ -97,15 +97,15 @@ public class QueueConfiguration {
         }
     }
 
+    /** The journal files the embedded broker keeps once a backlog is consumed (10 MB each). */
+    static final int JOURNAL_POOL_FILES = 10;
+
     /**
      * Broker-side safety net for the embedded broker; the external pair's broker.xml
      * (config/artemis) carries the same address settings (ExternalBrokerConfigurationTest). Camel's error handling normally settles
      * every message; when even writing a dead letter fails, the consumer rolls back and the
      * broker redelivers with backoff instead of spinning, and never drops the message.
      */
-    /** The journal files the embedded broker keeps once a backlog is consumed (10 MB each). */
-    static final int JOURNAL_POOL_FILES = 10;
-
     @Bean
     ArtemisConfigurationCustomizer pasarelaBrokerSettings(BrokerProperties broker) {
         return configuration -> configuration
