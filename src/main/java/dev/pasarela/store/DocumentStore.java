@@ -47,4 +47,12 @@ public interface DocumentStore {
 
     /** A cheap round trip to the backing service, for health checks. */
     void ping();
+
+    /**
+     * The set of expiring keys named {@code name} this store keeps beside its documents, for a store
+     * that keeps such sets (the embedded one); empty for the others.
+     */
+    default Optional<ExpiringKeys> expiringKeys(String name) {
+        return Optional.empty();
+    }
 }

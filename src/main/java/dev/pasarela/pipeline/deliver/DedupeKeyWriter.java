@@ -1,11 +1,9 @@
 package dev.pasarela.pipeline.deliver;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import dev.pasarela.store.ExpiringKeys;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -14,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import javax.sql.DataSource;
 
 /**
  * Writes the dedupe keys of accepted webhook events behind the requests: a key is remembered in
@@ -26,12 +23,13 @@ import javax.sql.DataSource;
  * whether a later copy is queued again; and the sinks drop a copy by event key. What a
  * {@code kill -9} can forget is the keys not yet committed (normally those of the last
  * {@code writeDelay} and a commit; more while the database is behind, up to {@link #MAX_PENDING}),
- * whose events were acknowledged and which providers then do not send again. Why share a commit: on the embedded
- * database a commit rewrites the pages it touched (H2, {@code WRITE_DELAY=0}); a key alone cost
- * 220 µs, one of a batch of 64 about 60 µs.
+ * whose events were acknowledged and which providers then do not send again. Why share a write: a
+ * table's commit rewrites the pages it touched (on H2 at {@code WRITE_DELAY=0}, a key alone cost 220 µs,
+ * one of a batch of 64 about 60 µs), and the embedded store's write of the log costs 35-55 µs of CPU
+ * from many threads at once, far less from this one (bench/RESULTS.md, issue 14).
  * <p>
  * A key that is already there resolves {@code false} (a duplicate), as does a second submit of a
- * key still pending. When a batch fails, its keys are inserted one by one, so one bad key fails
+ * key still pending. When a batch fails, its keys are added one by one, so one bad key fails
  * only itself. Beyond {@link #MAX_PENDING} keys waiting (the database is slow or gone), callers
  * are told so ({@link Submitted#backlogged}) and wait for their own commit, as before.
  */
@@ -39,8 +37,6 @@ final class DedupeKeyWriter implements AutoCloseable {
 
     static final int MAX_BATCH = 512;
     static final int MAX_PENDING = 20_000;
-    private static final String INSERT =
-            "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)";
 
     /** A submitted key: its insert's outcome (true inserted, false already there) and whether to wait for it. */
     record Submitted(CompletableFuture<Boolean> inserted, boolean backlogged) {}
@@ -48,8 +44,7 @@ final class DedupeKeyWriter implements AutoCloseable {
     /** A key taken and the future of its insert, together: a key may be taken again once resolved. */
     private record Pending(String key, CompletableFuture<Boolean> inserted) {}
 
-    private final DataSource dataSource;
-    private final String processor;
+    private final ExpiringKeys keys;
     private final Clock clock;
     private final long writeDelayNanos;
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> pending = new ConcurrentHashMap<>();
@@ -57,9 +52,8 @@ final class DedupeKeyWriter implements AutoCloseable {
     private volatile boolean running;
     private volatile Thread thread;
 
-    DedupeKeyWriter(DataSource dataSource, String processor, Clock clock, Duration writeDelay) {
-        this.dataSource = dataSource;
-        this.processor = processor;
+    DedupeKeyWriter(ExpiringKeys keys, Clock clock, Duration writeDelay) {
+        this.keys = keys;
         this.clock = clock;
         this.writeDelayNanos = writeDelay.toNanos();
     }
@@ -130,63 +124,25 @@ final class DedupeKeyWriter implements AutoCloseable {
         }
     }
 
+    /** The batch in one write; when that fails (a key already there, or one a table refuses), each key alone. */
     private void write(List<Pending> batch) {
-        Timestamp now = Timestamp.from(clock.instant());
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                if (insertAll(connection, batch, now)) {
-                    batch.forEach(p -> resolve(p, true, null));
-                } else {
-                    for (Pending p : batch) {
-                        insertOne(connection, p, now);
-                    }
+        Instant now = clock.instant();
+        List<Boolean> added;
+        try {
+            added = keys.addAll(batch.stream().map(Pending::key).toList(), now);
+        } catch (RuntimeException e) {
+            for (Pending p : batch) {
+                try {
+                    resolve(p, keys.add(p.key(), now), null);
+                } catch (RuntimeException failure) {
+                    resolve(p, null, new DedupeWriteException(failure));
                 }
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
-            batch.forEach(p -> resolve(p, null, new DedupeWriteException(e))); // resolved ones stay resolved
+            return;
         }
-    }
-
-    /** The whole batch in one statement batch and one commit; false (rolled back) when any insert failed. */
-    private boolean insertAll(Connection connection, List<Pending> keys, Timestamp now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (Pending p : keys) {
-                bind(insert, p.key(), now);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-            connection.commit();
-            return true;
-        } catch (SQLException e) {
-            connection.rollback();
-            return false;
+        for (int i = 0; i < batch.size(); i++) {
+            resolve(batch.get(i), added.get(i), null);
         }
-    }
-
-    private void insertOne(Connection connection, Pending p, Timestamp now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            bind(insert, p.key(), now);
-            insert.executeUpdate();
-            connection.commit();
-            resolve(p, true, null);
-        } catch (SQLException e) {
-            connection.rollback();
-            if (IdempotencyConfiguration.GuardedRepository.uniqueViolation(e)) {
-                resolve(p, false, null);
-            } else {
-                resolve(p, null, new DedupeWriteException(e));
-            }
-        }
-    }
-
-    private void bind(PreparedStatement insert, String key, Timestamp now) throws SQLException {
-        insert.setString(1, processor);
-        insert.setString(2, key);
-        insert.setTimestamp(3, now);
     }
 
     /**
@@ -227,7 +183,16 @@ final class DedupeKeyWriter implements AutoCloseable {
     /** A key that could not be written: the cause is the database's (or a timeout). */
     static final class DedupeWriteException extends RuntimeException {
         DedupeWriteException(Throwable cause) {
-            super(cause.getClass().getSimpleName(), cause);
+            super(innermost(cause).getClass().getSimpleName(), cause);
+        }
+
+        /** The database's own failure, under the store's wrapping of it. */
+        private static Throwable innermost(Throwable e) {
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            return t;
         }
     }
 }

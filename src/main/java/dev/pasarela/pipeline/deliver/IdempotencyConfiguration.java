@@ -1,9 +1,10 @@
 package dev.pasarela.pipeline.deliver;
 
 import dev.pasarela.pipeline.ingress.WebhookIds;
+import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.ExpiringKeys;
+import dev.pasarela.store.jdbc.JdbcExpiringKeys;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -11,14 +12,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
@@ -30,15 +29,32 @@ public class IdempotencyConfiguration {
     static final String PROCESSOR = "webhooks";
 
     /**
-     * Webhook event ids already accepted, in the embedded database. The table is ours
-     * ({@code schema.sql}): Camel's default one has no primary key and a 100-character id.
+     * Where webhook event ids are kept: beside the documents when the store keeps key sets (the
+     * embedded one, so that the embedded H2's file does not grow with them; bench/RESULTS.md), with
+     * the ids an earlier version kept in the database's table read until they expire there; else in
+     * that table ({@code CAMEL_MESSAGEPROCESSED}, ours in {@code schema.sql}: Camel's default one has
+     * no primary key and a 100-character id), which PostgreSQL shares among gateways.
      */
     @Bean
-    IdempotentRepository webhookIdempotentRepository(DataSource dataSource, MeterRegistry meters, Clock clock,
+    ExpiringKeys webhookEventKeys(DocumentStore store, DataSource dataSource) {
+        ExpiringKeys table = new JdbcExpiringKeys(dataSource, "CAMEL_MESSAGEPROCESSED", PROCESSOR);
+        return store.expiringKeys(PROCESSOR).<ExpiringKeys>map(kept -> {
+            KeysMovedFromTable moved = new KeysMovedFromTable(kept, table);
+            log.info("Webhook event ids: kept in the {} store{}", store.kind(), moved.readsEarlier()
+                    ? ", and those kept before in the database's table CAMEL_MESSAGEPROCESSED read until they expire"
+                    : "");
+            return moved;
+        }).orElseGet(() -> {
+            log.info("Webhook event ids: kept in the database's table CAMEL_MESSAGEPROCESSED");
+            return table;
+        });
+    }
+
+    /** Webhook event ids already accepted. */
+    @Bean
+    IdempotentRepository webhookIdempotentRepository(ExpiringKeys webhookEventKeys, MeterRegistry meters, Clock clock,
                                                      DedupeProperties dedupe) {
-        GuardedRepository repo = new GuardedRepository(dataSource, meters, clock, dedupe.writeDelay());
-        repo.setCreateTableIfNotExists(false);
-        return repo;
+        return new GuardedRepository(webhookEventKeys, meters, clock, dedupe.writeDelay());
     }
 
     /**
@@ -53,36 +69,34 @@ public class IdempotencyConfiguration {
      * (false), not a failure. An insert that fails otherwise (the database went away) is logged at
      * ERROR and counted ({@code pasarela.dedupe.insert.failures}), never silent.
      */
-    static final class GuardedRepository extends JdbcMessageIdRepository {
+    static final class GuardedRepository extends ServiceSupport implements IdempotentRepository {
         private static final long BACKLOG_WAIT_SECONDS = 30;
+        private final ExpiringKeys keys;
         private final MeterRegistry meters;
         private final DedupeKeyWriter writer;
 
-        GuardedRepository(DataSource dataSource, MeterRegistry meters, Clock clock, Duration writeDelay) {
-            super(dataSource, PROCESSOR);
+        GuardedRepository(ExpiringKeys keys, MeterRegistry meters, Clock clock, Duration writeDelay) {
+            this.keys = keys;
             this.meters = meters;
-            this.writer = new DedupeKeyWriter(dataSource, PROCESSOR, clock, writeDelay);
+            this.writer = new DedupeKeyWriter(keys, clock, writeDelay);
         }
 
         @Override
-        protected void doStart() throws Exception {
-            super.doStart();
+        protected void doStart() {
             writer.start();
         }
 
         @Override
-        protected void doStop() throws Exception {
+        protected void doStop() {
             writer.close();
-            super.doStop();
         }
 
         @Override
         public boolean contains(String key) {
             WebhookIds.checkEventKey(key); // the limit is the messageId column's (schema.sql)
-            // pending first: the writer drops a key from it only after its commit, so the key is
-            // always in one place or the other. The read is one indexed query on an auto-commit
-            // connection: Camel's contains wraps it in a transaction, a begin and a commit per request
-            return writer.isPending(key) || queryForInt(key) > 0;
+            // pending first: the writer drops a key from it only after its write, so the key is
+            // always in one place or the other
+            return writer.isPending(key) || keys.contains(key);
         }
 
         /** True when the key is new; false when it is known or pending. Its insert follows (see the writer). */
@@ -116,6 +130,23 @@ public class IdempotencyConfiguration {
             }
         }
 
+        /** Camel's hook when an exchange fails: a key never added (the consumer is not eager) stays absent. */
+        @Override
+        public boolean remove(String key) {
+            return keys.remove(key);
+        }
+
+        @Override
+        public boolean confirm(String key) {
+            return true; // added once queued: nothing left to confirm
+        }
+
+        /** Forgetting every event id would let every provider retry through: not offered. */
+        @Override
+        public void clear() {
+            throw new UnsupportedOperationException("webhook event ids are forgotten by age only (pasarela.dedupe.retention)");
+        }
+
         private void failed(String key, Throwable e) {
             meters.counter("pasarela.dedupe.insert.failures").increment();
             // the key's length and hash, not the key: it is provider input
@@ -124,17 +155,6 @@ public class IdempotencyConfiguration {
                     Integer.toHexString(key.hashCode()),
                     e instanceof DedupeKeyWriter.DedupeWriteException ? e.getMessage() : e.getClass().getSimpleName());
         }
-
-        /** Spring's translation, or the SQLSTATE 23505 (H2, PostgreSQL) it translates from. */
-        static boolean uniqueViolation(Throwable e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof DuplicateKeyException
-                        || t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     /**
@@ -142,16 +162,14 @@ public class IdempotencyConfiguration {
      * and the 7 days Meta keep retrying), so the table does not grow without bound.
      */
     @Bean
-    DedupeRetention dedupeRetention(JdbcTemplate jdbc,
-                                    DedupeProperties dedupe, Clock clock) {
-        return new DedupeRetention(jdbc, dedupe.retention(), clock);
+    DedupeRetention dedupeRetention(ExpiringKeys webhookEventKeys, DedupeProperties dedupe, Clock clock) {
+        return new DedupeRetention(webhookEventKeys, dedupe.retention(), clock);
     }
 
-    public record DedupeRetention(JdbcTemplate jdbc, Duration retention, Clock clock) {
+    public record DedupeRetention(ExpiringKeys keys, Duration retention, Clock clock) {
         @Scheduled(initialDelayString = "PT1M", fixedDelayString = "${pasarela.dedupe.purge-interval:PT6H}")
-        public int purge() {
-            int n = jdbc.update("DELETE FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND createdAt < ?",
-                    PROCESSOR, Timestamp.from(clock.instant().minus(retention)));
+        public long purge() {
+            long n = keys.forgetAddedBefore(clock.instant().minus(retention));
             if (n > 0) {
                 log.info("Forgot {} webhook event ids older than {}", n, retention);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentJson;
 import dev.pasarela.store.DocumentStore;
+import dev.pasarela.store.ExpiringKeys;
 import dev.pasarela.store.Paths;
 import dev.pasarela.store.Query;
 import dev.pasarela.store.StoreTransaction;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -82,6 +84,8 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     private final TransactionOptions txOptions = new TransactionOptions().setDeadlockDetect(true);
     private final ReadOptions readOptions = new ReadOptions();
     private final DocumentJson json;
+    /** One per name: each adds its keys under its own lock (a key is read, then written). */
+    private final Map<String, RocksExpiringKeys> keySets = new ConcurrentHashMap<>();
     /**
      * Every call holds it shared and {@link #close} exclusively: a call on a closed RocksDB would crash
      * the process instead of failing, and a bean may still be at work while the context closes.
@@ -249,6 +253,27 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
                 db.getLongProperty("rocksdb.block-cache-usage"), db.getLongProperty("rocksdb.estimate-table-readers-mem")));
     }
 
+    /**
+     * Kept in the store's log and files beside the documents, under keys no document has (they start
+     * with NUL), so that they are compacted as the documents are; one set per name.
+     */
+    @Override
+    public Optional<ExpiringKeys> expiringKeys(String name) {
+        return Optional.of(keySets.computeIfAbsent(name, n -> new RocksExpiringKeys(this, n)));
+    }
+
+    TransactionDB db() {
+        return db;
+    }
+
+    ReadOptions readOptions() {
+        return readOptions;
+    }
+
+    WriteOptions writeOptions() {
+        return writeOptions;
+    }
+
     /** Whether a document is at {@code path}, without reading its data as a document. */
     public boolean contains(String path) {
         byte[] key = key(path);
@@ -346,11 +371,11 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
         }
     }
 
-    private interface StoreCall<T> {
+    interface StoreCall<T> {
         T call() throws RocksDBException;
     }
 
-    private <T> T guarded(StoreCall<T> call) {
+    <T> T guarded(StoreCall<T> call) {
         open.readLock().lock();
         try {
             requireOpen();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pasarela.pipeline.deliver.IdempotencyConfiguration;
+import dev.pasarela.store.ExpiringKeys;
 import dev.pasarela.tenants.TenantProfile;
 import dev.pasarela.tenants.TenantRepository;
 import dev.pasarela.support.GatewayTest;
@@ -143,10 +144,15 @@ class StripeWebhookFlowTest {
     }
 
     @Test
-    void aDuplicateDeliveryChangesNothing() {
-        byte[] body = subscription(1_756_200_000L, "active").bytes();
+    void aDuplicateDeliveryChangesNothing(@Autowired ExpiringKeys webhookEventKeys,
+                                          @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        StripeFixtures.Event event = subscription(1_756_200_000L, "active");
+        byte[] body = event.bytes();
         assertThat(post(body).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> tenantJson().path("revision").asLong() == 1);
+        // on the embedded defaults the event's id is kept in the embedded store, not in H2's table
+        await().atMost(Duration.ofSeconds(20)).until(() -> webhookEventKeys.contains("stripe:" + event.id()));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class)).isZero();
         assertThat(post(body).status()).isEqualTo(200);
         assertThat(post(body).status()).isEqualTo(200);
         // a later event proves the queue moved past the duplicates: they were not applied
@@ -231,13 +237,15 @@ class StripeWebhookFlowTest {
 
     @Test
     void oldDedupeKeysAreForgotten(@Autowired IdempotencyConfiguration.DedupeRetention retention,
-                                   @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc) {
-        jdbc.update("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, ?)",
-                "webhooks", "stripe:evt_ancient_" + tenant,
-                java.sql.Timestamp.from(Instant.now().minus(Duration.ofDays(40))));
+                                   @Autowired ExpiringKeys webhookEventKeys) {
+        assertThat(webhookEventKeys.add("stripe:evt_ancient_" + tenant, Instant.now().minus(Duration.ofDays(40))))
+                .isTrue();
+        assertThat(webhookEventKeys.add("stripe:evt_recent_" + tenant, Instant.now().minus(Duration.ofDays(29))))
+                .isTrue();
         assertThat(accepted.contains("stripe:evt_ancient_" + tenant)).isTrue();
         assertThat(retention.purge()).isGreaterThanOrEqualTo(1);
         assertThat(accepted.contains("stripe:evt_ancient_" + tenant)).isFalse();
+        assertThat(accepted.contains("stripe:evt_recent_" + tenant)).isTrue();
     }
 
     @Test

@@ -93,9 +93,9 @@ class DedupeAndMappingFailuresTest {
         String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
         new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(ds, meters, java.time.Clock.systemUTC(),
+        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
+                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"), meters, java.time.Clock.systemUTC(),
                 java.time.Duration.ofSeconds(2)); // keys stay pending that long: no race with the writer
-        repo.setCreateTableIfNotExists(false);
         repo.start();
 
         String atLimit = "k".repeat(dev.pasarela.pipeline.ingress.WebhookIds.MAX_EVENT_KEY_LENGTH);
@@ -127,9 +127,9 @@ class DedupeAndMappingFailuresTest {
         String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
         new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(ds, meters, java.time.Clock.systemUTC(),
+        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
+                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"), meters, java.time.Clock.systemUTC(),
                 java.time.Duration.ofSeconds(2)); // keys stay pending that long: no race with the writer
-        repo.setCreateTableIfNotExists(false);
         repo.start();
         assertThat(repo.add("acme:evt_race")).isTrue();
         assertThat(repo.add("acme:evt_race")).isFalse();
@@ -139,9 +139,9 @@ class DedupeAndMappingFailuresTest {
                 jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class) == 1);
         assertThat(repo.contains("acme:evt_race")).isTrue(); // from the table now
         assertThat(meters.find("pasarela.dedupe.insert.failures").counter()).isNull();
-        assertThat(IdempotencyConfiguration.GuardedRepository.uniqueViolation(
+        assertThat(dev.pasarela.store.jdbc.JdbcExpiringKeys.uniqueViolation(
                 new java.sql.SQLException("unique", "23505"))).isTrue();
-        assertThat(IdempotencyConfiguration.GuardedRepository.uniqueViolation(
+        assertThat(dev.pasarela.store.jdbc.JdbcExpiringKeys.uniqueViolation(
                 new java.sql.SQLException("gone", "08006"))).isFalse();
         repo.stop();
     }

@@ -3,6 +3,7 @@ package dev.pasarela.pipeline.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pasarela.store.jdbc.JdbcExpiringKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class DedupeKeyWriterTest {
         String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
         jdbc = new JdbcTemplate(ds);
         jdbc.execute(table.substring(0, table.indexOf(';')));
-        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(5));
+        writer = new DedupeKeyWriter(table(ds), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(5));
         writer.start();
     }
 
@@ -138,7 +139,7 @@ class DedupeKeyWriterTest {
                 return super.getConnection();
             }
         };
-        writer = new DedupeKeyWriter(blocked, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+        writer = new DedupeKeyWriter(table(blocked), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
         writer.start();
         DedupeKeyWriter.Submitted last = null;
         for (int i = 0; i <= DedupeKeyWriter.MAX_PENDING; i++) {
@@ -152,8 +153,12 @@ class DedupeKeyWriterTest {
 
     private void restart(Duration writeDelay) {
         writer.close();
-        writer = new DedupeKeyWriter(ds, "webhooks", Clock.fixed(NOW, ZoneOffset.UTC), writeDelay);
+        writer = new DedupeKeyWriter(table(ds), Clock.fixed(NOW, ZoneOffset.UTC), writeDelay);
         writer.start();
+    }
+
+    private static JdbcExpiringKeys table(DataSource dataSource) {
+        return new JdbcExpiringKeys(dataSource, "CAMEL_MESSAGEPROCESSED", "webhooks");
     }
 
     private int count() {

@@ -1,0 +1,142 @@
+package dev.pasarela.store.jdbc;
+
+import dev.pasarela.store.ExpiringKeys;
+import dev.pasarela.store.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A set of expiring keys in a table shaped like Camel's {@code CAMEL_MESSAGEPROCESSED}
+ * ({@code processorName}, {@code messageId}, {@code createdAt}, the first two its primary key): one
+ * set per processor name. For a datasource several gateways share (PostgreSQL), and for the
+ * embedded H2 when the documents are in Firestore.
+ */
+public final class JdbcExpiringKeys implements ExpiringKeys {
+
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final String name;
+    private final String insert;
+    private final String count;
+    private final String delete;
+    private final String deleteOlder;
+    private final String any;
+
+    public JdbcExpiringKeys(DataSource dataSource, String table, String name) {
+        if (!TABLE.matcher(table).matches()) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
+        this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.name = name;
+        this.insert = "INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?)";
+        this.count = "SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?";
+        this.delete = "DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?";
+        this.deleteOlder = "DELETE FROM " + table + " WHERE processorName = ? AND createdAt < ?";
+        this.any = "SELECT 1 FROM " + table + " WHERE processorName = ? LIMIT 1";
+    }
+
+    /** One indexed query on an auto-commit connection: no begin and commit around it. */
+    @Override
+    public boolean contains(String key) {
+        return translated(() -> jdbc.queryForObject(count, Integer.class, name, key) > 0);
+    }
+
+    /**
+     * The keys in one statement batch and one commit. A key already there fails the whole batch (the
+     * primary key refuses it), which is rolled back and thrown: {@link #add} then tells which.
+     */
+    @Override
+    public List<Boolean> addAll(List<String> keys, Instant addedAt) {
+        Timestamp at = Timestamp.from(addedAt);
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                for (String key : keys) {
+                    bind(statement, key, at);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return Collections.nCopies(keys.size(), true);
+    }
+
+    @Override
+    public boolean add(String key, Instant addedAt) {
+        try {
+            return translated(() -> jdbc.update(insert, name, key, Timestamp.from(addedAt)) == 1);
+        } catch (StoreUnavailableException e) {
+            if (uniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean remove(String key) {
+        return translated(() -> jdbc.update(delete, name, key) > 0);
+    }
+
+    @Override
+    public long forgetAddedBefore(Instant cutoff) {
+        return translated(() -> (long) jdbc.update(deleteOlder, name, Timestamp.from(cutoff)));
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return translated(() -> jdbc.query(any, rs -> !rs.next(), name));
+    }
+
+    /** Spring's translation, or the SQLSTATE 23505 (H2, PostgreSQL) it translates from. */
+    public static boolean uniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DuplicateKeyException
+                    || t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void bind(PreparedStatement statement, String key, Timestamp at) throws SQLException {
+        statement.setString(1, name);
+        statement.setString(2, key);
+        statement.setTimestamp(3, at);
+    }
+
+    private static <T> T translated(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DataAccessException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The cause's kind in the message, not its text: a database's message may quote the key. */
+    private static StoreUnavailableException unavailable(Exception e) {
+        return new StoreUnavailableException("key table failed (" + e.getClass().getSimpleName() + ")", e);
+    }
+}
