@@ -3,7 +3,8 @@
 # by H2 write mode (bench/H2FileGrowth.java; bench/RESULTS.md, 2026-12-05, sixteenth session):
 #   bash bench/h2-file-growth.sh [commits, 4800] [commits-per-second, 20] [print-every, 600]
 # runs the variants side by side (plain, delay, compactfile, retention0, delaycheckpoint-retention0; light:
-# 20 commits/s each). Since the keys moved to the embedded store, db/ holds Quartz's tables only.
+# 20 commits/s each). Since the keys moved to the embedded store, db/ holds Quartz's tables alone on the
+# embedded defaults (with Firestore as the store, the keys are still there).
 #   CP=<classpath with H2> skips Maven (the tests' smoke run passes its own)
 set -euo pipefail
 cd "$(dirname "$0")/.."

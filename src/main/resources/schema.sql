@@ -1,6 +1,7 @@
--- The embedded database: business documents (embedded store adapter) and the idempotent
--- consumer's keys. Camel's default CAMEL_MESSAGEPROCESSED has no primary key and a
--- 100-character id; ours has both fixed.
+-- The datasource's tables: business documents (the jdbc store; the embedded store's before it
+-- moved to RocksDB) and the webhooks' event ids (where the embedded store does not keep them:
+-- on PostgreSQL, with Firestore, or an earlier version's until they expire). Camel's default
+-- CAMEL_MESSAGEPROCESSED has no primary key and a 100-character id; ours has both fixed.
 CREATE TABLE IF NOT EXISTS pasarela_documents (
     path            VARCHAR(1500) PRIMARY KEY,
     collection_path VARCHAR(1500) NOT NULL,

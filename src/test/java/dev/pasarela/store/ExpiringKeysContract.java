@@ -36,8 +36,24 @@ abstract class ExpiringKeysContract {
     void newKeysAreAddedTogether() {
         ExpiringKeys keys = keys();
         List<String> batch = List.of(key(), key(), key());
-        assertThat(keys.addAll(batch, T0)).containsExactly(true, true, true);
+        assertThat(keys.addAll(batch, T0)).containsExactly(ExpiringKeys.Outcome.ADDED, ExpiringKeys.Outcome.ADDED,
+                ExpiringKeys.Outcome.ADDED);
         assertThat(batch).allMatch(keys::contains);
+    }
+
+    /** A key already there, or twice in one list, is found there; the others of the list are added. */
+    @Test
+    void aKeyAlreadyThereOrTwiceInOneListIsPresentAndTheOthersAreAdded() {
+        ExpiringKeys keys = keys();
+        String known = key();
+        String twice = key();
+        String fresh = key();
+        keys.add(known, T0);
+        assertThat(keys.addAll(List.of(twice, known, twice, fresh), T0)).containsExactly(ExpiringKeys.Outcome.ADDED,
+                ExpiringKeys.Outcome.PRESENT, ExpiringKeys.Outcome.PRESENT, ExpiringKeys.Outcome.ADDED);
+        assertThat(List.of(known, twice, fresh)).allMatch(keys::contains);
+        assertThat(keys.forgetAddedBefore(T0.plusSeconds(1))).isEqualTo(3); // one entry per key
+        assertThat(keys.isEmpty()).isTrue();
     }
 
     @Test

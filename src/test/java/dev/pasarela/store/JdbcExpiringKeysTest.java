@@ -31,17 +31,36 @@ class JdbcExpiringKeysTest extends ExpiringKeysContract {
         return new JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "set-" + UUID.randomUUID());
     }
 
-    /** The primary key refuses the whole batch: none of it is kept, and the caller adds each alone. */
+    /** A key the column cannot hold is refused alone, without its text in the reason. */
     @Test
-    void aBatchWithAKeyAlreadyThereIsRefusedWhole() {
+    void aKeyTooLongIsRefusedAloneAndTheOthersAreAdded() {
         ExpiringKeys keys = keys();
-        String known = key();
         String fresh = key();
-        keys.add(known, T0);
-        assertThatThrownBy(() -> keys.addAll(List.of(fresh, known), T0))
-                .isInstanceOf(StoreUnavailableException.class)
-                .hasMessageNotContaining(known.substring(7));
-        assertThat(keys.contains(fresh)).isFalse();
+        String tooLong = "stripe:evt_" + "k".repeat(600);
+        List<ExpiringKeys.Outcome> outcomes = keys.addAll(List.of(fresh, tooLong), T0);
+        assertThat(outcomes.get(0)).isEqualTo(ExpiringKeys.Outcome.ADDED);
+        assertThat(outcomes.get(1).added()).isFalse();
+        assertThat(outcomes.get(1).refused()).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageNotContaining("kkkk");
+        assertThat(keys.contains(fresh)).isTrue();
+        assertThatThrownBy(() -> keys.add(tooLong, T0)).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    /** No connection: the whole call fails once, rather than once per key. */
+    @Test
+    void aDatabaseThatCannotBeReachedFailsTheWholeCall() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource gone = new org.springframework.jdbc.datasource.DelegatingDataSource(ds) {
+            @Override
+            public java.sql.Connection getConnection() throws java.sql.SQLException {
+                asked.incrementAndGet();
+                throw new java.sql.SQLTransientConnectionException("connection refused", "08001");
+            }
+        };
+        ExpiringKeys keys = new JdbcExpiringKeys(gone, "CAMEL_MESSAGEPROCESSED", "webhooks");
+        assertThatThrownBy(() -> keys.addAll(List.of(key(), key(), key()), T0))
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThat(asked).hasValue(1);
     }
 
     @Test

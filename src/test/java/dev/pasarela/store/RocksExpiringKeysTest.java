@@ -37,17 +37,6 @@ class RocksExpiringKeysTest extends ExpiringKeysContract {
     }
 
     @Test
-    void aKeyAlreadyThereOrTwiceInOneBatchIsNotAddedAgain() {
-        ExpiringKeys keys = keys();
-        String known = key();
-        String twice = key();
-        keys.add(known, T0);
-        assertThat(keys.addAll(List.of(twice, known, twice), T0)).containsExactly(true, false, false);
-        keys.forgetAddedBefore(T0.plusSeconds(1));
-        assertThat(keys.isEmpty()).isTrue(); // one entry per key, each forgotten once
-    }
-
-    @Test
     void setsOfOtherNamesAndDocumentsDoNotMix() {
         ExpiringKeys one = keys();
         ExpiringKeys other = keys();

@@ -3,7 +3,6 @@ package dev.pasarela.pipeline.deliver;
 import dev.pasarela.store.ExpiringKeys;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -29,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * from many threads at once, far less from this one (bench/RESULTS.md, issue 14).
  * <p>
  * A key that is already there resolves {@code false} (a duplicate), as does a second submit of a
- * key still pending. When a batch fails, its keys are added one by one, so one bad key fails
- * only itself. Beyond {@link #MAX_PENDING} keys waiting (the database is slow or gone), callers
+ * key still pending. A key the store refuses alone (too long for a table's column) fails only
+ * itself. Beyond {@link #MAX_PENDING} keys waiting (the database is slow or gone), callers
  * are told so ({@link Submitted#backlogged}) and wait for their own commit, as before.
  */
 final class DedupeKeyWriter implements AutoCloseable {
@@ -124,24 +123,22 @@ final class DedupeKeyWriter implements AutoCloseable {
         }
     }
 
-    /** The batch in one write; when that fails (a key already there, or one a table refuses), each key alone. */
+    /** The batch in one write; a key the store refuses alone fails alone, a store unavailable fails them all. */
     private void write(List<Pending> batch) {
-        Instant now = clock.instant();
-        List<Boolean> added;
+        List<ExpiringKeys.Outcome> outcomes;
         try {
-            added = keys.addAll(batch.stream().map(Pending::key).toList(), now);
+            outcomes = keys.addAll(batch.stream().map(Pending::key).toList(), clock.instant());
         } catch (RuntimeException e) {
-            for (Pending p : batch) {
-                try {
-                    resolve(p, keys.add(p.key(), now), null);
-                } catch (RuntimeException failure) {
-                    resolve(p, null, new DedupeWriteException(failure));
-                }
-            }
+            batch.forEach(p -> resolve(p, null, new DedupeWriteException(e)));
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            resolve(batch.get(i), added.get(i), null);
+            ExpiringKeys.Outcome outcome = outcomes.get(i);
+            if (outcome.refused() == null) {
+                resolve(batch.get(i), outcome.added(), null);
+            } else {
+                resolve(batch.get(i), null, new DedupeWriteException(outcome.refused()));
+            }
         }
     }
 

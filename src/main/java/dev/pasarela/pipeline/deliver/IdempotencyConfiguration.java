@@ -130,7 +130,7 @@ public class IdempotencyConfiguration {
             }
         }
 
-        /** Camel's hook when an exchange fails: a key never added (the consumer is not eager) stays absent. */
+        /** Forgets a key (the route does not ask: a failed exchange never added its key, the consumer not being eager). */
         @Override
         public boolean remove(String key) {
             return keys.remove(key);

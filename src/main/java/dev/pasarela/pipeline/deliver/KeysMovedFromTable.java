@@ -3,6 +3,8 @@ package dev.pasarela.pipeline.deliver;
 import dev.pasarela.store.ExpiringKeys;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keys kept in {@code current}, and those an earlier version kept in {@code earlier} (the embedded
@@ -11,6 +13,8 @@ import java.util.List;
  * read, so a new installation never reads it after its start.
  */
 final class KeysMovedFromTable implements ExpiringKeys {
+
+    private static final Logger log = LoggerFactory.getLogger(KeysMovedFromTable.class);
 
     private final ExpiringKeys current;
     private final ExpiringKeys earlier;
@@ -33,13 +37,8 @@ final class KeysMovedFromTable implements ExpiringKeys {
     }
 
     @Override
-    public List<Boolean> addAll(List<String> keys, Instant addedAt) {
+    public List<Outcome> addAll(List<String> keys, Instant addedAt) {
         return current.addAll(keys, addedAt);
-    }
-
-    @Override
-    public boolean add(String key, Instant addedAt) {
-        return current.add(key, addedAt);
     }
 
     @Override
@@ -54,6 +53,9 @@ final class KeysMovedFromTable implements ExpiringKeys {
         if (earlierMayHold) {
             forgotten += earlier.forgetAddedBefore(cutoff);
             earlierMayHold = !earlier.isEmpty();
+            if (!earlierMayHold) {
+                log.info("Webhook event ids: the database's table of an earlier version's ids is empty, and no longer read");
+            }
         }
         return forgotten;
     }

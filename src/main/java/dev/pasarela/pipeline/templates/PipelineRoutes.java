@@ -86,9 +86,11 @@ public class PipelineRoutes extends RouteBuilder {
                         .when(e -> e.getIn().getBody(InboundEvent.class).processable())
                             .process("resolveTenantStep").id("resolve-tenant")
                             // not eager: the key is kept only once the event is durably queued, so a
-                            // crash in between leaves the provider's retry free to enqueue it
+                            // crash in between leaves the provider's retry free to enqueue it. Nothing to
+                            // remove on a failure, then: Camel's removal would take the key of another
+                            // delivery of the event that was queued (this one's copy, failing, is not)
                             .idempotentConsumer(variable(Variables.EVENT_KEY), webhookIdempotentRepository)
-                                .eager(false).skipDuplicate(false).id("dedupe")
+                                .eager(false).skipDuplicate(false).removeOnFailure(false).id("dedupe")
                             .choice()
                                 .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
                                     .process(e -> ingress.count(e, "duplicate"))

@@ -51,11 +51,11 @@ final class RocksExpiringKeys implements ExpiringKeys {
      * otherwise both be told it was new. The batch is one write of the log.
      */
     @Override
-    public synchronized List<Boolean> addAll(List<String> keys, Instant addedAt) {
+    public synchronized List<Outcome> addAll(List<String> keys, Instant addedAt) {
         byte[] at = instant(addedAt);
         List<byte[]> entries = keys.stream().map(this::keyEntry).toList();
         return store.guarded(() -> {
-            List<Boolean> added = new ArrayList<>(keys.size());
+            List<Outcome> added = new ArrayList<>(keys.size());
             Set<String> inThisBatch = new HashSet<>();
             try (WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < keys.size(); i++) {
@@ -65,7 +65,7 @@ final class RocksExpiringKeys implements ExpiringKeys {
                         batch.put(entries.get(i), at);
                         batch.put(timeEntry(at, keys.get(i)), NOTHING);
                     }
-                    added.add(isNew);
+                    added.add(isNew ? Outcome.ADDED : Outcome.PRESENT);
                 }
                 if (batch.count() > 0) {
                     store.db().write(store.writeOptions(), batch);
@@ -73,11 +73,6 @@ final class RocksExpiringKeys implements ExpiringKeys {
             }
             return added;
         });
-    }
-
-    @Override
-    public boolean add(String key, Instant addedAt) {
-        return addAll(List.of(key), addedAt).get(0);
     }
 
     @Override
@@ -100,28 +95,40 @@ final class RocksExpiringKeys implements ExpiringKeys {
     /**
      * In batches of a thousand, each under the lock for its own writes only, so that adding keys
      * does not wait for a whole purge. A key added again since its old entry was read keeps its
-     * newer instant: only the old time entry goes.
+     * newer instant: only the old time entry goes. Each batch is read from where the last one ended,
+     * not from the range's start, where the deleted entries of the batches before lie until RocksDB
+     * compacts them: stepping over them again at every batch would make a purge's time grow with
+     * the square of what it forgets.
      */
     @Override
     public long forgetAddedBefore(Instant cutoff) {
         long forgotten = 0;
+        byte[] after = null;
         while (true) {
-            List<byte[]> old = timeEntriesBefore(cutoff);
+            List<byte[]> old = timeEntries(after, cutoff);
             if (old.isEmpty()) {
                 return forgotten;
             }
             forgotten += forget(old);
+            after = old.get(old.size() - 1);
         }
     }
 
-    /** The first time entries older than {@code cutoff}, a batch at most, read without the lock. */
-    List<byte[]> timeEntriesBefore(Instant cutoff) {
+    /**
+     * The time entries older than {@code cutoff} and after {@code after} (from the first when null), a
+     * batch at most, read without the lock.
+     */
+    List<byte[]> timeEntries(byte[] after, Instant cutoff) {
         byte[] end = concat(timePrefix, instant(cutoff));
         return store.guarded(() -> {
             List<byte[]> found = new ArrayList<>();
             try (RocksIterator it = store.db().newIterator(store.readOptions())) {
-                for (it.seek(timePrefix); it.isValid() && found.size() < PURGE_BATCH
-                        && Arrays.compareUnsigned(it.key(), end) < 0; it.next()) {
+                it.seek(after == null ? timePrefix : after);
+                if (after != null && it.isValid() && Arrays.equals(it.key(), after)) {
+                    it.next();
+                }
+                for (; it.isValid() && found.size() < PURGE_BATCH && Arrays.compareUnsigned(it.key(), end) < 0;
+                        it.next()) {
                     found.add(it.key());
                 }
                 it.status(); // an I/O error ends an iterator as the range's end does

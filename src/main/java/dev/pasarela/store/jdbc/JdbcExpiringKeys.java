@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -55,43 +56,58 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
     }
 
     /**
-     * The keys in one statement batch and one commit. A key already there fails the whole batch (the
-     * primary key refuses it), which is rolled back and thrown: {@link #add} then tells which.
+     * The keys in one statement batch and one commit. When the batch fails (a key already there,
+     * which the primary key refuses, or one too long for the column), it is rolled back and each key
+     * inserted alone on the same connection, so that a key fails only itself. Only a connection that
+     * cannot be had, or that fails its transaction's set-up, fails the whole call.
      */
     @Override
-    public List<Boolean> addAll(List<String> keys, Instant addedAt) {
+    public List<Outcome> addAll(List<String> keys, Instant addedAt) {
         Timestamp at = Timestamp.from(addedAt);
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                for (String key : keys) {
-                    bind(statement, key, at);
-                    statement.addBatch();
+            try {
+                if (insertAll(connection, keys, at)) {
+                    return Collections.nCopies(keys.size(), Outcome.ADDED);
                 }
-                statement.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
+                List<Outcome> outcomes = new ArrayList<>(keys.size());
+                for (String key : keys) {
+                    outcomes.add(insertOne(connection, key, at));
+                }
+                return outcomes;
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw unavailable(e);
         }
-        return Collections.nCopies(keys.size(), true);
     }
 
-    @Override
-    public boolean add(String key, Instant addedAt) {
-        try {
-            return translated(() -> jdbc.update(insert, name, key, Timestamp.from(addedAt)) == 1);
-        } catch (StoreUnavailableException e) {
-            if (uniqueViolation(e)) {
-                return false;
+    private boolean insertAll(Connection connection, List<String> keys, Timestamp at) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(insert)) {
+            for (String key : keys) {
+                bind(statement, key, at);
+                statement.addBatch();
             }
-            throw e;
+            statement.executeBatch();
+            connection.commit();
+            return true;
+        } catch (SQLException e) {
+            connection.rollback();
+            return false;
+        }
+    }
+
+    private Outcome insertOne(Connection connection, String key, Timestamp at) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(insert)) {
+            bind(statement, key, at);
+            statement.executeUpdate();
+            connection.commit();
+            return Outcome.ADDED;
+        } catch (SQLException e) {
+            connection.rollback();
+            return uniqueViolation(e) ? Outcome.PRESENT : Outcome.refused(unavailable(e));
         }
     }
 

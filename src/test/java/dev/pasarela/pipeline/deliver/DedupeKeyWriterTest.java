@@ -3,7 +3,10 @@ package dev.pasarela.pipeline.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pasarela.store.ExpiringKeys;
+import dev.pasarela.store.embedded.RocksDocumentStore;
 import dev.pasarela.store.jdbc.JdbcExpiringKeys;
+import dev.pasarela.support.BootObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -186,6 +190,41 @@ class DedupeKeyWriterTest {
                 .satisfies(e -> assertThat(e.getCause()).hasCauseInstanceOf(DedupeKeyWriter.DedupeWriteException.class));
         requests.shutdown();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class)).isEqualTo(64);
+    }
+
+    /** The same on the embedded store, the default; and a store closed under it fails the keys, not the writer. */
+    @Test
+    void onTheEmbeddedStoreConcurrentRequestsForOneKeyGetOneInsert(@TempDir Path dir) throws Exception {
+        writer.close();
+        RocksDocumentStore store = RocksDocumentStore.open(dir, BootObjectMapper.create());
+        ExpiringKeys kept = store.expiringKeys("webhooks").orElseThrow();
+        writer = new DedupeKeyWriter(kept, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(5));
+        writer.start();
+        ExecutorService requests = Executors.newFixedThreadPool(32);
+        AtomicInteger inserted = new AtomicInteger();
+        List<Future<?>> done = new ArrayList<>();
+        for (int copy = 0; copy < 4; copy++) {
+            for (int k = 0; k < 500; k++) {
+                String key = "acme:evt_" + k;
+                done.add(requests.submit(() -> {
+                    if (writer.submit(key).inserted().join()) {
+                        inserted.incrementAndGet();
+                    }
+                }));
+            }
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        requests.shutdown();
+        assertThat(inserted.get()).isEqualTo(500);
+        assertThat(kept.forgetAddedBefore(NOW.plusMillis(1))).isEqualTo(500);
+
+        store.close();
+        assertThat(writer.submit("acme:evt_after_close").inserted()).failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(DedupeKeyWriter.DedupeWriteException.class);
+        assertThat(writer.submit("acme:evt_after_close_2").backlogged()).isFalse(); // still taking keys
     }
 
     @Test

@@ -20,13 +20,13 @@ class RocksExpiringKeysPurgeTest {
         try (RocksDocumentStore store = RocksDocumentStore.open(dir, BootObjectMapper.create())) {
             RocksExpiringKeys keys = (RocksExpiringKeys) store.expiringKeys("webhooks").orElseThrow();
             keys.add("stripe:evt_1", T0);
-            List<byte[]> read = keys.timeEntriesBefore(T0.plus(Duration.ofDays(5)));
+            List<byte[]> read = keys.timeEntries(null, T0.plus(Duration.ofDays(5)));
             assertThat(read).hasSize(1);
             keys.remove("stripe:evt_1"); // meanwhile: removed, and added again ten days later
             keys.add("stripe:evt_1", T0.plus(Duration.ofDays(10)));
             assertThat(keys.forget(read)).isZero();
             assertThat(keys.contains("stripe:evt_1")).isTrue();
-            assertThat(keys.timeEntriesBefore(T0.plus(Duration.ofDays(11)))).hasSize(1);
+            assertThat(keys.timeEntries(null, T0.plus(Duration.ofDays(11)))).hasSize(1);
         }
     }
 }
