@@ -1,0 +1,58 @@
+package dev.pasarela.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pasarela.store.jdbc.JdbcExpiringKeys;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The table's key sets on the machine's PostgreSQL (where replicas keep the webhooks' event ids), in a
+ * schema of its own that is dropped afterwards: PostgreSQL aborts a transaction at its first failed
+ * statement, so a batch with a known key must be rolled back before its keys are added one by one.
+ */
+class PostgresExpiringKeysTest extends ExpiringKeysContract {
+
+    static final String SCHEMA = "pasarela_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    static DriverManagerDataSource dataSource;
+
+    @BeforeAll
+    static void open() throws Exception {
+        String url = System.getProperty("pasarela.test.postgres-url", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        String user = System.getProperty("pasarela.test.postgres-user", "postgres");
+        new JdbcTemplate(new DriverManagerDataSource(url, user, "")).execute("CREATE SCHEMA " + SCHEMA);
+        dataSource = new DriverManagerDataSource(url + "?currentSchema=" + SCHEMA, user, "");
+        new JdbcTemplate(dataSource).execute(Files.readString(Path.of("src/main/resources/schema.sql"),
+                StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    static void drop() {
+        if (dataSource != null) {
+            new JdbcTemplate(dataSource).execute("DROP SCHEMA " + SCHEMA + " CASCADE");
+        }
+    }
+
+    @Override
+    protected ExpiringKeys keys() {
+        return new JdbcExpiringKeys(dataSource, "CAMEL_MESSAGEPROCESSED", "set-" + UUID.randomUUID());
+    }
+
+    @Test
+    void aKeyTooLongIsRefusedAloneAndTheOthersAreAdded() {
+        ExpiringKeys keys = keys();
+        String fresh = key();
+        List<ExpiringKeys.Outcome> outcomes = keys.addAll(List.of("stripe:evt_" + "k".repeat(600), fresh), T0);
+        assertThat(outcomes.get(0).refused()).isInstanceOf(StoreUnavailableException.class);
+        assertThat(outcomes.get(1)).isEqualTo(ExpiringKeys.Outcome.ADDED);
+        assertThat(keys.contains(fresh)).isTrue();
+    }
+}
