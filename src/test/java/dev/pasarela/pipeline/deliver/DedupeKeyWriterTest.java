@@ -60,24 +60,7 @@ class DedupeKeyWriterTest {
     /** Many requests at once, each key sent by four of them: exactly one of the four is told "new". */
     @Test
     void concurrentRequestsForOneKeyGetOneInsert() throws Exception {
-        ExecutorService requests = Executors.newFixedThreadPool(32);
-        AtomicInteger inserted = new AtomicInteger();
-        List<Future<?>> done = new ArrayList<>();
-        for (int copy = 0; copy < 4; copy++) {
-            for (int k = 0; k < 500; k++) {
-                String key = "acme:evt_" + k;
-                done.add(requests.submit(() -> {
-                    if (writer.submit(key).inserted().join()) {
-                        inserted.incrementAndGet();
-                    }
-                }));
-            }
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        requests.shutdown();
-        assertThat(inserted.get()).isEqualTo(500);
+        assertThat(submitEachKeyFourTimesAtOnce()).isEqualTo(500);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'webhooks'",
                 Integer.class)).isEqualTo(500);
         assertThat(jdbc.queryForObject("SELECT MIN(createdAt) FROM CAMEL_MESSAGEPROCESSED", java.sql.Timestamp.class)
@@ -161,6 +144,28 @@ class DedupeKeyWriterTest {
         writer.start();
     }
 
+    /** 500 keys, each submitted by four requests at once: how many requests were told "new". */
+    private int submitEachKeyFourTimesAtOnce() throws Exception {
+        ExecutorService requests = Executors.newFixedThreadPool(32);
+        AtomicInteger inserted = new AtomicInteger();
+        List<Future<?>> done = new ArrayList<>();
+        for (int copy = 0; copy < 4; copy++) {
+            for (int k = 0; k < 500; k++) {
+                String key = "acme:evt_" + k;
+                done.add(requests.submit(() -> {
+                    if (writer.submit(key).inserted().join()) {
+                        inserted.incrementAndGet();
+                    }
+                }));
+            }
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        requests.shutdown();
+        return inserted.get();
+    }
+
     private static JdbcExpiringKeys table(DataSource dataSource) {
         return new JdbcExpiringKeys(dataSource, "CAMEL_MESSAGEPROCESSED", "webhooks");
     }
@@ -200,24 +205,7 @@ class DedupeKeyWriterTest {
         ExpiringKeys kept = store.expiringKeys("webhooks").orElseThrow();
         writer = new DedupeKeyWriter(kept, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(5));
         writer.start();
-        ExecutorService requests = Executors.newFixedThreadPool(32);
-        AtomicInteger inserted = new AtomicInteger();
-        List<Future<?>> done = new ArrayList<>();
-        for (int copy = 0; copy < 4; copy++) {
-            for (int k = 0; k < 500; k++) {
-                String key = "acme:evt_" + k;
-                done.add(requests.submit(() -> {
-                    if (writer.submit(key).inserted().join()) {
-                        inserted.incrementAndGet();
-                    }
-                }));
-            }
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        requests.shutdown();
-        assertThat(inserted.get()).isEqualTo(500);
+        assertThat(submitEachKeyFourTimesAtOnce()).isEqualTo(500);
         assertThat(kept.forgetAddedBefore(NOW.plusMillis(1))).isEqualTo(500);
 
         store.close();
