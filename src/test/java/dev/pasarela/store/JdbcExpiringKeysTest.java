@@ -63,6 +63,43 @@ class JdbcExpiringKeysTest extends ExpiringKeysContract {
         assertThat(asked).hasValue(1);
     }
 
+    /**
+     * The connection breaks during the one-by-one inserts after a failed batch: the keys committed
+     * before are told as they were, the rest refused, and nothing is thrown.
+     */
+    @Test
+    void aConnectionThatBreaksDuringTheOneByOneInsertsRefusesOnlyTheKeysLeft() {
+        String known = key();
+        String first = key();
+        String last = key();
+        String name = "set-" + UUID.randomUUID();
+        new JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", name).add(known, T0);
+        java.util.concurrent.atomic.AtomicInteger rollbacks = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource breaking = new org.springframework.jdbc.datasource.DelegatingDataSource(ds) {
+            @Override
+            public java.sql.Connection getConnection() throws java.sql.SQLException {
+                java.sql.Connection real = super.getConnection();
+                return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                            // the batch's rollback passes; the next one (the known key's) finds the connection gone
+                            if (method.getName().equals("rollback") && rollbacks.incrementAndGet() > 1) {
+                                throw new java.sql.SQLNonTransientConnectionException("connection reset", "08006");
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+        List<ExpiringKeys.Outcome> outcomes = new JdbcExpiringKeys(breaking, "CAMEL_MESSAGEPROCESSED", name)
+                .addAll(List.of(first, known, last), T0);
+        assertThat(outcomes.get(0)).isEqualTo(ExpiringKeys.Outcome.ADDED);
+        assertThat(outcomes.get(1).refused()).isInstanceOf(StoreUnavailableException.class);
+        assertThat(outcomes.get(2).refused()).isInstanceOf(StoreUnavailableException.class);
+    }
+
     @Test
     void aTableNameIsCheckedBeforeItIsWrittenIntoSql() {
         assertThatThrownBy(() -> new JdbcExpiringKeys(ds, "T; DROP TABLE X", "webhooks"))

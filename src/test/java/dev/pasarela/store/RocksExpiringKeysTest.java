@@ -37,6 +37,15 @@ class RocksExpiringKeysTest extends ExpiringKeysContract {
     }
 
     @Test
+    void aKeyWithANulIsRefusedAlone() {
+        ExpiringKeys keys = keys();
+        String fresh = key();
+        List<ExpiringKeys.Outcome> outcomes = keys.addAll(List.of("stripe:evt\0x", fresh), T0);
+        assertThat(outcomes.get(0).refused()).isInstanceOf(IllegalArgumentException.class);
+        assertThat(outcomes.get(1)).isEqualTo(ExpiringKeys.Outcome.ADDED);
+    }
+
+    @Test
     void setsOfOtherNamesAndDocumentsDoNotMix() {
         ExpiringKeys one = keys();
         ExpiringKeys other = keys();

@@ -53,17 +53,22 @@ final class RocksExpiringKeys implements ExpiringKeys {
     @Override
     public synchronized List<Outcome> addAll(List<String> keys, Instant addedAt) {
         byte[] at = instant(addedAt);
-        List<byte[]> entries = keys.stream().map(this::keyEntry).toList();
         return store.guarded(() -> {
             List<Outcome> added = new ArrayList<>(keys.size());
             Set<String> inThisBatch = new HashSet<>();
             try (WriteBatch batch = new WriteBatch()) {
-                for (int i = 0; i < keys.size(); i++) {
-                    boolean isNew = inThisBatch.add(keys.get(i))
-                            && store.db().get(store.readOptions(), entries.get(i)) == null;
+                for (String key : keys) {
+                    byte[] entry;
+                    try {
+                        entry = keyEntry(key);
+                    } catch (IllegalArgumentException refused) { // a NUL in it: this key alone
+                        added.add(Outcome.refused(refused));
+                        continue;
+                    }
+                    boolean isNew = inThisBatch.add(key) && store.db().get(store.readOptions(), entry) == null;
                     if (isNew) {
-                        batch.put(entries.get(i), at);
-                        batch.put(timeEntry(at, keys.get(i)), NOTHING);
+                        batch.put(entry, at);
+                        batch.put(timeEntry(at, key), NOTHING);
                     }
                     added.add(isNew ? Outcome.ADDED : Outcome.PRESENT);
                 }

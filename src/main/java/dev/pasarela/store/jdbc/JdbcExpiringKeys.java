@@ -73,11 +73,22 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
                 }
                 List<Outcome> outcomes = new ArrayList<>(keys.size());
                 for (String key : keys) {
-                    outcomes.add(insertOne(connection, key, at));
+                    try {
+                        outcomes.add(insertOne(connection, key, at));
+                    } catch (SQLException broken) { // its rollback failed: the connection is gone
+                        RuntimeException reason = unavailable(broken);
+                        while (outcomes.size() < keys.size()) { // those already committed stay as told
+                            outcomes.add(Outcome.refused(reason));
+                        }
+                    }
                 }
                 return outcomes;
             } finally {
-                connection.setAutoCommit(autoCommit);
+                try {
+                    connection.setAutoCommit(autoCommit);
+                } catch (SQLException ignored) {
+                    // a broken connection: the pool discards it; what was written was told above
+                }
             }
         } catch (SQLException e) {
             throw unavailable(e);

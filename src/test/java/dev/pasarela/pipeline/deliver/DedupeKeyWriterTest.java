@@ -201,14 +201,13 @@ class DedupeKeyWriterTest {
     @Test
     void onTheEmbeddedStoreConcurrentRequestsForOneKeyGetOneInsert(@TempDir Path dir) throws Exception {
         writer.close();
-        RocksDocumentStore store = RocksDocumentStore.open(dir, BootObjectMapper.create());
-        ExpiringKeys kept = store.expiringKeys("webhooks").orElseThrow();
-        writer = new DedupeKeyWriter(kept, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(5));
-        writer.start();
-        assertThat(submitEachKeyFourTimesAtOnce()).isEqualTo(500);
-        assertThat(kept.forgetAddedBefore(NOW.plusMillis(1))).isEqualTo(500);
-
-        store.close();
+        try (RocksDocumentStore store = RocksDocumentStore.open(dir, BootObjectMapper.create())) {
+            ExpiringKeys kept = store.expiringKeys("webhooks").orElseThrow();
+            writer = new DedupeKeyWriter(kept, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(5));
+            writer.start();
+            assertThat(submitEachKeyFourTimesAtOnce()).isEqualTo(500);
+            assertThat(kept.forgetAddedBefore(NOW.plusMillis(1))).isEqualTo(500);
+        } // closed under the writer
         assertThat(writer.submit("acme:evt_after_close").inserted()).failsWithin(Duration.ofSeconds(30))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(DedupeKeyWriter.DedupeWriteException.class);
