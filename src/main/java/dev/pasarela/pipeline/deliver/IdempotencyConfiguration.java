@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -50,8 +52,8 @@ public class IdempotencyConfiguration {
         });
     }
 
-    /** Webhook event ids already accepted. */
-    @Bean
+    /** Webhook event ids already accepted; its writer is closed by Spring, after Camel has stopped. */
+    @Bean(destroyMethod = "close")
     IdempotentRepository webhookIdempotentRepository(ExpiringKeys webhookEventKeys, MeterRegistry meters, Clock clock,
                                                      DedupeProperties dedupe) {
         return new GuardedRepository(webhookEventKeys, meters, clock, dedupe.writeDelay());
@@ -83,11 +85,20 @@ public class IdempotencyConfiguration {
 
         @Override
         protected void doStart() {
-            writer.start();
+            writer.start(); // a no-op once running: every provider's route starts this one repository
         }
 
+        /**
+         * Nothing: Camel stops a route's repository with the route, and this one is every provider's.
+         * Stopping one route (from the console, say) would otherwise stop the dedupe of all of them.
+         */
         @Override
         protected void doStop() {
+        }
+
+        /** Writes the keys already taken, then takes no more: at the application's end, once Camel has stopped. */
+        @Override
+        public void close() {
             writer.close();
         }
 
@@ -97,6 +108,18 @@ public class IdempotencyConfiguration {
             // pending first: the writer drops a key from it only after its write, so the key is
             // always in one place or the other
             return writer.isPending(key) || keys.contains(key);
+        }
+
+        /**
+         * Camel adds the key of every exchange that completes, a duplicate's too (the route does not skip
+         * duplicates, to count and answer them): that key is known, so nothing is queued to write.
+         */
+        @Override
+        public boolean add(Exchange exchange, String key) {
+            if (exchange.getProperty(ExchangePropertyKey.DUPLICATE_MESSAGE, false, Boolean.class)) {
+                return false;
+            }
+            return add(key);
         }
 
         /** True when the key is new; false when it is known or pending. Its insert follows (see the writer). */

@@ -163,6 +163,26 @@ class StripeWebhookFlowTest {
         assertThat(tenantJson().path("revision").asLong()).isEqualTo(2);
     }
 
+    /**
+     * Every provider's route shares the one repository, and Camel stops a route's repository with the
+     * route: an operator stopping another provider's route (from Hawtio, say) must not stop Stripe's dedupe.
+     */
+    @Test
+    void anotherProvidersRouteStoppedLeavesTheDedupeWorking(@Autowired org.apache.camel.CamelContext camel,
+                                                            @Autowired ExpiringKeys webhookEventKeys) throws Exception {
+        camel.getRouteController().stopRoute("twilio.in.receive-status");
+        try {
+            StripeFixtures.Event event = subscription(1_756_200_000L, "active");
+            assertThat(post(event.bytes()).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> webhookEventKeys.contains("stripe:" + event.id()));
+            double duplicates = events("duplicate");
+            assertThat(post(event.bytes()).status()).isEqualTo(200);
+            assertThat(events("duplicate")).isEqualTo(duplicates + 1);
+        } finally {
+            camel.getRouteController().startRoute("twilio.in.receive-status");
+        }
+    }
+
     @Test
     void anOlderEventNeverOverwritesNewerState() {
         assertThat(post(subscription(1_756_300_000L, "past_due").bytes()).status()).isEqualTo(200);

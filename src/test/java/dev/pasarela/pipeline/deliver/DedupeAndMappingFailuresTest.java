@@ -87,11 +87,7 @@ class DedupeAndMappingFailuresTest {
 
     @Test
     void aKeyTooLongForTheDedupeTableIsRefusedBeforeTheEnqueueAndAFailedInsertIsCounted() throws Exception {
-        DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:dedupe-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "sa", "");
-        String schema = Files.readString(Path.of("src/main/resources/schema.sql"), StandardCharsets.UTF_8);
-        String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
-        new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
+        DriverManagerDataSource ds = dedupeTable();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
                 new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"), meters, java.time.Clock.systemUTC(),
@@ -115,17 +111,66 @@ class DedupeAndMappingFailuresTest {
                 assertThat(meters.counter("pasarela.dedupe.insert.failures").count()).isEqualTo(1));
         assertThat(new JdbcTemplate(ds).queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class))
                 .isEqualTo(1); // the key at the limit
-        repo.stop();
+        repo.close();
     }
 
-    /** Two overlapping deliveries of one event both pass contains: the second add is a duplicate. */
+    /**
+     * Camel stops a route's repository with the route, and every provider's route shares this one: a
+     * stop leaves it writing keys; only its close (the application's end) ends the writer.
+     */
     @Test
-    void aLostInsertRaceIsADuplicateNotAFailure() throws Exception {
+    void aStopLeavesTheKeysWrittenAndACloseWritesThoseTakenThenRefuses() throws Exception {
+        DriverManagerDataSource ds = dedupeTable();
+        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
+                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"),
+                new SimpleMeterRegistry(), java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30));
+        repo.start();
+        repo.stop(); // one route stopped
+        assertThat(repo.add("acme:evt_after_stop")).isTrue();
+        repo.start(); // that route started again
+        assertThat(repo.add("acme:evt_after_start")).isTrue();
+        repo.close(); // writes what it took, though its delay (30 s) has not passed
+        assertThat(new JdbcTemplate(ds).queryForList("SELECT messageId FROM CAMEL_MESSAGEPROCESSED ORDER BY messageId",
+                String.class)).containsExactly("acme:evt_after_start", "acme:evt_after_stop");
+        assertThatThrownBy(() -> repo.add("acme:evt_after_close")).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A duplicate's exchange completes too, and Camel adds its key: known, so nothing is queued to write. */
+    @Test
+    void aDuplicatesCompletionQueuesNoWrite() throws Exception {
+        DriverManagerDataSource ds = dedupeTable();
+        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
+                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"),
+                new SimpleMeterRegistry(), java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30));
+        repo.start();
+        try (org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            org.apache.camel.Exchange duplicate = new org.apache.camel.support.DefaultExchange(camel);
+            duplicate.setProperty(org.apache.camel.ExchangePropertyKey.DUPLICATE_MESSAGE, true);
+            assertThat(repo.add(duplicate, "acme:evt_dup")).isFalse();
+            assertThat(repo.contains("acme:evt_dup")).isFalse(); // neither pending nor written
+            org.apache.camel.Exchange first = new org.apache.camel.support.DefaultExchange(camel);
+            assertThat(repo.add(first, "acme:evt_new")).isTrue();
+            assertThat(repo.contains("acme:evt_new")).isTrue();
+        } finally {
+            repo.close();
+        }
+        assertThat(new JdbcTemplate(ds).queryForList("SELECT messageId FROM CAMEL_MESSAGEPROCESSED", String.class))
+                .containsExactly("acme:evt_new");
+    }
+
+    static DriverManagerDataSource dedupeTable() throws java.io.IOException {
         DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:mem:dedupe-" + UUID.randomUUID()
                 + ";DB_CLOSE_DELAY=-1", "sa", "");
         String schema = Files.readString(Path.of("src/main/resources/schema.sql"), StandardCharsets.UTF_8);
         String table = schema.substring(schema.indexOf("CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED"));
         new JdbcTemplate(ds).execute(table.substring(0, table.indexOf(';')));
+        return ds;
+    }
+
+    /** Two overlapping deliveries of one event both pass contains: the second add is a duplicate. */
+    @Test
+    void aLostInsertRaceIsADuplicateNotAFailure() throws Exception {
+        DriverManagerDataSource ds = dedupeTable();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
                 new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"), meters, java.time.Clock.systemUTC(),
@@ -143,6 +188,6 @@ class DedupeAndMappingFailuresTest {
                 new java.sql.SQLException("unique", "23505"))).isTrue();
         assertThat(dev.pasarela.store.jdbc.JdbcExpiringKeys.uniqueViolation(
                 new java.sql.SQLException("gone", "08006"))).isFalse();
-        repo.stop();
+        repo.close();
     }
 }
