@@ -116,11 +116,22 @@ public class FirestoreDocumentStore implements DocumentStore, AutoCloseable {
                     && !(cause instanceof com.google.api.gax.rpc.ApiException)) {
                 throw r; // raised by our own transaction function: not a store fault
             }
-            throw new StoreUnavailableException("Firestore failed: " + cause.getMessage(), cause);
+            throw new StoreUnavailableException("Firestore failed: " + failure(cause), cause);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new StoreUnavailableException("Firestore did not answer within " + timeoutMillis + " ms", e);
         }
+    }
+
+    /**
+     * A failure by its kind only (its status code and class): Firestore's messages may name a
+     * document's path, and a conversation's path holds the contact's number. The cause is kept.
+     */
+    static String failure(Throwable cause) {
+        String code = cause instanceof com.google.api.gax.rpc.ApiException api ? api.getStatusCode().getCode().name()
+                : cause instanceof com.google.cloud.firestore.FirestoreException f && f.getStatus() != null
+                        ? f.getStatus().getCode().name() : null;
+        return code == null ? cause.getClass().getSimpleName() : code + " (" + cause.getClass().getSimpleName() + ")";
     }
 
     private static Optional<Document> toDocument(DocumentSnapshot s) {

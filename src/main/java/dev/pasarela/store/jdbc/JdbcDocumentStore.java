@@ -78,7 +78,7 @@ public class JdbcDocumentStore implements DocumentStore {
             } catch (DataIntegrityViolationException | PessimisticLockingFailureException conflict) {
                 last = conflict; // another writer created or locked the same document: run again
             } catch (DataAccessException e) {
-                throw new StoreUnavailableException("jdbc store failed: " + e.getMostSpecificCause().getMessage(), e);
+                throw new StoreUnavailableException("jdbc store failed: " + failure(e), e);
             }
         }
         throw new StoreUnavailableException("jdbc store transaction kept conflicting", last);
@@ -135,11 +135,22 @@ public class JdbcDocumentStore implements DocumentStore {
         return json.text(data);
     }
 
+    /**
+     * A failure by its kind only (SQLState and class): a database's message may quote a value, a
+     * document's path among them, and a conversation's path holds the contact's number. The cause is kept.
+     */
+    static String failure(DataAccessException e) {
+        Throwable cause = e.getMostSpecificCause();
+        return cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                ? "SQLState " + sql.getSQLState() + " (" + cause.getClass().getSimpleName() + ")"
+                : cause.getClass().getSimpleName();
+    }
+
     private <T> T guarded(java.util.function.Supplier<T> op) {
         try {
             return op.get();
         } catch (DataAccessException e) {
-            throw new StoreUnavailableException("jdbc store failed: " + e.getMostSpecificCause().getMessage(), e);
+            throw new StoreUnavailableException("jdbc store failed: " + failure(e), e);
         }
     }
 
