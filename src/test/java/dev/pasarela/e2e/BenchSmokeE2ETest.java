@@ -45,7 +45,8 @@ class BenchSmokeE2ETest {
     @CsvSource({"store-commit-cost.sh, 1 1 default group-flush, commits per flush",
             "stripe-verify-cost.sh, 2000, ours",
             "meter-search-cost.sh, 200, registered once",
-            "h2-file-growth.sh, 40 0 20, keys committed and found: 200"})
+            "h2-file-growth.sh, 40 0 20, keys committed and found: 200",
+            "store-key-lookups.sh, 20000 1 2, hits (retries)"})
     void harnessRunsAndItsResultsAreRight(String script, String arguments, String printed) throws Exception {
         String output = run(script, List.of(arguments.split(" ")), false);
         assertThat(output).as("bench/%s printed its results", script).contains(printed);

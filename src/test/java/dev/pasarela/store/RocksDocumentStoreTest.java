@@ -85,6 +85,23 @@ class RocksDocumentStoreTest extends DocumentStoreContract {
         }
     }
 
+    /**
+     * Its tables carry a Bloom filter (a new event's dedupe check asks for an id the store does not
+     * hold: the filter answers most of those without reading a block), as RocksDB writes the options
+     * it runs with; RocksDB's other table defaults are kept.
+     */
+    @Test
+    void itsTablesHaveABloomFilter(@TempDir Path own) throws java.io.IOException {
+        try (RocksDocumentStore opened = RocksDocumentStore.open(own, BootObjectMapper.create());
+             java.util.stream.Stream<Path> files = java.nio.file.Files.list(own)) {
+            Path options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
+                    .orElseThrow();
+            List<String> lines = java.nio.file.Files.readAllLines(options).stream().map(String::strip).toList();
+            assertThat(lines).anyMatch(l -> l.startsWith("filter_policy=bloomfilter:10"));
+            assertThat(lines).contains("whole_key_filtering=true", "format_version=6");
+        }
+    }
+
     /** A collection is one key range: not its sub-collections', not a longer name's that starts the same. */
     @Test
     void aCollectionHoldsOnlyItsOwnDocuments() {

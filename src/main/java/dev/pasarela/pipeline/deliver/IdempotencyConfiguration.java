@@ -90,7 +90,8 @@ public class IdempotencyConfiguration {
 
         /**
          * Nothing: Camel stops a route's repository with the route, and this one is every provider's.
-         * Stopping one route (from the console, say) would otherwise stop the dedupe of all of them.
+         * Stopping one route (over JMX, by a route policy; the console's Jolokia policy refuses it)
+         * would otherwise stop the dedupe of all of them.
          */
         @Override
         protected void doStop() {

@@ -165,7 +165,7 @@ class StripeWebhookFlowTest {
 
     /**
      * Every provider's route shares the one repository, and Camel stops a route's repository with the
-     * route: an operator stopping another provider's route (from Hawtio, say) must not stop Stripe's dedupe.
+     * route: another provider's route stopped (over JMX, say) must not stop Stripe's dedupe.
      */
     @Test
     void anotherProvidersRouteStoppedLeavesTheDedupeWorking(@Autowired org.apache.camel.CamelContext camel,
