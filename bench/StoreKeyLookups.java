@@ -29,19 +29,49 @@ public class StoreKeyLookups {
         long keys = Long.parseLong(args[0]);
         int seconds = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
-        Path dir = Files.createTempDirectory("store-key-lookups");
-        try {
-            run(dir, keys, seconds, threads);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        String keep = System.getenv("KEEP"); // the store is left there, for bench/ingest.sh's SEED_STORE
+        Path dir = keep == null || keep.isBlank() ? Files.createTempDirectory("store-key-lookups") : Path.of(keep);
+        boolean lookupsOnly = "1".equals(System.getenv("LOOKUPS_ONLY")); // KEEP's store, filled by an earlier run
+        if (Files.isDirectory(dir) && keep != null && !keep.isBlank() && !lookupsOnly) {
+            try (Stream<Path> in = Files.list(dir)) {
+                if (in.findAny().isPresent()) {
+                    throw new IllegalArgumentException("KEEP=" + dir + " is not empty: the ids would be found already there");
+                }
             }
+        }
+        boolean wrong;
+        try {
+            wrong = run(dir, keys, seconds, threads, lookupsOnly);
+        } finally {
+            if (keep == null || keep.isBlank()) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        if (wrong) {
+            System.out.println("WRONG: an answer was not the expected one");
+            System.exit(1);
         }
     }
 
-    static void run(Path dir, long keys, int seconds, int threads) throws Exception {
-        RocksDocumentStore store = RocksDocumentStore.open(dir, new ObjectMapper());
-        ExpiringKeys ids = store.expiringKeys("webhooks").orElseThrow();
+    /** True when an answer was wrong. */
+    static boolean run(Path dir, long keys, int seconds, int threads, boolean lookupsOnly) throws Exception {
+        try (RocksDocumentStore store = RocksDocumentStore.open(dir, new ObjectMapper())) {
+            ExpiringKeys ids = store.expiringKeys("webhooks").orElseThrow();
+            boolean wrong = !lookupsOnly && fill(ids, keys);
+            wrong |= lookups("misses (new events)", ids, keys, seconds, threads, false);
+            wrong |= lookups("hits (retries)", ids, keys, seconds, threads, true);
+            RocksDocumentStore.Memory m = store.memory();
+            System.out.printf("store: %.0f MB on disk; outside the heap: memtables %.1f MB, block cache %.1f MB, "
+                            + "index and filter blocks %.1f MB%n", size(dir) / 1e6, m.memtables() / 1e6,
+                    m.blockCache() / 1e6, m.tableReaders() / 1e6);
+            return wrong;
+        }
+    }
+
+    /** Adds the ids 0 to keys - 1 in batches; true when one was found already there. */
+    static boolean fill(ExpiringKeys ids, long keys) {
         long cpu0 = cpu(), t0 = System.nanoTime();
         List<String> batch = new ArrayList<>(BATCH);
         Instant now = Instant.now();
@@ -59,18 +89,7 @@ public class StoreKeyLookups {
         double fillSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("filled: %,d ids in %.1f s = %,.0f ids/s, %.1f µs CPU per id; %d found already there%n",
                 keys, fillSeconds, keys / fillSeconds, (cpu() - cpu0) / 1e3 / keys, present);
-        boolean wrong = present > 0;
-        wrong |= lookups("misses (new events)", ids, keys, seconds, threads, false);
-        wrong |= lookups("hits (retries)", ids, keys, seconds, threads, true);
-        RocksDocumentStore.Memory m = store.memory();
-        System.out.printf("store: %.0f MB on disk; outside the heap: memtables %.1f MB, block cache %.1f MB, "
-                        + "index and filter blocks %.1f MB%n", size(dir) / 1e6, m.memtables() / 1e6,
-                m.blockCache() / 1e6, m.tableReaders() / 1e6);
-        store.close();
-        if (wrong) {
-            System.out.println("WRONG: an answer was not the expected one");
-            System.exit(1);
-        }
+        return present > 0;
     }
 
     /** An event id of Stripe's shape, the same for the same i. */

@@ -19,6 +19,8 @@
 # window (epoch ms) to cut it by: a recording started later with jcmd makes this JDK recompile the hot
 # code, and the rounds after it measure that (bench/RESULTS.md).
 # OPEN_LOOP=off skips the open-loop part (A/B runs of the closed loop only).
+# SEED_STORE=dir starts the gateway on a copy of that embedded store (store/), e.g. one holding millions
+# of event ids (bash bench/store-key-lookups.sh with KEEP=dir), so the dedupe checks run at that size.
 # THREAD_CPU=1 prints, after each round, the gateway's CPU by thread group in µs per request
 # (from /proc; a JVM's threads are named by what they do, so this says where the time goes, unsampled).
 set -euo pipefail
@@ -64,6 +66,9 @@ if [ -n "${JFR_DIR:-}" ]; then
   JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$(realpath "$JFR_DIR")/ingest.jfr"
 fi
 
+if [ -n "${SEED_STORE:-}" ]; then
+  mkdir -p "$WORK/data" && cp -r "$SEED_STORE" "$WORK/data/store"
+fi
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
   STRIPE_WEBHOOK_SECRET="$STRIPE_SECRET" META_APP_SECRET="$META_SECRET" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \

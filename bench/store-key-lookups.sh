@@ -6,6 +6,7 @@
 #   bash bench/store-key-lookups.sh [ids, 10000000] [seconds per lookup kind, 20] [threads, 2]
 #   CLASSES=<the gateway's classes, default target/classes> (another commit's, to compare)
 #   CP=<the dependencies' class path> skips Maven (the tests' smoke run passes its own)
+#   KEEP=<dir> fills a store there and leaves it (for bench/ingest.sh's SEED_STORE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/classpath.sh

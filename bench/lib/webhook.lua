@@ -87,7 +87,10 @@ end
 function request()
   seq = seq + 1
   sent = sent + 1
-  local body = head .. "bench" .. run_id .. "t" .. tid .. "n" .. seq .. tail
+  -- a scrambled start spreads the ids over the key space, as providers' random ids are (ids sharing a
+  -- prefix would make a store's lookups hit the same cached blocks); the rest keeps each one unique
+  local spread = string.format("%08x", (seq * 2654435761 + tid * 40503) % 4294967296)
+  local body = head .. spread .. "bench" .. run_id .. "t" .. tid .. "n" .. seq .. tail
   local headers = { ["Content-Type"] = "application/json" }
   if scheme == "stripe" then
     local t = tostring(os.time())

@@ -97,7 +97,11 @@ public class IdempotencyConfiguration {
         protected void doStop() {
         }
 
-        /** Writes the keys already taken, then takes no more: at the application's end, once Camel has stopped. */
+        /**
+         * Writes the keys already taken, then takes no more: at the application's end, once Camel has
+         * stopped, and before the key store closes (a bean it depends on). Replaces Camel's
+         * {@code Service.close()}, a {@code stop()}, which is nothing here.
+         */
         @Override
         public void close() {
             writer.close();

@@ -81,6 +81,9 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
 
     private final Path directory;
     private final Options options;
+    /** The tables' filter and block cache: closed after the options that use them, as RocksJava asks. */
+    private final BloomFilter filter;
+    private final LRUCache cache;
     private final TransactionDBOptions dbOptions;
     private final TransactionDB db;
     private final WriteOptions writeOptions = new WriteOptions(); // written to the log, not synced
@@ -96,10 +99,12 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private RocksDocumentStore(Path directory, Options options, TransactionDBOptions dbOptions, TransactionDB db,
-                               ObjectMapper json) {
+    private RocksDocumentStore(Path directory, Options options, BloomFilter filter, LRUCache cache,
+                               TransactionDBOptions dbOptions, TransactionDB db, ObjectMapper json) {
         this.directory = directory;
         this.options = options;
+        this.filter = filter;
+        this.cache = cache;
         this.dbOptions = dbOptions;
         this.db = db;
         this.json = new DocumentJson(json);
@@ -115,16 +120,20 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
      * (or the import's batch) waits for a key another transaction holds before it runs again.
      */
     public static RocksDocumentStore open(Path directory, ObjectMapper json, Duration lockTimeout) {
-        Options options = options();
+        BloomFilter filter = new BloomFilter(10);
+        LRUCache cache = new LRUCache(32L << 20);
+        Options options = options(filter, cache);
         // the default lock timeout is a write outside a transaction's (RocksDB's own default is 1 s)
         TransactionDBOptions dbOptions = new TransactionDBOptions()
                 .setTransactionLockTimeout(lockTimeout.toMillis()).setDefaultLockTimeout(lockTimeout.toMillis());
         try {
             Files.createDirectories(directory);
-            return new RocksDocumentStore(directory, options, dbOptions,
+            return new RocksDocumentStore(directory, options, filter, cache, dbOptions,
                     TransactionDB.open(options, dbOptions, directory.toString()), json);
         } catch (RocksDBException | java.io.IOException e) {
             options.close();
+            cache.close();
+            filter.close();
             dbOptions.close();
             throw new IllegalStateException("the embedded store at " + directory + " cannot be opened: "
                     + e.getMessage(), e);
@@ -140,19 +149,16 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
      * fail its conflict checks (TryAgain, run again as a conflict, then "kept conflicting"): give the
      * history back before taking snapshots.
      */
-    static Options options() {
+    static Options options(BloomFilter filter, LRUCache cache) {
         java.util.Properties noHistory = new java.util.Properties();
         noHistory.setProperty("max_write_buffer_size_to_maintain", "1");
-        // RocksDB's table defaults (its 32 MB block cache, which RocksJava's table settings would make
-        // 8 MB) and a Bloom filter of 10 bits a key: every new webhook event's dedupe check asks for an
-        // id the store does not hold, and without a filter such a miss reads a block of each level's
-        // files (bench/store-key-lookups.sh). The table factory, made by setTableFormatConfig, holds its
-        // own references to the filter and the cache: these handles can be closed after it.
+        // the tables: a Bloom filter (every new webhook event's dedupe check asks for an id the store
+        // does not hold; without a filter such a miss reads a block of each level's files:
+        // bench/store-key-lookups.sh), and RocksDB's own 32 MB block cache, which RocksJava's table
+        // settings would otherwise make 8 MB
         try (DBOptions db = new DBOptions().setCreateIfMissing(true).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(2);
-             ColumnFamilyOptions family = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(noHistory);
-             BloomFilter filter = new BloomFilter(10);
-             LRUCache cache = new LRUCache(32L << 20)) {
+             ColumnFamilyOptions family = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(noHistory)) {
             if (family == null) {
                 throw new IllegalStateException("RocksDB did not take max_write_buffer_size_to_maintain");
             }
@@ -365,6 +371,8 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
             readOptions.close();
             dbOptions.close();
             options.close();
+            cache.close();
+            filter.close();
         } finally {
             open.writeLock().unlock();
         }
