@@ -76,12 +76,16 @@ class RocksDocumentStoreTest extends DocumentStoreContract {
      */
     @Test
     void itKeepsNoHistoryOfFlushedWriteBuffers(@TempDir Path own) throws java.io.IOException {
-        try (RocksDocumentStore opened = RocksDocumentStore.open(own, BootObjectMapper.create());
-             java.util.stream.Stream<Path> files = java.nio.file.Files.list(own)) {
+        assertThat(optionsWritten(own)).contains("max_write_buffer_size_to_maintain=1");
+    }
+
+    /** The options RocksDB writes to a store it opens: the ones it runs with, a line each. */
+    static List<String> optionsWritten(Path dir) throws java.io.IOException {
+        try (RocksDocumentStore opened = RocksDocumentStore.open(dir, BootObjectMapper.create());
+             java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
             Path options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
                     .orElseThrow();
-            assertThat(java.nio.file.Files.readAllLines(options)).extracting(String::strip)
-                    .contains("max_write_buffer_size_to_maintain=1");
+            return java.nio.file.Files.readAllLines(options).stream().map(String::strip).toList();
         }
     }
 
@@ -92,14 +96,9 @@ class RocksDocumentStoreTest extends DocumentStoreContract {
      */
     @Test
     void itsTablesHaveABloomFilter(@TempDir Path own) throws java.io.IOException {
-        try (RocksDocumentStore opened = RocksDocumentStore.open(own, BootObjectMapper.create());
-             java.util.stream.Stream<Path> files = java.nio.file.Files.list(own)) {
-            Path options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
-                    .orElseThrow();
-            List<String> lines = java.nio.file.Files.readAllLines(options).stream().map(String::strip).toList();
-            assertThat(lines).anyMatch(l -> l.startsWith("filter_policy=bloomfilter:10"));
-            assertThat(lines).contains("whole_key_filtering=true", "format_version=6");
-        }
+        List<String> lines = optionsWritten(own);
+        assertThat(lines).anyMatch(l -> l.startsWith("filter_policy=bloomfilter:10"));
+        assertThat(lines).contains("whole_key_filtering=true", "format_version=6");
     }
 
     /** A collection is one key range: not its sub-collections', not a longer name's that starts the same. */

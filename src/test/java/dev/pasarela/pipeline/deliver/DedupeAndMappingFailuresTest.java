@@ -89,10 +89,8 @@ class DedupeAndMappingFailuresTest {
     void aKeyTooLongForTheDedupeTableIsRefusedBeforeTheEnqueueAndAFailedInsertIsCounted() throws Exception {
         DriverManagerDataSource ds = dedupeTable();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
-                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"), meters, java.time.Clock.systemUTC(),
-                java.time.Duration.ofSeconds(2)); // keys stay pending that long: no race with the writer
-        repo.start();
+        // keys stay pending that long: no race with the writer
+        IdempotencyConfiguration.GuardedRepository repo = started(ds, meters, java.time.Duration.ofSeconds(2));
 
         String atLimit = "k".repeat(dev.pasarela.pipeline.ingress.WebhookIds.MAX_EVENT_KEY_LENGTH);
         assertThat(repo.contains(atLimit)).isFalse();
@@ -121,10 +119,8 @@ class DedupeAndMappingFailuresTest {
     @Test
     void aStopLeavesTheKeysWrittenAndACloseWritesThoseTakenThenRefuses() throws Exception {
         DriverManagerDataSource ds = dedupeTable();
-        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
-                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"),
-                new SimpleMeterRegistry(), java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30));
-        repo.start();
+        IdempotencyConfiguration.GuardedRepository repo = started(ds, new SimpleMeterRegistry(),
+                java.time.Duration.ofSeconds(30));
         repo.stop(); // one route stopped
         assertThat(repo.add("acme:evt_after_stop")).isTrue();
         repo.start(); // that route started again
@@ -139,10 +135,8 @@ class DedupeAndMappingFailuresTest {
     @Test
     void aDuplicatesCompletionQueuesNoWrite() throws Exception {
         DriverManagerDataSource ds = dedupeTable();
-        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
-                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"),
-                new SimpleMeterRegistry(), java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30));
-        repo.start();
+        IdempotencyConfiguration.GuardedRepository repo = started(ds, new SimpleMeterRegistry(),
+                java.time.Duration.ofSeconds(30));
         try (org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
             org.apache.camel.Exchange duplicate = new org.apache.camel.support.DefaultExchange(camel);
             duplicate.setProperty(org.apache.camel.ExchangePropertyKey.DUPLICATE_MESSAGE, true);
@@ -156,6 +150,16 @@ class DedupeAndMappingFailuresTest {
         }
         assertThat(new JdbcTemplate(ds).queryForList("SELECT messageId FROM CAMEL_MESSAGEPROCESSED", String.class))
                 .containsExactly("acme:evt_new");
+    }
+
+    /** The repository on the table, started as a route starts it; keys are written after {@code writeDelay}. */
+    static IdempotencyConfiguration.GuardedRepository started(DriverManagerDataSource ds, SimpleMeterRegistry meters,
+                                                              java.time.Duration writeDelay) {
+        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
+                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"), meters,
+                java.time.Clock.systemUTC(), writeDelay);
+        repo.start();
+        return repo;
     }
 
     static DriverManagerDataSource dedupeTable() throws java.io.IOException {
@@ -172,10 +176,8 @@ class DedupeAndMappingFailuresTest {
     void aLostInsertRaceIsADuplicateNotAFailure() throws Exception {
         DriverManagerDataSource ds = dedupeTable();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        IdempotencyConfiguration.GuardedRepository repo = new IdempotencyConfiguration.GuardedRepository(
-                new dev.pasarela.store.jdbc.JdbcExpiringKeys(ds, "CAMEL_MESSAGEPROCESSED", "webhooks"), meters, java.time.Clock.systemUTC(),
-                java.time.Duration.ofSeconds(2)); // keys stay pending that long: no race with the writer
-        repo.start();
+        // keys stay pending that long: no race with the writer
+        IdempotencyConfiguration.GuardedRepository repo = started(ds, meters, java.time.Duration.ofSeconds(2));
         assertThat(repo.add("acme:evt_race")).isTrue();
         assertThat(repo.add("acme:evt_race")).isFalse();
         assertThat(repo.contains("acme:evt_race")).isTrue();
