@@ -32,6 +32,9 @@ public class StoreKeyLookups {
         String keep = System.getenv("KEEP"); // the store is left there, for bench/ingest.sh's SEED_STORE
         Path dir = keep == null || keep.isBlank() ? Files.createTempDirectory("store-key-lookups") : Path.of(keep);
         boolean lookupsOnly = "1".equals(System.getenv("LOOKUPS_ONLY")); // KEEP's store, filled by an earlier run
+        if (lookupsOnly && (keep == null || keep.isBlank() || !Files.isDirectory(dir))) {
+            throw new IllegalArgumentException("LOOKUPS_ONLY=1 needs KEEP=<a store filled by an earlier run>");
+        }
         if (Files.isDirectory(dir) && keep != null && !keep.isBlank() && !lookupsOnly) {
             try (Stream<Path> in = Files.list(dir)) {
                 if (in.findAny().isPresent()) {
@@ -59,6 +62,10 @@ public class StoreKeyLookups {
     static boolean run(Path dir, long keys, int seconds, int threads, boolean lookupsOnly) throws Exception {
         try (RocksDocumentStore store = RocksDocumentStore.open(dir, new ObjectMapper())) {
             ExpiringKeys ids = store.expiringKeys("webhooks").orElseThrow();
+            if (lookupsOnly && (!ids.contains(key(keys - 1)) || ids.contains(key(keys)))) {
+                throw new IllegalArgumentException("the store at " + dir + " does not hold exactly the ids 0 to "
+                        + (keys - 1) + " of an earlier run with the same count");
+            }
             boolean wrong = !lookupsOnly && fill(ids, keys);
             wrong |= lookups("misses (new events)", ids, keys, seconds, threads, false);
             wrong |= lookups("hits (retries)", ids, keys, seconds, threads, true);

@@ -35,6 +35,7 @@ f:close()
 local id_start, id_end = string.find(template, id_token, 1, true)
 assert(id_start, "ID_TOKEN not in TEMPLATE")
 local head, tail = string.sub(template, 1, id_start - 1), string.sub(template, id_end + 1)
+local id_kind = id_token:match("^%a+_") or "" -- "evt_" for Stripe; nothing for a WhatsApp message id
 
 local digest = ffi.new("unsigned char[32]")
 local digest_len = ffi.new("unsigned int[1]")
@@ -87,10 +88,11 @@ end
 function request()
   seq = seq + 1
   sent = sent + 1
-  -- a scrambled start spreads the ids over the key space, as providers' random ids are (ids sharing a
-  -- prefix would make a store's lookups hit the same cached blocks); the rest keeps each one unique
+  -- after the id's kind (Stripe's "evt_"), a scrambled start spreads the ids over the key space, as
+  -- providers' random ids are (ids sharing a prefix would make a store's lookups hit the same cached
+  -- blocks); the rest keeps each one unique
   local spread = string.format("%08x", (seq * 2654435761 + tid * 40503) % 4294967296)
-  local body = head .. spread .. "bench" .. run_id .. "t" .. tid .. "n" .. seq .. tail
+  local body = head .. id_kind .. spread .. "bench" .. run_id .. "t" .. tid .. "n" .. seq .. tail
   local headers = { ["Content-Type"] = "application/json" }
   if scheme == "stripe" then
     local t = tostring(os.time())

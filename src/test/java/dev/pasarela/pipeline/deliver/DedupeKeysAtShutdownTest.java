@@ -31,14 +31,16 @@ class DedupeKeysAtShutdownTest {
             context.registerBean(DataSource.class, () -> table);
             context.registerBean(MeterRegistry.class, SimpleMeterRegistry::new);
             context.registerBean(Clock.class, Clock::systemUTC);
-            // the longest delay allowed: nothing is written before the close unless the close writes it
+            // a delay nothing waits for (the record is not validated here): the id is written by the close or never
             context.registerBean(DedupeProperties.class,
-                    () -> new DedupeProperties(Duration.ofDays(30), Duration.ofHours(6), Duration.ofSeconds(1)));
+                    () -> new DedupeProperties(Duration.ofDays(30), Duration.ofHours(6), Duration.ofMinutes(10)));
             context.register(IdempotencyConfiguration.class);
             context.refresh();
             IdempotentRepository repository = context.getBean("webhookIdempotentRepository", IdempotentRepository.class);
             repository.start(); // as the routes do
             assertThat(repository.add("acme:evt_last_moment")).isTrue();
+            assertThat(context.getBean(DocumentStore.class).expiringKeys(IdempotencyConfiguration.PROCESSOR)
+                    .orElseThrow().contains("acme:evt_last_moment")).isFalse(); // not written yet
         } // the context closes here
         try (RocksDocumentStore reopened = RocksDocumentStore.open(dir, BootObjectMapper.create())) {
             assertThat(reopened.expiringKeys(IdempotencyConfiguration.PROCESSOR).orElseThrow()
