@@ -80,6 +80,7 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
                         while (outcomes.size() < keys.size()) { // those already committed stay as told
                             outcomes.add(Outcome.refused(reason));
                         }
+                        break; // the keys left are told: none is tried on the broken connection
                     }
                 }
                 return outcomes;
