@@ -51,6 +51,19 @@ class RocksDocumentStoreTest extends DocumentStoreContract {
         }
     }
 
+    /** A failed open says which store and why (RocksDB's own lock), and leaves the one that holds it working. */
+    @Test
+    void aStoreAnotherOneHoldsOpenIsRefusedWithItsDirectoryAndTheFirstGoesOn(@TempDir Path own) {
+        try (RocksDocumentStore first = RocksDocumentStore.open(own, BootObjectMapper.create())) {
+            assertThatThrownBy(() -> RocksDocumentStore.open(own, BootObjectMapper.create()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("the embedded store at " + own + " cannot be opened")
+                    .hasMessageContaining("lock");
+            first.set("tenants/t1", Map.of("name", "still open"));
+            assertThat(first.get("tenants/t1")).map(d -> d.field("name")).contains("still open");
+        }
+    }
+
     /** What the store holds outside the heap is readable while it is open, and refused once it is closed. */
     @Test
     void itsWriteBuffersGrowWithWhatIsWrittenAndAreNotReadAfterClose(@TempDir Path own) {

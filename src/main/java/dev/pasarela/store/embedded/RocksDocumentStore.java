@@ -122,21 +122,34 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     public static RocksDocumentStore open(Path directory, ObjectMapper json, Duration lockTimeout) {
         BloomFilter filter = new BloomFilter(10);
         LRUCache cache = new LRUCache(32L << 20);
-        Options options = options(filter, cache);
-        // the default lock timeout is a write outside a transaction's (RocksDB's own default is 1 s)
-        TransactionDBOptions dbOptions = new TransactionDBOptions()
-                .setTransactionLockTimeout(lockTimeout.toMillis()).setDefaultLockTimeout(lockTimeout.toMillis());
+        Options options = null;
+        TransactionDBOptions dbOptions = null;
         try {
+            options = options(filter, cache);
+            // the default lock timeout is a write outside a transaction's (RocksDB's own default is 1 s)
+            dbOptions = new TransactionDBOptions()
+                    .setTransactionLockTimeout(lockTimeout.toMillis()).setDefaultLockTimeout(lockTimeout.toMillis());
             Files.createDirectories(directory);
             return new RocksDocumentStore(directory, options, filter, cache, dbOptions,
                     TransactionDB.open(options, dbOptions, directory.toString()), json);
-        } catch (RocksDBException | java.io.IOException e) {
-            options.close();
-            cache.close();
-            filter.close();
-            dbOptions.close();
+        } catch (RocksDBException | java.io.IOException | RuntimeException e) {
+            // the native handles made so far, the options before the filter and cache they use
+            closeAll(dbOptions, options, cache, filter);
             throw new IllegalStateException("the embedded store at " + directory + " cannot be opened: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the handles that were made (null: not made yet), in the order given. */
+    static void closeAll(AutoCloseable... handles) {
+        for (AutoCloseable handle : handles) {
+            if (handle != null) {
+                try {
+                    handle.close();
+                } catch (Exception ignored) {
+                    // RocksJava's handles do not throw on close; nothing else is closed here
+                }
+            }
         }
     }
 
