@@ -124,6 +124,7 @@ wrk_run meta /webhooks/meta -c"$CONNECTIONS" -d"$((half / 2 + 1))s" > /dev/null
 drain stripe > /dev/null; drain meta > /dev/null
 
 declare -A total
+thread_cpu_snapshot $PID "$WORK/jit.before"
 for r in $(seq 1 "$ROUNDS"); do
   for name in baseline stripe meta; do
     path=/webhooks/$name; [ "$name" = baseline ] && path=/webhooks/bench-noop
@@ -140,11 +141,13 @@ for r in $(seq 1 "$ROUNDS"); do
     total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")
   done
 done
+thread_cpu_snapshot $PID "$WORK/jit.after"
 COUNTED=$ROUNDS; FROM=1; [ "$ROUNDS" -gt 1 ] && { COUNTED=$((ROUNDS - 1)); FROM=2; }
 base=$(python3 -c "print(round(${total[baseline]} / $COUNTED))")
 for name in stripe meta; do
   python3 -c "print('ratio $name/baseline (mean of rounds $FROM-$ROUNDS): %.2f' % (${total[$name]} / ${total[baseline]}))"
 done
+jit_share "$WORK/jit.before" "$WORK/jit.after"
 
 # the generator must not be what is measured: the baseline again with half the threads and connections
 line=$(wrk_run baseline /webhooks/bench-noop -t1 -c$((CONNECTIONS / 2 > 0 ? CONNECTIONS / 2 : 1)) -d"${SECONDS_PER_ROUND}s")

@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
   ROUND=2; CONNECTIONS=4; ROUNDS=1; WARMUP=2
 else
-  ROUND=${1:-15}; CONNECTIONS=${2:-16}; ROUNDS=${3:-3}; WARMUP=${4:-60}
+  # 4 minutes: on two cores the JIT is still compiling the POST's path after one (jit_share below)
+  ROUND=${1:-15}; CONNECTIONS=${2:-16}; ROUNDS=${3:-3}; WARMUP=${4:-240}
 fi
 RATE=${RATE:-100000}
 THREADS=${THREADS:-1}
@@ -130,12 +131,14 @@ await_delivered "$(used)" 120 || true
 
 route stop
 ACCEPT_FROM=$(date +%s%3N)
+thread_cpu_snapshot "$PID" "$WORK/jit.before"
 declare -a GETS POSTS
 for r in $(seq 1 "$ROUNDS"); do
   GETS+=("$(load usage "$ROUND")")
   POSTS+=("$(load send "$ROUND")")
 done
 [ -n "${JFR_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
+thread_cpu_snapshot "$PID" "$WORK/jit.after"
 sleep 1 # a request wrk gave up on at its end may still be accepted: the count below includes it
 
 echo
@@ -160,6 +163,7 @@ done
 FROM=1; [ "$ROUNDS" -gt 1 ] && FROM=2
 python3 -c "g=$greq/$gsec; p=$preq/$psec; print(f'\nAll rounds: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
 python3 -c "g=$wgreq/$wgsec; p=$wpreq/$wpsec; print(f'Rounds $FROM-$ROUNDS: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
+jit_share "$WORK/jit.before" "$WORK/jit.after"
 
 TOTAL=$(used)
 BEFORE=$(field " $(stat)" distinct)

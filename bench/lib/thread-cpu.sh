@@ -27,3 +27,14 @@ thread_cpu_report() {
           for (k in gu) { if ((gu[k] + gs[k]) * f >= 1) printf "%s %.0f(%.0f)\n", k, (gu[k] + gs[k]) * f, gs[k] * f } }' "$1" "$2" \
     | { IFS= read -r total; printf "%s " "$total"; sort -k2 -nr | head -11 | tr '\n' ' '; }
 }
+# jit_share BEFORE AFTER: the share of the process's CPU its JIT compiler threads took between two
+# snapshots, as "JIT compiler threads: N% of the gateway's CPU"; a second line warns when it is over 5 %:
+# the code measured was still being compiled, and its figures are not the steady state's
+jit_share() {
+  awk '
+    NR == FNR { t0[$1] = $3 + $4; next }
+    { d = $3 + $4 - t0[$1]; if ($1 == "process") total = d; else if ($2 ~ /^CN_Compiler/) jit += d }
+    END { share = total > 0 ? 100 * jit / total : 0
+          printf "JIT compiler threads: %.1f%% of the gateway'"'"'s CPU in the measured rounds\n", share
+          if (share > 5) print "WARNING: the JIT was still compiling in the measured rounds: their figures are not the steady state; give the bench a longer warm-up" }' "$1" "$2"
+}
