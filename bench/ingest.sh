@@ -21,12 +21,14 @@
 # OPEN_LOOP=off skips the open-loop part (A/B runs of the closed loop only).
 # SEED_STORE=dir starts the gateway on a copy of that embedded store (store/), e.g. one holding millions
 # of event ids (bash bench/store-key-lookups.sh with KEEP=dir), so the dedupe checks run at that size.
+# After the closed-loop rounds it prints the share of the gateway's CPU the JIT's compiler threads took in
+# the rounds the ratios are of, with a warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
 # THREAD_CPU=1 prints, after each round, the gateway's CPU by thread group in µs per request
 # (from /proc; a JVM's threads are named by what they do, so this says where the time goes, unsampled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
-  SECONDS_PER_ROUND=1; CONNECTIONS=4; ROUNDS=1; WARMUP=2; THREADS=1
+  SECONDS_PER_ROUND=1; CONNECTIONS=4; ROUNDS=1; WARMUP=2; THREADS=1; CI_SIZE=ci
 else
   SECONDS_PER_ROUND=${1:-20}; CONNECTIONS=${2:-32}; ROUNDS=${3:-3}; WARMUP=${4:-60}; THREADS=2
 fi
@@ -124,8 +126,10 @@ wrk_run meta /webhooks/meta -c"$CONNECTIONS" -d"$((half / 2 + 1))s" > /dev/null
 drain stripe > /dev/null; drain meta > /dev/null
 
 declare -A total
-thread_cpu_snapshot $PID "$WORK/jit.before"
+COUNTED=$ROUNDS; FROM=1; [ "$ROUNDS" -gt 1 ] && { COUNTED=$((ROUNDS - 1)); FROM=2; }
 for r in $(seq 1 "$ROUNDS"); do
+  # the JIT's share is of the rounds the ratios are of
+  [ "$r" = "$FROM" ] && thread_cpu_snapshot "$PID" "$WORK/jit.before"
   for name in baseline stripe meta; do
     path=/webhooks/$name; [ "$name" = baseline ] && path=/webhooks/bench-noop
     from=$(date +%s%3N)
@@ -141,13 +145,12 @@ for r in $(seq 1 "$ROUNDS"); do
     total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")
   done
 done
-thread_cpu_snapshot $PID "$WORK/jit.after"
-COUNTED=$ROUNDS; FROM=1; [ "$ROUNDS" -gt 1 ] && { COUNTED=$((ROUNDS - 1)); FROM=2; }
+thread_cpu_snapshot "$PID" "$WORK/jit.after"
 base=$(python3 -c "print(round(${total[baseline]} / $COUNTED))")
 for name in stripe meta; do
   python3 -c "print('ratio $name/baseline (mean of rounds $FROM-$ROUNDS): %.2f' % (${total[$name]} / ${total[baseline]}))"
 done
-jit_share "$WORK/jit.before" "$WORK/jit.after"
+jit_share "$WORK/jit.before" "$WORK/jit.after" "$FROM-$ROUNDS" "${CI_SIZE:-}"
 
 # the generator must not be what is measured: the baseline again with half the threads and connections
 line=$(wrk_run baseline /webhooks/bench-noop -t1 -c$((CONNECTIONS / 2 > 0 ? CONNECTIONS / 2 : 1)) -d"${SECONDS_PER_ROUND}s")

@@ -14,12 +14,14 @@
 # Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), JAVA_OPTS, BENCH_ARGS
 #      (gateway properties), JFR_DIR (a JFR recording from the gateway's start, dir/outbound.jfr, and the
 #      accept rounds' and the delivery's windows in epoch ms to cut it by),
+#      After the rounds: the share of the gateway's CPU the JIT's compiler threads took in rounds 2-N, with a
+#      warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh;
 #      after the drain, per delivered message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
-  ROUND=2; CONNECTIONS=4; ROUNDS=1; WARMUP=2
+  ROUND=2; CONNECTIONS=4; ROUNDS=1; WARMUP=2; CI_SIZE=ci
 else
   # 4 minutes: on two cores the JIT is still compiling the POST's path after one (jit_share below)
   ROUND=${1:-15}; CONNECTIONS=${2:-16}; ROUNDS=${3:-3}; WARMUP=${4:-240}
@@ -131,9 +133,10 @@ await_delivered "$(used)" 120 || true
 
 route stop
 ACCEPT_FROM=$(date +%s%3N)
-thread_cpu_snapshot "$PID" "$WORK/jit.before"
 declare -a GETS POSTS
 for r in $(seq 1 "$ROUNDS"); do
+  # the JIT's share is of the rounds the warm ratio is of (rounds 2-N of several)
+  { [ "$ROUNDS" = 1 ] || [ "$r" = 2 ]; } && thread_cpu_snapshot "$PID" "$WORK/jit.before"
   GETS+=("$(load usage "$ROUND")")
   POSTS+=("$(load send "$ROUND")")
 done
@@ -154,7 +157,8 @@ for r in $(seq 1 "$ROUNDS"); do
   greq=$((greq + $(field " ${GETS[$((r-1))]}" requests))); gsec=$(python3 -c "print($gsec + $(field " ${GETS[$((r-1))]}" seconds))")
   preq=$((preq + $(field " ${POSTS[$((r-1))]}" requests))); psec=$(python3 -c "print($psec + $(field " ${POSTS[$((r-1))]}" seconds))")
   # as in bench/ingest.sh, the first round of several is left out of the warm ratio: the POST's larger path
-  # is still being compiled in it (the JIT's threads took 450-470 µs per POST in round 1, 80-100 in round 2)
+  # is still being compiled in it (after 60 s of warm-up the JIT's threads still took 526-613 µs per POST in
+  # round 2; after the default 240 s, 5-23: bench/RESULTS.md)
   if [ "$ROUNDS" = 1 ] || [ "$r" -gt 1 ]; then
     wgreq=$((wgreq + $(field " ${GETS[$((r-1))]}" requests))); wgsec=$(python3 -c "print($wgsec + $(field " ${GETS[$((r-1))]}" seconds))")
     wpreq=$((wpreq + $(field " ${POSTS[$((r-1))]}" requests))); wpsec=$(python3 -c "print($wpsec + $(field " ${POSTS[$((r-1))]}" seconds))")
@@ -163,7 +167,7 @@ done
 FROM=1; [ "$ROUNDS" -gt 1 ] && FROM=2
 python3 -c "g=$greq/$gsec; p=$preq/$psec; print(f'\nAll rounds: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
 python3 -c "g=$wgreq/$wgsec; p=$wpreq/$wpsec; print(f'Rounds $FROM-$ROUNDS: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
-jit_share "$WORK/jit.before" "$WORK/jit.after"
+jit_share "$WORK/jit.before" "$WORK/jit.after" "$FROM-$ROUNDS" "${CI_SIZE:-}"
 
 TOTAL=$(used)
 BEFORE=$(field " $(stat)" distinct)

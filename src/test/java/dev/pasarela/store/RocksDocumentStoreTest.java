@@ -64,6 +64,16 @@ class RocksDocumentStoreTest extends DocumentStoreContract {
         }
     }
 
+    /** An open that fails after RocksDB opened the database (here: no JSON mapper) closes it: its lock is free. */
+    @Test
+    void anOpenThatFailsAfterTheDatabaseOpenedLeavesItClosed(@TempDir Path own) {
+        assertThatThrownBy(() -> RocksDocumentStore.open(own, null)).isInstanceOf(NullPointerException.class);
+        try (RocksDocumentStore next = RocksDocumentStore.open(own, BootObjectMapper.create())) {
+            next.set("tenants/t1", Map.of("name", "opened"));
+            assertThat(next.get("tenants/t1")).map(d -> d.field("name")).contains("opened");
+        }
+    }
+
     /** What the store holds outside the heap is readable while it is open, and refused once it is closed. */
     @Test
     void itsWriteBuffersGrowWithWhatIsWrittenAndAreNotReadAfterClose(@TempDir Path own) {

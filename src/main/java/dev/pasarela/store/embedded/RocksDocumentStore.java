@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyOptions;
@@ -120,35 +121,42 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
      * (or the import's batch) waits for a key another transaction holds before it runs again.
      */
     public static RocksDocumentStore open(Path directory, ObjectMapper json, Duration lockTimeout) {
-        BloomFilter filter = new BloomFilter(10);
-        LRUCache cache = new LRUCache(32L << 20);
+        BloomFilter filter = null;
+        LRUCache cache = null;
         Options options = null;
         TransactionDBOptions dbOptions = null;
+        TransactionDB db = null;
+        boolean opened = false;
         try {
+            filter = new BloomFilter(10);
+            cache = new LRUCache(32L << 20);
             options = options(filter, cache);
             // the default lock timeout is a write outside a transaction's (RocksDB's own default is 1 s)
             dbOptions = new TransactionDBOptions()
                     .setTransactionLockTimeout(lockTimeout.toMillis()).setDefaultLockTimeout(lockTimeout.toMillis());
             Files.createDirectories(directory);
-            return new RocksDocumentStore(directory, options, filter, cache, dbOptions,
-                    TransactionDB.open(options, dbOptions, directory.toString()), json);
-        } catch (RocksDBException | java.io.IOException | RuntimeException e) {
-            // the native handles made so far, the options before the filter and cache they use
-            closeAll(dbOptions, options, cache, filter);
+            db = TransactionDB.open(options, dbOptions, directory.toString());
+            RocksDocumentStore store = new RocksDocumentStore(directory, options, filter, cache, dbOptions, db, json);
+            opened = true;
+            return store;
+        } catch (RocksDBException | java.io.IOException e) {
             throw new IllegalStateException("the embedded store at " + directory + " cannot be opened: "
                     + e.getMessage(), e);
+        } finally {
+            if (!opened) {
+                // whatever failed (a bug's unchecked exception too), the native handles made so far are
+                // closed, the database first (its lock freed for the next open), the options before the
+                // filter and cache they use
+                closeAll(db, dbOptions, options, cache, filter);
+            }
         }
     }
 
     /** Closes the handles that were made (null: not made yet), in the order given. */
-    static void closeAll(AutoCloseable... handles) {
-        for (AutoCloseable handle : handles) {
+    static void closeAll(AbstractNativeReference... handles) {
+        for (AbstractNativeReference handle : handles) {
             if (handle != null) {
-                try {
-                    handle.close();
-                } catch (Exception ignored) {
-                    // RocksJava's handles do not throw on close; nothing else is closed here
-                }
+                handle.close();
             }
         }
     }
@@ -378,14 +386,7 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
             } catch (RocksDBException e) {
                 log.warn("The embedded store's log could not be synced at close: {}", e.getMessage());
             }
-            db.close();
-            txOptions.close();
-            writeOptions.close();
-            readOptions.close();
-            dbOptions.close();
-            options.close();
-            cache.close();
-            filter.close();
+            closeAll(db, txOptions, writeOptions, readOptions, dbOptions, options, cache, filter);
         } finally {
             open.writeLock().unlock();
         }

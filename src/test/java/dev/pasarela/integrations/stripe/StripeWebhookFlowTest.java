@@ -357,6 +357,11 @@ class StripeWebhookFlowTest {
         assertThat(h.path("components").path("camelHealth").path("status").asText()).isEqualTo("UP");
         assertThat(h.path("components").path("jms").path("status").asText()).isEqualTo("UP");
         assertThat(h.path("components").path("store").path("status").asText()).isEqualTo("UP");
+        // quieted during the start (QuietProbeLogsUntilReady), Camel's probes log again once the gateway is ready
+        var logging = org.springframework.boot.logging.LoggingSystem.get(getClass().getClassLoader());
+        assertThat(logging.getLoggerConfiguration("org.apache.camel.spring.boot.actuate.health.readiness"
+                + ".CamelReadinessStateHealthIndicator").getEffectiveLevel())
+                .isNotEqualTo(org.springframework.boot.logging.LogLevel.ERROR);
     }
 
     double rejected(String reason) {
