@@ -175,3 +175,6 @@ done
 dead=$(metric '^pasarela_dead_letters_total')
 [ "$dead" -eq 0 ] || { echo "FAILED: $dead events were dead-lettered" >&2; exit 1; }
 echo "gateway: pid $PID, heap $(jcmd $PID GC.heap_info 2>/dev/null | awk '/used/ {print $0; exit}')"
+# what stays: the queues the paused deliveries left are kept in the heap up to the broker's memory limit
+# (pasarela.broker.global-max-size), paged to disk past it
+jcmd $PID GC.run >/dev/null 2>&1 && echo "heap after a full GC: $(jcmd $PID GC.heap_info 2>/dev/null | awk '/total/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); printf "%.0f MB", v / 1024; exit}}'), paged: $(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1) MB"

@@ -114,6 +114,7 @@ public class QueueConfiguration {
                 .setJournalPoolFiles(JOURNAL_POOL_FILES)
                 .setJournalBufferTimeout_NIO(broker.journalBufferTimeoutNs())
                 .setJournalBufferTimeout_AIO(broker.journalBufferTimeoutNs())
+                .setGlobalMaxSize(broker.globalMaxSize().toBytes())
                 .addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue"))

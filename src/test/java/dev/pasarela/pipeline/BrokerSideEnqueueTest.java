@@ -98,31 +98,55 @@ class BrokerSideEnqueueTest {
      */
     @Test
     void whatASendAcknowledgedIsInTheJournalWhenTheProcessHaltsRightAfter() throws Exception {
+        assertKeptAfterAHalt(-1);
+    }
+
+    /**
+     * The same once the queued messages take more than the broker's memory limit
+     * ({@code pasarela.broker.global-max-size}): the broker pages them to disk instead of its journal, and
+     * a send returns only after that page is synced too.
+     */
+    @Test
+    void whatASendAcknowledgedIsInThePageFilesWhenTheBrokerPagesAndTheProcessHaltsRightAfter() throws Exception {
+        String log = assertKeptAfterAHalt(1);
+        assertThat(log).contains("paging true");
+    }
+
+    private String assertKeptAfterAHalt(long globalMaxSize) throws Exception {
         queue("in.kept");
         stopBroker();
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HaltAfterSends.class.getName(), dir.toString())
+                "-cp", System.getProperty("java.class.path"), HaltAfterSends.class.getName(), dir.toString(),
+                String.valueOf(globalMaxSize))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         try {
             assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child halted").isTrue();
         } finally {
             child.destroyForcibly(); // a child that hung must not keep the journal's lock
         }
-        assertThat(Files.readString(dir.resolve("child.log"))).contains("acknowledged " + HaltAfterSends.SENDS);
+        String log = Files.readString(dir.resolve("child.log"));
+        assertThat(log).contains("acknowledged " + HaltAfterSends.SENDS);
 
         startBroker();
         assertThat(broker.getActiveMQServer().locateQueue("in.kept").getMessageCount()).isEqualTo(HaltAfterSends.SENDS);
-        assertThat(receive("in.kept").getIn().getHeader(Variables.H_EVENT_KEY)).isEqualTo("evt_kept_0");
+        for (int i = 0; i < HaltAfterSends.SENDS; i++) {
+            assertThat(receive("in.kept").getIn().getHeader(Variables.H_EVENT_KEY)).isEqualTo("evt_kept_" + i);
+        }
+        return log;
     }
 
-    /** The child of the test above: sends on the broker's side, says so, and halts. */
+    /**
+     * The child of the tests above: sends on the broker's side (its memory limit in bytes the second
+     * argument, -1 for Artemis's default), says so and whether the queue pages, and halts.
+     */
     static final class HaltAfterSends {
-        static final int SENDS = 2;
+        static final int SENDS = 3;
 
         public static void main(String[] args) throws Exception {
             EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration(Path.of(args[0]))
-                    .setJournalBufferTimeout_NIO(1_000_000_000)); // a write waits up to a second for its sync
+                    .setJournalBufferTimeout_NIO(1_000_000_000) // a write waits up to a second for its sync
+                    .setGlobalMaxSize(Long.parseLong(args[1])));
             broker.start();
             BrokerSideEnqueue enqueue = new BrokerSideEnqueue(
                     jmsOn(broker, new ActiveMQConnectionFactory("vm://7312")), Clock.systemUTC(), new SimpleMeterRegistry());
@@ -133,6 +157,7 @@ class BrokerSideEnqueueTest {
                 }
             }
             System.out.println("acknowledged " + SENDS);
+            System.out.println("paging " + broker.getActiveMQServer().locateQueue("in.kept").getPagingStore().isPaging());
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }

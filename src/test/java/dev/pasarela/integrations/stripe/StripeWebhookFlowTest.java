@@ -364,6 +364,14 @@ class StripeWebhookFlowTest {
                 .isNotEqualTo(org.springframework.boot.logging.LogLevel.ERROR);
     }
 
+    @Test
+    void theEmbeddedBrokerPagesPastItsMemoryLimitNotHalfTheHeap(
+            @Autowired org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker) {
+        // pasarela.broker.global-max-size's default; Artemis's own is half the heap (Runtime.maxMemory() / 2)
+        assertThat(broker.getActiveMQServer().getConfiguration().getGlobalMaxSize()).isEqualTo(128L * 1024 * 1024);
+        assertThat(broker.getActiveMQServer().getPagingManager().getMaxSize()).isEqualTo(128L * 1024 * 1024);
+    }
+
     double rejected(String reason) {
         var c = meters.find("pasarela.webhooks.rejected").tags("provider", "stripe", "reason", reason).counter();
         return c == null ? 0 : c.count();
