@@ -1,6 +1,8 @@
 package dev.pasarela.pipeline;
 
+import dev.pasarela.config.SelfChecking;
 import jakarta.validation.constraints.Positive;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -9,12 +11,34 @@ import org.springframework.util.unit.DataSize;
  * The embedded broker.
  *
  * @param journalBufferTimeoutNs a webhook's 2xx waits for its journal sync, so the buffer is flushed
- *        sooner than Artemis's NIO default (3.3 ms); syncs are still batched across sends
+ *        sooner than Artemis's NIO default (3.3 ms); syncs are still batched across sends. Paged
+ *        messages are synced as often.
  * @param globalMaxSize how much of the heap the queued messages may take before the broker pages
- *        further ones to disk (still synced before their 2xx). Artemis's own default is half the heap,
- *        which the gateway shares with Tomcat, Camel and the store: while a provider is down and its
- *        queue grows, the messages would fill that half and the collector would work on them
+ *        further ones to disk (still synced before their 2xx); unset, {@link #DEFAULT_GLOBAL_MAX_SIZE}
+ *        or an eighth of the heap, whichever is less. Artemis's own default is half the heap, which the
+ *        gateway shares with Tomcat, Camel and the store: while a provider is down and its queue grows,
+ *        the messages would fill that half and the collector would work on them
  */
 @ConfigurationProperties("pasarela.broker")
-public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs,
-                               @DefaultValue("128MB") DataSize globalMaxSize) {}
+public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs, DataSize globalMaxSize)
+        implements SelfChecking {
+
+    public static final DataSize DEFAULT_GLOBAL_MAX_SIZE = DataSize.ofMegabytes(128);
+
+    /** Artemis reads a limit of 0 or below as none at all: the heap would hold any backlog. */
+    @Override
+    public List<String> problems() {
+        return globalMaxSize == null || globalMaxSize.toBytes() > 0 ? List.of()
+                : List.of("PASARELA_BROKER_GLOBALMAXSIZE (pasarela.broker.global-max-size): must be positive, such as 128MB");
+    }
+
+    /** The limit the broker is given, in bytes. */
+    public long globalMaxSizeBytes() {
+        return globalMaxSizeBytes(Runtime.getRuntime().maxMemory());
+    }
+
+    long globalMaxSizeBytes(long maxHeap) {
+        return globalMaxSize != null ? globalMaxSize.toBytes()
+                : Math.min(DEFAULT_GLOBAL_MAX_SIZE.toBytes(), Math.max(1, maxHeap / 8));
+    }
+}

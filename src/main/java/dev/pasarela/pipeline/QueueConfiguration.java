@@ -114,7 +114,9 @@ public class QueueConfiguration {
                 .setJournalPoolFiles(JOURNAL_POOL_FILES)
                 .setJournalBufferTimeout_NIO(broker.journalBufferTimeoutNs())
                 .setJournalBufferTimeout_AIO(broker.journalBufferTimeoutNs())
-                .setGlobalMaxSize(broker.globalMaxSize().toBytes())
+                .setGlobalMaxSize(broker.globalMaxSizeBytes())
+                // a paged send is answered after its page's sync, which Artemis batches over 3.3 ms by default
+                .setPageSyncTimeout(broker.journalBufferTimeoutNs())
                 .addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue"))
