@@ -5,7 +5,9 @@ import jakarta.validation.constraints.Positive;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 /**
  * The embedded broker.
@@ -14,13 +16,14 @@ import org.springframework.util.unit.DataSize;
  *        sooner than Artemis's NIO default (3.3 ms); syncs are still batched across sends. Paged
  *        messages are synced as often.
  * @param globalMaxSize how much of the heap the queued messages may take before the broker pages
- *        further ones to disk (still synced before their 2xx); unset, {@link #DEFAULT_GLOBAL_MAX_SIZE}
+ *        further ones to disk (still synced before their 2xx), in MB without a unit; unset, {@link #DEFAULT_GLOBAL_MAX_SIZE}
  *        or an eighth of the heap, whichever is less. Artemis's own default is half the heap, which the
  *        gateway shares with Tomcat, Camel and the store: while a provider is down and its queue grows,
  *        the messages would fill that half and the collector would work on them
  */
 @ConfigurationProperties("pasarela.broker")
-public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs, DataSize globalMaxSize)
+public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs,
+                               @DataSizeUnit(DataUnit.MEGABYTES) DataSize globalMaxSize)
         implements SelfChecking {
 
     public static final DataSize DEFAULT_GLOBAL_MAX_SIZE = DataSize.ofMegabytes(128);
@@ -39,6 +42,6 @@ public record BrokerProperties(@DefaultValue("500000") @Positive int journalBuff
 
     long globalMaxSizeBytes(long maxHeap) {
         return globalMaxSize != null ? globalMaxSize.toBytes()
-                : Math.min(DEFAULT_GLOBAL_MAX_SIZE.toBytes(), Math.max(1, maxHeap / 8));
+                : Math.min(DEFAULT_GLOBAL_MAX_SIZE.toBytes(), maxHeap / 8);
     }
 }

@@ -37,6 +37,10 @@ class BenchSmokeE2ETest {
             // this short is told apart from a steady state by that figure, not by a warning
             assertThat(output).contains("JIT compiler threads: ").doesNotContain("WARNING: the JIT");
         }
+        if (script.equals("ingest.sh")) {
+            // what the paused deliveries' queues leave in the heap, and on disk past the broker's memory limit
+            assertThat(output).containsPattern("heap after a full GC: [0-9]+ MB, paged: [0-9]+ MB");
+        }
     }
 
     /**

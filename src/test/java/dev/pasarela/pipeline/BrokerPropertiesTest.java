@@ -28,6 +28,8 @@ class BrokerPropertiesTest {
         assertThat(bound.globalMaxSizeBytes(192 * MB)).isEqualTo(64 * MB);
         assertThat(bound.globalMaxSizeBytes(4096 * MB)).isEqualTo(64 * MB);
         assertThat(bind(Map.of()).globalMaxSize()).isNull();
+        assertThat(bind(Map.of("PASARELA_BROKER_GLOBALMAXSIZE", "256")).globalMaxSizeBytes(4096 * MB))
+                .as("a number alone is megabytes, not bytes").isEqualTo(256 * MB);
     }
 
     @Test

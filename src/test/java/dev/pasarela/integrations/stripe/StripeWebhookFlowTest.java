@@ -364,6 +364,7 @@ class StripeWebhookFlowTest {
                 .isNotEqualTo(org.springframework.boot.logging.LogLevel.ERROR);
     }
 
+    /** The embedded broker as the gateway configures it (here, where a started gateway is at hand). */
     @Test
     void theEmbeddedBrokerPagesPastItsMemoryLimitNotHalfTheHeap(
             @Autowired org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker) {
@@ -373,7 +374,8 @@ class StripeWebhookFlowTest {
         assertThat(configuration.getGlobalMaxSize()).isEqualTo(limit);
         assertThat(broker.getActiveMQServer().getPagingManager().getMaxSize()).isEqualTo(limit);
         // a paged send waits for its page's sync (BrokerSideEnqueueTest shows it written before it returns; a
-        // halted process cannot show the sync itself), as soon as a journaled one does
+        // halted process cannot show the sync itself), as soon as a journaled one does. Artemis's default,
+        // kept here as a guard: off, neither the journal nor the pages would sync a send before its 2xx
         assertThat(configuration.isJournalSyncNonTransactional()).isTrue();
         assertThat(configuration.getPageSyncTimeout()).isEqualTo(configuration.getJournalBufferTimeout_NIO());
     }
