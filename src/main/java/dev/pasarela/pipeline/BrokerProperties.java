@@ -16,10 +16,11 @@ import org.springframework.util.unit.DataUnit;
  *        sooner than Artemis's NIO default (3.3 ms); syncs are still batched across sends. Paged
  *        messages are synced as often.
  * @param globalMaxSize how much of the heap the queued messages may take before the broker pages
- *        further ones to disk (still synced before their 2xx), in MB without a unit; unset, {@link #DEFAULT_GLOBAL_MAX_SIZE}
- *        or an eighth of the heap, whichever is less. Artemis's own default is half the heap, which the
- *        gateway shares with Tomcat, Camel and the store: while a provider is down and its queue grows,
- *        the messages would fill that half and the collector would work on them
+ *        further ones to disk (still synced before their 2xx); megabytes when no unit is given. Unset,
+ *        {@link #DEFAULT_GLOBAL_MAX_SIZE} or an eighth of the heap, whichever is less. Artemis's own
+ *        default is half the heap, which the gateway shares with Tomcat, Camel and the store: while a
+ *        provider is down and its queue grows, the messages would fill that half and the collector
+ *        would work on them
  */
 @ConfigurationProperties("pasarela.broker")
 public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs,
