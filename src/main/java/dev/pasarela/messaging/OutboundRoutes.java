@@ -1,6 +1,7 @@
 package dev.pasarela.messaging;
 
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.errors.LongWaits;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -40,14 +41,14 @@ public class OutboundRoutes extends RouteBuilder {
                 // per JVM, see docs/scale-out.md
                 .bean("senderShaping", "shape(${exchange}, '{{channel}}', {{rate}})").id("shape-per-sender")
                 .filter(exchangeProperty(SenderShaping.LATER).isNotNull()).id("shaped-later")
-                    .to("jms:queue:out.{{channel}}").id("put-back-for-slot")
+                    .to(LongWaits.PUT_BACK).id("put-back-for-slot")
                     .stop()
                 .end()
                 .bean("outboundSteps", "send").id("provider-call")
                 // its slot passed while it was held before the call (a stall): back for a new slot, so
                 // the calls a stall held do not go out together
                 .filter(exchangeProperty(SenderShaping.LATER).isNotNull()).id("late-for-slot")
-                    .to("jms:queue:out.{{channel}}").id("put-back-late-for-slot")
+                    .to(LongWaits.PUT_BACK).id("put-back-late-for-slot")
                 .end();
     }
 

@@ -2,6 +2,7 @@ package dev.pasarela.pipeline;
 
 import dev.pasarela.config.SelfChecking;
 import jakarta.validation.constraints.Positive;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -10,7 +11,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
 
 /**
- * The embedded broker.
+ * The broker: the embedded one's settings, and how far ahead a message may be scheduled in any broker's memory.
  *
  * @param journalBufferTimeoutNs a webhook's 2xx waits for its journal sync, so the buffer is flushed
  *        sooner than Artemis's NIO default (3.3 ms); syncs are still batched across sends. Paged
@@ -21,10 +22,15 @@ import org.springframework.util.unit.DataUnit;
  *        default is half the heap, which the gateway shares with Tomcat, Camel and the store: while a
  *        provider is down and its queue grows, the messages would fill that half and the collector
  *        would work on them
+ * @param scheduleInMemoryWithin a message put back on its queue for later (a retry, a deferral, a
+ *        shaped send, a publishing job's next step) due within this is scheduled on the broker, which
+ *        holds every scheduled message in its heap, paged or not; one due later waits on disk, in the
+ *        queues of {@code dev.pasarela.pipeline.errors.LongWaits}, until it is due within it
  */
 @ConfigurationProperties("pasarela.broker")
 public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs,
-                               @DataSizeUnit(DataUnit.MEGABYTES) DataSize globalMaxSize)
+                               @DataSizeUnit(DataUnit.MEGABYTES) DataSize globalMaxSize,
+                               @DefaultValue("10s") Duration scheduleInMemoryWithin)
         implements SelfChecking {
 
     public static final DataSize DEFAULT_GLOBAL_MAX_SIZE = DataSize.ofMegabytes(128);
@@ -32,8 +38,15 @@ public record BrokerProperties(@DefaultValue("500000") @Positive int journalBuff
     /** Artemis reads a limit of 0 or below as none at all: the heap would hold any backlog. */
     @Override
     public List<String> problems() {
-        return globalMaxSize == null || globalMaxSize.toBytes() > 0 ? List.of()
-                : List.of("PASARELA_BROKER_GLOBALMAXSIZE (pasarela.broker.global-max-size): must be positive, such as 128MB");
+        List<String> problems = new java.util.ArrayList<>();
+        if (globalMaxSize != null && globalMaxSize.toBytes() <= 0) {
+            problems.add("PASARELA_BROKER_GLOBALMAXSIZE (pasarela.broker.global-max-size): must be positive, such as 128MB");
+        }
+        if (scheduleInMemoryWithin == null || scheduleInMemoryWithin.toMillis() <= 0) {
+            problems.add("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN (pasarela.broker.schedule-in-memory-within): must be"
+                    + " positive, such as 10s");
+        }
+        return problems;
     }
 
     /** The limit the broker is given, in bytes. */

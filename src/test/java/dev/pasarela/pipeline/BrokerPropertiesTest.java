@@ -16,7 +16,7 @@ class BrokerPropertiesTest {
 
     @Test
     void unsetTheLimitIs128MegabytesOrAnEighthOfASmallerHeap() {
-        BrokerProperties unset = new BrokerProperties(500_000, null);
+        BrokerProperties unset = new BrokerProperties(500_000, null, java.time.Duration.ofSeconds(10));
         assertThat(unset.globalMaxSizeBytes(4096 * MB)).isEqualTo(128 * MB);
         assertThat(unset.globalMaxSizeBytes(1024 * MB)).isEqualTo(128 * MB);
         assertThat(unset.globalMaxSizeBytes(192 * MB)).as("a 256 MB container's heap").isEqualTo(24 * MB);

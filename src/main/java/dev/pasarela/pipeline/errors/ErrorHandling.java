@@ -82,7 +82,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(TransientException.class).onWhen(this::retryOnBroker).maximumRedeliveries(0)
                     .handled(true).useOriginalMessage()
                     .process(this::retryLater)
-                    .toD("jms:queue:${exchangeProperty." + DEFER_TO + "}")
+                    .to(LongWaits.PUT_BACK)
                 .end()
                 // ... until it was retried enough and its horizon passed: then a dead letter at once
                 .onException(TransientException.class).onWhen(this::brokerRetriesExhausted).maximumRedeliveries(0)
@@ -92,7 +92,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 // in the consumer's transaction (the message is never in two places or none)
                 .onException(TransientException.class).onWhen(this::deferrable).handled(true).useOriginalMessage()
                     .process(this::defer)
-                    .toD("jms:queue:${exchangeProperty." + DEFER_TO + "}")
+                    .to(LongWaits.PUT_BACK)
                 .end();
 
         routeConfiguration(INGRESS)
@@ -130,7 +130,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private static final double JITTER = 0.15;
     /** Artemis' scheduled delivery time (epoch millis) as a JMS property: a message sent with it is due then. */
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
-    private static final String DEFER_TO = "pasarelaDeferTo";
 
     /** A JMS consumer's transient failure asking for more than {@code maxDelay}, deferrals left. */
     boolean deferrable(Exchange exchange) {
@@ -146,7 +145,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         exchange.getIn().setHeader(DEFERRALS, deferrals);
         // an instant on the broker's clock, not the gateway's injected one: the wait is what we decide
         exchange.getIn().setHeader(SCHEDULED_DELIVERY, System.currentTimeMillis() + wait);
-        exchange.setProperty(DEFER_TO, queue);
         log.warn("{} on {} deferred {} s (deferral {} of {}): the provider asked to wait that long",
                 exchange.getIn().getHeader(Variables.H_EVENT_KEY), queue, wait / 1000, deferrals, retry.maxDeferrals());
     }
@@ -206,7 +204,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         }
         // an instant on the broker's clock, not the gateway's injected one: the wait is what we decide
         exchange.getIn().setHeader(SCHEDULED_DELIVERY, System.currentTimeMillis() + wait);
-        exchange.setProperty(DEFER_TO, queue);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         log.warn("{} on {} tried again in {} ms (attempt {}): {}", exchange.getIn().getHeader(Variables.H_EVENT_KEY),
                 queue, wait, deliveryAttempt(exchange), cause == null ? "unknown" : cause.getMessage());

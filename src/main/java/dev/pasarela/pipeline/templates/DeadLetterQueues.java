@@ -2,6 +2,7 @@ package dev.pasarela.pipeline.templates;
 
 import dev.pasarela.pipeline.Queues;
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.errors.LongWaits;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -17,7 +18,8 @@ import org.springframework.stereotype.Component;
  * inbound-webhook route whose provider posts batches (a part that cannot be read is
  * dead-lettered there alone, see {@link WebhookInterpreter#batches}); and the parking queue.
  * A single-event provider's webhook route refuses at the door instead and writes none
- * ({@code IngressSteps} dead-letters an unreadable event only for a batching provider).
+ * ({@code IngressSteps} dead-letters an unreadable event only for a batching provider); and
+ * {@link LongWaits}' queue for a message on a waiting queue that does not say where it goes.
  */
 @Component
 public class DeadLetterQueues {
@@ -39,6 +41,7 @@ public class DeadLetterQueues {
             }
         }
         names.add(Queues.PARKED_UNKNOWN_TENANT);
+        names.add(LongWaits.DEAD_LETTERS);
         return names;
     }
 

@@ -9,6 +9,7 @@ import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.DeadLetterListener;
 import dev.pasarela.pipeline.errors.DeadLetterPreparer;
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.errors.LongWaits;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.IngressSteps;
 import dev.pasarela.pipeline.throttle.SlotShaping;
@@ -134,7 +135,7 @@ public class PipelineRoutes extends RouteBuilder {
                         // tenants' events are not held behind it (a throttle waited on the consumer)
                         .bean("tenantShaping", "shape").id("shape-per-tenant")
                         .filter(exchangeProperty(SlotShaping.LATER).isNotNull()).id("shaped-later")
-                            .to("jms:queue:in.{{provider}}").id("put-back-for-slot")
+                            .to(LongWaits.PUT_BACK).id("put-back-for-slot")
                             .stop()
                         .end()
                         .bean("deliverySteps", "transform").id("transform")

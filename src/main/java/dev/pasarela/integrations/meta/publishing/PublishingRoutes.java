@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.errors.LongWaits;
 import dev.pasarela.pipeline.errors.PermanentException;
 import java.io.IOException;
 import java.time.Instant;
@@ -57,7 +58,7 @@ public class PublishingRoutes extends RouteBuilder {
                             ErrorHandling.clearRetryState(e.getIn());
                             e.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY, e.getVariable(RUN_AGAIN_AT, Long.class));
                         })
-                        .to("jms:queue:" + queue).id("run-again-" + network.json())
+                        .to(LongWaits.PUT_BACK).id("run-again-" + network.json())
                     .end();
         }
     }

@@ -1,0 +1,120 @@
+package dev.pasarela.pipeline.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.support.GatewayTest;
+import jakarta.jms.Message;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A message put back for later waits on the waiting queues, not scheduled in the broker's heap, and
+ * arrives on its own queue once due, as it was put back. Waiting queues here hold 0.2 s, 0.4 s, 0.8 s…
+ */
+@GatewayTest
+@TestPropertySource(properties = "pasarela.broker.schedule-in-memory-within=200ms")
+class LongWaitsFlowTest {
+
+    static final String QUEUE = "test.long-wait";
+    static final List<Arrival> ARRIVALS = new CopyOnWriteArrayList<>();
+
+    record Arrival(String body, String kept, Long scheduledFor, long at, int round) {}
+
+    /** A consumer that puts a message back for {@code DueInMs} once, as a retry or a shaped send does. */
+    @TestConfiguration
+    static class PutBackOnce {
+        @Bean
+        RouteBuilder putBackOnce() {
+            return new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("jms:queue:" + QUEUE + "?transacted=true&lazyCreateTransactionManager=false")
+                            .routeId("test.long-wait")
+                            .choice()
+                                .when(header("Round").isNull())
+                                    .setHeader("Round", constant(1))
+                                    .process(e -> e.getIn().setHeader(ErrorHandling.SCHEDULED_DELIVERY,
+                                            System.currentTimeMillis() + e.getIn().getHeader("DueInMs", Long.class)))
+                                    .to(LongWaits.PUT_BACK)
+                                .otherwise()
+                                    .process(e -> ARRIVALS.add(new Arrival(e.getIn().getBody(String.class),
+                                            e.getIn().getHeader("Kept", String.class),
+                                            e.getIn().getHeader(ErrorHandling.SCHEDULED_DELIVERY, Long.class),
+                                            System.currentTimeMillis(), e.getIn().getHeader("Round", Integer.class))))
+                            .end();
+                }
+            };
+        }
+    }
+
+    @Autowired
+    JmsTemplate jms;
+    @Autowired
+    EmbeddedActiveMQ broker;
+
+    @Test
+    void aMessageDueInThreeSecondsWaitsOnDiskThenArrivesScheduledForThen() {
+        ARRIVALS.clear();
+        long sentAt = System.currentTimeMillis();
+        jms.convertAndSend(QUEUE, "the body", m -> {
+            m.setLongProperty("DueInMs", 3_000);
+            m.setStringProperty("Kept", "yes");
+            return m;
+        });
+        // 3 s ahead: 1.6 s on wait.3 first, then 0.8 s on wait.2, 0.4 s on wait.1, and the rest scheduled
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("wait.3") == 1);
+        assertThat(queue(QUEUE).getScheduledCount()).as("not scheduled in the broker's heap").isZero();
+        assertThat(queue(QUEUE).getMessageCount()).isZero();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !ARRIVALS.isEmpty());
+        Arrival arrival = ARRIVALS.get(0);
+        assertThat(arrival.body()).isEqualTo("the body");
+        assertThat(arrival.kept()).as("its headers go with it").isEqualTo("yes");
+        assertThat(arrival.round()).isEqualTo(1);
+        assertThat(arrival.scheduledFor()).as("scheduled on its queue for its due time, within the last 0.2 s")
+                .isBetween(sentAt + 3_000, System.currentTimeMillis());
+        assertThat(arrival.at()).as("not before it is due").isGreaterThanOrEqualTo(arrival.scheduledFor());
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("wait.0") + count("wait.1") + count("wait.2")
+                + count("wait.3") == 0);
+        assertThat(ARRIVALS).hasSize(1);
+    }
+
+    @Test
+    void aMessageOnAWaitingQueueThatDoesNotSayWhereItGoesIsADeadLetter() {
+        jms.convertAndSend("wait.0", "stray", m -> {
+            m.setStringProperty("Kept", "yes");
+            return m;
+        });
+        jms.setReceiveTimeout(10_000);
+        Message dead = jms.receive(LongWaits.DEAD_LETTERS);
+        assertThat(dead).isNotNull();
+        try {
+            assertThat(dead.getStringProperty(Variables.H_FAILURE_CAUSE)).contains(LongWaits.WAITING_FOR);
+            assertThat(dead.getStringProperty("Kept")).isEqualTo("yes");
+        } catch (jakarta.jms.JMSException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private long count(String name) {
+        Queue q = queue(name);
+        return q == null ? 0 : q.getMessageCount();
+    }
+
+    private Queue queue(String name) {
+        return broker.getActiveMQServer().locateQueue(name);
+    }
+
+}
