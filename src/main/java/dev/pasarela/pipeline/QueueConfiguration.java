@@ -97,6 +97,12 @@ public class QueueConfiguration {
         }
     }
 
+    /**
+     * What the broker reads back ahead of a waiting queue's one consumer once the queue is paged: it
+     * takes its head only, and waits for it (Artemis's default is 20 MB a queue, 200 MB for the ten).
+     */
+    static final int WAITING_QUEUE_READ_AHEAD_BYTES = 1024 * 1024;
+
     /** The journal files the embedded broker keeps once a backlog is consumed (10 MB each). */
     static final int JOURNAL_POOL_FILES = 10;
 
@@ -126,6 +132,9 @@ public class QueueConfiguration {
                 .setMaxDeliveryAttempts(-1)
                 // as broker.xml: a queue outlives its consumers (a stopped route's queue stays, and a
                 // send on the broker's side finds it instead of falling back to JMS to make it again)
-                .setAutoDeleteQueues(false));
+                .setAutoDeleteQueues(false))
+                // merged with "#"'s: only what is read back ahead of the waiting queues' consumers differs
+                .addAddressSetting(Queues.WAITING_PREFIX + "#", new AddressSettings()
+                        .setMaxReadPageBytes(WAITING_QUEUE_READ_AHEAD_BYTES));
     }
 }

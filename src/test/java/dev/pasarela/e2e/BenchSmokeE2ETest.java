@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BenchSmokeE2ETest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"ingest.sh", "outbound.sh", "noisy-neighbour.sh", "soak.sh"})
+    @ValueSource(strings = {"ingest.sh", "outbound.sh", "noisy-neighbour.sh", "soak.sh", "callback-outage.sh"})
     void benchRunsAndEveryAnswerIsTheExpectedOne(String script) throws Exception {
         String output = run(script, List.of("--ci"), true);
         // wrk's RESULT lines, or the outbound bench's exactly-once check of every message
@@ -36,6 +36,11 @@ class BenchSmokeE2ETest {
             // the JIT's share of the measured rounds (bench/lib/thread-cpu.sh): its awk must run, and a run
             // this short is told apart from a steady state by that figure, not by a warning
             assertThat(output).contains("JIT compiler threads: ").doesNotContain("WARNING: the JIT");
+        }
+        if (script.equals("callback-outage.sh")) {
+            // every callback that waited through the outage (some of it on the waiting queues) arrived
+            assertThat(output).containsPattern("endpoint back: all [0-9]+ callbacks arrived")
+                    .containsPattern("heap after a full GC [0-9]+ MB");
         }
         if (script.equals("ingest.sh")) {
             // what the paused deliveries' queues leave in the heap, and on disk past the broker's memory limit

@@ -39,6 +39,9 @@ class ExternalBrokerConfigurationTest {
         assertThat(actual.isAutoDeleteQueues()).as("a queue outlives its consumers").isFalse()
                 .isEqualTo(expected.isAutoDeleteQueues());
 
+        assertThat(file.getAddressSettings().get("wait.#").getMaxReadPageBytes())
+                .isEqualTo(embedded.getAddressSettings().get("wait.#").getMaxReadPageBytes());
+
         assertThat(file.isPersistenceEnabled()).isTrue();
         DatabaseStorageConfiguration store = (DatabaseStorageConfiguration) file.getStoreConfiguration();
         assertThat(store.getJdbcDriverClassName()).isEqualTo("org.postgresql.Driver");

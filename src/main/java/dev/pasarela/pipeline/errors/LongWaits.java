@@ -36,7 +36,7 @@ public class LongWaits extends RouteBuilder {
     public static final String PUT_BACK = "direct:pasarela.put-back";
 
     static final int WAITING_QUEUES = 10;
-    static final String QUEUE_PREFIX = "wait.";
+    static final String QUEUE_PREFIX = dev.pasarela.pipeline.Queues.WAITING_PREFIX;
     /** Where a message on a waiting queue goes once due: the queue it was put back on. */
     static final String WAITING_FOR = "PasarelaWaitingFor";
     /** When it is due there (epoch millis, the broker's clock, as {@code _AMQ_SCHED_DELIVERY}). */
@@ -92,7 +92,11 @@ public class LongWaits extends RouteBuilder {
     }
 
     void putBack(Exchange exchange) {
-        String queue = ((JmsEndpoint) exchange.getFromEndpoint()).getDestinationName();
+        if (!(exchange.getFromEndpoint() instanceof JmsEndpoint consumed)) {
+            throw new IllegalStateException(PUT_BACK + " puts a message back on the queue it was consumed from; route "
+                    + exchange.getFromRouteId() + " does not consume a queue");
+        }
+        String queue = consumed.getDestinationName();
         Long due = exchange.getIn().getHeader(ErrorHandling.SCHEDULED_DELIVERY, Long.class);
         route(exchange, queue, due == null ? 0 : due);
     }

@@ -108,6 +108,17 @@ class LongWaitsFlowTest {
         }
     }
 
+    @Test
+    void aPagedWaitingQueueIsReadBackOneMegabyteAheadWithEveryOtherSettingOfAllQueues() {
+        var settings = broker.getActiveMQServer().getAddressSettingsRepository().getMatch("wait.3");
+        assertThat(settings.getMaxReadPageBytes()).isEqualTo(1024 * 1024);
+        assertThat(settings.getMaxDeliveryAttempts()).as("never dropped after rollbacks, as every queue").isEqualTo(-1);
+        assertThat(settings.getRedeliveryDelay()).isEqualTo(1000);
+        assertThat(settings.isAutoDeleteQueues()).isFalse();
+        assertThat(broker.getActiveMQServer().getAddressSettingsRepository().getMatch("out.whatsapp").getMaxReadPageBytes())
+                .as("other queues: Artemis's default").isEqualTo(20 * 1024 * 1024);
+    }
+
     private long count(String name) {
         Queue q = queue(name);
         return q == null ? 0 : q.getMessageCount();
