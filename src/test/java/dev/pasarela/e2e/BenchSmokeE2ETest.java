@@ -51,7 +51,7 @@ class BenchSmokeE2ETest {
     /**
      * The cost harnesses, one part of the gateway alone (no jar), at a tiny size: each exits non-zero
      * when a result is wrong (a row or a status missing from the store, a tampered body accepted, a
-     * gauge the registry search did not find).
+     * gauge the registry search did not find, a message the broker does not hold).
      * {@code broker-grouped-send.sh} (a minute even at its smallest) and {@code broker-send-rate.sh}
      * (an external broker pair, which {@code ScaleOutE2ETest} runs) are left out.
      */
@@ -60,7 +60,8 @@ class BenchSmokeE2ETest {
             "stripe-verify-cost.sh, 2000, ours",
             "meter-search-cost.sh, 200, registered once",
             "h2-file-growth.sh, 40 0 20, keys committed and found: 200",
-            "store-key-lookups.sh, 20000 1 2, hits (retries)"})
+            "store-key-lookups.sh, 20000 1 2, hits (retries)",
+            "scheduled-heap.sh, 2000, 2000 on the queue (2000 scheduled)"})
     void harnessRunsAndItsResultsAreRight(String script, String arguments, String printed) throws Exception {
         String output = run(script, List.of(arguments.split(" ")), false);
         assertThat(output).as("bench/%s printed its results", script).contains(printed);

@@ -40,6 +40,15 @@ class BrokerPropertiesTest {
         assertThat(bind(Map.of()).problems()).isEmpty();
     }
 
+    @Test
+    void messagesAreScheduledInMemoryTenSecondsAheadAtMostUnlessSetAndNeverZero() {
+        assertThat(bind(Map.of()).scheduleInMemoryWithin()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(bind(Map.of("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN", "30s")).scheduleInMemoryWithin())
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(bind(Map.of("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN", "0s")).problems()).singleElement().asString()
+                .startsWith("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN (pasarela.broker.schedule-in-memory-within): must be positive");
+    }
+
     private static BrokerProperties bind(Map<String, Object> environment) {
         StandardEnvironment env = new StandardEnvironment();
         // in place of the process's own: Spring maps a source of this name as environment variables

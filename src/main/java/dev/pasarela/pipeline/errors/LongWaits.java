@@ -2,7 +2,9 @@ package dev.pasarela.pipeline.errors;
 
 import dev.pasarela.pipeline.BrokerProperties;
 import dev.pasarela.pipeline.Variables;
+import java.time.Clock;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jms.JmsEndpoint;
@@ -23,11 +25,12 @@ import org.springframework.stereotype.Component;
  * So only a message due within {@code pasarela.broker.schedule-in-memory-within} (W) is scheduled
  * on its queue. One due later goes to a waiting queue {@code wait.<n>} (n from 0 to
  * {@value #WAITING_QUEUES} - 1) for W·2ⁿ, the longest that does not pass its due time. Every message
- * of a waiting queue waits the same time, so the queue is in the order its messages leave; its one
- * consumer waits for the head's time and moves it on, in one JMS transaction, to the next waiting
- * queue or, once due within W, to its own queue, scheduled. A wait of an hour takes at most
- * {@value #WAITING_QUEUES} moves. Waiting queues are plain queues: durable, paged past the memory
- * limit like the others, and what is in them is seen on the console.
+ * of a waiting queue waits the same time, so the queue is in the order its messages leave; each of its
+ * {@value #CONSUMERS} consumers takes the next head, waits for its time and moves it on, in one JMS
+ * transaction, to the next waiting queue or, once due within W, to its own queue, scheduled. A wait of
+ * an hour takes at most {@value #WAITING_QUEUES} moves. Waiting queues are plain queues: durable, held
+ * in the heap up to the memory limit and paged past it like any other (read back only 1 MB ahead,
+ * {@code QueueConfiguration}), and what is in them is seen on the console.
  */
 @Component
 public class LongWaits extends RouteBuilder {
@@ -36,6 +39,13 @@ public class LongWaits extends RouteBuilder {
     public static final String PUT_BACK = "direct:pasarela.put-back";
 
     static final int WAITING_QUEUES = 10;
+    /**
+     * Per waiting queue and gateway: each waits for the head it took, so more of them move more messages a
+     * second (a move is a receive and a send in one transaction) when a tenant's outage sends many their way.
+     */
+    static final int CONSUMERS = 4;
+    /** How often a consumer waiting for its head looks whether the gateway is stopping. */
+    private static final long STOP_CHECK_MS = 500;
     static final String QUEUE_PREFIX = dev.pasarela.pipeline.Queues.WAITING_PREFIX;
     /** Where a message on a waiting queue goes once due: the queue it was put back on. */
     static final String WAITING_FOR = "PasarelaWaitingFor";
@@ -50,9 +60,11 @@ public class LongWaits extends RouteBuilder {
     private static final String NEXT_QUEUE = "pasarelaNextQueue";
 
     private final long within;
+    private final Clock clock;
 
-    public LongWaits(BrokerProperties broker) {
+    public LongWaits(BrokerProperties broker, Clock clock) {
         this.within = broker.scheduleInMemoryWithin().toMillis();
+        this.clock = clock;
     }
 
     @Override
@@ -61,18 +73,20 @@ public class LongWaits extends RouteBuilder {
                 // no handler: a send that fails fails the consumer's step, which rolls back or retries it
                 .routeConfigurationId(ErrorHandling.DEAD_LETTER)
                 .process(this::putBack)
+                .setExchangePattern(ExchangePattern.InOnly) // a JMSReplyTo it carries must not make the send wait for a reply
                 .toD("jms:queue:${exchangeProperty." + NEXT_QUEUE + "}").id("put-back-send");
 
         for (int n = 0; n < WAITING_QUEUES; n++) {
             from("jms:queue:" + QUEUE_PREFIX + n + "?transacted=true&lazyCreateTransactionManager=false"
-                    + "&concurrentConsumers=1")
+                    + "&concurrentConsumers=" + CONSUMERS)
                     .routeId("pasarela.wait-" + n)
                     // no handler: a failed move rolls back, and the broker gives the message again after its
                     // redelivery delay; nothing is dropped
                     .routeConfigurationId(ErrorHandling.DEAD_LETTER)
                     // on this consumer's thread, its transaction open: the head is moved on, or rolled back
-                    .delay(method(this, "untilLeaving")).syncDelayed().id("wait-" + n)
+                    .process(this::awaitLeaving).id("wait-" + n)
                     .process(this::moveOn)
+                    .setExchangePattern(ExchangePattern.InOnly)
                     .toD("jms:queue:${exchangeProperty." + NEXT_QUEUE + "}").id("move-on-" + n);
         }
     }
@@ -111,14 +125,54 @@ public class LongWaits extends RouteBuilder {
             exchange.setProperty(NEXT_QUEUE, DEAD_LETTERS);
             return;
         }
-        Long due = in.getHeader(DUE_AT, Long.class);
+        Long due = millis(in, DUE_AT);
         route(exchange, queue, due == null ? 0 : due);
     }
 
-    /** Used by the delay of a waiting queue's route: ms until its head leaves (none when it says nothing). */
-    public long untilLeaving(Exchange exchange) {
-        Long leaves = exchange.getIn().getHeader(LEAVES_AT, Long.class);
-        return leaves == null ? 0 : Math.max(0, leaves - System.currentTimeMillis());
+    /**
+     * Waits until the head leaves its waiting queue, at most the queue's delay from now (a message put
+     * there under another W, or by a gateway whose clock is ahead, holds the others no longer than that).
+     * A gateway or route stopping meanwhile rolls it back: it stays on its queue, for the next consumer.
+     */
+    void awaitLeaving(Exchange exchange) throws InterruptedException {
+        String queue = ((JmsEndpoint) exchange.getFromEndpoint()).getDestinationName();
+        long longest = delay(Integer.parseInt(queue.substring(QUEUE_PREFIX.length())), within);
+        Long leaves = millis(exchange.getIn(), LEAVES_AT);
+        long until = Math.min(leaves == null ? 0 : leaves, clock.millis() + longest);
+        for (long left = until - clock.millis(); left > 0; left = until - clock.millis()) {
+            if (stopping(exchange)) {
+                exchange.setRollbackOnly(true); // no further step runs; the consumer's transaction rolls back
+                return;
+            }
+            Thread.sleep(Math.min(left, STOP_CHECK_MS));
+        }
+    }
+
+    /**
+     * The gateway, or this route, is stopping: its consumer is told first, and its stop waits for the
+     * message being processed, so this one must give its head back rather than wait for it to leave.
+     */
+    private static boolean stopping(Exchange exchange) {
+        var context = exchange.getContext();
+        if (context.isStopping() || context.isStopped()) {
+            return true;
+        }
+        org.apache.camel.Route route = context.getRoute(exchange.getFromRouteId());
+        return route == null || route.getConsumer() instanceof org.apache.camel.StatefulService consumer
+                && (consumer.isStopping() || consumer.isStopped() || consumer.isSuspending() || consumer.isSuspended());
+    }
+
+    /** A header of epoch millis, or null when absent or not a number (then: due now, leaving now). */
+    private static Long millis(Message message, String header) {
+        Object value = message.getHeader(header);
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        try {
+            return value == null ? null : Long.valueOf(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Its next queue: a waiting one, or its own scheduled at {@code due}. */
@@ -142,7 +196,7 @@ public class LongWaits extends RouteBuilder {
         in.removeHeader(ErrorHandling.SCHEDULED_DELIVERY); // on a waiting queue, a plain message: paged, in order
         in.setHeader(WAITING_FOR, queue);
         in.setHeader(DUE_AT, due);
-        in.setHeader(LEAVES_AT, now + delay(n, within));
+        in.setHeader(LEAVES_AT, clock.millis() + delay(n, within)); // only gateways read it: the injected clock
         exchange.setProperty(NEXT_QUEUE, QUEUE_PREFIX + n);
     }
 }

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import jakarta.jms.ConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,10 +66,17 @@ class LongWaitsFlowTest {
     JmsTemplate jms;
     @Autowired
     EmbeddedActiveMQ broker;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    ConnectionFactory connectionFactory;
 
     @Test
     void aMessageDueInThreeSecondsWaitsOnDiskThenArrivesScheduledForThen() {
         ARRIVALS.clear();
+        NotifyBuilder movedThrice = new NotifyBuilder(camel).fromRoute("pasarela.wait-3").whenCompleted(1)
+                .and().fromRoute("pasarela.wait-2").whenCompleted(1)
+                .and().fromRoute("pasarela.wait-1").whenCompleted(1).create();
         long sentAt = System.currentTimeMillis();
         jms.convertAndSend(QUEUE, "the body", m -> {
             m.setLongProperty("DueInMs", 3_000);
@@ -83,9 +93,12 @@ class LongWaitsFlowTest {
         assertThat(arrival.body()).isEqualTo("the body");
         assertThat(arrival.kept()).as("its headers go with it").isEqualTo("yes");
         assertThat(arrival.round()).isEqualTo(1);
-        assertThat(arrival.scheduledFor()).as("scheduled on its queue for its due time, within the last 0.2 s")
-                .isBetween(sentAt + 3_000, System.currentTimeMillis());
-        assertThat(arrival.at()).as("not before it is due").isGreaterThanOrEqualTo(arrival.scheduledFor());
+        assertThat(arrival.at()).as("not before it is due").isGreaterThanOrEqualTo(sentAt + 3_000);
+        if (arrival.scheduledFor() != null) { // none when the last move came after its due time (a loaded machine)
+            assertThat(arrival.scheduledFor()).as("scheduled on its queue for its due time").isGreaterThanOrEqualTo(sentAt + 3_000)
+                    .isLessThanOrEqualTo(arrival.at());
+        }
+        assertThat(movedThrice.matches()).as("1.6 s on wait.3, 0.8 on wait.2, 0.4 on wait.1, each moved on once").isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> count("wait.0") + count("wait.1") + count("wait.2")
                 + count("wait.3") == 0);
         assertThat(ARRIVALS).hasSize(1);
@@ -97,8 +110,9 @@ class LongWaitsFlowTest {
             m.setStringProperty("Kept", "yes");
             return m;
         });
-        jms.setReceiveTimeout(10_000);
-        Message dead = jms.receive(LongWaits.DEAD_LETTERS);
+        JmsTemplate receiver = new JmsTemplate(connectionFactory);
+        receiver.setReceiveTimeout(10_000);
+        Message dead = receiver.receive(LongWaits.DEAD_LETTERS);
         assertThat(dead).isNotNull();
         try {
             assertThat(dead.getStringProperty(Variables.H_FAILURE_CAUSE)).contains(LongWaits.WAITING_FOR);
@@ -106,6 +120,23 @@ class LongWaitsFlowTest {
         } catch (jakarta.jms.JMSException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void aWaitingQueueStoppedWhileItsConsumersWaitKeepsTheirHeadsAndMovesThemOnOnceStarted() throws Exception {
+        ARRIVALS.clear();
+        jms.convertAndSend(QUEUE, "held", m -> {
+            m.setLongProperty("DueInMs", 5_000); // 3.2 s on wait.4 first
+            return m;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue("wait.4") != null
+                && queue("wait.4").getDeliveringCount() == 1);
+        camel.getRouteController().stopRoute("pasarela.wait-4");
+        assertThat(count("wait.4")).as("rolled back, still on its queue").isEqualTo(1);
+        assertThat(queue("wait.4").getDeliveringCount()).isZero();
+        camel.getRouteController().startRoute("pasarela.wait-4");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !ARRIVALS.isEmpty());
+        assertThat(ARRIVALS).singleElement().extracting(Arrival::body).isEqualTo("held");
     }
 
     @Test
