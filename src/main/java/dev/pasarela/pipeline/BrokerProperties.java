@@ -24,8 +24,9 @@ import org.springframework.util.unit.DataUnit;
  *        would work on them
  * @param scheduleInMemoryWithin a message put back on its queue for later (a retry, a deferral, a
  *        shaped send, a publishing job's next step) due within this is scheduled on the broker, which
- *        holds every scheduled message in its heap, paged or not; one due later waits on disk, in the
- *        queues of {@code dev.pasarela.pipeline.errors.LongWaits}, until it is due within it
+ *        holds every scheduled message in its heap, paged or not; one due later waits on the waiting
+ *        queues of {@code dev.pasarela.pipeline.errors.LongWaits} (paged past the memory limit) until
+ *        it is due within it
  */
 @ConfigurationProperties("pasarela.broker")
 public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs,

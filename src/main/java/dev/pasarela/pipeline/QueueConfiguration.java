@@ -98,8 +98,11 @@ public class QueueConfiguration {
     }
 
     /**
-     * What the broker reads back ahead of a waiting queue's one consumer once the queue is paged: it
-     * takes its head only, and waits for it (Artemis's default is 20 MB a queue, 200 MB for the ten).
+     * What the broker reads back ahead of a waiting queue's consumers once the queue is paged (each
+     * takes one head and waits for it), and the size of its page files, which Artemis reads whole into
+     * the heap while it reads from one: Artemis's defaults are 20 MB and 10 MB a queue, for the ten
+     * waiting queues up to 300 MB (a callback outage's run of bench/callback-outage.sh kept ~80 MB more
+     * after a full GC than with the retries scheduled in the heap).
      */
     static final int WAITING_QUEUE_READ_AHEAD_BYTES = 1024 * 1024;
 
@@ -135,6 +138,7 @@ public class QueueConfiguration {
                 .setAutoDeleteQueues(false))
                 // merged with "#"'s: only what is read back ahead of the waiting queues' consumers differs
                 .addAddressSetting(Queues.WAITING_PREFIX + "#", new AddressSettings()
-                        .setMaxReadPageBytes(WAITING_QUEUE_READ_AHEAD_BYTES));
+                        .setMaxReadPageBytes(WAITING_QUEUE_READ_AHEAD_BYTES)
+                        .setPageSizeBytes(WAITING_QUEUE_READ_AHEAD_BYTES));
     }
 }

@@ -40,7 +40,9 @@ class BenchSmokeE2ETest {
         if (script.equals("callback-outage.sh")) {
             // every callback that waited through the outage (some of it on the waiting queues) arrived
             assertThat(output).containsPattern("endpoint back: all [0-9]+ callbacks arrived")
-                    .containsPattern("heap after a full GC [0-9]+ MB");
+                    .containsPattern("heap after a full GC [0-9]+ MB")
+                    .as("retries over a second went through the waiting queues (pipeline/errors/LongWaits)")
+                    .containsPattern("on the waiting queues \\([1-9][0-9]* moves");
         }
         if (script.equals("ingest.sh")) {
             // what the paused deliveries' queues leave in the heap, and on disk past the broker's memory limit

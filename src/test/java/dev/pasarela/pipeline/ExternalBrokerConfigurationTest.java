@@ -41,6 +41,8 @@ class ExternalBrokerConfigurationTest {
 
         assertThat(file.getAddressSettings().get("wait.#").getMaxReadPageBytes())
                 .isEqualTo(embedded.getAddressSettings().get("wait.#").getMaxReadPageBytes());
+        assertThat(file.getAddressSettings().get("wait.#").getPageSizeBytes())
+                .isEqualTo(embedded.getAddressSettings().get("wait.#").getPageSizeBytes());
 
         assertThat(file.isPersistenceEnabled()).isTrue();
         DatabaseStorageConfiguration store = (DatabaseStorageConfiguration) file.getStoreConfiguration();

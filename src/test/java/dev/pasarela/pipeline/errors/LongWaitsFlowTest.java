@@ -143,6 +143,7 @@ class LongWaitsFlowTest {
     void aPagedWaitingQueueIsReadBackOneMegabyteAheadWithEveryOtherSettingOfAllQueues() {
         var settings = broker.getActiveMQServer().getAddressSettingsRepository().getMatch("wait.3");
         assertThat(settings.getMaxReadPageBytes()).isEqualTo(1024 * 1024);
+        assertThat(settings.getPageSizeBytes()).as("a page being read is held whole").isEqualTo(1024 * 1024);
         assertThat(settings.getMaxDeliveryAttempts()).as("never dropped after rollbacks, as every queue").isEqualTo(-1);
         assertThat(settings.getRedeliveryDelay()).isEqualTo(1000);
         assertThat(settings.isAutoDeleteQueues()).isFalse();
