@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * is due, and held outside the limits that bound what it reads back. A callback endpoint retried
  * for days, a tenant's burst shaped over hours or a month of scheduled posts would fill the heap
  * whatever {@code pasarela.broker.global-max-size} says (100,000 messages of 2 KB scheduled an hour
- * ahead took 376 MB of heap after a full GC, against 93 MB not scheduled: bench/RESULTS.md).
+ * ahead took 380 MB of heap after a full GC, against 100 MB not scheduled: bench/scheduled-heap.sh).
  * <p>
  * So only a message due within {@code pasarela.broker.schedule-in-memory-within} (W) is scheduled
  * on its queue. One due later goes to a waiting queue {@code wait.<n>} (n from 0 to
