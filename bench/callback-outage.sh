@@ -69,11 +69,6 @@ metric() { # the sum of one Prometheus series' values whose line matches $1
   curl -sf -H "Authorization: Bearer $OPS" "http://127.0.0.1:$PORT/actuator/prometheus" \
     | awk -v pat="$1" '$0 ~ pat && $0 !~ /^#/ {s += $NF} END {printf "%d\n", s}'
 }
-# the used space of every generation after a full GC, in MB
-heap_after_gc() {
-  jcmd $PID GC.run > /dev/null 2>&1 || { echo n/a; return; }
-  jcmd $PID GC.heap_info 2>/dev/null | awk '/^ *Metaspace/ {exit} / total [0-9]+K, used [0-9]+K/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); sum += v}} END {printf "%.0f\n", sum / 1024}'
-}
 standin() { curl -sf "http://127.0.0.1:$CALLBACK_PORT/count" || echo "0 0 0 0"; }
 # "<held> <scheduled in memory> <on the waiting queues>": the callbacks the broker holds (out.callbacks,
 # its dead letters, the waiting queues), read in one Jolokia request
@@ -112,7 +107,7 @@ done
 [ "$EVENTS" -gt 0 ] || { echo "FAILED: the gateway accepted no message" >&2; exit 1; }
 echo "delivered to the store: $delivered of $EVENTS in $((SECONDS - start)) s; the endpoint stays down ${OUTAGE}s"
 sleep "$OUTAGE"
-heap=$(heap_after_gc)
+heap=$(heap_after_gc $PID)
 paged=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || true)
 read -r _ _ refused _ <<< "$(standin)"
 moves=$(metric '^camel_exchanges_total.*eventType="route".*routeId="pasarela.wait-[0-9]+"')

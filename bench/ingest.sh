@@ -179,11 +179,11 @@ dead=$(metric '^pasarela_dead_letters_total')
 [ "$dead" -eq 0 ] || { echo "FAILED: $dead events were dead-lettered" >&2; exit 1; }
 echo "gateway: pid $PID, heap $(jcmd $PID GC.heap_info 2>/dev/null | awk '/used/ {print $0; exit}')"
 # what stays: the queues the paused deliveries left are kept in the heap up to the broker's memory limit
-# (pasarela.broker.global-max-size) and paged to disk past it. The heap is the used space of every
-# generation: one line with G1, two with the serial collector the smoke test uses
-if jcmd $PID GC.run >/dev/null 2>&1; then
+# (pasarela.broker.global-max-size) and paged to disk past it
+heap=$(heap_after_gc $PID)
+if [ "$heap" != n/a ]; then
   paged=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || true) # no directory: nothing was paged
-  echo "heap after a full GC: $(jcmd $PID GC.heap_info 2>/dev/null | awk '/^ *Metaspace/ {exit} / total [0-9]+K, used [0-9]+K/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); sum += v}} END {printf "%.0f MB", sum / 1024}'), paged: ${paged:-0} MB"
+  echo "heap after a full GC: $heap MB, paged: ${paged:-0} MB"
 else
   echo "heap after a full GC: n/a (jcmd GC.run failed)"
 fi

@@ -13,6 +13,13 @@ wait_for_gateway() {
   echo "gateway did not start:"; tail -30 "$2"; exit 1
 }
 
+# heap_after_gc PID: a full GC, then the used space of every generation in MB (one line with G1, two with
+# the serial collector the smoke test uses); n/a when jcmd fails
+heap_after_gc() {
+  jcmd "$1" GC.run > /dev/null 2>&1 || { echo n/a; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/^ *Metaspace/ {exit} / total [0-9]+K, used [0-9]+K/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); sum += v}} END {printf "%.0f\n", sum / 1024}'
+}
+
 # api_key PORT OPS_TOKEN TENANT: a new service API key of the tenant, printed
 api_key() {
   curl -sf -X POST "http://127.0.0.1:$1/ops/tenants/$3/api-keys" -H "Authorization: Bearer $2" \
