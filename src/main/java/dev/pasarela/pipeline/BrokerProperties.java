@@ -3,6 +3,7 @@ package dev.pasarela.pipeline;
 import dev.pasarela.config.SelfChecking;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -39,7 +40,7 @@ public record BrokerProperties(@DefaultValue("500000") @Positive int journalBuff
     /** Artemis reads a limit of 0 or below as none at all: the heap would hold any backlog. */
     @Override
     public List<String> problems() {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         if (globalMaxSize != null && globalMaxSize.toBytes() <= 0) {
             problems.add("PASARELA_BROKER_GLOBALMAXSIZE (pasarela.broker.global-max-size): must be positive, such as 128MB");
         }

@@ -2,7 +2,10 @@ package dev.pasarela.pipeline.errors;
 
 import dev.pasarela.pipeline.BrokerProperties;
 import dev.pasarela.pipeline.Variables;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -59,12 +62,22 @@ public class LongWaits extends RouteBuilder {
     private static final Logger log = LoggerFactory.getLogger(LongWaits.class);
     private static final String NEXT_QUEUE = "pasarelaNextQueue";
 
+    /** How late heads leave their waiting queue: the time from when they were due to leave until they are moved on. */
+    static final String LATENESS = "pasarela.wait.lateness";
+
     private final long within;
     private final Clock clock;
+    private final Timer[] lateness = new Timer[WAITING_QUEUES];
 
-    public LongWaits(BrokerProperties broker, Clock clock) {
+    public LongWaits(BrokerProperties broker, Clock clock, MeterRegistry meters) {
         this.within = broker.scheduleInMemoryWithin().toMillis();
         this.clock = clock;
+        for (int n = 0; n < WAITING_QUEUES; n++) {
+            // consumers that cannot keep up with an outage's moves make every long retry later than it
+            // should be, not lost: this is where an operator sees it
+            lateness[n] = Timer.builder(LATENESS).tag("queue", QUEUE_PREFIX + n)
+                    .description("How long after its time a head left its waiting queue").register(meters);
+        }
     }
 
     @Override
@@ -111,7 +124,7 @@ public class LongWaits extends RouteBuilder {
                     + exchange.getFromRouteId() + " does not consume a queue");
         }
         String queue = consumed.getDestinationName();
-        Long due = exchange.getIn().getHeader(ErrorHandling.SCHEDULED_DELIVERY, Long.class);
+        Long due = millis(exchange.getIn(), ErrorHandling.SCHEDULED_DELIVERY);
         route(exchange, queue, due == null ? 0 : due);
     }
 
@@ -136,15 +149,19 @@ public class LongWaits extends RouteBuilder {
      */
     void awaitLeaving(Exchange exchange) throws InterruptedException {
         String queue = ((JmsEndpoint) exchange.getFromEndpoint()).getDestinationName();
-        long longest = delay(Integer.parseInt(queue.substring(QUEUE_PREFIX.length())), within);
+        int n = Integer.parseInt(queue.substring(QUEUE_PREFIX.length()));
         Long leaves = millis(exchange.getIn(), LEAVES_AT);
-        long until = Math.min(leaves == null ? 0 : leaves, clock.millis() + longest);
-        for (long left = until - clock.millis(); left > 0; left = until - clock.millis()) {
+        long until = Math.min(leaves == null ? 0 : leaves, clock.millis() + delay(n, within));
+        long left = until - clock.millis();
+        for (; left > 0; left = until - clock.millis()) {
             if (stopping(exchange)) {
                 exchange.setRollbackOnly(true); // no further step runs; the consumer's transaction rolls back
                 return;
             }
             Thread.sleep(Math.min(left, STOP_CHECK_MS));
+        }
+        if (leaves != null) { // a stray has no time to be late for
+            lateness[n].record(-left, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.jms.ConnectionFactory;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -70,10 +73,13 @@ class LongWaitsFlowTest {
     CamelContext camel;
     @Autowired
     ConnectionFactory connectionFactory;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aMessageDueInThreeSecondsWaitsOnDiskThenArrivesScheduledForThen() {
         ARRIVALS.clear();
+        long[] movesBefore = {moves("wait.0"), moves("wait.1"), moves("wait.2"), moves("wait.3")};
         NotifyBuilder movedThrice = new NotifyBuilder(camel).fromRoute("pasarela.wait-3").whenCompleted(1)
                 .and().fromRoute("pasarela.wait-2").whenCompleted(1)
                 .and().fromRoute("pasarela.wait-1").whenCompleted(1).create();
@@ -102,10 +108,14 @@ class LongWaitsFlowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> count("wait.0") + count("wait.1") + count("wait.2")
                 + count("wait.3") == 0);
         assertThat(ARRIVALS).hasSize(1);
+        assertThat(new long[] {moves("wait.0"), moves("wait.1"), moves("wait.2"), moves("wait.3")})
+                .as("each move's lateness measured once, on the queue it left")
+                .containsExactly(movesBefore[0], movesBefore[1] + 1, movesBefore[2] + 1, movesBefore[3] + 1);
     }
 
     @Test
     void aMessageOnAWaitingQueueThatDoesNotSayWhereItGoesIsADeadLetter() {
+        long movesBefore = moves("wait.0");
         jms.convertAndSend("wait.0", "stray", m -> {
             m.setStringProperty("Kept", "yes");
             return m;
@@ -117,6 +127,7 @@ class LongWaitsFlowTest {
         try {
             assertThat(dead.getStringProperty(Variables.H_FAILURE_CAUSE)).contains(LongWaits.WAITING_FOR);
             assertThat(dead.getStringProperty("Kept")).isEqualTo("yes");
+            assertThat(moves("wait.0")).as("a stray has no time to be late for").isEqualTo(movesBefore);
         } catch (jakarta.jms.JMSException e) {
             throw new AssertionError(e);
         }
@@ -134,9 +145,21 @@ class LongWaitsFlowTest {
         camel.getRouteController().stopRoute("pasarela.wait-4");
         assertThat(count("wait.4")).as("rolled back, still on its queue").isEqualTo(1);
         assertThat(queue("wait.4").getDeliveringCount()).isZero();
+        // given back with the broker's redelivery delay: scheduled for a second, then browsable
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue("wait.4").getScheduledCount() == 0);
+        long leavesAt;
+        try (var heads = queue("wait.4").browserIterator()) {
+            leavesAt = heads.next().getMessage().getLongProperty(LongWaits.LEAVES_AT);
+        }
+        long movesBefore = moves("wait.4");
+        // started again half a second after the head should have left: it leaves that late
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > leavesAt + 500);
         camel.getRouteController().startRoute("pasarela.wait-4");
         await().atMost(Duration.ofSeconds(20)).until(() -> !ARRIVALS.isEmpty());
         assertThat(ARRIVALS).singleElement().extracting(Arrival::body).isEqualTo("held");
+        assertThat(moves("wait.4")).isEqualTo(movesBefore + 1);
+        assertThat(lateness("wait.4").max(TimeUnit.MILLISECONDS)).as("the operator sees how late it left")
+                .isGreaterThanOrEqualTo(500);
     }
 
     @Test
@@ -149,6 +172,14 @@ class LongWaitsFlowTest {
         assertThat(settings.isAutoDeleteQueues()).isFalse();
         assertThat(broker.getActiveMQServer().getAddressSettingsRepository().getMatch("out.whatsapp").getMaxReadPageBytes())
                 .as("other queues: Artemis's default").isEqualTo(20 * 1024 * 1024);
+    }
+
+    private Timer lateness(String queue) {
+        return meters.get(LongWaits.LATENESS).tag("queue", queue).timer();
+    }
+
+    private long moves(String queue) {
+        return lateness(queue).count();
     }
 
     private long count(String name) {
