@@ -10,16 +10,15 @@ source bench/lib/gateway.sh
 SECONDS_PER_RUN=${1:-20}
 CONNECTIONS=${2:-8}
 THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
-JAR=target/pasarela-0.1.0-SNAPSHOT.jar
 WIREMOCK=~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar
-command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null || sudo apt-get install -y wrk > /dev/null; }
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+install_wrk
+packaged_jar
 [ -f "$WIREMOCK" ] || mvn -q -B dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2
 WORK=$(mktemp -d)
 PORT=$(free_port); WM=$(free_port); GRAPH=$(free_port)
 PHONE=106540352242922
-META_SECRET="bench-meta-secret-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+META_SECRET="bench-meta-secret-$(random_hex 8)"
+OPS="bench-ops-token-$(random_hex 16)"
 mkdir -p "$WORK/wm/mappings" && cp bench/ai/mappings.json "$WORK/wm/mappings/"
 cat > "$WORK/plans.yml" <<YML
 default-plan: bench
@@ -41,7 +40,7 @@ WM_PID=$!
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
   PASARELA_PLANS_FILE="file:$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d " \n")" \
+  STRIPE_WEBHOOK_SECRET="whsec_bench_$(random_hex 12)" \
   META_APP_SECRET="$META_SECRET" META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH" \
   OPENAI_API_KEY=sk-bench-key OPENAI_BASE_URL="http://127.0.0.1:$WM/v1" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &

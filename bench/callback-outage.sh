@@ -14,7 +14,8 @@
 # BENCH_ARGS (gateway properties, after these) and JAVA_OPTS are passed through; JAR picks the jar.
 # Prints at the end of the outage the heap after a full GC, what was paged, where the broker holds the
 # callbacks (through Jolokia: on out.callbacks, scheduled in memory or not, and on the waiting queues)
-# and how many moves the waiting queues made; then how long the callbacks took to arrive once the
+# and how many moves the waiting queues made, the gateway's CPU over the outage per move (an upper bound:
+# the callbacks' retries are in it) and how late heads left their waiting queues; then how long the callbacks took to arrive once the
 # endpoint was back. Fails when a webhook's answer was not 200, when the broker's count of the callbacks
 # it holds at the end of the outage is off by more than 1 % (it is read while messages move), or when
 # not exactly one callback per message arrived within 10 minutes of the endpoint's return.
@@ -30,16 +31,15 @@ if [ "${1:-}" = "--ci" ]; then
 else
   INGEST=${1:-30}; OUTAGE=${2:-240}; CONNECTIONS=8; MAX_DEFERRAL_MS=${MAX_DEFERRAL_MS:-120000}
 fi
-command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
-JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+install_wrk
+packaged_jar
 WORK=$(mktemp -d)
 PORT=$(free_port)
 CALLBACK_PORT=$(free_port)
-META_SECRET="bench-app-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-CONSOLE="bench-console-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+META_SECRET="bench-app-secret-$(random_hex 12)"
+OPS="bench-ops-token-$(random_hex 16)"
+CONSOLE="bench-console-$(random_hex 16)"
 PHONE_ID=106540352242922
 cat > "$WORK/tenants.yml" <<YML
 tenants:
@@ -57,7 +57,7 @@ python3 bench/lib/callback-standin.py "$CALLBACK_PORT" "$WORK/down" &
 STANDIN=$!
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
   PASARELA_CONSOLE_PASSWORD="$CONSOLE" \
-  STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')" META_APP_SECRET="$META_SECRET" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
+  STRIPE_WEBHOOK_SECRET="whsec_bench_$(random_hex 12)" META_APP_SECRET="$META_SECRET" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
   java ${HEAP:--Xmx1g} ${JAVA_OPTS:-} -jar "$JAR" --pasarela.delivery.per-tenant-rate=5000 \
   --pasarela.broker.global-max-size=16MB --pasarela.retry.max-deferral-ms=$MAX_DEFERRAL_MS $CI_ARGS ${BENCH_ARGS:-} \
   --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
@@ -69,6 +69,12 @@ metric() { # the sum of one Prometheus series' values whose line matches $1
   curl -sf -H "Authorization: Bearer $OPS" "http://127.0.0.1:$PORT/actuator/prometheus" \
     | awk -v pat="$1" '$0 ~ pat && $0 !~ /^#/ {s += $NF} END {printf "%d\n", s}'
 }
+metric_f() { # one Prometheus series' values whose line matches $1, aggregated by $2 (sum or max), as a decimal
+  curl -sf -H "Authorization: Bearer $OPS" "http://127.0.0.1:$PORT/actuator/prometheus" \
+    | awk -v pat="$1" -v how="$2" '$0 ~ pat && $0 !~ /^#/ {v = $NF + 0; s = how == "max" ? (v > s ? v : s) : s + v}
+                                   END {printf "%.3f\n", s}'
+}
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # the process's user and system ticks
 standin() { curl -sf "http://127.0.0.1:$CALLBACK_PORT/count" || echo "0 0 0 0"; }
 # "<held> <scheduled in memory> <on the waiting queues>": the callbacks the broker holds (out.callbacks,
 # its dead letters, the waiting queues), read in one Jolokia request
@@ -106,12 +112,27 @@ for _ in $(seq 1 600); do
 done
 [ "$EVENTS" -gt 0 ] || { echo "FAILED: the gateway accepted no message" >&2; exit 1; }
 echo "delivered to the store: $delivered of $EVENTS in $((SECONDS - start)) s; the endpoint stays down ${OUTAGE}s"
+WAIT_ROUTES='^camel_exchanges_total.*eventType="route".*routeId="pasarela.wait-[0-9]+"'
+moves_before=$(metric "$WAIT_ROUTES")
+ticks_before=$(cpu_ticks $PID)
 sleep "$OUTAGE"
+ticks=$(( $(cpu_ticks $PID) - ticks_before ))
+moves=$(metric "$WAIT_ROUTES")
+# how late the heads left their waiting queues: the worst (over the last two minutes: Micrometer's
+# window) and the mean over the whole run
+late_max=$(metric_f '^pasarela_wait_lateness_seconds_max' max)
+late_mean=$(awk -v s="$(metric_f '^pasarela_wait_lateness_seconds_sum' sum)" -v n="$(metric_f '^pasarela_wait_lateness_seconds_count' sum)" \
+  'BEGIN {printf "%.1f", (n > 0 ? 1000 * s / n : 0)}')
 heap=$(heap_after_gc $PID)
 paged=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || true)
 read -r _ _ refused _ <<< "$(standin)"
-moves=$(metric '^camel_exchanges_total.*eventType="route".*routeId="pasarela.wait-[0-9]+"')
 echo "end of the outage: heap after a full GC ${heap} MB, paged ${paged:-0} MB, callback posts refused: $refused"
+# all of the gateway's CPU in the outage (the moves and the callback retries, the broker's journal and GC
+# with them), over its moves: an upper bound of what a move costs
+cpu_s=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')
+per_move=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v m=$((moves - moves_before)) 'BEGIN {printf "%.0f", (m > 0 ? 1e6 * t / hz / m : 0)}')
+echo "in the ${OUTAGE}s outage: $((moves - moves_before)) moves, the gateway's CPU ${cpu_s} s (${per_move} µs a move at most);" \
+  "heads left their waiting queues late by $(awk -v m="$late_max" 'BEGIN {printf "%.0f", 1000 * m}') ms at most lately, ${late_mean} ms on average"
 # the waiting queues move messages meanwhile (~1,000 a second in a long outage), and a read of all the
 # queues is not one instant: a message moved during it is counted twice or not at all. So this count
 # may be off by a few (at most 1 % here); that each callback is held once is what the recovery checks
@@ -125,7 +146,7 @@ off=$((held > EVENTS ? held - EVENTS : EVENTS - held))
 [ "$held" -ge 0 ] && [ $((off * 100)) -le "$EVENTS" ] \
   || { echo "FAILED: the broker holds $held callbacks for $EVENTS messages" >&2; exit 1; }
 if [ "${RECOVER:-on}" = off ]; then
-  echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves"
+  echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves outage_cpu_s=$cpu_s cpu_us_per_move=$per_move late_max_s=$late_max late_mean_ms=$late_mean"
   exit 0
 fi
 
@@ -141,4 +162,4 @@ if ! [ "${distinct:-0}" -eq "$EVENTS" ] || ! [ "${no_id:-1}" -eq 0 ]; then
   tail -20 "$WORK/gateway.log" >&2; exit 1
 fi
 echo "endpoint back: all $EVENTS callbacks arrived in $((SECONDS - back)) s ($ok posts accepted, $((ok - distinct)) repeated)"
-echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves refused=$refused recovered_s=$((SECONDS - back)) repeated=$((ok - distinct))"
+echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves outage_cpu_s=$cpu_s cpu_us_per_move=$per_move late_max_s=$late_max late_mean_ms=$late_mean refused=$refused recovered_s=$((SECONDS - back)) repeated=$((ok - distinct))"

@@ -34,16 +34,15 @@ else
 fi
 DELIVERIES=${DELIVERIES:-off}
 [ "${1:-}" = "--ci" ] && DELIVERIES=on
-command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
 source bench/lib/thread-cpu.sh
-JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+install_wrk
+packaged_jar
 WORK=$(mktemp -d)
 PORT=$(free_port)
-STRIPE_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-META_SECRET="bench-app-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+STRIPE_SECRET="whsec_bench_$(random_hex 12)"
+META_SECRET="bench-app-secret-$(random_hex 12)"
+OPS="bench-ops-token-$(random_hex 16)"
 PHONE_ID=106540352242922
 cat > "$WORK/tenants.yml" <<YML
 tenants:

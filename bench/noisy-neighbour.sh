@@ -26,16 +26,15 @@ fi
 PLAN_RATE=${PLAN_RATE:-20}; INBOUND_RATE=${INBOUND_RATE:-10}; B_IN=${B_IN:-10}; B_OUT=${B_OUT:-10}
 A_IN=$((INBOUND_RATE * 10)); A_OUT=$((PLAN_RATE * 10))
 LAG_WAIT=${LAG_WAIT:-20}
-command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
-JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+install_wrk
+packaged_jar
 WORK=$(mktemp -d)
 PORT=$(free_port)
 GRAPH_PORT=$(free_port)
-STRIPE_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-META_SECRET="bench-app-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+STRIPE_SECRET="whsec_bench_$(random_hex 12)"
+META_SECRET="bench-app-secret-$(random_hex 12)"
+OPS="bench-ops-token-$(random_hex 16)"
 CONTACT=5215500000000
 declare -A PHONE=([a]=106540352240001 [b]=106540352240002)
 cat > "$WORK/plans.yml" <<YML

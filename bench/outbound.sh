@@ -28,16 +28,15 @@ else
 fi
 RATE=${RATE:-100000}
 THREADS=${THREADS:-1}
-command -v wrk > /dev/null || apt-get install -y wrk > /dev/null
-JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
 . bench/lib/gateway.sh
+install_wrk
+packaged_jar
 . bench/lib/thread-cpu.sh
 WORK=$(mktemp -d)
 PORT=$(free_port)
 GRAPH_PORT=$(free_port)
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-APP_SECRET="bench-app-secret-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+OPS="bench-ops-token-$(random_hex 16)"
+APP_SECRET="bench-app-secret-$(random_hex 8)"
 cat > "$WORK/plans.yml" <<YML
 default-plan: bench
 past-due-grace: P7D

@@ -17,7 +17,7 @@ WORK=$(mktemp -d)
 PORT=$(free_port)
 GRAPH=$(free_port)
 IG=17841400000000777
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+OPS="bench-ops-token-$(random_hex 16)"
 mkdir -p "$WORK/graph/mappings"
 cp bench/publish/mappings.json "$WORK/graph/mappings/"
 java -Xmx256m -jar "$WIREMOCK" --port "$GRAPH" --bind-address 127.0.0.1 --root-dir "$WORK/graph" \
@@ -41,7 +41,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   PASARELA_PLANS_FILE="file:$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
   META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH" PASARELA_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
-  STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d " \n")" \
+  STRIPE_WEBHOOK_SECRET="whsec_bench_$(random_hex 12)" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID $GRAPH_PID 2>/dev/null; wait $PID $GRAPH_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT

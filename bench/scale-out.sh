@@ -23,10 +23,9 @@ else
   SECONDS_PER_ROUND=${1:-20}; CONNECTIONS=${2:-32}; ROUNDS=${3:-3}; WARMUP=${4:-40}; FAILOVER_SECONDS=${FAILOVER_SECONDS:-45}
 fi
 THREADS=2
-command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
-JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+install_wrk
+packaged_jar
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 WORK=$(mktemp -d)
@@ -36,9 +35,8 @@ DB=bench_scaleout_$RUN
 BROKER_DB=${DB}_broker
 PORT1=$(free_port); PORT2=$(free_port)
 BROKER_PRIMARY=$(free_port); BROKER_BACKUP=$(free_port)
-rand() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-STRIPE_SECRET="whsec_bench_$(rand 12)"
-OPS="bench-ops-token-$(rand 16)"
+STRIPE_SECRET="whsec_bench_$(random_hex 12)"
+OPS="bench-ops-token-$(random_hex 16)"
 MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)"
 cat > "$WORK/tenants.yml" <<YML
 tenants:

@@ -27,14 +27,13 @@ if [ "${1:-}" = "--ci" ]; then
 else
   EVENTS=${1:-100000}; SOAK_SECONDS=${2:-600}; SOAK_RATE=${3:-100}; CHUNK=20
 fi
-command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 source bench/lib/gateway.sh
-JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+install_wrk
+packaged_jar
 WORK=$(mktemp -d)
 PORT=$(free_port)
-STRIPE_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+STRIPE_SECRET="whsec_bench_$(random_hex 12)"
+OPS="bench-ops-token-$(random_hex 16)"
 MASTER="bench:$(head -c 32 /dev/urandom | base64)"
 cat > "$WORK/tenants.yml" <<YML
 tenants:

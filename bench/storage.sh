@@ -11,12 +11,11 @@ source bench/lib/gateway.sh
 SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-4}
 THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
-JAR=target/pasarela-0.1.0-SNAPSHOT.jar
-command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null || sudo apt-get install -y wrk > /dev/null; }
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+install_wrk
+packaged_jar
 WORK=$(mktemp -d)
 PORT=$(free_port)
-OPS="bench-ops-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+OPS="bench-ops-token-$(random_hex 16)"
 cat > "$WORK/plans.yml" <<YML
 default-plan: bench
 plans:
@@ -48,7 +47,7 @@ PY
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" \
   PASARELA_PLANS_FILE="file:$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d " \n")" \
+  STRIPE_WEBHOOK_SECRET="whsec_bench_$(random_hex 12)" \
   java -Xmx1g ${JAVA_OPTS:-} -jar "$JAR" --logging.level.root=WARN ${BENCH_ARGS:-} > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -25,3 +25,19 @@ api_key() {
   curl -sf -X POST "http://127.0.0.1:$1/ops/tenants/$3/api-keys" -H "Authorization: Bearer $2" \
     -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'
 }
+
+# install_wrk: the load generator, from Debian's packages, when it is not installed yet
+install_wrk() {
+  command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
+}
+
+# packaged_jar: JAR is the gateway's packaged jar (target/'s unless JAR is set), built when it is not there
+packaged_jar() {
+  JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
+  [ -f "$JAR" ] || mvn -q -B package -DskipTests
+}
+
+# random_hex N: N random bytes in hex, for a run's own secrets and tokens
+random_hex() {
+  head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'
+}
