@@ -47,6 +47,27 @@ class PostgresExpiringKeysTest extends ExpiringKeysContract {
     }
 
     @Test
+    void aBatchHoldingAKeyAlreadyThereAddsTheOthersInOneTransaction() {
+        String name = "set-" + UUID.randomUUID();
+        ExpiringKeys keys = new JdbcExpiringKeys(dataSource, "CAMEL_MESSAGEPROCESSED", name);
+        String known = key();
+        keys.addAll(List.of(known), T0);
+        List<String> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(key());
+        }
+        batch.add(7, known);
+        List<ExpiringKeys.Outcome> outcomes = keys.addAll(batch, T0);
+        assertThat(outcomes.get(7)).isEqualTo(ExpiringKeys.Outcome.PRESENT);
+        assertThat(outcomes).filteredOn(o -> o == ExpiringKeys.Outcome.ADDED).hasSize(20);
+        // the rows a transaction writes carry its id: one commit, not one per key after the known one
+        Integer transactions = new JdbcTemplate(dataSource).queryForObject(
+                "SELECT COUNT(DISTINCT xmin::text) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND messageId <> ?",
+                Integer.class, name, known);
+        assertThat(transactions).isEqualTo(1);
+    }
+
+    @Test
     void aKeyTooLongIsRefusedAloneAndTheOthersAreAdded() {
         ExpiringKeys keys = keys();
         String fresh = key();

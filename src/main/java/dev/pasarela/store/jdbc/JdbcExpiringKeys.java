@@ -30,6 +30,9 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
     private final JdbcTemplate jdbc;
     private final String name;
     private final String insert;
+    /** PostgreSQL's insert that skips a key already there: a batch with such a key still commits once. */
+    private final String insertNew;
+    private volatile Boolean postgres;
     private final String count;
     private final String delete;
     private final String deleteOlder;
@@ -43,6 +46,7 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
         this.jdbc = new JdbcTemplate(dataSource);
         this.name = name;
         this.insert = "INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?)";
+        this.insertNew = insert + " ON CONFLICT (processorName, messageId) DO NOTHING";
         this.count = "SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?";
         this.delete = "DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?";
         this.deleteOlder = "DELETE FROM " + table + " WHERE processorName = ? AND createdAt < ?";
@@ -56,8 +60,10 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
     }
 
     /**
-     * The keys in one statement batch and one commit. When the batch fails (a key already there,
-     * which the primary key refuses, or one too long for the column), it is rolled back and each key
+     * The keys in one statement batch and one commit. On PostgreSQL a key already there is skipped by
+     * the insert itself and told by its row count, so a batch holding one (a provider's retry another
+     * replica took) still commits once. When the batch fails (elsewhere a key already there, which the
+     * primary key refuses; anywhere one too long for the column), it is rolled back and each key
      * inserted alone on the same connection, so that a key fails only itself. Only a connection that
      * cannot be had, or that fails its transaction's set-up, fails the whole call.
      */
@@ -68,7 +74,12 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
-                if (insertAll(connection, keys, at)) {
+                if (postgres(connection)) {
+                    List<Outcome> outcomes = insertNew(connection, keys, at);
+                    if (outcomes != null) {
+                        return outcomes;
+                    }
+                } else if (insertAll(connection, keys, at)) {
                     return Collections.nCopies(keys.size(), Outcome.ADDED);
                 }
                 List<Outcome> outcomes = new ArrayList<>(keys.size());
@@ -109,6 +120,47 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
             connection.rollback();
             return false;
         }
+    }
+
+    /**
+     * The keys not there yet inserted in one batch and one commit, each told by its row count (0: it
+     * was there); null, rolled back, when the batch fails or its driver does not count rows per key
+     * ({@code reWriteBatchedInserts}), for the keys to be added one by one.
+     */
+    private List<Outcome> insertNew(Connection connection, List<String> keys, Timestamp at) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(insertNew)) {
+            for (String key : keys) {
+                bind(statement, key, at);
+                statement.addBatch();
+            }
+            int[] rows = statement.executeBatch();
+            List<Outcome> outcomes = new ArrayList<>(keys.size());
+            for (int count : rows) {
+                if (count < 0) {
+                    connection.rollback();
+                    return null;
+                }
+                outcomes.add(count > 0 ? Outcome.ADDED : Outcome.PRESENT);
+            }
+            if (outcomes.size() != keys.size()) {
+                connection.rollback();
+                return null;
+            }
+            connection.commit();
+            return outcomes;
+        } catch (SQLException e) {
+            connection.rollback();
+            return null;
+        }
+    }
+
+    private boolean postgres(Connection connection) throws SQLException {
+        Boolean known = postgres;
+        if (known == null) {
+            known = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+            postgres = known;
+        }
+        return known;
     }
 
     private Outcome insertOne(Connection connection, String key, Timestamp at) throws SQLException {
