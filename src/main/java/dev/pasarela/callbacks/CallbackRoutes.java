@@ -14,6 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -88,6 +89,19 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
                 .process(this::post).id("deliver-call");
     }
 
+    /**
+     * How long a callback waits while its endpoint is parked: the time the endpoint stays parked, doubled
+     * for each try the callback already had (1, 2, 4 minutes…; the retry policy caps it at
+     * {@code pasarela.retry.max-deferral-ms}, an hour). Each wait takes the callback off the broker and back
+     * (a consumer's pass, a durable send, and a move per waiting queue it passes): at the open time alone,
+     * every callback of a long outage came back once a minute, and 24,000 of them took most of the
+     * gateway's two cores (bench/callback-outage.sh, bench/RESULTS.md).
+     */
+    Duration parkedWait(Exchange exchange) {
+        int tries = ErrorHandling.deliveryAttempt(exchange) - 1;
+        return properties.breaker().openFor().multipliedBy(1L << Math.min(Math.max(tries, 0), 16));
+    }
+
     void post(Exchange exchange) throws Exception {
         String tenantId = exchange.getIn().getHeader(Variables.H_TENANT_ID, String.class);
         Optional<Tenant> tenant = tenants.find(tenantId);
@@ -104,12 +118,12 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
         CircuitBreaker breaker = endpoints.breaker(tenantId, url);
         if (!breaker.tryAcquirePermission()) { // parked: back to the broker without a call
             throw new TransientException(what + " not tried: its endpoint is parked after failing",
-                    null, properties.breaker().openFor());
+                    null, parkedWait(exchange));
         }
         if (!endpoints.tryCall(tenantId, url, breaker)) { // failing or slow, and already being called by another consumer
             breaker.releasePermission();
             throw new TransientException(what + " not tried: its endpoint just failed and is being tried again",
-                    null, java.time.Duration.ofSeconds(1));
+                    null, Duration.ofSeconds(1));
         }
         boolean recorded = false;
         long started = breaker.getCurrentTimestamp();

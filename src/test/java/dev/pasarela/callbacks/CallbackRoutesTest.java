@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import dev.pasarela.pipeline.errors.ErrorHandling;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.tenants.Tenant;
@@ -181,6 +182,22 @@ class CallbackRoutesTest {
         }
         assertThatThrownBy(() -> routes.post(event()))
                 .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(1)))
+                .hasMessageContaining("parked");
+        CRM.verify(2, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
+    }
+
+    @Test
+    void whileParkedACallbackWaitsLongerForEachTryItAlreadyHad() {
+        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(503)));
+        CallbackRoutes routes = routes(Duration.ofSeconds(5));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> routes.post(event())).isInstanceOf(TransientException.class);
+        }
+        Exchange fourthTry = event();
+        fourthTry.getIn().setHeader("JMSXDeliveryCount", 4); // tried three times before
+        assertThat(ErrorHandling.deliveryAttempt(fourthTry)).isEqualTo(4);
+        assertThatThrownBy(() -> routes.post(fourthTry))
+                .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(8)))
                 .hasMessageContaining("parked");
         CRM.verify(2, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
     }
