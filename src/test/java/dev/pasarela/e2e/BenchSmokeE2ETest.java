@@ -63,7 +63,8 @@ class BenchSmokeE2ETest {
             "meter-search-cost.sh, 200, registered once",
             "h2-file-growth.sh, 40 0 20, keys committed and found: 200",
             "store-key-lookups.sh, 20000 1 2, hits (retries)",
-            "scheduled-heap.sh, 2000, 2000 on the queue (2000 scheduled)"})
+            "scheduled-heap.sh, 2000, 2000 on the queue (2000 scheduled)",
+            "key-batch-cost.sh, 3, 512 new and 1 known"})
     void harnessRunsAndItsResultsAreRight(String script, String arguments, String printed) throws Exception {
         String output = run(script, List.of(arguments.split(" ")), false);
         assertThat(output).as("bench/%s printed its results", script).contains(printed);

@@ -16,8 +16,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The table's key sets on the machine's PostgreSQL (where replicas keep the webhooks' event ids), in a
- * schema of its own that is dropped afterwards: PostgreSQL aborts a transaction at its first failed
- * statement, so a batch with a known key must be rolled back before its keys are added one by one.
+ * schema of its own that is dropped afterwards: a list of keys holding a known one is one statement
+ * that skips it; PostgreSQL aborts a transaction at its first failed statement, so a list that fails
+ * (a key too long) must be rolled back before its keys are added one by one.
  */
 class PostgresExpiringKeysTest extends ExpiringKeysContract {
 
@@ -61,6 +62,37 @@ class PostgresExpiringKeysTest extends ExpiringKeysContract {
         assertThat(outcomes.get(7)).isEqualTo(ExpiringKeys.Outcome.PRESENT);
         assertThat(outcomes).filteredOn(o -> o == ExpiringKeys.Outcome.ADDED).hasSize(20);
         // the rows a transaction writes carry its id: one commit, not one per key after the known one
+        Integer transactions = new JdbcTemplate(dataSource).queryForObject(
+                "SELECT COUNT(DISTINCT xmin::text) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND messageId <> ?",
+                Integer.class, name, known);
+        assertThat(transactions).isEqualTo(1);
+    }
+
+    @Test
+    void onATableWithoutThePrimaryKeyTheKeysAreAddedOneByOne() {
+        String table = "keys_without_pk_" + SCHEMA.substring(SCHEMA.length() - 6);
+        new JdbcTemplate(dataSource).execute("CREATE TABLE " + table
+                + " (processorName VARCHAR(255) NOT NULL, messageId VARCHAR(512) NOT NULL, createdAt TIMESTAMP NOT NULL)");
+        ExpiringKeys keys = new JdbcExpiringKeys(dataSource, table, "set-" + UUID.randomUUID());
+        String a = key();
+        String b = key();
+        assertThat(keys.addAll(List.of(a, b), T0)).containsOnly(ExpiringKeys.Outcome.ADDED);
+        assertThat(keys.addAll(List.of(key()), T0)).containsOnly(ExpiringKeys.Outcome.ADDED);
+        assertThat(keys.contains(a) && keys.contains(b)).isTrue();
+    }
+
+    @Test
+    void theDriversRewrittenBatchesChangeNothing() {
+        DriverManagerDataSource rewriting = new DriverManagerDataSource(dataSource.getUrl() + "&reWriteBatchedInserts=true",
+                dataSource.getUsername(), "");
+        String name = "set-" + UUID.randomUUID();
+        ExpiringKeys keys = new JdbcExpiringKeys(rewriting, "CAMEL_MESSAGEPROCESSED", name);
+        String known = key();
+        keys.addAll(List.of(known), T0);
+        List<String> batch = new java.util.ArrayList<>(List.of(key(), known, key()));
+        batch.add(batch.get(0)); // twice in one list: the second is present
+        assertThat(keys.addAll(batch, T0)).containsExactly(ExpiringKeys.Outcome.ADDED, ExpiringKeys.Outcome.PRESENT,
+                ExpiringKeys.Outcome.ADDED, ExpiringKeys.Outcome.PRESENT);
         Integer transactions = new JdbcTemplate(dataSource).queryForObject(
                 "SELECT COUNT(DISTINCT xmin::text) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND messageId <> ?",
                 Integer.class, name, known);

@@ -4,14 +4,19 @@ import dev.pasarela.store.ExpiringKeys;
 import dev.pasarela.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,15 +29,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class JdbcExpiringKeys implements ExpiringKeys {
 
+    private static final Logger log = LoggerFactory.getLogger(JdbcExpiringKeys.class);
+    /** PostgreSQL: no unique constraint matches an ON CONFLICT's columns. */
+    private static final String NO_MATCHING_KEY = "42P10";
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final String name;
     private final String insert;
-    /** PostgreSQL's insert that skips a key already there: a batch with such a key still commits once. */
+    /**
+     * PostgreSQL's insert of a list of keys in one statement, skipping those already there and returning
+     * those it added: a list holding a known key still commits once, whatever the driver's batch settings.
+     */
     private final String insertNew;
-    private volatile Boolean postgres;
+    /** Whether {@link #insertNew} is used: on PostgreSQL, until the table is found without its primary key. */
+    private volatile Boolean insertsNew;
     private final String count;
     private final String delete;
     private final String deleteOlder;
@@ -46,7 +58,8 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
         this.jdbc = new JdbcTemplate(dataSource);
         this.name = name;
         this.insert = "INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?)";
-        this.insertNew = insert + " ON CONFLICT (processorName, messageId) DO NOTHING";
+        this.insertNew = "INSERT INTO " + table + " (processorName, messageId, createdAt) SELECT ?, k, ? FROM unnest(?) AS k"
+                + " ON CONFLICT (processorName, messageId) DO NOTHING RETURNING messageId";
         this.count = "SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?";
         this.delete = "DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?";
         this.deleteOlder = "DELETE FROM " + table + " WHERE processorName = ? AND createdAt < ?";
@@ -60,9 +73,9 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
     }
 
     /**
-     * The keys in one statement batch and one commit. On PostgreSQL a key already there is skipped by
-     * the insert itself and told by its row count, so a batch holding one (a provider's retry another
-     * replica took) still commits once. When the batch fails (elsewhere a key already there, which the
+     * The keys in one statement batch and one commit. On PostgreSQL the keys are one statement that
+     * skips those already there and returns those it added, so a list holding one (a provider's retry
+     * another replica took) still commits once. When the batch fails (elsewhere a key already there, which the
      * primary key refuses; anywhere one too long for the column), it is rolled back and each key
      * inserted alone on the same connection, so that a key fails only itself. Only a connection that
      * cannot be had, or that fails its transaction's set-up, fails the whole call.
@@ -74,7 +87,7 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
-                if (postgres(connection)) {
+                if (insertsNew(connection)) {
                     List<Outcome> outcomes = insertNew(connection, keys, at);
                     if (outcomes != null) {
                         return outcomes;
@@ -123,42 +136,43 @@ public final class JdbcExpiringKeys implements ExpiringKeys {
     }
 
     /**
-     * The keys not there yet inserted in one batch and one commit, each told by its row count (0: it
-     * was there); null, rolled back, when the batch fails or its driver does not count rows per key
-     * ({@code reWriteBatchedInserts}), for the keys to be added one by one.
+     * The keys not there yet inserted in one statement and one commit, each told by whether the insert
+     * returned it (the first of a key twice in the list is added, the second present); null, rolled back,
+     * when the statement fails (a key too long for the column), for the keys to be added one by one.
      */
     private List<Outcome> insertNew(Connection connection, List<String> keys, Timestamp at) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(insertNew)) {
-            for (String key : keys) {
-                bind(statement, key, at);
-                statement.addBatch();
-            }
-            int[] rows = statement.executeBatch();
-            List<Outcome> outcomes = new ArrayList<>(keys.size());
-            for (int count : rows) {
-                if (count < 0) {
-                    connection.rollback();
-                    return null;
+            statement.setString(1, name);
+            statement.setTimestamp(2, at);
+            statement.setArray(3, connection.createArrayOf("varchar", keys.toArray()));
+            Set<String> added = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    added.add(rows.getString(1));
                 }
-                outcomes.add(count > 0 ? Outcome.ADDED : Outcome.PRESENT);
-            }
-            if (outcomes.size() != keys.size()) {
-                connection.rollback();
-                return null;
             }
             connection.commit();
+            List<Outcome> outcomes = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                outcomes.add(added.remove(key) ? Outcome.ADDED : Outcome.PRESENT);
+            }
             return outcomes;
         } catch (SQLException e) {
             connection.rollback();
+            if (NO_MATCHING_KEY.equals(e.getSQLState())) { // a table made before ours, without the primary key
+                insertsNew = false;
+                log.warn("The key table has no primary key on (processorName, messageId): a batch of keys holding one"
+                        + " already there is added one key and one commit at a time; give the table that key to add it at once");
+            }
             return null;
         }
     }
 
-    private boolean postgres(Connection connection) throws SQLException {
-        Boolean known = postgres;
+    private boolean insertsNew(Connection connection) throws SQLException {
+        Boolean known = insertsNew;
         if (known == null) {
             known = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
-            postgres = known;
+            insertsNew = known;
         }
         return known;
     }
