@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * {@code pasarela.callbacks.breaker.failures} transient failures in a row the endpoint is parked
  * for {@code open-for}: its callbacks go back to the broker without a network call, so a dead
  * endpoint costs the shared consumers nothing; then one callback is tried and, if it passes, the
- * others follow. While its last call failed, an endpoint gets one call at a time. Parking is logged with the tenant id (never the URL, which may hold a token),
+ * others follow as their waits end (each waits longer the more tries it had: CallbackRoutes#parkedWait).
+ * While its last call failed, an endpoint gets one call at a time. Parking is logged with the tenant id (never the URL, which may hold a token),
  * counted in {@code pasarela.callbacks.endpoints.parked}, and readable through {@link #parkedSince}.
  */
 @Component

@@ -39,7 +39,8 @@ public record CallbackProperties(
      * @param failures consecutive transient failures (5xx, 408, 425, 429, timeouts) of a tenant's
      *                 endpoint that park it
      * @param openFor  how long a parked endpoint is not called; its callbacks wait on the broker
-     *                 meanwhile, then one is tried and, if it passes, the rest follow
+     *                 meanwhile (this long on their first try, doubling with each try they had), then
+     *                 one is tried and, if it passes, the rest follow as their waits end
      */
     public record Breaker(@Min(1) @DefaultValue("2") int failures,
                           @NotNull @DefaultValue("PT1M") Duration openFor) {
