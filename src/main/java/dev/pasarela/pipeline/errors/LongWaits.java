@@ -61,6 +61,8 @@ public class LongWaits extends RouteBuilder {
 
     private static final Logger log = LoggerFactory.getLogger(LongWaits.class);
     private static final String NEXT_QUEUE = "pasarelaNextQueue";
+    /** How late (ms) the head left its waiting queue: measured once its move is sent. */
+    private static final String LATE_BY = "pasarelaLateBy";
 
     /** How late heads leave their waiting queue: the time from when they were due to leave until they are moved on. */
     static final String LATENESS = "pasarela.wait.lateness";
@@ -100,7 +102,8 @@ public class LongWaits extends RouteBuilder {
                     .process(this::awaitLeaving).id("wait-" + n)
                     .process(this::moveOn)
                     .setExchangePattern(ExchangePattern.InOnly)
-                    .toD("jms:queue:${exchangeProperty." + NEXT_QUEUE + "}").id("move-on-" + n);
+                    .toD("jms:queue:${exchangeProperty." + NEXT_QUEUE + "}").id("move-on-" + n)
+                    .process(this::recordLateness); // a move that fails is rolled back, and measured when it is made
         }
     }
 
@@ -161,7 +164,15 @@ public class LongWaits extends RouteBuilder {
             Thread.sleep(Math.min(left, STOP_CHECK_MS));
         }
         if (leaves != null) { // a stray has no time to be late for
-            lateness[n].record(-left, TimeUnit.MILLISECONDS);
+            exchange.setProperty(LATE_BY, -left);
+        }
+    }
+
+    void recordLateness(Exchange exchange) {
+        Long late = exchange.getProperty(LATE_BY, Long.class);
+        if (late != null) {
+            String queue = ((JmsEndpoint) exchange.getFromEndpoint()).getDestinationName();
+            lateness[Integer.parseInt(queue.substring(QUEUE_PREFIX.length()))].record(late, TimeUnit.MILLISECONDS);
         }
     }
 
