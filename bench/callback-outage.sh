@@ -146,7 +146,7 @@ off=$((held > EVENTS ? held - EVENTS : EVENTS - held))
 [ "$held" -ge 0 ] && [ $((off * 100)) -le "$EVENTS" ] \
   || { echo "FAILED: the broker holds $held callbacks for $EVENTS messages" >&2; exit 1; }
 if [ "${RECOVER:-on}" = off ]; then
-  echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves outage_cpu_s=$cpu_s cpu_us_per_move=$per_move late_max_s=$late_max late_mean_ms=$late_mean"
+  echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves outage_moves=$((moves - moves_before)) outage_cpu_s=$cpu_s cpu_us_per_move=$per_move late_max_s=$late_max late_mean_ms=$late_mean"
   exit 0
 fi
 
@@ -162,4 +162,4 @@ if ! [ "${distinct:-0}" -eq "$EVENTS" ] || ! [ "${no_id:-1}" -eq 0 ]; then
   tail -20 "$WORK/gateway.log" >&2; exit 1
 fi
 echo "endpoint back: all $EVENTS callbacks arrived in $((SECONDS - back)) s ($ok posts accepted, $((ok - distinct)) repeated)"
-echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves outage_cpu_s=$cpu_s cpu_us_per_move=$per_move late_max_s=$late_max late_mean_ms=$late_mean refused=$refused recovered_s=$((SECONDS - back)) repeated=$((ok - distinct))"
+echo "RESULT events=$EVENTS heap_after_gc_mb=$heap paged_mb=${paged:-0} scheduled=$scheduled waiting=$waiting moves=$moves outage_moves=$((moves - moves_before)) outage_cpu_s=$cpu_s cpu_us_per_move=$per_move late_max_s=$late_max late_mean_ms=$late_mean refused=$refused recovered_s=$((SECONDS - back)) repeated=$((ok - distinct))"

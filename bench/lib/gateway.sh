@@ -31,9 +31,14 @@ install_wrk() {
   command -v wrk > /dev/null || { apt-get install -y -qq wrk > /dev/null || sudo apt-get install -y -qq wrk > /dev/null; }
 }
 
-# packaged_jar: JAR is the gateway's packaged jar (target/'s unless JAR is set), built when it is not there
+# packaged_jar: JAR is the jar the bench runs: the one JAR names (which must be there), else target/'s,
+# built when it is not there
 packaged_jar() {
-  JAR=${JAR:-target/pasarela-0.1.0-SNAPSHOT.jar}
+  if [ -n "${JAR:-}" ]; then
+    [ -f "$JAR" ] || { echo "JAR=$JAR: no such file" >&2; exit 1; }
+    return 0
+  fi
+  JAR=target/pasarela-0.1.0-SNAPSHOT.jar
   [ -f "$JAR" ] || mvn -q -B package -DskipTests
 }
 
