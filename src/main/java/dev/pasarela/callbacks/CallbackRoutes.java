@@ -3,6 +3,7 @@ package dev.pasarela.callbacks;
 import dev.pasarela.security.CredentialNames;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.errors.NotTriedException;
 import dev.pasarela.pipeline.errors.PermanentException;
 import dev.pasarela.pipeline.errors.RetryProperties;
 import dev.pasarela.pipeline.errors.TransientException;
@@ -117,13 +118,12 @@ public class CallbackRoutes extends RouteBuilder implements CredentialNames {
         RestClient.RequestBodySpec request = request(exchange, tenantId, url, body);
         CircuitBreaker breaker = endpoints.breaker(tenantId, url);
         if (!breaker.tryAcquirePermission()) { // parked: back to the broker without a call
-            throw new TransientException(what + " not tried: its endpoint is parked after failing",
-                    null, parkedWait(exchange));
+            throw new NotTriedException(what + " not tried: its endpoint is parked after failing", parkedWait(exchange));
         }
         if (!endpoints.tryCall(tenantId, url, breaker)) { // failing or slow, and already being called by another consumer
             breaker.releasePermission();
-            throw new TransientException(what + " not tried: its endpoint just failed and is being tried again",
-                    null, Duration.ofSeconds(1));
+            throw new NotTriedException(what + " not tried: its endpoint just failed and is being tried again",
+                    Duration.ofSeconds(1));
         }
         boolean recorded = false;
         long started = breaker.getCurrentTimestamp();

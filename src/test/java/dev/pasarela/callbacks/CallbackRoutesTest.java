@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import dev.pasarela.pipeline.errors.ErrorHandling;
+import dev.pasarela.pipeline.errors.NotTriedException;
 import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.security.CredentialVault;
 import dev.pasarela.tenants.Tenant;
@@ -197,7 +198,7 @@ class CallbackRoutesTest {
         fourthTry.getIn().setHeader("JMSXDeliveryCount", 4); // tried three times before
         assertThat(ErrorHandling.deliveryAttempt(fourthTry)).isEqualTo(4);
         assertThatThrownBy(() -> routes.post(fourthTry))
-                .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(8)))
+                .isInstanceOfSatisfying(NotTriedException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(8)))
                 .hasMessageContaining("parked");
         CRM.verify(2, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
     }

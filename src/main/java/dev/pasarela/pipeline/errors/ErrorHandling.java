@@ -145,7 +145,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         exchange.getIn().setHeader(DEFERRALS, deferrals);
         // an instant on the broker's clock, not the gateway's injected one: the wait is what we decide
         exchange.getIn().setHeader(SCHEDULED_DELIVERY, System.currentTimeMillis() + wait);
-        log.warn("{} on {} deferred {} s (deferral {} of {}): the provider asked to wait that long",
+        log.atLevel(retryLogLevel(exchange)).log("{} on {} deferred {} s (deferral {} of {}): the provider asked to wait that long",
                 exchange.getIn().getHeader(Variables.H_EVENT_KEY), queue, wait / 1000, deferrals, retry.maxDeferrals());
     }
 
@@ -205,7 +205,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         // an instant on the broker's clock, not the gateway's injected one: the wait is what we decide
         exchange.getIn().setHeader(SCHEDULED_DELIVERY, System.currentTimeMillis() + wait);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        log.warn("{} on {} tried again in {} ms (attempt {}): {}", exchange.getIn().getHeader(Variables.H_EVENT_KEY),
+        log.atLevel(retryLogLevel(exchange)).log("{} on {} tried again in {} ms (attempt {}): {}", exchange.getIn().getHeader(Variables.H_EVENT_KEY),
                 queue, wait, deliveryAttempt(exchange), cause == null ? "unknown" : cause.getMessage());
     }
 
@@ -252,6 +252,16 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     /** The provider's wait ({@code Retry-After}) a {@link TransientException} among the failure's causes carries. */
     private static java.util.Optional<java.time.Duration> advertised(Exchange exchange) {
+        TransientException failure = transientCause(exchange);
+        return failure == null ? java.util.Optional.empty() : failure.retryAfter();
+    }
+
+    /** WARN for a retry or deferral after a failed call; DEBUG when the destination was not called ({@link NotTriedException}). */
+    static org.slf4j.event.Level retryLogLevel(Exchange exchange) {
+        return transientCause(exchange) instanceof NotTriedException ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN;
+    }
+
+    private static TransientException transientCause(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure == null) {
             failure = exchange.getException();
@@ -259,7 +269,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         while (failure != null && !(failure instanceof TransientException)) {
             failure = failure.getCause();
         }
-        return failure instanceof TransientException t ? t.retryAfter() : java.util.Optional.empty();
+        return (TransientException) failure;
     }
 
     /**

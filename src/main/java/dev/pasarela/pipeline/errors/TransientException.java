@@ -22,6 +22,12 @@ public class TransientException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** For a fault whose stack says nothing (a call not made): filling it in costs more than the rest. */
+    protected TransientException(String message, Duration retryAfter, boolean writableStackTrace) {
+        super(message, null, false, writableStackTrace);
+        this.retryAfter = retryAfter;
+    }
+
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

@@ -89,6 +89,16 @@ class BrokerRetryPolicyTest {
     }
 
     @Test
+    void aRetryOfACallNotMadeIsLoggedAtDebugWithoutAStackAndOneAfterAFailedCallAtWarn() {
+        NotTriedException parked = new NotTriedException("callback of t1 not tried: its endpoint is parked", Duration.ofMinutes(1));
+        assertThat(ErrorHandling.retryLogLevel(failed("callbacks.out.deliver", parked))).isEqualTo(org.slf4j.event.Level.DEBUG);
+        assertThat(ErrorHandling.retryLogLevel(failed("callbacks.out.deliver", new TransientException("callback answered 503"))))
+                .isEqualTo(org.slf4j.event.Level.WARN);
+        assertThat(parked.getStackTrace()).as("nothing to debug in it, and filling it in costs").isEmpty();
+        assertThat(parked.retryAfter()).contains(Duration.ofMinutes(1));
+    }
+
+    @Test
     void aRouteNotNamedRetriesInPlace() {
         Exchange e = failed("meta.in.deliver", new TransientException("store unavailable"));
         assertThat(errors.retryOnBroker(e)).isFalse();
