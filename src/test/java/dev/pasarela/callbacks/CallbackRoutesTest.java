@@ -182,24 +182,14 @@ class CallbackRoutesTest {
                     .hasMessage("callback of t1 answered 503");
         }
         assertThatThrownBy(() -> routes.post(event()))
-                .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(1)))
+                .isInstanceOfSatisfying(NotTriedException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(1)))
                 .hasMessageContaining("parked");
-        CRM.verify(2, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
-    }
-
-    @Test
-    void whileParkedACallbackWaitsLongerForEachTryItAlreadyHad() {
-        CRM.stubFor(post(urlPathEqualTo("/hooks/pasarela")).willReturn(aResponse().withStatus(503)));
-        CallbackRoutes routes = routes(Duration.ofSeconds(5));
-        for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> routes.post(event())).isInstanceOf(TransientException.class);
-        }
+        // while parked, a callback waits longer for each try it already had: its fourth waits 8 minutes
         Exchange fourthTry = event();
         fourthTry.getIn().setHeader("JMSXDeliveryCount", 4); // tried three times before
         assertThat(ErrorHandling.deliveryAttempt(fourthTry)).isEqualTo(4);
         assertThatThrownBy(() -> routes.post(fourthTry))
-                .isInstanceOfSatisfying(NotTriedException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(8)))
-                .hasMessageContaining("parked");
+                .isInstanceOfSatisfying(NotTriedException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(8)));
         CRM.verify(2, postRequestedFor(urlPathEqualTo("/hooks/pasarela")));
     }
 
