@@ -4,6 +4,8 @@
 # the difference of the percentiles is the gateway's share (auth, plan and quota checks, the pool,
 # retries' bookkeeping, schema validation, token metering in the store).
 # Usage: bash bench/ai.sh [seconds] [connections]. Fails when any answer is not a 200.
+# JAR (the jar to start, default the packaged one), JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway
+# properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/gateway.sh

@@ -5,14 +5,16 @@
 # permalink, each step written to the store, run by the durable job. Measured from the post's own
 # createdAt/publishedAt. Baseline in the same run: the same Graph calls made straight to the stand-in.
 # Usage: bash bench/publish.sh [runs]. Fails when a post is not published exactly once.
+# JAR (the jar to start, default the packaged one), JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway
+# properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/gateway.sh
 RUNS=${1:-20}
-JAR=target/pasarela-0.1.0-SNAPSHOT.jar
-WIREMOCK=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar 2>/dev/null || true)
-[ -f "$JAR" ] && [ -n "$WIREMOCK" ] || mvn -q -B package -DskipTests
-WIREMOCK=${WIREMOCK:-$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar)}
+packaged_jar
+# the stand-in comes with the test dependencies: a fresh machine gets it from the build
+WIREMOCK=~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar
+[ -f "$WIREMOCK" ] || mvn -q -B dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2
 WORK=$(mktemp -d)
 PORT=$(free_port)
 GRAPH=$(free_port)

@@ -5,6 +5,8 @@
 # /api/v1/files/sales/bench, which receives and parses the multipart body and refuses it by its
 # first bytes (415: sales keep PDFs) — the transfer and parsing without the check, quota and write.
 # Usage: bash bench/storage.sh [seconds] [connections]. Fails when any answer is not the expected one.
+# JAR (the jar to start, default the packaged one), JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway
+# properties) are passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/gateway.sh

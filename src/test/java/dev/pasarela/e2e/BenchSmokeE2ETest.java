@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The benchmarks under {@code bench/} at a tiny size, so none of them can rot: the gateway's benches
- * at their {@code --ci} size against the packaged jar, two cost harnesses on this run's classes. A
- * run must finish and exit 0, which a bench does only when every answer had the expected status (a
- * harness, when every result was right). Nothing here looks at a figure (tests never assert on wall
+ * at their {@code --ci} size (or their smallest) against the packaged jar, the cost harnesses on this
+ * run's classes. A run must finish and exit 0, which a bench does only when every answer had the
+ * expected status (a harness, when every result was right). Nothing here looks at a figure (tests never assert on wall
  * time).
  */
 @Tag("e2e")
@@ -48,6 +48,21 @@ class BenchSmokeE2ETest {
             // what the paused deliveries' queues leave in the heap, and on disk past the broker's memory limit
             assertThat(output).containsPattern("heap after a full GC: [0-9]+ MB, paged: [0-9]+ MB");
         }
+    }
+
+    /**
+     * The benches of the AI calls, the file uploads and the Instagram carousel, which have no
+     * {@code --ci} size: their smallest run (a second or two, one connection, one carousel) on the
+     * packaged jar. Each exits non-zero when an answer is not the expected one (a 200, a 201 and a
+     * 415, a carousel published exactly once).
+     */
+    @ParameterizedTest
+    @CsvSource({"ai.sh, 1 1, gateway requests=",
+            "storage.sh, 1 1, upload-201 requests=",
+            "publish.sh, 1, gateway-publish runs=1"})
+    void smallestRunOfABenchWithoutACiSize(String script, String arguments, String printed) throws Exception {
+        String output = run(script, List.of(arguments.split(" ")), true);
+        assertThat(output).as("bench/%s printed its results", script).contains(printed).doesNotContain("FAILED");
     }
 
     /**
