@@ -55,7 +55,10 @@ public class DeadLetterService {
     private static final Pattern QUEUE = Pattern.compile("(dlq|parked)\\.[A-Za-z0-9._-]{1,200}");
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9:_-]{1,200}");
 
-    /** Paid once per call at most, and only when a message seen by the browse was taken meanwhile. */
+    /**
+     * Paid once per call at most (twice with ids on pages the broker has not read back), and only when
+     * a message seen by the browse was taken meanwhile or is on such a page.
+     */
     private static final long GONE_WAIT_MS = 500;
 
     /** Artemis's default management address (broker.xml's management-address). */
@@ -82,6 +85,9 @@ public class DeadLetterService {
             out.add(new QueueSummary(name, name.startsWith(Queues.DLQ_PREFIX) ? "dead-letter" : "parked",
                     count(name)));
         }
+        // what a replay stopped meanwhile left there
+        countedByBroker(REPLAYING).filter(left -> left > 0)
+                .ifPresent(left -> out.add(new QueueSummary(REPLAYING, "dead-letter", left.intValue())));
         return out;
     }
 
@@ -130,7 +136,10 @@ public class DeadLetterService {
 
     /**
      * One browse finds which ids are there (so unknown ids cost nothing), then one consumer takes
-     * the replayable ones, each moved to its source queue in its own JMS transaction.
+     * the replayable ones, each moved to its source queue in its own JMS transaction. On a paged queue
+     * that consumer's selector sees only what the broker has read back ahead of it (Artemis's
+     * max-read-page-bytes), while the browse reads the pages too: the ids it did not get are moved by
+     * the broker to {@link #REPLAYING}, where they are all that waits, and taken from there the same way.
      */
     Moved move(String queue, Collection<String> ids) {
         if (ids.isEmpty()) {
@@ -156,21 +165,9 @@ public class DeadLetterService {
             try (Connection connection = connectionFactory.createConnection();
                  Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
                 connection.start();
-                try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue), idSelector(pending))) {
-                    while (!pending.isEmpty()) {
-                        // every id was just seen: only one taken meanwhile (another replay) makes this wait
-                        Message m = consumer.receive(GONE_WAIT_MS);
-                        if (m == null) {
-                            break;
-                        }
-                        if (!pending.remove(m.getJMSMessageID())) {
-                            session.rollback();
-                            break;
-                        }
-                        send(session, m);
-                        session.commit();
-                        n++;
-                    }
+                n += take(session, queue, pending);
+                if (!pending.isEmpty()) {
+                    n += takeFromPages(session, queue, pending);
                 }
             } catch (JMSException e) {
                 throw new IllegalStateException("replay from " + queue + " failed after " + n + " messages", e);
@@ -180,9 +177,82 @@ public class DeadLetterService {
         return new Moved(n, notFound, skipped);
     }
 
+    /**
+     * Where dead letters a replay moved off a queue's pages wait to be sent on. Empty but for the
+     * moments of a replay; what a gateway stopped meanwhile leaves there is listed and replayed like
+     * any dead-letter queue (each message still says where it came from).
+     */
+    public static final String REPLAYING = Queues.DLQ_PREFIX + "replaying";
+
+    /**
+     * Takes the pending ids from the queue, each sent on in its own transaction, and removes them
+     * from {@code pending}; stops at the first wait with nothing received.
+     */
+    private int take(Session session, String queue, Set<String> pending) throws JMSException {
+        int n = 0;
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue), idSelector(pending))) {
+            while (!pending.isEmpty()) {
+                // every id was just seen: only one taken meanwhile (another replay), or one on a page
+                // the broker has not read back, makes this wait
+                Message m = consumer.receive(GONE_WAIT_MS);
+                if (m == null) {
+                    break;
+                }
+                if (!pending.remove(m.getJMSMessageID())) {
+                    session.rollback();
+                    break;
+                }
+                send(session, m);
+                session.commit();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The pending ids the consumer did not get: the broker moves them, from memory or its pages, to
+     * {@link #REPLAYING} (its queue's moveMessages, one transaction per batch; the copies keep their
+     * JMS ids and properties), and they are sent on from there. Nothing is moved when the broker refuses
+     * the request (an external broker without manage permission): they stay where they are, not found.
+     */
+    private int takeFromPages(Session session, String queue, Set<String> pending) throws JMSException {
+        try (MessageConsumer replaying = session.createConsumer(session.createQueue(REPLAYING))) {
+            int moved = ArtemisManagement.moveMessages(connectionFactory, queue, brokerIdFilter(pending), REPLAYING,
+                    pending.size(), MANAGEMENT_WAIT).orElse(0);
+            int n = 0;
+            while (moved > 0 && !pending.isEmpty()) {
+                // no selector: one on the JMS id does not match a moved copy (Artemis 2.40; a consumer
+                // without one reads that id), and whatever waits there is to be sent on, also what another
+                // replay or a gateway stopped meanwhile left; only this call's ids count as replayed by it
+                Message m = replaying.receive(GONE_WAIT_MS);
+                if (m == null) {
+                    break;
+                }
+                if (pending.remove(m.getJMSMessageID())) {
+                    n++;
+                }
+                send(session, m);
+                session.commit();
+            }
+            return n;
+        } catch (jakarta.jms.InvalidDestinationException refused) {
+            return 0; // a broker that makes no queues on demand, and has not this one
+        }
+    }
+
     /** Ids matched by the ops pattern only (no quote can reach the selector). */
     private static String idSelector(Collection<String> ids) {
-        StringJoiner in = new StringJoiner("','", "JMSMessageID IN ('", "')");
+        return idsIn("JMSMessageID", ids);
+    }
+
+    /** The same ids in the broker's own filter language (management operations), where the JMS id is AMQUserID. */
+    private static String brokerIdFilter(Collection<String> ids) {
+        return idsIn("AMQUserID", ids);
+    }
+
+    private static String idsIn(String field, Collection<String> ids) {
+        StringJoiner in = new StringJoiner("','", field + " IN ('", "')");
         ids.forEach(id -> {
             if (id == null || !MESSAGE_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("not a message id");
@@ -272,13 +342,9 @@ public class DeadLetterService {
      * browsing.
      */
     private int count(String queue) {
-        Optional<ActiveMQServer> embedded = embeddedBroker.running();
-        if (embedded.isPresent()) {
-            org.apache.activemq.artemis.core.server.Queue q = embedded.get().locateQueue(SimpleString.of(queue));
-            return q == null ? 0 : (int) q.getMessageCount();
-        }
-        return ArtemisManagement.messageCount(connectionFactory, queue, MANAGEMENT_WAIT).map(Long::intValue)
-                .orElseGet(() -> browse(queue, null, Integer.MAX_VALUE).size()); // no answer, or no manage permission
+        return countedByBroker(queue).map(Long::intValue)
+                // the embedded broker has no such queue yet; an external one did not answer, or without manage permission
+                .orElseGet(() -> embeddedBroker.running().isPresent() ? 0 : browse(queue, null, Integer.MAX_VALUE).size());
     }
 
     private void send(Session session, Message m) throws JMSException {
@@ -345,11 +411,17 @@ public class DeadLetterService {
     }
 
     private boolean exists(String queue) {
+        return countedByBroker(queue).isPresent();
+    }
+
+    /** The queue's count as its broker keeps it; empty when it has no such queue (or does not answer). */
+    private Optional<Long> countedByBroker(String queue) {
         Optional<ActiveMQServer> embedded = embeddedBroker.running();
         if (embedded.isPresent()) {
-            return embedded.get().locateQueue(SimpleString.of(queue)) != null;
+            return Optional.ofNullable(embedded.get().locateQueue(SimpleString.of(queue)))
+                    .map(org.apache.activemq.artemis.core.server.Queue::getMessageCount);
         }
-        return ArtemisManagement.messageCount(connectionFactory, queue, MANAGEMENT_WAIT).isPresent();
+        return ArtemisManagement.messageCount(connectionFactory, queue, MANAGEMENT_WAIT);
     }
 
 }

@@ -1,0 +1,189 @@
+package dev.pasarela.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import dev.pasarela.pipeline.EmbeddedJmsBroker;
+import dev.pasarela.pipeline.Variables;
+import dev.pasarela.pipeline.templates.DeadLetterQueues;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.core.JmsTemplate;
+
+/**
+ * A dead-letter queue paged to disk: a consumer with a selector sees only what the broker has read
+ * back ahead of it, a browser sees every message. The broker here pages past 128 KB and reads 64 KB
+ * ahead, as the gateway's pages past its memory limit and reads 20 MB ahead, so a few hundred
+ * messages stand for a dead-letter queue of a large outage.
+ */
+class PagedDeadLetterReplayTest {
+
+    static final String DLQ = "dlq.paged.in.deliver";
+    static final String TARGET = "in.paged";
+    static final int LETTERS = 300;
+
+    @TempDir
+    Path dir;
+
+    EmbeddedActiveMQ broker;
+    CachingConnectionFactory connections;
+    DeadLetterService service;
+
+    @BeforeEach
+    void start() throws Exception {
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setPersistenceEnabled(true).setSecurityEnabled(false).setJMXManagementEnabled(false)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dir.resolve("large").toString())
+                .addAddressSetting("#", new AddressSettings().setMaxSizeBytes(128 * 1024)
+                        .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                        .setPageSizeBytes(64 * 1024).setMaxReadPageBytes(64 * 1024).setMaxReadPageMessages(-1)
+                        .setAutoDeleteQueues(false))
+                .addAcceptorConfiguration("in-vm", "vm://7331");
+        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
+        broker.start();
+        for (String queue : List.of(DLQ, TARGET)) {
+            broker.getActiveMQServer().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
+        }
+        connections = new CachingConnectionFactory(new ActiveMQConnectionFactory("vm://7331"));
+        DeadLetterQueues routes = mock(DeadLetterQueues.class);
+        when(routes.names()).thenReturn(new TreeSet<>(List.of(DLQ)));
+        StaticListableBeanFactory beans = new StaticListableBeanFactory();
+        beans.addBean("embeddedBroker", broker);
+        beans.addBean("jmsConnectionFactory", connections);
+        EmbeddedJmsBroker embedded = new EmbeddedJmsBroker(beans.getBeanProvider(EmbeddedActiveMQ.class),
+                beans.getBeanProvider(ConnectionFactory.class));
+        service = new DeadLetterService(new JmsTemplate(connections), connections, routes, embedded,
+                new ReplayProperties(100, 2, 20));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        connections.destroy();
+        broker.stop();
+    }
+
+    @Test
+    void idsPastWhatTheBrokerReadAheadAreReplayedOnceAndLeaveTheQueue() throws Exception {
+        List<String> ids = deadLetters();
+        assertThat(broker.getActiveMQServer().getPagingManager().getPageStore(SimpleString.of(DLQ)).isPaging())
+                .as("the dead-letter queue is paged").isTrue();
+        // the first is in memory; the last two are on pages the broker has not read back
+        List<String> asked = List.of(ids.get(0), ids.get(LETTERS - 2), ids.get(LETTERS - 1));
+
+        DeadLetterService.ReplayResult result = service.replay(DLQ, asked);
+
+        assertThat(result.notFound()).isEmpty();
+        assertThat(result.replayed()).isEqualTo(3);
+        Map<String, Message> arrived = receiveAll(TARGET);
+        assertThat(arrived).hasSize(3);
+        for (int i : new int[] {0, LETTERS - 2, LETTERS - 1}) {
+            Message copy = arrived.get("evt_" + i);
+            assertThat(copy).as("evt_%d on %s", i, TARGET).isNotNull();
+            assertThat(copy.getIntProperty(Variables.H_REPLAY_COUNT)).isEqualTo(1);
+            assertThat(copy.getStringProperty(Variables.H_REPLAY_TO)).isEqualTo(TARGET);
+            assertThat(new String(body((BytesMessage) copy), StandardCharsets.UTF_8)).startsWith("{\"id\":\"evt_" + i + "\"");
+        }
+        assertThat(count(DLQ)).isEqualTo(LETTERS - 3);
+        assertThat(service.messages(DLQ, LETTERS).stream().map(DeadLetterService.DeadLetter::id))
+                .doesNotContainAnyElementsOf(asked).hasSize(LETTERS - 3);
+
+        // asked again, they are gone: not found, nothing sent twice
+        DeadLetterService.ReplayResult again = service.replay(DLQ, asked.subList(1, 3));
+        assertThat(again.replayed()).isZero();
+        assertThat(again.notFound()).containsExactlyElementsOf(asked.subList(1, 3));
+        assertThat(receiveAll(TARGET)).isEmpty();
+        assertThat(service.queues()).extracting(DeadLetterService.QueueSummary::queue)
+                .as("nothing left waiting to be sent on").containsExactly(DLQ);
+    }
+
+    @Test
+    void whatAStoppedReplayLeftWaitingIsListedAndReplayedAsADeadLetterQueue() throws Exception {
+        List<String> ids = deadLetters();
+        // as a gateway stopped between the broker's move and the sends leaves it
+        broker.getActiveMQServer().createQueue(QueueConfiguration.of(DeadLetterService.REPLAYING)
+                .setRoutingType(RoutingType.ANYCAST));
+        int moved = ArtemisManagement.moveMessages(connections, DLQ, "AMQUserID = '" + ids.get(LETTERS - 1) + "'",
+                DeadLetterService.REPLAYING, 1, java.time.Duration.ofSeconds(5)).orElseThrow();
+        assertThat(moved).isEqualTo(1);
+
+        assertThat(service.queues()).contains(new DeadLetterService.QueueSummary(DeadLetterService.REPLAYING, "dead-letter", 1));
+        DeadLetterService.ReplayResult result = service.replay(DeadLetterService.REPLAYING, List.of());
+
+        assertThat(result.replayed()).isEqualTo(1);
+        Message copy = receiveAll(TARGET).get("evt_" + (LETTERS - 1));
+        assertThat(copy).isNotNull();
+        assertThat(copy.getIntProperty(Variables.H_REPLAY_COUNT)).isEqualTo(1);
+        assertThat(count(DeadLetterService.REPLAYING)).isZero();
+    }
+
+    /** {@value #LETTERS} dead letters of 4 KB each, as the dead-letter route writes them; their ids in order. */
+    List<String> deadLetters() throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = connections.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(session.createQueue(DLQ))) {
+            for (int i = 0; i < LETTERS; i++) {
+                BytesMessage m = session.createBytesMessage();
+                m.writeBytes(("{\"id\":\"evt_" + i + "\",\"pad\":\"" + "x".repeat(4000) + "\"}").getBytes(StandardCharsets.UTF_8));
+                m.setStringProperty(Variables.H_EVENT_KEY, "evt_" + i);
+                m.setStringProperty(Variables.H_REPLAY_TO, TARGET);
+                producer.send(m);
+                ids.add(m.getJMSMessageID());
+            }
+        }
+        return ids;
+    }
+
+    Map<String, Message> receiveAll(String queue) throws Exception {
+        Map<String, Message> out = new HashMap<>();
+        try (Connection connection = connections.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            connection.start();
+            for (Message m = consumer.receive(1000); m != null; m = consumer.receive(300)) {
+                out.put(m.getStringProperty(Variables.H_EVENT_KEY), m);
+            }
+        }
+        return out;
+    }
+
+    long count(String queue) {
+        return broker.getActiveMQServer().locateQueue(SimpleString.of(queue)).getMessageCount();
+    }
+
+    static byte[] body(BytesMessage m) throws Exception {
+        byte[] bytes = new byte[(int) m.getBodyLength()];
+        m.readBytes(bytes);
+        return bytes;
+    }
+}
