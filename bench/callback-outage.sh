@@ -65,15 +65,12 @@ PID=$!
 trap 'kill $PID $STANDIN 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
 
-metric() { # the sum of one Prometheus series' values whose line matches $1
-  curl -sf -H "Authorization: Bearer $OPS" "http://127.0.0.1:$PORT/actuator/prometheus" \
-    | awk -v pat="$1" '$0 ~ pat && $0 !~ /^#/ {s += $NF} END {printf "%d\n", s}'
-}
 metric_f() { # one Prometheus series' values whose line matches $1, aggregated by $2 (sum or max), as a decimal
   curl -sf -H "Authorization: Bearer $OPS" "http://127.0.0.1:$PORT/actuator/prometheus" \
     | awk -v pat="$1" -v how="$2" '$0 ~ pat && $0 !~ /^#/ {v = $NF + 0; s = how == "max" ? (v > s ? v : s) : s + v}
                                    END {printf "%.3f\n", s}'
 }
+metric() { printf '%.0f\n' "$(metric_f "$1" sum)"; } # the sum of one Prometheus series' values matching $1
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # the process's user and system ticks
 standin() { curl -sf "http://127.0.0.1:$CALLBACK_PORT/count" || echo "0 0 0 0"; }
 # "<held> <scheduled in memory> <on the waiting queues>": the callbacks the broker holds (out.callbacks,

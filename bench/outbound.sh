@@ -147,20 +147,23 @@ echo
 echo "| round | endpoint | requests | req/s | p50 (ms) | p90 (ms) | p99 (ms) | wrong |"
 echo "|---|---|---|---|---|---|---|---|"
 greq=0; gsec=0; preq=0; psec=0; wgreq=0; wgsec=0; wpreq=0; wpsec=0
+# sum_into REQUESTS SECONDS RESULT: adds a wrk RESULT line's requests and seconds to the two sums named
+sum_into() {
+  printf -v "$1" '%s' $(( ${!1} + $(field " $3" requests) ))
+  printf -v "$2" '%s' "$(python3 -c "print(${!2} + $(field " $3" seconds))")"
+}
 for r in $(seq 1 "$ROUNDS"); do
   for pair in "GET /api/v1/usage|${GETS[$((r-1))]}" "POST /api/v1/whatsapp/messages|${POSTS[$((r-1))]}"; do
     name=${pair%%|*}; res=" ${pair#*|}"
     [ "$(field "$res" wrong)" = 0 ] || FAILED=1
     echo "| $r | $name | $(field "$res" requests) | $(field "$res" rps) | $(field "$res" p50_ms) | $(field "$res" p90_ms) | $(field "$res" p99_ms) | $(field "$res" wrong) |"
   done
-  greq=$((greq + $(field " ${GETS[$((r-1))]}" requests))); gsec=$(python3 -c "print($gsec + $(field " ${GETS[$((r-1))]}" seconds))")
-  preq=$((preq + $(field " ${POSTS[$((r-1))]}" requests))); psec=$(python3 -c "print($psec + $(field " ${POSTS[$((r-1))]}" seconds))")
+  sum_into greq gsec "${GETS[$((r-1))]}"; sum_into preq psec "${POSTS[$((r-1))]}"
   # as in bench/ingest.sh, the first round of several is left out of the warm ratio: the POST's larger path
   # is still being compiled in it (after 60 s of warm-up the JIT's threads still took 526-613 µs per POST in
   # round 2; after the default 240 s, 5-23: bench/RESULTS.md)
   if [ "$ROUNDS" = 1 ] || [ "$r" -gt 1 ]; then
-    wgreq=$((wgreq + $(field " ${GETS[$((r-1))]}" requests))); wgsec=$(python3 -c "print($wgsec + $(field " ${GETS[$((r-1))]}" seconds))")
-    wpreq=$((wpreq + $(field " ${POSTS[$((r-1))]}" requests))); wpsec=$(python3 -c "print($wpsec + $(field " ${POSTS[$((r-1))]}" seconds))")
+    sum_into wgreq wgsec "${GETS[$((r-1))]}"; sum_into wpreq wpsec "${POSTS[$((r-1))]}"
   fi
 done
 FROM=1; [ "$ROUNDS" -gt 1 ] && FROM=2
