@@ -12,8 +12,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Instant;
@@ -28,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -53,7 +50,6 @@ public class DeadLetterService {
                              String parkedReason) {}
 
     private static final Pattern QUEUE = Pattern.compile("(dlq|parked)\\.[A-Za-z0-9._-]{1,200}");
-    private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9:_-]{1,200}");
 
     /**
      * Paid once per call at most (twice with ids on pages the broker has not read back), and only when
@@ -64,19 +60,19 @@ public class DeadLetterService {
     /** Artemis's default management address (broker.xml's management-address). */
     private static final java.time.Duration MANAGEMENT_WAIT = java.time.Duration.ofSeconds(5);
 
-    private final JmsTemplate jms;
     private final ConnectionFactory connectionFactory;
     private final DeadLetterQueues deadLetterQueues;
     private final EmbeddedJmsBroker embeddedBroker;
     private final ReplayProperties limits;
+    private final DeadLetterReader reader;
 
     public DeadLetterService(JmsTemplate jms, ConnectionFactory connectionFactory, DeadLetterQueues deadLetterQueues,
                              EmbeddedJmsBroker embeddedBroker, ReplayProperties limits) {
         this.limits = limits;
-        this.jms = jms;
         this.connectionFactory = connectionFactory;
         this.deadLetterQueues = deadLetterQueues;
         this.embeddedBroker = embeddedBroker;
+        this.reader = new DeadLetterReader(jms, embeddedBroker);
     }
 
     public List<QueueSummary> queues() {
@@ -93,7 +89,7 @@ public class DeadLetterService {
 
     public List<DeadLetter> messages(String queue, int limit) {
         checkQueue(queue);
-        return browse(queue, null, limit);
+        return letters(reader.read(queue, all -> true, limit));
     }
 
     /**
@@ -115,7 +111,7 @@ public class DeadLetterService {
                     "A replay takes at most " + limits.maxIds() + " ids; replay more with POST /ops/dlq/replays.");
         }
         ids.forEach(id -> {
-            if (id == null || !MESSAGE_ID.matcher(id).matches()) {
+            if (id == null || !DeadLetterReader.MESSAGE_ID.matcher(id).matches()) {
                 throw new ProblemException(400, "invalid-message-id", "Invalid message id",
                         "Message ids look like ID:… as listed by GET /ops/dlq/" + queue + ".");
             }
@@ -123,7 +119,7 @@ public class DeadLetterService {
         boolean more = false;
         Collection<String> selected = new LinkedHashSet<>(ids);
         if (ids.isEmpty()) {
-            List<DeadLetter> oldest = browse(queue, null, limits.maxIds() + 1);
+            List<DeadLetter> oldest = letters(reader.read(queue, all -> true, limits.maxIds() + 1));
             more = oldest.size() > limits.maxIds();
             selected = oldest.stream().limit(limits.maxIds()).map(DeadLetter::id).toList();
         }
@@ -146,13 +142,7 @@ public class DeadLetterService {
             return new Moved(0, List.of(), List.of());
         }
         Map<String, Boolean> present = new HashMap<>();
-        jms.browseSelected(queue, idSelector(ids), (Session session, QueueBrowser browser) -> {
-            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
-                Message m = (Message) e.nextElement();
-                present.put(m.getJMSMessageID(), replayable(m));
-            }
-            return null;
-        });
+        reader.read(queue, ids).forEach(read -> present.put(read.letter().id(), read.replayable()));
         List<String> notFound = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Set<String> pending = new LinkedHashSet<>();
@@ -190,7 +180,7 @@ public class DeadLetterService {
      */
     private int take(Session session, String queue, Set<String> pending) throws JMSException {
         int n = 0;
-        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue), idSelector(pending))) {
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue), DeadLetterReader.idSelector(pending))) {
             while (!pending.isEmpty()) {
                 // every id was just seen: only one taken meanwhile (another replay), or one on a page
                 // the broker has not read back, makes this wait
@@ -218,7 +208,7 @@ public class DeadLetterService {
      */
     private int takeFromPages(Session session, String queue, Set<String> pending) throws JMSException {
         try (MessageConsumer replaying = session.createConsumer(session.createQueue(REPLAYING))) {
-            int moved = ArtemisManagement.moveMessages(connectionFactory, queue, brokerIdFilter(pending), REPLAYING,
+            int moved = ArtemisManagement.moveMessages(connectionFactory, queue, DeadLetterReader.brokerIdFilter(pending), REPLAYING,
                     pending.size(), MANAGEMENT_WAIT).orElse(0);
             int n = 0;
             while (moved > 0 && !pending.isEmpty()) {
@@ -239,27 +229,6 @@ public class DeadLetterService {
         } catch (jakarta.jms.InvalidDestinationException refused) {
             return 0; // a broker that makes no queues on demand, and has not this one
         }
-    }
-
-    /** Ids matched by the ops pattern only (no quote can reach the selector). */
-    private static String idSelector(Collection<String> ids) {
-        return idsIn("JMSMessageID", ids);
-    }
-
-    /** The same ids in the broker's own filter language (management operations), where the JMS id is AMQUserID. */
-    private static String brokerIdFilter(Collection<String> ids) {
-        return idsIn("AMQUserID", ids);
-    }
-
-    private static String idsIn(String field, Collection<String> ids) {
-        StringJoiner in = new StringJoiner("','", field + " IN ('", "')");
-        ids.forEach(id -> {
-            if (id == null || !MESSAGE_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("not a message id");
-            }
-            in.add(id);
-        });
-        return in.toString();
     }
 
     /** What a replay job selects: every criterion given must hold. */
@@ -313,27 +282,15 @@ public class DeadLetterService {
 
     /** The ids on the filter's queue that match it, oldest first, as the queue is now. */
     List<String> matching(ReplayFilter filter) {
-        List<String> ids = new ArrayList<>();
-        jms.browse(filter.queue(), (Session session, QueueBrowser browser) -> {
-            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
-                DeadLetter m = describe((Message) e.nextElement());
-                if (filter.matches(m)) {
-                    ids.add(m.id());
-                }
-            }
-            return null;
-        });
-        return ids;
+        return letters(reader.read(filter.queue(), filter::matches, Integer.MAX_VALUE)).stream().map(DeadLetter::id).toList();
+    }
+
+    private static List<DeadLetter> letters(List<DeadLetterReader.Read> reads) {
+        return reads.stream().map(DeadLetterReader.Read::letter).toList();
     }
 
     int maxIds() {
         return limits.maxIds();
-    }
-
-    private static boolean replayable(Message m) throws JMSException {
-        String target = m.getStringProperty(Variables.H_REPLAY_TO);
-        return target != null && (target.startsWith("in.") || target.startsWith("out."))
-                && (m instanceof BytesMessage || m instanceof TextMessage);
     }
 
     /**
@@ -344,7 +301,7 @@ public class DeadLetterService {
     private int count(String queue) {
         return countedByBroker(queue).map(Long::intValue)
                 // the embedded broker has no such queue yet; an external one did not answer, or without manage permission
-                .orElseGet(() -> embeddedBroker.running().isPresent() ? 0 : browse(queue, null, Integer.MAX_VALUE).size());
+                .orElseGet(() -> embeddedBroker.running().isPresent() ? 0 : reader.read(queue, all -> true, Integer.MAX_VALUE).size());
     }
 
     private void send(Session session, Message m) throws JMSException {
@@ -365,34 +322,10 @@ public class DeadLetterService {
                 copy.setObjectProperty(name, m.getObjectProperty(name));
             }
         }
-        copy.setIntProperty(Variables.H_REPLAY_COUNT, replays(m) + 1);
+        copy.setIntProperty(Variables.H_REPLAY_COUNT, DeadLetterReader.replays(m) + 1);
         try (MessageProducer producer = session.createProducer(session.createQueue(target))) {
             producer.send(copy);
         }
-    }
-
-    private List<DeadLetter> browse(String queue, String selector, int limit) {
-        List<DeadLetter> out = jms.browseSelected(queue, selector, (Session session, QueueBrowser browser) -> {
-            List<DeadLetter> list = new ArrayList<>();
-            Enumeration<?> e = browser.getEnumeration();
-            while (e.hasMoreElements() && list.size() < limit) {
-                list.add(describe((Message) e.nextElement()));
-            }
-            return list;
-        });
-        return out == null ? List.of() : out;
-    }
-
-    private static DeadLetter describe(Message m) throws JMSException {
-        return new DeadLetter(m.getJMSMessageID(), m.getStringProperty(Variables.H_FAILED_ROUTE),
-                m.getStringProperty(Variables.H_FAILURE_CAUSE), m.getStringProperty(Variables.H_FIRST_FAILURE_AT),
-                m.getStringProperty(Variables.H_LAST_FAILURE_AT), m.getStringProperty(Variables.H_TENANT_ID),
-                m.getStringProperty(Variables.H_EVENT_KEY), m.getStringProperty(Variables.H_EVENT_TYPE),
-                m.getStringProperty(Variables.H_REPLAY_TO), replays(m), m.getStringProperty(Variables.H_PARKED_REASON));
-    }
-
-    private static int replays(Message m) throws JMSException {
-        return m.propertyExists(Variables.H_REPLAY_COUNT) ? m.getIntProperty(Variables.H_REPLAY_COUNT) : 0;
     }
 
     /**
