@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 
-/** Asks an Artemis broker about a queue, or to move its messages, through its management address, as Artemis documents for JMS clients. */
+/** Asks an Artemis broker about a queue through its management address, as Artemis documents for JMS clients. */
 public final class ArtemisManagement {
 
     static final String MANAGEMENT_ADDRESS = "activemq.management";
@@ -25,38 +25,13 @@ public final class ArtemisManagement {
      * not answer within {@code wait}, has no such queue, or refuses the request (no manage permission).
      */
     public static Optional<Long> messageCount(ConnectionFactory connectionFactory, String queue, Duration wait) {
-        return ask(connectionFactory, wait, request ->
-                JMSManagementHelper.putAttribute(request, ResourceNames.QUEUE + queue, "messageCount"))
-                .map(Number::longValue);
-    }
-
-    /**
-     * The queue's {@code moveMessages}: moves up to {@code limit} messages the core {@code filter}
-     * matches to {@code otherQueue}, in the broker's own transactions, whether they are in memory or on
-     * its page files; how many it moved, or empty as for {@link #messageCount}.
-     */
-    public static Optional<Integer> moveMessages(ConnectionFactory connectionFactory, String queue, String filter,
-                                                 String otherQueue, int limit, Duration wait) {
-        return ask(connectionFactory, wait, request -> JMSManagementHelper.putOperationInvocation(request,
-                ResourceNames.QUEUE + queue, "moveMessages", FLUSH_LIMIT, filter, otherQueue, false, limit))
-                .map(Number::intValue);
-    }
-
-    /** Artemis's own batch size for management moves (QueueControlImpl.FLUSH_LIMIT). */
-    private static final int FLUSH_LIMIT = 500;
-
-    private interface Request {
-        void fill(Message request) throws Exception;
-    }
-
-    private static Optional<Number> ask(ConnectionFactory connectionFactory, Duration wait, Request fill) {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             TemporaryQueue replies = session.createTemporaryQueue();
             try {
                 Message request = session.createMessage();
-                fill.fill(request);
+                JMSManagementHelper.putAttribute(request, ResourceNames.QUEUE + queue, "messageCount");
                 request.setJMSReplyTo(replies);
                 try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
                      MessageConsumer consumer = session.createConsumer(replies)) {
@@ -65,11 +40,12 @@ public final class ArtemisManagement {
                     if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
                         return Optional.empty();
                     }
-                    return JMSManagementHelper.getResult(reply) instanceof Number n ? Optional.of(n) : Optional.empty();
+                    return JMSManagementHelper.getResult(reply) instanceof Number n
+                            ? Optional.of(n.longValue()) : Optional.empty();
                 }
             } finally {
                 // a shared connection's close() (Spring's) keeps it open: the broker would keep this
-                // temporary queue until the gateway stops, one per request
+                // temporary queue until the gateway stops, one per count
                 deleteQuietly(replies);
             }
         } catch (Exception e) {

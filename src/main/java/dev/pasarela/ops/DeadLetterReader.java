@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -50,9 +51,12 @@ class DeadLetterReader {
         return read(queue, null, keep, limit);
     }
 
-    /** Those of the given ids that are on the queue. */
+    /**
+     * Those of the given ids that are on the queue. On the embedded broker this reads the queue up to
+     * the last of them, so an id not there costs a read of the whole queue, its pages included.
+     */
     List<Read> read(String queue, Collection<String> ids) {
-        return read(queue, ids, letter -> true, ids.size());
+        return read(queue, Set.copyOf(ids), letter -> true, ids.size());
     }
 
     private List<Read> read(String queue, Collection<String> ids, Predicate<DeadLetter> keep, int limit) {
@@ -118,13 +122,24 @@ class DeadLetterReader {
     private static DeadLetter describe(org.apache.activemq.artemis.api.core.Message m) {
         Object userId = m.getUserID();
         String id = userId == null ? null : userId.toString().startsWith("ID:") ? userId.toString() : "ID:" + userId;
-        // an int, as the replay writes it and Camel's JMS binding keeps it
         return new DeadLetter(id, string(m, Variables.H_FAILED_ROUTE), string(m, Variables.H_FAILURE_CAUSE),
                 string(m, Variables.H_FIRST_FAILURE_AT), string(m, Variables.H_LAST_FAILURE_AT),
                 string(m, Variables.H_TENANT_ID), string(m, Variables.H_EVENT_KEY), string(m, Variables.H_EVENT_TYPE),
                 string(m, Variables.H_REPLAY_TO),
-                m.getObjectProperty(Variables.H_REPLAY_COUNT) instanceof Number n ? n.intValue() : 0,
+                replays(m.getObjectProperty(Variables.H_REPLAY_COUNT)),
                 string(m, Variables.H_PARKED_REASON));
+    }
+
+    /** As JMS's getIntProperty reads it: a number, or a string of one. */
+    private static int replays(Object value) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return value == null ? 0 : Integer.parseInt(value.toString());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String string(org.apache.activemq.artemis.api.core.Message m, String name) {
@@ -135,11 +150,6 @@ class DeadLetterReader {
     /** Ids matched by the ops pattern only (no quote can reach the selector). */
     static String idSelector(Collection<String> ids) {
         return idsIn("JMSMessageID", ids);
-    }
-
-    /** The same ids in the broker's own filter language (management operations), where the JMS id is AMQUserID. */
-    static String brokerIdFilter(Collection<String> ids) {
-        return idsIn("AMQUserID", ids);
     }
 
     private static String idsIn(String field, Collection<String> ids) {

@@ -52,8 +52,8 @@ public class DeadLetterService {
     private static final Pattern QUEUE = Pattern.compile("(dlq|parked)\\.[A-Za-z0-9._-]{1,200}");
 
     /**
-     * Paid once per call at most (twice with ids on pages the broker has not read back), and only when
-     * a message seen by the browse was taken meanwhile or is on such a page.
+     * Paid once per call at most, and only when a message just read there was taken meanwhile or is on
+     * a page the broker has not read back.
      */
     private static final long GONE_WAIT_MS = 500;
 
@@ -81,9 +81,6 @@ public class DeadLetterService {
             out.add(new QueueSummary(name, name.startsWith(Queues.DLQ_PREFIX) ? "dead-letter" : "parked",
                     count(name)));
         }
-        // what a replay stopped meanwhile left there
-        countedByBroker(REPLAYING).filter(left -> left > 0)
-                .ifPresent(left -> out.add(new QueueSummary(REPLAYING, "dead-letter", left.intValue())));
         return out;
     }
 
@@ -131,11 +128,12 @@ public class DeadLetterService {
     record Moved(int replayed, List<String> notFound, List<String> skipped) {}
 
     /**
-     * One browse finds which ids are there (so unknown ids cost nothing), then one consumer takes
-     * the replayable ones, each moved to its source queue in its own JMS transaction. On a paged queue
-     * that consumer's selector sees only what the broker has read back ahead of it (Artemis's
-     * max-read-page-bytes), while the browse reads the pages too: the ids it did not get are moved by
-     * the broker to {@link #REPLAYING}, where they are all that waits, and taken from there the same way.
+     * One read finds which ids are there, then one consumer takes the replayable ones, each moved to
+     * its source queue in its own JMS transaction. On a paged queue that consumer's selector sees only
+     * what the broker has read back ahead of it (Artemis's max-read-page-bytes, 20 MB): ids further
+     * back are answered not found, and are reached once the messages ahead of them are replayed.
+     * (The broker's own moveMessages would reach them, but it reads every message it passes on the
+     * pages into the heap, where a dead-letter queue without consumers keeps them.)
      */
     Moved move(String queue, Collection<String> ids) {
         if (ids.isEmpty()) {
@@ -156,9 +154,6 @@ public class DeadLetterService {
                  Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
                 connection.start();
                 n += take(session, queue, pending);
-                if (!pending.isEmpty()) {
-                    n += takeFromPages(session, queue, pending);
-                }
             } catch (JMSException e) {
                 throw new IllegalStateException("replay from " + queue + " failed after " + n + " messages", e);
             }
@@ -166,13 +161,6 @@ public class DeadLetterService {
         }
         return new Moved(n, notFound, skipped);
     }
-
-    /**
-     * Where dead letters a replay moved off a queue's pages wait to be sent on. Empty but for the
-     * moments of a replay; what a gateway stopped meanwhile leaves there is listed and replayed like
-     * any dead-letter queue (each message still says where it came from).
-     */
-    public static final String REPLAYING = Queues.DLQ_PREFIX + "replaying";
 
     /**
      * Takes the pending ids from the queue, each sent on in its own transaction, and removes them
@@ -198,37 +186,6 @@ public class DeadLetterService {
             }
         }
         return n;
-    }
-
-    /**
-     * The pending ids the consumer did not get: the broker moves them, from memory or its pages, to
-     * {@link #REPLAYING} (its queue's moveMessages, one transaction per batch; the copies keep their
-     * JMS ids and properties), and they are sent on from there. Nothing is moved when the broker refuses
-     * the request (an external broker without manage permission): they stay where they are, not found.
-     */
-    private int takeFromPages(Session session, String queue, Set<String> pending) throws JMSException {
-        try (MessageConsumer replaying = session.createConsumer(session.createQueue(REPLAYING))) {
-            int moved = ArtemisManagement.moveMessages(connectionFactory, queue, DeadLetterReader.brokerIdFilter(pending), REPLAYING,
-                    pending.size(), MANAGEMENT_WAIT).orElse(0);
-            int n = 0;
-            while (moved > 0 && !pending.isEmpty()) {
-                // no selector: one on the JMS id does not match a moved copy (Artemis 2.40; a consumer
-                // without one reads that id), and whatever waits there is to be sent on, also what another
-                // replay or a gateway stopped meanwhile left; only this call's ids count as replayed by it
-                Message m = replaying.receive(GONE_WAIT_MS);
-                if (m == null) {
-                    break;
-                }
-                if (pending.remove(m.getJMSMessageID())) {
-                    n++;
-                }
-                send(session, m);
-                session.commit();
-            }
-            return n;
-        } catch (jakarta.jms.InvalidDestinationException refused) {
-            return 0; // a broker that makes no queues on demand, and has not this one
-        }
     }
 
     /** What a replay job selects: every criterion given must hold. */
