@@ -70,7 +70,11 @@ metric_f() { # one Prometheus series' values whose line matches $1, aggregated b
     | awk -v pat="$1" -v how="$2" '$0 ~ pat && $0 !~ /^#/ {v = $NF + 0; s = how == "max" ? (v > s ? v : s) : s + v}
                                    END {printf "%.3f\n", s}'
 }
-metric() { printf '%.0f\n' "$(metric_f "$1" sum)"; } # the sum of one Prometheus series' values matching $1
+metric() { # the sum of one Prometheus series' values matching $1, as an integer; a failed fetch fails it
+  local sum
+  sum=$(metric_f "$1" sum) || return
+  printf '%.0f\n' "$sum"
+}
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # the process's user and system ticks
 standin() { curl -sf "http://127.0.0.1:$CALLBACK_PORT/count" || echo "0 0 0 0"; }
 # "<held> <scheduled in memory> <on the waiting queues>": the callbacks the broker holds (out.callbacks,
