@@ -56,7 +56,9 @@ public class DeadLetterController {
     @Operation(summary = "Replay messages by id (at most pasarela.replay.max-ids, default 100)",
             description = "Moves each message back to the queue it came from, each in one JMS transaction. "
                     + "More ids than the limit is a 400 too-many-ids; ids not on the queue are answered at once "
-                    + "in notFound, messages that do not say where they came from in skipped. Without ids, the "
+                    + "in notFound, messages that do not say where they came from in skipped, messages past what "
+                    + "the broker has read back from its pages in notReached (replaying the queue from its head "
+                    + "reaches them). Without ids, the "
                     + "oldest max-ids messages are replayed and more=true says some are left: replay a whole "
                     + "queue, or by tenant, time or cause, with POST /ops/dlq/replays.")
     DeadLetterService.ReplayResult replay(@PathVariable String queue, @RequestBody(required = false) ReplayRequest body,
@@ -103,7 +105,7 @@ public class DeadLetterController {
     }
 
     @GetMapping("/replays/{id}")
-    @Operation(summary = "A replay job's progress: state, matched, replayed, notFound, skipped")
+    @Operation(summary = "A replay job's progress: state, matched, replayed, notFound, skipped, notReached")
     ReplayJobs.Progress job(@PathVariable String id) {
         return jobs.get(id).orElseThrow(() -> new ProblemException(404, "replay-not-found", "Replay job not found",
                 "No replay job with this id; jobs are forgotten on restart and after pasarela.replay.kept-jobs newer ones."));

@@ -91,10 +91,13 @@ public class DeadLetterService {
 
     /**
      * What a replay did: {@code notFound} ids are not on the queue (never there, or replayed or
-     * consumed meanwhile), {@code skipped} ones are there but do not say where they came from;
+     * consumed meanwhile), {@code skipped} ones are there but do not say where they came from,
+     * {@code notReached} ones are there but past what the broker has read back from its pages (see
+     * {@link #move});
      * {@code more} says a replay without ids left messages for the next call (or a replay job).
      */
-    public record ReplayResult(String queue, int replayed, List<String> notFound, List<String> skipped, boolean more) {}
+    public record ReplayResult(String queue, int replayed, List<String> notFound, List<String> skipped,
+                               List<String> notReached, boolean more) {}
 
     /**
      * Moves the given messages back to the queues they came from; with no ids, the oldest
@@ -121,28 +124,30 @@ public class DeadLetterService {
             selected = oldest.stream().limit(limits.maxIds()).map(DeadLetter::id).toList();
         }
         Moved moved = move(queue, selected);
-        return new ReplayResult(queue, moved.replayed(), moved.notFound(), moved.skipped(), more);
+        return new ReplayResult(queue, moved.replayed(), moved.notFound(), moved.skipped(), moved.notReached(), more);
     }
 
     /** Outcome of moving some ids of one queue. */
-    record Moved(int replayed, List<String> notFound, List<String> skipped) {}
+    record Moved(int replayed, List<String> notFound, List<String> skipped, List<String> notReached) {}
 
     /**
      * One read finds which ids are there, then one consumer takes the replayable ones, each moved to
      * its source queue in its own JMS transaction. On a paged queue that consumer's selector sees only
      * what the broker has read back ahead of it (Artemis's max-read-page-bytes, 20 MB): ids further
-     * back are answered not found, and are reached once the messages ahead of them are replayed.
+     * back, still there when read again, are answered not reached, and are reached once the messages
+     * ahead of them are replayed.
      * (The broker's own moveMessages would reach them, but it reads every message it passes on the
      * pages into the heap, where a dead-letter queue without consumers keeps them.)
      */
     Moved move(String queue, Collection<String> ids) {
         if (ids.isEmpty()) {
-            return new Moved(0, List.of(), List.of());
+            return new Moved(0, List.of(), List.of(), List.of());
         }
         Map<String, Boolean> present = new HashMap<>();
         reader.read(queue, ids).forEach(read -> present.put(read.letter().id(), read.replayable()));
         List<String> notFound = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<String> notReached = new ArrayList<>();
         Set<String> pending = new LinkedHashSet<>();
         for (String id : ids) {
             Boolean replayable = present.get(id);
@@ -157,9 +162,16 @@ public class DeadLetterService {
             } catch (JMSException e) {
                 throw new IllegalStateException("replay from " + queue + " failed after " + n + " messages", e);
             }
-            notFound.addAll(pending);
+            if (!pending.isEmpty()) {
+                // taken meanwhile (another replay), or still there past the broker's read-ahead
+                reader.read(queue, pending).forEach(read -> {
+                    pending.remove(read.letter().id());
+                    notReached.add(read.letter().id());
+                });
+                notFound.addAll(pending);
+            }
         }
-        return new Moved(n, notFound, skipped);
+        return new Moved(n, notFound, skipped, notReached);
     }
 
     /**

@@ -39,7 +39,7 @@ public class ReplayJobs {
 
     /** A job's progress, as {@code GET /ops/dlq/replays/{id}} shows it. */
     public record Progress(String id, ReplayFilter filter, State state, int matched, int replayed, int notFound,
-                           int skipped, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {}
+                           int skipped, int notReached, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {}
 
     private final DeadLetterService deadLetters;
     private final ReplayProperties limits;
@@ -137,6 +137,7 @@ public class ReplayJobs {
         private int replayed;
         private int notFound;
         private int skipped;
+        private int notReached;
         private Instant startedAt;
         private Instant finishedAt;
         private String error;
@@ -160,6 +161,7 @@ public class ReplayJobs {
             replayed += moved.replayed();
             notFound += moved.notFound().size();
             skipped += moved.skipped().size();
+            notReached += moved.notReached().size();
         }
 
         synchronized void end(State s, Instant at, String why) {
@@ -173,7 +175,7 @@ public class ReplayJobs {
         }
 
         synchronized Progress progress() {
-            return new Progress(id, filter, state, matched, replayed, notFound, skipped, createdAt, startedAt,
+            return new Progress(id, filter, state, matched, replayed, notFound, skipped, notReached, createdAt, startedAt,
                     finishedAt, error);
         }
     }
