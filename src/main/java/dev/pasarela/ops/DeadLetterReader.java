@@ -12,10 +12,14 @@ import jakarta.jms.TextMessage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -107,31 +111,36 @@ class DeadLetterReader {
     }
 
     static DeadLetter describe(Message m) throws JMSException {
-        return new DeadLetter(m.getJMSMessageID(), m.getStringProperty(Variables.H_FAILED_ROUTE),
-                m.getStringProperty(Variables.H_FAILURE_CAUSE), m.getStringProperty(Variables.H_FIRST_FAILURE_AT),
-                m.getStringProperty(Variables.H_LAST_FAILURE_AT), m.getStringProperty(Variables.H_TENANT_ID),
-                m.getStringProperty(Variables.H_EVENT_KEY), m.getStringProperty(Variables.H_EVENT_TYPE),
-                m.getStringProperty(Variables.H_REPLAY_TO), replays(m), m.getStringProperty(Variables.H_PARKED_REASON));
-    }
-
-    static int replays(Message m) throws JMSException {
-        return m.propertyExists(Variables.H_REPLAY_COUNT) ? m.getIntProperty(Variables.H_REPLAY_COUNT) : 0;
+        Map<String, Object> properties = new HashMap<>();
+        for (String name : PROPERTIES) {
+            properties.put(name, m.getObjectProperty(name));
+        }
+        return describe(m.getJMSMessageID(), properties::get);
     }
 
     /** The same fields read from the broker's own message; its JMS id is "ID:" and its user id. */
     private static DeadLetter describe(org.apache.activemq.artemis.api.core.Message m) {
         Object userId = m.getUserID();
         String id = userId == null ? null : userId.toString().startsWith("ID:") ? userId.toString() : "ID:" + userId;
-        return new DeadLetter(id, string(m, Variables.H_FAILED_ROUTE), string(m, Variables.H_FAILURE_CAUSE),
-                string(m, Variables.H_FIRST_FAILURE_AT), string(m, Variables.H_LAST_FAILURE_AT),
-                string(m, Variables.H_TENANT_ID), string(m, Variables.H_EVENT_KEY), string(m, Variables.H_EVENT_TYPE),
-                string(m, Variables.H_REPLAY_TO),
-                replays(m.getObjectProperty(Variables.H_REPLAY_COUNT)),
-                string(m, Variables.H_PARKED_REASON));
+        return describe(id, m::getObjectProperty);
     }
 
-    /** As JMS's getIntProperty reads it: a number, or a string of one. */
-    private static int replays(Object value) {
+    /** The properties a dead letter is described by. */
+    private static final List<String> PROPERTIES = List.of(Variables.H_FAILED_ROUTE, Variables.H_FAILURE_CAUSE,
+            Variables.H_FIRST_FAILURE_AT, Variables.H_LAST_FAILURE_AT, Variables.H_TENANT_ID, Variables.H_EVENT_KEY,
+            Variables.H_EVENT_TYPE, Variables.H_REPLAY_TO, Variables.H_REPLAY_COUNT, Variables.H_PARKED_REASON);
+
+    private static DeadLetter describe(String id, Function<String, Object> property) {
+        Function<String, String> string = name -> Objects.toString(property.apply(name), null);
+        return new DeadLetter(id, string.apply(Variables.H_FAILED_ROUTE), string.apply(Variables.H_FAILURE_CAUSE),
+                string.apply(Variables.H_FIRST_FAILURE_AT), string.apply(Variables.H_LAST_FAILURE_AT),
+                string.apply(Variables.H_TENANT_ID), string.apply(Variables.H_EVENT_KEY),
+                string.apply(Variables.H_EVENT_TYPE), string.apply(Variables.H_REPLAY_TO),
+                replays(property.apply(Variables.H_REPLAY_COUNT)), string.apply(Variables.H_PARKED_REASON));
+    }
+
+    /** The replays a message has had, as JMS's getIntProperty reads the count: a number, or a string of one. */
+    static int replays(Object value) {
         if (value instanceof Number n) {
             return n.intValue();
         }
@@ -140,11 +149,6 @@ class DeadLetterReader {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static String string(org.apache.activemq.artemis.api.core.Message m, String name) {
-        Object value = m.getObjectProperty(name);
-        return value == null ? null : value.toString();
     }
 
     /** Ids matched by the ops pattern only (no quote can reach the selector). */

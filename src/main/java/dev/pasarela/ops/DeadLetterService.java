@@ -291,7 +291,7 @@ public class DeadLetterService {
                 copy.setObjectProperty(name, m.getObjectProperty(name));
             }
         }
-        copy.setIntProperty(Variables.H_REPLAY_COUNT, DeadLetterReader.replays(m) + 1);
+        copy.setIntProperty(Variables.H_REPLAY_COUNT, DeadLetterReader.replays(m.getObjectProperty(Variables.H_REPLAY_COUNT)) + 1);
         try (MessageProducer producer = session.createProducer(session.createQueue(target))) {
             producer.send(copy);
         }
