@@ -119,9 +119,10 @@ public class BrokerSideEnqueue {
             }
             StorageManager storage = server.getStorageManager();
             // the context's completions (the broker's own, adding the message to its queue, then ours) run
-            // on the thread that reports the sync, as a direct executor: each is a few non-blocking steps
-            // (the route is not direct, so no consumer is served there), and a hand-off to the broker's
-            // pool per message cost its threads ~45 µs of CPU (bench/RESULTS.md, "The sync's completion")
+            // on the thread that reports the sync, as a direct executor: a hand-off to the broker's pool
+            // per message cost its threads ~45 µs of CPU (bench/RESULTS.md, "The sync's completion").
+            // That thread holds the journal's buffer meanwhile, so neither may block: the route below is
+            // not direct (no consumer is served there), and ours only completes a future
             OperationContext context = storage.newContext(Runnable::run);
             storage.setContext(context);
             RoutingContextImpl routing = new RoutingContextImpl(null);
