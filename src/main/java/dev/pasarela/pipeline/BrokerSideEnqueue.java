@@ -118,11 +118,14 @@ public class BrokerSideEnqueue {
                 return false;
             }
             StorageManager storage = server.getStorageManager();
-            // the context's completions (the broker's own, adding the message to its queue, then ours) run
-            // on the thread that reports the sync, as a direct executor: a hand-off to the broker's pool
-            // per message cost its threads ~45 µs of CPU (bench/RESULTS.md, "The sync's completion").
-            // That thread holds the journal's buffer meanwhile, so neither may block: the route below is
-            // not direct (no consumer is served there), and ours only completes a future
+            // the context's completions (the broker's own, which puts the message on its queue or, paged,
+            // starts its delivery; then ours) run, as a direct executor, on the thread that completes the
+            // write: the journal's flush thread after its sync (its append thread, holding the journal's
+            // buffer, when the buffer fills), or the paging store's executor. A hand-off to the broker's
+            // pool per message cost its threads 15-50 µs of CPU (bench/RESULTS.md, "The sync's
+            // completion on the thread that reports it"). Nothing here may block or touch storage on that
+            // thread: the route is not direct (no consumer is served there), and ours only completes a
+            // future, on which nothing may be chained (it would run there too)
             OperationContext context = storage.newContext(Runnable::run);
             storage.setContext(context);
             RoutingContextImpl routing = new RoutingContextImpl(null);
