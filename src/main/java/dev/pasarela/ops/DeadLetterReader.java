@@ -153,11 +153,7 @@ class DeadLetterReader {
 
     /** Ids matched by the ops pattern only (no quote can reach the selector). */
     static String idSelector(Collection<String> ids) {
-        return idsIn("JMSMessageID", ids);
-    }
-
-    private static String idsIn(String field, Collection<String> ids) {
-        StringJoiner in = new StringJoiner("','", field + " IN ('", "')");
+        StringJoiner in = new StringJoiner("','", "JMSMessageID IN ('", "')");
         ids.forEach(id -> {
             if (id == null || !MESSAGE_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("not a message id");

@@ -53,8 +53,8 @@ class BenchSmokeE2ETest {
     /**
      * The benches of the AI calls, the file uploads and the Instagram carousel, which have no
      * {@code --ci} size: their smallest run on the packaged jar (one connection for a second per
-     * round, after each bench's own warm-up; one carousel). Each exits non-zero when an answer is not the expected one (a 200, a 201 and a
-     * 415, a carousel published exactly once).
+     * round, after each bench's own warm-up; one carousel). Each exits non-zero when an answer is not
+     * the expected one (a 200, a 201 and a 415, a carousel published exactly once).
      */
     @ParameterizedTest
     @CsvSource({"ai.sh, 1 1, gateway requests=",
