@@ -15,8 +15,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Expression;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
 
 /** The provider-agnostic steps of the inbound-webhook template around verify and tenant. */
@@ -67,7 +70,7 @@ public class IngressSteps {
         }
         exchange.setVariable(Variables.RAW_BODY, new RawRequest(body, headers, url.toString(), request.getRemoteAddr()));
         // every later step reads the RawRequest: the request's headers and decoded body would only be
-        // copied into each exchange the split makes, and a signature header kept the tracer away
+        // carried through each event's turn, and a signature header kept the tracer away
         in.removeHeaders("*");
         in.setBody(null);
     }
@@ -91,6 +94,37 @@ public class IngressSteps {
         exchange.setVariable(Variables.EVENTS, checked);
     }
 
+    /** How many turns the route's loop over the events makes: as many as {@link #interpret} read. */
+    public Expression eventCount() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return events(exchange).size();
+            }
+        };
+    }
+
+    /**
+     * The first step of each turn of the loop over the events, on the request's own exchange: the
+     * turn's event becomes the body, and what the turn before left is cleared (its headers, tenant,
+     * key and type, its duplicate mark), so each event starts as a fresh copy of the request would.
+     */
+    public void takeEvent(Exchange exchange) {
+        int turn = exchange.getProperty(ExchangePropertyKey.LOOP_INDEX, Integer.class);
+        Message in = exchange.getIn();
+        in.removeHeaders("*");
+        in.setBody(events(exchange).get(turn));
+        exchange.removeVariable(Variables.TENANT_ID);
+        exchange.removeVariable(Variables.EVENT_KEY);
+        exchange.removeVariable(Variables.EVENT_TYPE);
+        exchange.removeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<InboundEvent> events(Exchange exchange) {
+        return exchange.getVariable(Variables.EVENTS, List.class);
+    }
+
     /** Unreadable parts of one batch that are dead-lettered one by one; more refuse the request (400). */
     public static final int MAX_UNREADABLE_IN_BATCH = 100;
 
@@ -111,7 +145,7 @@ public class IngressSteps {
     }
 
     /**
-     * Called per unreadable event of a batch, inside the split: the event, as it would have been
+     * Called per unreadable event of a batch, in its turn: the event, as it would have been
      * queued, goes to {@code dlq.<route-id>} with the cause, at once (a retry reads it the same).
      * Its replay goes to {@code in.<provider>}, where reading it again is permanent too.
      */
@@ -125,7 +159,7 @@ public class IngressSteps {
                 "in." + exchange.getVariable(Variables.PROVIDER, String.class));
     }
 
-    /** Called per event inside the split: the event becomes the queue message. */
+    /** Called per event, in its turn: the event becomes the queue message. */
     public void prepareEnqueue(Exchange exchange) {
         InboundEvent event = exchange.getIn().getBody(InboundEvent.class);
         Message out = exchange.getMessage();

@@ -1,6 +1,5 @@
 package dev.pasarela.pipeline.templates;
 
-import static dev.pasarela.pipeline.Variables.EVENTS;
 import static dev.pasarela.pipeline.Variables.TENANT_ID;
 
 import dev.pasarela.pipeline.BrokerSideEnqueue;
@@ -30,7 +29,7 @@ import org.springframework.stereotype.Component;
  * template, behind the outbox, is messaging's ({@code dev.pasarela.messaging.OutboundRoutes}).
  *
  * <pre>
- * inbound-webhook:  receive → capture raw bytes → verify → interpret → per event: resolve tenant
+ * inbound-webhook:  receive → capture raw bytes → verify → interpret → each event in turn: resolve tenant
  *                   → dedupe → enqueue on in.&lt;provider&gt; (BrokerSideEnqueue; or park; an unreadable event of a
  *                   batch: dlq.&lt;route-id&gt;) → 200
  * inbound-delivery: in.&lt;provider&gt; → restore → shape per tenant → transform → enrich (optional,
@@ -77,7 +76,11 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(ingress::capture).id("capture")
                 .process("verifyStep").id("verify")
                 .process(ingress::interpret).id("interpret")
-                .split(variable(EVENTS)).stopOnException()
+                // each event in turn on the request's own exchange, not split into copies: a copy and a
+                // unit of work per event were ~30 µs of a single-event webhook's (bench/RESULTS.md). A
+                // failure stops the rest, as the split's stopOnException did.
+                .loop(ingress.eventCount()).id("each-event")
+                    .process(ingress::takeEvent).id("take-event")
                     .choice()
                         // one event of a batch the door would refuse alone: dead-lettered, the batch goes on
                         .when(e -> e.getIn().getBody(InboundEvent.class).unreadable() != null)
@@ -89,9 +92,12 @@ public class PipelineRoutes extends RouteBuilder {
                             // not eager: the key is kept only once the event is durably queued, so a
                             // crash in between leaves the provider's retry free to enqueue it. Nothing to
                             // remove on a failure, then: Camel's removal would take the key of another
-                            // delivery of the event that was queued (this one's copy, failing, is not)
+                            // delivery of the event that was queued (this one, failing, is not). Kept at
+                            // the end of this block (completionEager), before the next event's turn and
+                            // the 2xx, not when the request's exchange is done
                             .idempotentConsumer(variable(Variables.EVENT_KEY), webhookIdempotentRepository)
-                                .eager(false).skipDuplicate(false).removeOnFailure(false).id("dedupe")
+                                .eager(false).completionEager(true).skipDuplicate(false).removeOnFailure(false)
+                                .id("dedupe")
                             .choice()
                                 .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
                                     .process(e -> ingress.count(e, "duplicate"))

@@ -162,7 +162,7 @@ class PipelineTemplatesRouteTest {
     void aKnownTenantsEventIsEnqueuedWithItsTenantAndNoRequestHeaders() throws Exception {
         String wamid = "wamid.ROUTEOK" + UUID.randomUUID().toString().replace("-", "");
         assertThat(post(whatsappText(phone, wamid))).isEqualTo(200);
-        // the answer comes after the split: what was enqueued is already at the mock
+        // the answer comes after the loop over the events: what was enqueued is already at the mock
         assertThat(received("enqueue", "meta:wa:msg:" + wamid)).singleElement().satisfies(e -> {
             assertThat(e.getMessage().getHeader(Variables.H_TENANT_ID)).isEqualTo(tenant);
             assertThat(e.getMessage().getHeader(Variables.H_EVENT_TYPE)).isEqualTo("whatsapp.message");
@@ -191,6 +191,45 @@ class PipelineTemplatesRouteTest {
         assertThat(post(body)).isEqualTo(200);
         assertThat(post(body)).isEqualTo(200);
         assertThat(received("enqueue", "meta:wa:msg:" + wamid)).hasSize(1);
+    }
+
+    /**
+     * A batch's events take their turns on one exchange: a turn starts with nothing of the one before,
+     * neither its duplicate mark (the new event after a duplicate is enqueued) nor its tenant (an
+     * unreadable event after a known tenant's is dead-lettered with no tenant).
+     */
+    @Test
+    void eachEventOfABatchIsTakenAsIfItCameAlone() throws Exception {
+        String s = UUID.randomUUID().toString().replace("-", "");
+        String known = "wamid.ROUTEBATCHDUP" + s;
+        String fresh = "wamid.ROUTEBATCHNEW" + s;
+        String tooLong = "wamid.ROUTEBATCHLONG" + s + "A".repeat(548);
+        assertThat(tooLong).hasSize(600);
+        assertThat(post(whatsappText(phone, known))).isEqualTo(200);
+        int deadLettersBefore = mock("dead-letter").getReceivedExchanges().size();
+
+        byte[] batch = ("{\"object\":\"whatsapp_business_account\",\"entry\":[" + entries(whatsappText(phone, known)) + ","
+                + entries(whatsappText(phone, fresh)) + "," + entries(whatsappText(phone, tooLong)) + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(post(batch)).isEqualTo(200);
+
+        assertThat(received("enqueue", "meta:wa:msg:" + known)).as("the duplicate, once").hasSize(1);
+        assertThat(received("enqueue", "meta:wa:msg:" + fresh)).as("the new event after it").singleElement()
+                .satisfies(e -> assertThat(e.getMessage().getHeader(Variables.H_TENANT_ID)).isEqualTo(tenant));
+        List<Exchange> deadLettered = mock("dead-letter").getReceivedExchanges()
+                .subList(deadLettersBefore, mock("dead-letter").getReceivedExchanges().size()).stream()
+                .filter(e -> String.valueOf(e.getMessage().getHeader(Variables.H_FAILURE_CAUSE)).contains("600 characters"))
+                .toList();
+        assertThat(deadLettered).singleElement().satisfies(e -> {
+            assertThat(e.getMessage().getHeader(Variables.H_EVENT_TYPE)).isEqualTo("meta.unreadable");
+            assertThat(e.getMessage().getHeader(Variables.H_TENANT_ID)).as("not the event before's").isNull();
+        });
+    }
+
+    /** The entries of a one-entry webhook, as JSON text to join into a batch. */
+    static String entries(byte[] webhook) {
+        String text = new String(webhook, StandardCharsets.UTF_8);
+        return text.substring(text.indexOf("\"entry\":[") + 9, text.length() - 2);
     }
 
     // --- inbound-delivery (meta.in.deliver) ------------------------------------------------------------
