@@ -60,7 +60,7 @@ public class IdempotencyConfiguration {
     }
 
     /**
-     * The insert runs after the enqueue (the consumer is not eager) in an on-completion hook,
+     * The insert runs after the enqueue (the consumer is not eager), when the dedupe block completes,
      * where Camel logs a failure at WARN and goes on: a key too long for the column would then let
      * every duplicate through. So a key that cannot be inserted is refused by {@link #contains},
      * which runs in the request before the enqueue, as the invalid-payload problem (400: a retry of
@@ -116,7 +116,7 @@ public class IdempotencyConfiguration {
         }
 
         /**
-         * Camel adds the key of every exchange that completes, a duplicate's too (the route does not skip
+         * Camel adds the key of every event whose dedupe block completes, a duplicate's too (the route does not skip
          * duplicates, to count and answer them): that key is known, so nothing is queued to write.
          */
         @Override

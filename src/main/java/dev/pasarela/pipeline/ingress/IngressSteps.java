@@ -101,6 +101,11 @@ public class IngressSteps {
             public Object evaluate(Exchange exchange) {
                 return events(exchange).size();
             }
+
+            @Override
+            public String toString() { // the loop's label in the console's route diagram and traces
+                return "variable{" + Variables.EVENTS + "}.size()";
+            }
         };
     }
 

@@ -77,7 +77,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .process("verifyStep").id("verify")
                 .process(ingress::interpret).id("interpret")
                 // each event in turn on the request's own exchange, not split into copies: a copy and a
-                // unit of work per event were ~30 µs of a single-event webhook's (bench/RESULTS.md). A
+                // unit of work per event were ~35 µs of a Stripe event's request thread (bench/RESULTS.md). A
                 // failure stops the rest, as the split's stopOnException did.
                 .loop(ingress.eventCount()).id("each-event")
                     .process(ingress::takeEvent).id("take-event")

@@ -131,7 +131,7 @@ class DedupeAndMappingFailuresTest {
         assertThatThrownBy(() -> repo.add("acme:evt_after_close")).isInstanceOf(IllegalStateException.class);
     }
 
-    /** A duplicate's exchange completes too, and Camel adds its key: known, so nothing is queued to write. */
+    /** A duplicate's dedupe completes too, and Camel adds its key: known, so nothing is queued to write. */
     @Test
     void aDuplicatesCompletionQueuesNoWrite() throws Exception {
         DriverManagerDataSource ds = dedupeTable();

@@ -70,6 +70,8 @@ class PipelineTemplatesRouteTest {
     /** Attempts per event key and step, and how many times a step must still fail for a key. */
     static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     static final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+    /** Event keys whose enqueue fails, as a broker that is gone makes it fail. */
+    static final java.util.Set<String> enqueueFails = ConcurrentHashMap.newKeySet();
     static boolean advised;
 
     Http http;
@@ -88,7 +90,11 @@ class PipelineTemplatesRouteTest {
         }
         advised = true; // once per context: advice stays on the routes
 
-        AdviceWith.adviceWith(camel, "meta.in.receive", a -> a.weaveById("enqueue").replace().to("mock:enqueue"));
+        AdviceWith.adviceWith(camel, "meta.in.receive", a -> a.weaveById("enqueue").replace().process(e -> {
+            if (enqueueFails.contains(e.getMessage().getHeader(Variables.H_EVENT_KEY, String.class))) {
+                throw new IllegalStateException("the broker did not take the message (test)");
+            }
+        }).to("mock:enqueue"));
         AdviceWith.adviceWith(camel, "pasarela.park", a -> a.weaveById("park").replace().to("mock:parked"));
         AdviceWith.adviceWith(camel, "pasarela.dead-letter",
                 a -> a.weaveById("dead-letter").replace().to("mock:dead-letter"));
@@ -208,9 +214,7 @@ class PipelineTemplatesRouteTest {
         assertThat(post(whatsappText(phone, known))).isEqualTo(200);
         int deadLettersBefore = mock("dead-letter").getReceivedExchanges().size();
 
-        byte[] batch = ("{\"object\":\"whatsapp_business_account\",\"entry\":[" + entries(whatsappText(phone, known)) + ","
-                + entries(whatsappText(phone, fresh)) + "," + entries(whatsappText(phone, tooLong)) + "]}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] batch = batch(whatsappText(phone, known), whatsappText(phone, fresh), whatsappText(phone, tooLong));
         assertThat(post(batch)).isEqualTo(200);
 
         assertThat(received("enqueue", "meta:wa:msg:" + known)).as("the duplicate, once").hasSize(1);
@@ -226,10 +230,43 @@ class PipelineTemplatesRouteTest {
         });
     }
 
-    /** The entries of a one-entry webhook, as JSON text to join into a batch. */
-    static String entries(byte[] webhook) {
-        String text = new String(webhook, StandardCharsets.UTF_8);
-        return text.substring(text.indexOf("\"entry\":[") + 9, text.length() - 2);
+    /**
+     * A turn that fails ends the request with a 503, as the split's stopOnException did: the events
+     * before it stay queued and known, it and those after it are neither, so Meta's retry of the batch
+     * queues exactly those.
+     */
+    @Test
+    void aFailedTurnAnswers503AndKeepsOnlyTheEventsBeforeIt() throws Exception {
+        String s = UUID.randomUUID().toString().replace("-", "");
+        String before = "meta:wa:msg:wamid.ROUTEFAILBEFORE" + s;
+        String failing = "meta:wa:msg:wamid.ROUTEFAILING" + s;
+        String after = "meta:wa:msg:wamid.ROUTEFAILAFTER" + s;
+        byte[] batch = batch(whatsappText(phone, before.substring(12)), whatsappText(phone, failing.substring(12)),
+                whatsappText(phone, after.substring(12)));
+        enqueueFails.add(failing);
+        try {
+            assertThat(post(batch)).isEqualTo(503);
+        } finally {
+            enqueueFails.remove(failing);
+        }
+        assertThat(received("enqueue", before)).hasSize(1);
+        assertThat(received("enqueue", failing)).isEmpty();
+        assertThat(received("enqueue", after)).isEmpty();
+
+        assertThat(post(batch)).as("Meta's retry").isEqualTo(200);
+        assertThat(received("enqueue", before)).as("known: not queued again").hasSize(1);
+        assertThat(received("enqueue", failing)).hasSize(1);
+        assertThat(received("enqueue", after)).hasSize(1);
+    }
+
+    /** One Meta webhook of the entries of one-entry webhooks. */
+    static byte[] batch(byte[]... webhooks) {
+        StringBuilder entries = new StringBuilder();
+        for (byte[] webhook : webhooks) {
+            String text = new String(webhook, StandardCharsets.UTF_8);
+            entries.append(entries.isEmpty() ? "" : ",").append(text, text.indexOf("\"entry\":[") + 9, text.length() - 2);
+        }
+        return ("{\"object\":\"whatsapp_business_account\",\"entry\":[" + entries + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
     // --- inbound-delivery (meta.in.deliver) ------------------------------------------------------------
