@@ -23,6 +23,16 @@ public final class MetaFixtures {
         }
     }
 
+    /** One webhook of the entries of one-entry webhooks, as Meta batches them. */
+    public static byte[] batch(byte[]... webhooks) {
+        StringBuilder entries = new StringBuilder();
+        for (byte[] webhook : webhooks) {
+            String text = new String(webhook, StandardCharsets.UTF_8).trim();
+            entries.append(entries.isEmpty() ? "" : ",").append(text, text.indexOf("\"entry\":[") + 9, text.length() - 2);
+        }
+        return ("{\"object\":\"whatsapp_business_account\",\"entry\":[" + entries + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** A WhatsApp Cloud API webhook with one text message from {@code waId} to the business number, sent now. */
     public static byte[] whatsAppText(String wabaId, String phoneNumberId, String waId, String wamid, String text) {
         return ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"" + wabaId + "\",\"changes\":[{\"value\":{"

@@ -185,8 +185,8 @@ class MetaWebhookFlowTest {
         assertThat(longId).hasSize(600);
         String good = fixture("whatsapp.text.json").replace("106540352242922", phoneNorte).replace(wamid, "wamid.GOOD" + s);
         String bad = fixture("whatsapp.text.json").replace("106540352242922", phoneSur).replace(wamid, longId);
-        byte[] body = ("{\"object\":\"whatsapp_business_account\",\"entry\":[" + entries(good) + "," + entries(bad) + "]}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = dev.pasarela.support.MetaFixtures.batch(good.getBytes(StandardCharsets.UTF_8),
+                bad.getBytes(StandardCharsets.UTF_8));
         Http.Response r = post(body, sign(body));
         assertThat(r.status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> doc(ConversationSink.conversationPath(norte, "whatsapp",
@@ -227,11 +227,6 @@ class MetaWebhookFlowTest {
             return false;
         });
         assertThat(doc(ConversationSink.conversationPath(sur, "whatsapp", "16505551234"))).isEmpty();
-    }
-
-    /** The entries of a one-entry-array webhook, as JSON text. */
-    static String entries(String webhook) {
-        return webhook.substring(webhook.indexOf("\"entry\":[") + 9, webhook.length() - 2);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.pasarela.pipeline.errors.TransientException;
 import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.transform.InboundMessage;
 import dev.pasarela.support.Fixtures;
+import dev.pasarela.support.MetaFixtures;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
 import dev.pasarela.tenants.TenantProfile;
@@ -214,7 +215,8 @@ class PipelineTemplatesRouteTest {
         assertThat(post(whatsappText(phone, known))).isEqualTo(200);
         int deadLettersBefore = mock("dead-letter").getReceivedExchanges().size();
 
-        byte[] batch = batch(whatsappText(phone, known), whatsappText(phone, fresh), whatsappText(phone, tooLong));
+        byte[] batch = MetaFixtures.batch(whatsappText(phone, known), whatsappText(phone, fresh),
+                whatsappText(phone, tooLong));
         assertThat(post(batch)).isEqualTo(200);
 
         assertThat(received("enqueue", "meta:wa:msg:" + known)).as("the duplicate, once").hasSize(1);
@@ -241,7 +243,7 @@ class PipelineTemplatesRouteTest {
         String before = "meta:wa:msg:wamid.ROUTEFAILBEFORE" + s;
         String failing = "meta:wa:msg:wamid.ROUTEFAILING" + s;
         String after = "meta:wa:msg:wamid.ROUTEFAILAFTER" + s;
-        byte[] batch = batch(whatsappText(phone, before.substring(12)), whatsappText(phone, failing.substring(12)),
+        byte[] batch = MetaFixtures.batch(whatsappText(phone, before.substring(12)), whatsappText(phone, failing.substring(12)),
                 whatsappText(phone, after.substring(12)));
         enqueueFails.add(failing);
         try {
@@ -257,16 +259,6 @@ class PipelineTemplatesRouteTest {
         assertThat(received("enqueue", before)).as("known: not queued again").hasSize(1);
         assertThat(received("enqueue", failing)).hasSize(1);
         assertThat(received("enqueue", after)).hasSize(1);
-    }
-
-    /** One Meta webhook of the entries of one-entry webhooks. */
-    static byte[] batch(byte[]... webhooks) {
-        StringBuilder entries = new StringBuilder();
-        for (byte[] webhook : webhooks) {
-            String text = new String(webhook, StandardCharsets.UTF_8);
-            entries.append(entries.isEmpty() ? "" : ",").append(text, text.indexOf("\"entry\":[") + 9, text.length() - 2);
-        }
-        return ("{\"object\":\"whatsapp_business_account\",\"entry\":[" + entries + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
     // --- inbound-delivery (meta.in.deliver) ------------------------------------------------------------
