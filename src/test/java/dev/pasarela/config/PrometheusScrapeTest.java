@@ -75,7 +75,7 @@ class PrometheusScrapeTest {
         assertThat(scrape).contains("pasarela_store_memory_bytes{part=\"block-cache\"",
                 "pasarela_store_memory_bytes{part=\"table-readers\"");
         assertThat(log.getAll()).doesNotContain("same set of tag keys");
-        // the requests' timers, and none of Spring Security's per-filter observations (application.yml)
+        // the requests' timers, and none of Spring Security's observations (SecurityConfiguration)
         assertThat(scrape).contains("http_server_requests_seconds_count{").doesNotContain("spring_security_");
         // the exchange timers and the last-exchange gauge, from one notifier: Pasarela's
         assertThat(scrape).contains("camel_exchange_event_notifier_seconds_count{");
