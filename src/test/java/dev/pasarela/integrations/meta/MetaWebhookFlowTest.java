@@ -10,6 +10,7 @@ import dev.pasarela.store.Document;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.support.GatewayTest;
 import dev.pasarela.support.Http;
+import dev.pasarela.support.MetaFixtures;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class MetaWebhookFlowTest {
     }
 
     static String sign(byte[] body) {
-        return dev.pasarela.support.MetaFixtures.sign(body);
+        return MetaFixtures.sign(body);
     }
 
     Http.Response post(byte[] body, String signature) {
@@ -185,7 +186,7 @@ class MetaWebhookFlowTest {
         assertThat(longId).hasSize(600);
         String good = fixture("whatsapp.text.json").replace("106540352242922", phoneNorte).replace(wamid, "wamid.GOOD" + s);
         String bad = fixture("whatsapp.text.json").replace("106540352242922", phoneSur).replace(wamid, longId);
-        byte[] body = dev.pasarela.support.MetaFixtures.batch(good.getBytes(StandardCharsets.UTF_8),
+        byte[] body = MetaFixtures.batch(good.getBytes(StandardCharsets.UTF_8),
                 bad.getBytes(StandardCharsets.UTF_8));
         Http.Response r = post(body, sign(body));
         assertThat(r.status()).isEqualTo(200);

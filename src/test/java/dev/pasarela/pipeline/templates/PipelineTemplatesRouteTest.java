@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +73,7 @@ class PipelineTemplatesRouteTest {
     static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     static final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     /** Event keys whose enqueue fails, as a broker that is gone makes it fail. */
-    static final java.util.Set<String> enqueueFails = ConcurrentHashMap.newKeySet();
+    static final Set<String> enqueueFails = ConcurrentHashMap.newKeySet();
     static boolean advised;
 
     Http http;
