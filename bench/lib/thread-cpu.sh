@@ -2,15 +2,18 @@
 # thread_cpu_snapshot PID FILE: each thread's id, name (digits collapsed), user and system ticks, and a
 # line "process" with the whole process's (which keeps the time of threads that have exited)
 thread_cpu_snapshot() {
-  local pid=$1 out=$2 t name
-  : > "$out"
+  local pid=$1 out=$2 t name stat
+  local -a fields
+  # bash's own reads, one awk at the end: a process or three per thread took ~10 s and most of a core
+  # for a JVM's ~300 threads, between the rounds measured (bench/RESULTS.md)
   for t in /proc/"$pid"/task/*; do
     # a thread may exit while this runs; comm may hold spaces and parentheses: the fields after the last ')' are fixed
     # (the braces: a failed '<' is reported before a 2>/dev/null after it applies; '|| continue': set -e callers)
-    name=$( { tr -d '\n' < "$t/comm"; } 2>/dev/null | sed 's/[0-9][0-9]*/N/g; s/ /_/g') || continue
+    { IFS= read -r name < "$t/comm" && IFS= read -r stat < "$t/stat"; } 2>/dev/null || continue
     [ -n "$name" ] || continue
-    awk -v tid="${t##*/}" -v name="$name" '{ sub(/.*\) /, ""); print tid, name, $12, $13 }' "$t/stat" 2>/dev/null >> "$out" || true
-  done
+    read -ra fields <<< "${stat##*) }"
+    echo "${t##*/} ${name// /_} ${fields[11]} ${fields[12]}"
+  done | awk '{ gsub(/[0-9]+/, "N", $2); print }' > "$out"
   awk '{ sub(/.*\) /, ""); print "process", "TOTAL", $12, $13 }' /proc/"$pid"/stat >> "$out"
 }
 # thread_cpu_report BEFORE AFTER REQUESTS: CPU µs per request by thread group (system time in
