@@ -77,6 +77,9 @@ class PrometheusScrapeTest {
         assertThat(log.getAll()).doesNotContain("same set of tag keys");
         // the requests' timers, and none of Spring Security's observations (SecurityConfiguration)
         assertThat(scrape).contains("http_server_requests_seconds_count{").doesNotContain("spring_security_");
+        // Camel's route policy: each route's series, not the context's sum of them (application.yml)
+        assertThat(scrape).contains("camel_exchanges_total{camelContext=\"pasarela\",eventType=\"route\"")
+                .doesNotContain("eventType=\"context\"");
         // the exchange timers and the last-exchange gauge, from one notifier: Pasarela's
         assertThat(scrape).contains("camel_exchange_event_notifier_seconds_count{");
         String lastExchange = Arrays.stream(scrape.split("\n"))
