@@ -11,7 +11,7 @@ thread_cpu_snapshot() {
     # (the braces: a failed '<' is reported before a 2>/dev/null after it applies; '|| continue': set -e callers)
     { IFS= read -r name < "$t/comm" && IFS= read -r stat < "$t/stat"; } 2>/dev/null || continue
     [ -n "$name" ] || continue
-    read -ra fields <<< "${stat##*) }"
+    IFS=" " read -ra fields <<< "${stat##*) }"
     echo "${t##*/} ${name// /_} ${fields[11]} ${fields[12]}"
   done | awk '{ gsub(/[0-9]+/, "N", $2); print }' > "$out"
   awk '{ sub(/.*\) /, ""); print "process", "TOTAL", $12, $13 }' /proc/"$pid"/stat >> "$out"

@@ -30,6 +30,8 @@ public class RawBodyFilter extends OncePerRequestFilter {
     /**
      * Up to this declared length the array is made before the bytes arrive; a larger body grows with
      * what arrives, so a client declaring megabytes and sending nothing holds no more than it sent.
+     * A request thread holds at most this for a body that does not come (the container's threads are
+     * platform threads, {@code spring.threads.virtual.enabled=false}: a few hundred, not a connection each).
      */
     static final int EXACT_READ_MAX = 64 * 1024;
 
@@ -65,8 +67,9 @@ public class RawBodyFilter extends OncePerRequestFilter {
 
     /**
      * A body of a declared length (at most {@link #EXACT_READ_MAX}), read into one array of that length:
-     * Tomcat ends the stream there. Growing a buffer and copying it out cost a 4 KB event three arrays and
-     * ~19 KB of garbage (bench/RESULTS.md). A client that stops early leaves what it sent.
+     * Tomcat ends the stream there (and throws when the client's ends first). Growing a buffer and
+     * copying it out cost a 4 KB event three arrays and ~19 KiB of garbage (bench/RESULTS.md). A stream
+     * that ends early without an error leaves what it sent.
      */
     private static byte[] readDeclared(InputStream in, int length) throws IOException {
         byte[] body = new byte[length];

@@ -2,9 +2,11 @@ package dev.pasarela.pipeline.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -27,33 +29,41 @@ class RawBodyFilterTest {
         assertThat((byte[]) request.getAttribute(RawBodyFilter.ATTRIBUTE)).isEqualTo(sent);
         HttpServletRequest passed = (HttpServletRequest) chain.getRequest();
         assertThat(passed.getInputStream().readAllBytes()).isEqualTo(sent);
-        assertThat(passed.getContentLength()).isEqualTo(sent.length);
     }
 
     @Test
-    void bodiesWithoutADeclaredLengthOrLargerThanTheExactReadAreKeptWhole() throws Exception {
-        for (int size : new int[] {0, 5000, RawBodyFilter.EXACT_READ_MAX + 1, LIMIT}) {
+    void everyBodyIsKeptWholeDeclaredOrChunkedAroundTheExactReadAndAtTheLimit() throws Exception {
+        for (int size : new int[] {0, 5000, RawBodyFilter.EXACT_READ_MAX, RawBodyFilter.EXACT_READ_MAX + 1, LIMIT}) {
             byte[] sent = new byte[size];
-            Arrays.fill(sent, (byte) 'x');
+            for (int i = 0; i < size; i++) {
+                sent[i] = (byte) i; // a byte out of place shows
+            }
             for (long declared : new long[] {-1, size}) {
-                MockHttpServletRequest request = post(sent, declared);
+                for (boolean trickled : new boolean[] {false, true}) {
+                    MockHttpServletRequest request = post(sent, declared);
+                    if (trickled) { // a few bytes per read, as a socket gives them
+                        request = trickling(request, sent);
+                    }
 
-                filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+                    filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
 
-                assertThat((byte[]) request.getAttribute(RawBodyFilter.ATTRIBUTE))
-                        .as("%d bytes, declared %d", size, declared).isEqualTo(sent);
+                    assertThat((byte[]) request.getAttribute(RawBodyFilter.ATTRIBUTE))
+                            .as("%d bytes, declared %d, trickled %s", size, declared, trickled).isEqualTo(sent);
+                }
             }
         }
     }
 
     @Test
-    void aClientThatStopsBeforeItsDeclaredLengthLeavesWhatItSent() throws Exception {
+    void aStreamThatEndsBeforeTheDeclaredLengthLeavesWhatItSent() throws Exception {
         byte[] sent = "{\"id\":".getBytes(StandardCharsets.UTF_8);
         MockHttpServletRequest request = post(sent, 4096);
+        MockFilterChain chain = new MockFilterChain();
 
-        filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+        filter.doFilter(request, new MockHttpServletResponse(), chain);
 
         assertThat((byte[]) request.getAttribute(RawBodyFilter.ATTRIBUTE)).isEqualTo(sent);
+        assertThat(((HttpServletRequest) chain.getRequest()).getContentLength()).isEqualTo(sent.length);
     }
 
     @Test
@@ -71,6 +81,54 @@ class RawBodyFilterTest {
             assertThat(chain.getRequest()).isNull();
             assertThat(request.getAttribute(RawBodyFilter.ATTRIBUTE)).isNull();
         }
+    }
+
+    /** The same request, its body read at most 7 bytes at a time. */
+    private static MockHttpServletRequest trickling(MockHttpServletRequest request, byte[] body) {
+        ByteArrayInputStream in = new ByteArrayInputStream(body);
+        ServletInputStream stream = new ServletInputStream() {
+            @Override
+            public int read() {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return in.read(b, off, Math.min(len, 7));
+            }
+
+            @Override
+            public boolean isFinished() {
+                return in.available() == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(ReadListener listener) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        long declared = request.getContentLengthLong();
+        return new MockHttpServletRequest("POST", request.getRequestURI()) {
+            @Override
+            public ServletInputStream getInputStream() {
+                return stream;
+            }
+
+            @Override
+            public long getContentLengthLong() {
+                return declared;
+            }
+
+            @Override
+            public int getContentLength() {
+                return (int) declared;
+            }
+        };
     }
 
     /** A POST sending {@code body}, declaring {@code declared} bytes (-1: none, as a chunked body). */
