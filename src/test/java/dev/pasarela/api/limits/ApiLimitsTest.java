@@ -114,6 +114,10 @@ class ApiLimitsTest {
         assertThat(usage.path("channels").path("whatsapp").path("limit").asLong()).isEqualTo(100);
         assertThat(store.get("tenants/" + tenant + "/usage/" + month).orElseThrow().field("channels.sms")).isEqualTo(20L);
         assertThat(http.ops("GET", "/ops/tenants/" + tenant + "/usage", null).json()).isEqualTo(usage);
+        // the calls let through are counted, each under its integration; the one refused for its quota is not
+        String scrape = http.ops("GET", "/actuator/prometheus", null).body();
+        assertThat(scrape).contains("pasarela_api_requests_total{integration=\"sms\",tenant=\"" + tenant + "\"} 1.0",
+                "pasarela_api_requests_total{integration=\"usage\",tenant=\"" + tenant + "\"} 1.0");
     }
 
     @Test
