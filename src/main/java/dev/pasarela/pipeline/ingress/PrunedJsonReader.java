@@ -1,29 +1,38 @@
 package dev.pasarela.pipeline.ingress;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
-import com.fasterxml.jackson.core.filter.TokenFilter;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads the named fields of a JSON object, and the objects on their way, into a tree; the rest is
+ * Reads the named fields of a JSON value into a tree, with the fields on their way; the rest is
  * parsed and checked as {@link WebhookInterpreter#readJson} would, but no node is made of it. A door
- * that routes an event by a few of its fields does not need the whole event as a tree: building it
- * was most of what reading a 4 KB Stripe event cost a webhook's request thread (bench/RESULTS.md).
+ * that routes an event by a few of its fields need not build the whole event as a tree: for a 4 KB
+ * event the tree cost about a third of the read, and most of the read's allocation (bench/RESULTS.md).
  *
- * <p>What {@code path} answers on the pruned tree is what it answers on the whole one, for the named
- * fields and the objects on their way: a named field is kept whole, whatever its value (an object, a
- * duplicate's last value), and where a field on the way is not an object, or is absent, it is absent.
+ * <p>What {@code at} or {@code path} answers for a named field, or a field on its way, is what it
+ * answers on the whole tree. A named field is kept whole, whatever its value. A field on the way is
+ * kept as its scalar, or as an empty array, or as an object of what is kept under it, so a field
+ * named twice is its last value as in the whole tree, and the reading stops after the first value
+ * at the top, as the whole read does. Names are plain: a pointer's {@code ~0} and {@code ~1} are not
+ * decoded, and a name holding {@code ~} or {@code /} cannot be named.
+ *
+ * <p>A walk of the parser's tokens, not Jackson's {@code FilteringParserDelegate}: with a filter that
+ * keeps emptied objects (needed for a field named twice) the delegate of Jackson 2.19 closed objects in
+ * the wrong place.
  */
 public final class PrunedJsonReader {
 
-    private final TokenFilter root;
+    private final Path root;
 
-    private PrunedJsonReader(TokenFilter root) {
+    private PrunedJsonReader(Path root) {
         this.root = root;
     }
 
@@ -31,63 +40,67 @@ public final class PrunedJsonReader {
     public static PrunedJsonReader of(String... pointers) {
         Path root = new Path();
         for (String pointer : pointers) {
-            if (!pointer.startsWith("/") || pointer.length() == 1) {
-                throw new IllegalArgumentException("not a pointer to a field: " + pointer);
+            if (!pointer.startsWith("/") || pointer.length() == 1 || pointer.contains("~") || pointer.contains("//")
+                    || pointer.endsWith("/")) {
+                throw new IllegalArgumentException("not a pointer to a field by plain names: " + pointer);
             }
             Path at = root;
-            String[] names = pointer.substring(1).split("/", -1);
+            String[] names = pointer.substring(1).split("/");
             for (int i = 0; i < names.length - 1; i++) {
-                at = at.child(names[i]);
+                at = at.children.computeIfAbsent(names[i], n -> new Path());
             }
-            at.keep(names[names.length - 1]);
+            at.kept.add(names[names.length - 1]);
         }
         return new PrunedJsonReader(root);
     }
 
     /**
-     * The pruned tree of a body, with {@link WebhookInterpreter#readJson}'s contract: the invalid-payload
-     * problem for a body that is not JSON (a fault past the kept fields included), {@code null} for an
-     * empty one. Strings that are skipped are not decoded: the caller must have checked the body is
-     * UTF-8, as the webhooks' verifiers do.
+     * The pruned tree of a body: the invalid-payload problem for a body that is not JSON (a fault in a
+     * skipped part included), as {@link WebhookInterpreter#readJson}; {@code null} for an empty one,
+     * where that gives a missing node (neither has a field). Strings that are skipped are not
+     * decoded: the caller must have checked the body is UTF-8, as the webhooks' verifiers do.
      */
     public JsonNode read(ObjectMapper json, byte[] body) {
-        try (JsonParser parser = new FilteringParserDelegate(json.createParser(body), root,
-                TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
-            return json.readTree(parser);
+        try (JsonParser parser = json.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            return value(json, parser, root);
         } catch (IOException e) {
             throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
         }
     }
 
-    /** An object on the way to kept fields: its kept fields whole, its objects on the way, nothing else. */
-    private static final class Path extends TokenFilter {
-        private final Map<String, TokenFilter> fields = new HashMap<>();
-
-        Path child(String name) {
-            TokenFilter existing = fields.get(name);
-            if (existing == TokenFilter.INCLUDE_ALL) {
-                return new Path(); // the field is kept whole already: what is under it is too
+    /** The value at the parser's current token, on the way to {@code path}'s fields; the parser is left on its last token. */
+    private static JsonNode value(ObjectMapper json, JsonParser parser, Path path) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.START_ARRAY) {
+            parser.skipChildren(); // no kept field is under an element
+            return json.createArrayNode();
+        }
+        if (token != JsonToken.START_OBJECT) {
+            return json.readTree(parser); // a scalar, as the whole tree has it
+        }
+        ObjectNode object = json.createObjectNode();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            Path under = path.children.get(name);
+            if (path.kept.contains(name)) {
+                object.set(name, json.readTree(parser));
+            } else if (under != null) {
+                object.set(name, value(json, parser, under));
+            } else {
+                parser.skipChildren();
             }
-            return (Path) fields.computeIfAbsent(name, n -> new Path());
         }
+        return object;
+    }
 
-        void keep(String name) {
-            fields.put(name, TokenFilter.INCLUDE_ALL);
-        }
-
-        @Override
-        public TokenFilter includeProperty(String name) {
-            return fields.get(name); // null: the value is skipped
-        }
-
-        @Override
-        public TokenFilter includeElement(int index) {
-            return null; // an array on the way holds none of the named fields
-        }
-
-        @Override
-        protected boolean _includeScalar() {
-            return false; // a scalar where an object was expected: absent, as path() would find nothing under it
-        }
+    /** A field on the way to kept fields: the names kept whole under it, and the fields on the way further. */
+    private static final class Path {
+        final Set<String> kept = new HashSet<>();
+        final Map<String, Path> children = new HashMap<>();
     }
 }

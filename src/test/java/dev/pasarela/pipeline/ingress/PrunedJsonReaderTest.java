@@ -45,15 +45,41 @@ class PrunedJsonReaderTest {
         }
     }
 
-    @Test
-    void aFieldNamedTwiceIsItsLastValueAsInTheWholeTree() {
-        String body = """
-                {"id":"first","data":{"object":{"id":"a"}},"id":"second","data":{"object":{"metadata":{}}}}""";
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"id\":\"first\",\"data\":{\"object\":{\"id\":\"a\"}},\"id\":\"second\",\"data\":{\"object\":{\"metadata\":{}}}}",
+            "{\"data\":{\"object\":{\"id\":\"a\",\"metadata\":{\"t\":1}}},\"data\":null}",
+            "{\"data\":{\"object\":{\"id\":\"a\"}},\"data\":5}",
+            "{\"data\":{\"object\":{\"id\":\"a\"}},\"data\":[{\"object\":{\"id\":\"b\"}}]}",
+            "{\"data\":{\"object\":{\"id\":\"a\"}},\"data\":{}}",
+            "{\"data\":{\"object\":{\"id\":\"a\"}},\"data\":{\"other\":{\"id\":\"b\"}}}",
+            "{\"data\":{\"object\":{\"id\":\"a\"},\"object\":{\"x\":1}}}",
+            "{\"data\":{\"object\":{\"parent\":{\"details\":{\"metadata\":{\"k\":1}}},\"parent\":{\"details\":null}}}}",
+            "{\"type\":\"a\",\"type\":[1]}"})
+    void aFieldNamedTwiceIsItsLastValueAsInTheWholeTree(String body) {
+        assertSameAtEveryPointer(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]{\"id\":\"e\"}", "{}{\"id\":\"e\"}", "{\"x\":1}{\"id\":\"e\"}", "1 {\"id\":\"e\"}",
+            "null {\"id\":\"e\"}", "\"s\" {\"id\":\"e\"}", "{\"id\":\"e\"} {\"id\":\"f\"}", "{\"id\":\"e\"} trailing"})
+    void onlyTheFirstValueAtTheTopIsReadAsByTheWholeRead(String body) {
+        assertSameAtEveryPointer(body);
+    }
+
+    private static void assertSameAtEveryPointer(String body) {
         JsonNode whole = readWhole(body);
         JsonNode pruned = read(body);
-        assertThat(pruned.path("id")).isEqualTo(whole.path("id"));
-        assertThat(pruned.path("data").path("object").path("id")).isEqualTo(whole.path("data").path("object").path("id"));
-        assertThat(pruned.path("data").path("object").path("metadata").isObject()).isTrue();
+        for (String pointer : new String[] {"/id", "/type", "/data", "/data/object", "/data/object/id", "/data/object/metadata",
+                "/data/object/parent", "/data/object/parent/details", "/data/object/parent/details/metadata"}) {
+            JsonNode expected = whole.at(pointer);
+            JsonNode actual = pruned.at(pointer);
+            if (pointer.equals("/id") || pointer.equals("/type") || pointer.endsWith("/metadata") || pointer.equals("/data/object/id")) {
+                assertThat(actual).as(pointer).isEqualTo(expected); // a named field: the whole tree's value
+            } else { // a field on the way: of the same kind
+                assertThat(actual.getNodeType()).as(pointer).isEqualTo(expected.getNodeType());
+            }
+        }
     }
 
     @ParameterizedTest
@@ -104,6 +130,8 @@ class PrunedJsonReaderTest {
     void onlyPointersToFieldsAreTaken() {
         assertThatThrownBy(() -> PrunedJsonReader.of("id")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PrunedJsonReader.of("/")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PrunedJsonReader.of("/a~1b")).isInstanceOf(IllegalArgumentException.class); // names are plain
+        assertThatThrownBy(() -> PrunedJsonReader.of("/a//b")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
