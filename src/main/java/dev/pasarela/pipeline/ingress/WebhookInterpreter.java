@@ -47,7 +47,7 @@ public interface WebhookInterpreter {
         return new ProblemException(400, "invalid-payload", "Invalid webhook payload", detail);
     }
 
-    /** The body as JSON, or the invalid-payload problem; {@code null} for an empty body. */
+    /** The body as JSON, or the invalid-payload problem; a missing node for an empty body (Jackson 2.10 on). */
     static com.fasterxml.jackson.databind.JsonNode readJson(com.fasterxml.jackson.databind.ObjectMapper json, byte[] body) {
         try {
             return json.readTree(body);
