@@ -2,8 +2,10 @@ package dev.pasarela.pipeline.ingress;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.HashMap;
@@ -21,20 +23,26 @@ import java.util.Set;
  * answers on the whole tree. A named field is kept whole, whatever its value. A field on the way is
  * kept as its scalar, or as an empty array, or as an object of what is kept under it, so a field
  * named twice is its last value as in the whole tree, and the reading stops after the first value
- * at the top, as the whole read does. Names are plain: a pointer's {@code ~0} and {@code ~1} are not
- * decoded, and a name holding {@code ~} or {@code /} cannot be named.
+ * at the top, as the whole read does (unless the mapper fails on trailing tokens: then both refuse
+ * them). Names are plain: a pointer holding {@code ~} is refused, so a name holding {@code ~} or
+ * {@code /} cannot be named. The same holds for the mapper's default handling of duplicate keys and
+ * null properties in trees.
  *
  * <p>A walk of the parser's tokens, not Jackson's {@code FilteringParserDelegate}: with a filter that
  * keeps emptied objects (needed for a field named twice) the delegate of Jackson 2.19 closed objects in
- * the wrong place.
+ * the wrong place (jackson-core#1418).
  */
 public final class PrunedJsonReader {
 
     private final Path root;
+    /** The kept values' reader, made once for the mapper the caller passes (the gateway's one). */
+    private volatile Values values;
 
     private PrunedJsonReader(Path root) {
         this.root = root;
     }
+
+    private record Values(ObjectMapper json, ObjectReader reader) {}
 
     /** The fields to keep, each as a JSON Pointer into the top-level object: {@code /data/object/id}. */
     public static PrunedJsonReader of(String... pointers) {
@@ -57,40 +65,59 @@ public final class PrunedJsonReader {
     /**
      * The pruned tree of a body: the invalid-payload problem for a body that is not JSON (a fault in a
      * skipped part included), as {@link WebhookInterpreter#readJson}; {@code null} for an empty one,
-     * where that gives a missing node (neither has a field). Strings that are skipped are not
-     * decoded: the caller must have checked the body is UTF-8, as the webhooks' verifiers do.
+     * where that gives a missing node (neither has a field). A skipped string gets the same checks as a
+     * read one but its length limit (the parser's {@code maxStringLength}, 20 million characters),
+     * which the door's body limit keeps out of reach.
      */
     public JsonNode read(ObjectMapper json, byte[] body) {
+        ObjectReader values = valuesOf(json);
         try (JsonParser parser = json.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;
             }
-            return value(json, parser, root);
+            JsonNode tree = value(values, parser, root);
+            if (json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) && parser.nextToken() != null) {
+                throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
+            }
+            return tree;
         } catch (IOException e) {
             throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
         }
     }
 
-    /** The value at the parser's current token, on the way to {@code path}'s fields; the parser is left on its last token. */
-    private static JsonNode value(ObjectMapper json, JsonParser parser, Path path) throws IOException {
+    /**
+     * Each kept value is read alone, so a mapper failing on trailing tokens would refuse every one; what
+     * follows the first value at the top is checked in {@link #read} instead, as the whole read checks it.
+     */
+    private ObjectReader valuesOf(ObjectMapper json) {
+        Values made = values;
+        if (made == null || made.json() != json) {
+            made = new Values(json, json.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+            values = made;
+        }
+        return made.reader();
+    }
+
+    /** The value at the parser's current token, on the way to {@code path}'s fields; the parser is left past it. */
+    private static JsonNode value(ObjectReader values, JsonParser parser, Path path) throws IOException {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.START_ARRAY) {
             parser.skipChildren(); // no kept field is under an element
-            return json.createArrayNode();
+            return values.getConfig().getNodeFactory().arrayNode();
         }
         if (token != JsonToken.START_OBJECT) {
-            return json.readTree(parser); // a scalar, as the whole tree has it
+            return values.readTree(parser); // a scalar, as the whole tree has it
         }
-        ObjectNode object = json.createObjectNode();
+        ObjectNode object = values.getConfig().getNodeFactory().objectNode();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             parser.nextToken();
             Path under = path.children.get(name);
             if (path.kept.contains(name)) {
-                object.set(name, json.readTree(parser));
+                object.set(name, values.readTree(parser));
             } else if (under != null) {
-                object.set(name, value(json, parser, under));
+                object.set(name, value(values, parser, under));
             } else {
                 parser.skipChildren();
             }

@@ -108,7 +108,8 @@ class PrunedJsonReaderTest {
             "{\"id\":\"e\" \"type\":\"t\"}",
             "not json"})
     void aBodyThatIsNotJsonAnywhereIsTheInvalidPayloadProblem(String body) {
-        assertThatThrownBy(() -> readWhole(body)).isInstanceOf(Exception.class); // the whole read refuses it too
+        assertThatThrownBy(() -> JSON.readTree(body.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(java.io.IOException.class); // the whole read refuses it too, as readJson's 400
         assertThatThrownBy(() -> read(body))
                 .isInstanceOfSatisfying(ProblemException.class, p -> {
                     assertThat(p.status()).isEqualTo(400);
@@ -124,6 +125,18 @@ class PrunedJsonReaderTest {
             JsonNode pruned = read(body);
             assertThat(pruned == null || pruned.path("id").isMissingNode()).as(body).isTrue();
         }
+    }
+
+    @Test
+    void aMapperFailingOnTrailingTokensRefusesThemAndNothingElse() {
+        ObjectMapper strict = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        byte[] event = "{\"id\":\"e\",\"type\":\"t\",\"data\":{\"object\":{\"id\":\"x\",\"metadata\":{\"a\":1}}}}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(READER.read(strict, event).at("/data/object/metadata/a").asInt()).isEqualTo(1);
+        byte[] twice = "{\"id\":\"e\"} {\"id\":\"f\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> strict.readTree(twice)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> READER.read(strict, twice)).isInstanceOfSatisfying(ProblemException.class,
+                p -> assertThat(p.status()).isEqualTo(400));
     }
 
     @Test
