@@ -29,12 +29,11 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
     static final List<String> DOOR_POINTERS = List.of("/id", "/object", "/type", "/created",
             "/data/object/id", "/data/object/object", "/data/object/customer", "/data/object/metadata",
             "/data/object/parent/subscription_details/metadata", "/data/object/subscription_details/metadata");
-    private static final PrunedJsonReader DOOR_FIELDS = PrunedJsonReader.of(DOOR_POINTERS.toArray(String[]::new));
 
-    private final ObjectMapper json;
+    private final PrunedJsonReader doorFields;
 
     public StripeWebhookInterpreter(ObjectMapper json) {
-        this.json = json;
+        this.doorFields = PrunedJsonReader.of(json, DOOR_POINTERS.toArray(String[]::new));
     }
 
     @Override
@@ -44,7 +43,7 @@ public class StripeWebhookInterpreter implements WebhookInterpreter {
 
     @Override
     public List<InboundEvent> interpret(byte[] body) {
-        return interpret(DOOR_FIELDS.read(json, body), body);
+        return interpret(doorFields.read(body), body);
     }
 
     /** The event read from {@code body}: the door's fields of it, or the whole of it (the same answers). */

@@ -24,9 +24,10 @@ import java.util.Set;
  * kept as its scalar, or as an empty array, or as an object of what is kept under it, so a field
  * named twice is its last value as in the whole tree, and the reading stops after the first value
  * at the top, as the whole read does (unless the mapper fails on trailing tokens: then both refuse
- * them). Names are plain: a pointer holding {@code ~} is refused, so a name holding {@code ~} or
- * {@code /} cannot be named. The same holds for the mapper's default handling of duplicate keys and
- * null properties in trees.
+ * them). This holds with the mapper's defaults for trees: a duplicate key replaces
+ * ({@code FAIL_ON_READING_DUP_TREE_KEY} off) and a null property is kept ({@code READ_NULL_PROPERTIES}
+ * on). Names are plain: a pointer holding {@code ~} is refused, so a name holding {@code ~} or
+ * {@code /} cannot be named.
  *
  * <p>A walk of the parser's tokens, not Jackson's {@code FilteringParserDelegate}: with a filter that
  * keeps emptied objects (needed for a field named twice) the delegate of Jackson 2.19 closed objects in
@@ -34,18 +35,24 @@ import java.util.Set;
  */
 public final class PrunedJsonReader {
 
+    private final ObjectMapper json;
+    /**
+     * Each kept value is read alone, so a mapper failing on trailing tokens would refuse every one; what
+     * follows the first value at the top is checked in {@link #read} instead, as the whole read checks it.
+     */
+    private final ObjectReader values;
+    private final boolean refuseTrailingTokens;
     private final Path root;
-    /** The kept values' reader, made once for the mapper the caller passes (the gateway's one). */
-    private volatile Values values;
 
-    private PrunedJsonReader(Path root) {
+    private PrunedJsonReader(ObjectMapper json, Path root) {
+        this.json = json;
+        this.values = json.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.refuseTrailingTokens = json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.root = root;
     }
 
-    private record Values(ObjectMapper json, ObjectReader reader) {}
-
     /** The fields to keep, each as a JSON Pointer into the top-level object: {@code /data/object/id}. */
-    public static PrunedJsonReader of(String... pointers) {
+    public static PrunedJsonReader of(ObjectMapper json, String... pointers) {
         Path root = new Path();
         for (String pointer : pointers) {
             if (!pointer.startsWith("/") || pointer.length() == 1 || pointer.contains("~") || pointer.contains("//")
@@ -59,7 +66,7 @@ public final class PrunedJsonReader {
             }
             at.kept.add(names[names.length - 1]);
         }
-        return new PrunedJsonReader(root);
+        return new PrunedJsonReader(json, root);
     }
 
     /**
@@ -69,34 +76,20 @@ public final class PrunedJsonReader {
      * read one but its length limit (the parser's {@code maxStringLength}, 20 million characters),
      * which the door's body limit keeps out of reach.
      */
-    public JsonNode read(ObjectMapper json, byte[] body) {
-        ObjectReader values = valuesOf(json);
+    public JsonNode read(byte[] body) {
         try (JsonParser parser = json.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;
             }
             JsonNode tree = value(values, parser, root);
-            if (json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) && parser.nextToken() != null) {
+            if (refuseTrailingTokens && parser.nextToken() != null) {
                 throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
             }
             return tree;
         } catch (IOException e) {
             throw WebhookInterpreter.invalidPayload("The body is not valid JSON.");
         }
-    }
-
-    /**
-     * Each kept value is read alone, so a mapper failing on trailing tokens would refuse every one; what
-     * follows the first value at the top is checked in {@link #read} instead, as the whole read checks it.
-     */
-    private ObjectReader valuesOf(ObjectMapper json) {
-        Values made = values;
-        if (made == null || made.json() != json) {
-            made = new Values(json, json.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
-            values = made;
-        }
-        return made.reader();
     }
 
     /** The value at the parser's current token, on the way to {@code path}'s fields; the parser is left past it. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pasarela.api.ProblemException;
+import dev.pasarela.pipeline.ingress.InboundEvent;
 import dev.pasarela.pipeline.ingress.PrunedJsonReader;
 import dev.pasarela.pipeline.ingress.WebhookInterpreter;
 import dev.pasarela.support.BootObjectMapper;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StripeDoorFieldsTest {
 
     private static final ObjectMapper JSON = BootObjectMapper.create();
-    private static final PrunedJsonReader DOOR = PrunedJsonReader.of(
+    private static final PrunedJsonReader DOOR = PrunedJsonReader.of(JSON,
             StripeWebhookInterpreter.DOOR_POINTERS.toArray(String[]::new));
     private final StripeWebhookInterpreter interpreter = new StripeWebhookInterpreter(JSON);
 
@@ -45,7 +46,7 @@ class StripeDoorFieldsTest {
     void everyFixtureIsReadAsTheWholeEventReadsIt(String fixture) throws Exception {
         for (byte[] body : variants(StripeFixtures.bytes(fixture))) {
             JsonNode whole = JSON.readTree(body);
-            JsonNode pruned = DOOR.read(JSON, body);
+            JsonNode pruned = DOOR.read(body);
             for (String pointer : StripeWebhookInterpreter.DOOR_POINTERS) {
                 assertThat(pruned.at(pointer)).as(fixture + " " + pointer).isEqualTo(whole.at(pointer));
             }
@@ -119,15 +120,17 @@ class StripeDoorFieldsTest {
 
     /** What the door answers: the interpreter as the route calls it. */
     private String door(byte[] body) {
-        return answer(() -> interpreter.interpret(body).stream().map(e -> e.eventKey() + " " + e.type() + " "
-                + e.processable() + " " + e.routingKeys() + " " + e.claimedTenantId() + " " + (e.payload() == body)).toList());
+        return answer(() -> described(interpreter.interpret(body), body));
     }
 
     /** What the whole event answers: the same interpreter over the whole tree. */
     private String wholeEvent(byte[] body) {
-        return answer(() -> interpreter.interpret(WebhookInterpreter.readJson(JSON, body), body).stream()
-                .map(e -> e.eventKey() + " " + e.type() + " " + e.processable() + " " + e.routingKeys() + " "
-                        + e.claimedTenantId() + " " + (e.payload() == body)).toList());
+        return answer(() -> described(interpreter.interpret(WebhookInterpreter.readJson(JSON, body), body), body));
+    }
+
+    private static List<String> described(List<InboundEvent> events, byte[] body) {
+        return events.stream().map(e -> e.eventKey() + " " + e.type() + " " + e.processable() + " " + e.routingKeys()
+                + " " + e.claimedTenantId() + " " + (e.payload() == body)).toList();
     }
 
     /** The interpretation, or the problem it answers, or any other failure (a 500) by its kind. */
