@@ -23,7 +23,8 @@
 # of event ids (bash bench/store-key-lookups.sh with KEEP=dir), so the dedupe checks run at that size.
 # After the closed-loop rounds it prints the share of the gateway's CPU the JIT's compiler threads took in
 # the rounds the ratios are of, with a warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
-# THREAD_CPU=1 prints, after each round, the gateway's CPU by thread group in µs per request
+# THREAD_CPU=1 prints, after each round, the gateway's CPU by thread group in µs per request, and the times its
+#   threads were put on a CPU (context switches: hand-offs and preemptions) per request
 # (from /proc; a JVM's threads are named by what they do, so this says where the time goes, unsampled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -138,7 +139,8 @@ for r in $(seq 1 "$ROUNDS"); do
     [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot $PID "$WORK/cpu.before"
     line=$(wrk_run "$name" "$path" -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s")
     [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot $PID "$WORK/cpu.after" \
-      && echo "round $r $name cpu-us-per-request (sys): $(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field "$line" requests)")"
+      && echo "round $r $name cpu-us-per-request (sys): $(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field "$line" requests)")" \
+      && echo "round $r $name switches-per-request: $(thread_switch_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field "$line" requests)")"
     [ -n "${JFR_DIR:-}" ] && echo "jfr-window round $r $name from=$from to=$(date +%s%3N)"
     drained=0; [ "$name" != baseline ] && drained=$(drain "$name")
     echo "round $r $line drained_s=$drained"

@@ -16,8 +16,8 @@
 #      accept rounds' and the delivery's windows in epoch ms to cut it by),
 #      After the rounds: the share of the gateway's CPU the JIT's compiler threads took in rounds 2-N, with a
 #      warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
-#      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh;
-#      after the drain, per delivered message).
+#      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh,
+#      and the times its threads were put on a CPU, context switches; after the drain, per delivered message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
@@ -98,7 +98,8 @@ load() {
     "http://127.0.0.1:$PORT" | grep '^RESULT')
   echo "$out"
   [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.after" && echo "$1 cpu-us-per-request (sys):" \
-    "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field " $out" requests)")" >&2
+    "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field " $out" requests)")" >&2 \
+    && echo "$1 switches-per-request: $(thread_switch_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field " $out" requests)")" >&2
   case "$out" in *" wrong=0 "*) ;; *) FAILED=1 ;; esac
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
@@ -185,7 +186,8 @@ sleep 2 # a duplicate would come after the last first arrival
 S=$(stat); T1=$(date +%s%3N)
 G1=$(cpu_ms "$PID"); S1=$(field " $S" cpu_ms)
 [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.after" && echo "delivery cpu-us-per-message (sys):" \
-  "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$BACKLOG")" >&2
+  "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$BACKLOG")" >&2 \
+  && echo "delivery switches-per-message: $(thread_switch_report "$WORK/cpu.before" "$WORK/cpu.after" "$BACKLOG")" >&2
 first=$(field " $S" first_ms); last=$(field " $S" last_ms)
 python3 -c "
 n=$BACKLOG; d=max(1,$last-$first)/1000; g=$G1-$G0; s=$S1-$S0; w=max(1,$T1-$T0)
