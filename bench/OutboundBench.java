@@ -32,7 +32,8 @@ import javax.management.remote.JMXServiceURL;
  *
  * <pre>
  *   java bench/OutboundBench.java stand-in &lt;port&gt;                      Graph API stand-in, runs until killed
- *   java bench/OutboundBench.java window &lt;gateway-port&gt; &lt;app-secret&gt;  signed inbound message: opens the 24 h window
+ *   java bench/OutboundBench.java window &lt;gateway-port&gt; &lt;app-secret&gt; [contacts]  signed inbound messages: open
+ *       the 24 h window of the first {@code contacts} (default 1) contacts, {@link #contact(int)}
  *   java bench/OutboundBench.java route &lt;gateway-pid&gt; &lt;route-id&gt; stop|start   through the gateway's Camel JMX
  * </pre>
  *
@@ -51,7 +52,12 @@ public class OutboundBench {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "stand-in" -> standIn(Integer.parseInt(args[1]));
-            case "window" -> openWindow(Integer.parseInt(args[1]), args[2]);
+            case "window" -> {
+                int contacts = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+                for (int i = 0; i < contacts; i++) {
+                    openWindow(Integer.parseInt(args[1]), args[2], contact(i));
+                }
+            }
             case "route" -> route(args[1], args[2], args[3]);
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -111,11 +117,16 @@ public class OutboundBench {
         System.out.println("stand-in listening on " + port);
     }
 
-    static void openWindow(int port, String appSecret) throws Exception {
+    /** Contact {@code i}'s WhatsApp id: {@link #CONTACT} for 0, then the numbers after it (bench/lib/outbound.lua's too). */
+    static String contact(int i) {
+        return CONTACT.substring(0, CONTACT.length() - 5) + String.format("%05d", i);
+    }
+
+    static void openWindow(int port, String appSecret, String contact) throws Exception {
         byte[] body = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":{"
                 + "\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"1\",\"phone_number_id\":\""
-                + PHONE_ID + "\"},\"contacts\":[{\"profile\":{\"name\":\"Bench\"},\"wa_id\":\"" + CONTACT + "\"}],"
-                + "\"messages\":[{\"from\":\"" + CONTACT + "\",\"id\":\"wamid.bench-in-" + System.nanoTime()
+                + PHONE_ID + "\"},\"contacts\":[{\"profile\":{\"name\":\"Bench\"},\"wa_id\":\"" + contact + "\"}],"
+                + "\"messages\":[{\"from\":\"" + contact + "\",\"id\":\"wamid.bench-in-" + System.nanoTime()
                 + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\",\"type\":\"text\",\"text\":{\"body\":\"Hola\"}}]},"
                 + "\"field\":\"messages\"}]}]}").getBytes(StandardCharsets.UTF_8);
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -11,7 +11,9 @@
 #
 # Usage: bash bench/outbound.sh [round-seconds] [connections] [rounds] [warm-up-seconds]
 #        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion)
-# Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), JAVA_OPTS, BENCH_ARGS
+# Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), CONTACTS (the contacts the
+#      sends go round, each with its 24 h window open; default 1: every send updates one conversation, whose
+#      store lock the concurrent accepts then queue on), JAVA_OPTS, BENCH_ARGS
 #      (gateway properties), JFR_DIR (a JFR recording from the gateway's start, dir/outbound.jfr, and the
 #      accept rounds' and the delivery's windows in epoch ms to cut it by),
 #      After the rounds: the share of the gateway's CPU the JIT's compiler threads took in rounds 2-N, with a
@@ -27,6 +29,7 @@ else
   ROUND=${1:-15}; CONNECTIONS=${2:-16}; ROUNDS=${3:-3}; WARMUP=${4:-240}
 fi
 RATE=${RATE:-100000}
+CONTACTS=${CONTACTS:-1}
 THREADS=${THREADS:-1}
 . bench/lib/gateway.sh
 install_wrk
@@ -78,17 +81,18 @@ KEY=$(api_key "$PORT" "$OPS" bench-dealer)
 # the tenant's own token in the vault, as a dealership has it (the platform default would skip the decrypt)
 curl -sf -X PUT "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/credentials/whatsapp" -H "Authorization: Bearer $OPS" \
   -H 'Content-Type: application/json' -d '{"accessToken":"EAAG-bench-tenant-token"}'
-java bench/OutboundBench.java window "$PORT" "$APP_SECRET"
-for i in $(seq 1 100); do # the inbound message that opens the window is still on its way
+java bench/OutboundBench.java window "$PORT" "$APP_SECRET" "$CONTACTS"
+LAST_CONTACT=$(printf '+52155000%05d' $((CONTACTS - 1)))
+for i in $(seq 1 100); do # the inbound messages that open the windows are still on their way (the last one last)
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/v1/whatsapp/messages" \
     -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' \
-    -d '{"to":"+5215500000000","type":"text","text":{"body":"Hola"}}')
+    -d '{"to":"'"$LAST_CONTACT"'","type":"text","text":{"body":"Hola"}}')
   [ "$code" = 202 ] && break
   [ "$i" = 100 ] && { echo "the window did not open (last answer $code)"; exit 1; }
   sleep 0.2
 done
 
-export API_KEY=$KEY ID_DIR=$WORK
+export API_KEY=$KEY ID_DIR=$WORK CONTACTS
 FAILED=0
 # load MODE SECONDS: one wrk run; prints its RESULT line, counts wrong answers
 load() {
