@@ -30,6 +30,7 @@ else
 fi
 RATE=${RATE:-100000}
 CONTACTS=${CONTACTS:-1}
+[[ "$CONTACTS" =~ ^[1-9][0-9]{0,4}$ ]] || { echo "CONTACTS must be 1-99999 (bench/lib/outbound.lua numbers them in five digits)"; exit 2; }
 THREADS=${THREADS:-1}
 . bench/lib/gateway.sh
 install_wrk
@@ -82,17 +83,20 @@ KEY=$(api_key "$PORT" "$OPS" bench-dealer)
 curl -sf -X PUT "http://127.0.0.1:$PORT/ops/tenants/bench-dealer/credentials/whatsapp" -H "Authorization: Bearer $OPS" \
   -H 'Content-Type: application/json' -d '{"accessToken":"EAAG-bench-tenant-token"}'
 java bench/OutboundBench.java window "$PORT" "$APP_SECRET" "$CONTACTS"
-LAST_CONTACT=$(printf '+52155000%05d' $((CONTACTS - 1)))
-for i in $(seq 1 100); do # the inbound messages that open the windows are still on their way (the last one last)
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/v1/whatsapp/messages" \
-    -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' \
-    -d '{"to":"'"$LAST_CONTACT"'","type":"text","text":{"body":"Hola"}}')
-  [ "$code" = 202 ] && break
-  [ "$i" = 100 ] && { echo "the window did not open (last answer $code)"; exit 1; }
-  sleep 0.2
+# the inbound messages that open the windows are still on their way, taken in no set order: each contact's is awaited
+for c in $(seq 0 $((CONTACTS - 1))); do
+  to=$(printf '+52155000%05d' "$c")
+  for i in $(seq 1 100); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/v1/whatsapp/messages" \
+      -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' \
+      -d '{"to":"'"$to"'","type":"text","text":{"body":"Hola"}}')
+    [ "$code" = 202 ] && break
+    [ "$i" = 100 ] && { echo "the window of contact $c did not open (last answer $code)"; exit 1; }
+    sleep 0.2
+  done
 done
 
-export API_KEY=$KEY ID_DIR=$WORK CONTACTS
+export API_KEY=$KEY ID_DIR=$WORK CONTACTS THREADS
 FAILED=0
 # load MODE SECONDS: one wrk run; prints its RESULT line, counts wrong answers
 load() {

@@ -2,7 +2,7 @@
 --   MODE=send   POST /api/v1/whatsapp/messages, every request a text no other request has, with its
 --               own Idempotency-Key, so the gateway does its whole accept for each one (EXPECT 202)
 --   MODE=usage  GET /api/v1/usage, the authenticated baseline of the same API (EXPECT 200)
--- Environment: API_KEY, MODE, EXPECT, CONTACTS (below), RUN (a prefix no earlier run used),
+-- Environment: API_KEY, MODE, EXPECT, CONTACTS and THREADS (below), RUN (a prefix no earlier run used),
 --   ID_DIR (send: each thread appends the message ids of its 202 answers to ID_DIR/ids-<thread>).
 -- Prints one RESULT line; the bench fails when wrong > 0 (any other status or any socket error).
 local api_key = assert(os.getenv("API_KEY"), "API_KEY")
@@ -11,6 +11,8 @@ local expect = tonumber(os.getenv("EXPECT") or (mode == "send" and "202" or "200
 -- CONTACTS: the sends go round the first CONTACTS contacts (+5215500000000, +5215500000001, …), as
 -- bench/OutboundBench.java's window opens them; 1 sends every message to one contact's conversation
 local contacts = tonumber(os.getenv("CONTACTS") or "1")
+local wrk_thread_count = tonumber(os.getenv("THREADS") or "1") -- wrk's -t: each thread's sends interleave with the others'
+
 local run = os.getenv("RUN") or tostring(os.time())
 local id_dir = os.getenv("ID_DIR")
 
@@ -38,7 +40,7 @@ function request()
   end
   seq = seq + 1
   local unique = run .. "t" .. tid .. "n" .. seq
-  local to = "+52155000" .. string.format("%05d", (seq + tid) % contacts)
+  local to = "+52155000" .. string.format("%05d", ((seq - 1) * wrk_thread_count + tid - 1) % contacts)
   local body = '{"to":"' .. to .. '","type":"text","text":{"body":"Su cita es mañana a las 10:00 (' .. unique .. ')"}}'
   return wrk.format("POST", "/api/v1/whatsapp/messages",
     { ["X-Api-Key"] = api_key, ["Content-Type"] = "application/json", ["Idempotency-Key"] = unique }, body)
