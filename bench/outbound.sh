@@ -15,7 +15,8 @@
 #      sends go round, each with its 24 h window open; default 1: every send updates one conversation, whose
 #      store lock the concurrent accepts then queue on), JAVA_OPTS, BENCH_ARGS
 #      (gateway properties), JFR_DIR (a JFR recording from the gateway's start, dir/outbound.jfr, and the
-#      accept rounds' and the delivery's windows in epoch ms to cut it by),
+#      accept rounds' and the delivery's windows in epoch ms to cut it by; JFR_SETTINGS: another .jfc than
+#      the JDK's profile),
 #      After the rounds: the share of the gateway's CPU the JIT's compiler threads took in rounds 2-N, with a
 #      warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh,
