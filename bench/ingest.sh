@@ -17,7 +17,9 @@
 # JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway properties) are passed through. JFR_DIR=dir records the
 # gateway from its start (JFR settings=profile, or JFR_SETTINGS) to dir/ingest.jfr, and prints each round's
 # window (epoch ms) to cut it by: a recording started later with jcmd makes this JDK recompile the hot
-# code, and the rounds after it measure that (bench/RESULTS.md).
+# code, and the rounds after it measure that (bench/RESULTS.md). CPU_PROFILE_DIR=dir records it with
+# async-profiler instead or as well (its CPU with native and kernel frames, which JFR does not see) to
+# dir/ingest-cpu.jfr, with the same windows; bench/lib/profiler.sh says how to read it.
 # OPEN_LOOP=off skips the open-loop part (A/B runs of the closed loop only).
 # SEED_STORE=dir starts the gateway on a copy of that embedded store (store/), e.g. one holding millions
 # of event ids (bash bench/store-key-lookups.sh with KEEP=dir), so the dedupe checks run at that size.
@@ -70,6 +72,12 @@ if [ -n "${JFR_DIR:-}" ]; then
   mkdir -p "$JFR_DIR"
   JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$(realpath "$JFR_DIR")/ingest.jfr"
 fi
+PROFILER_OPTS=
+if [ -n "${CPU_PROFILE_DIR:-}" ]; then
+  . bench/lib/profiler.sh
+  mkdir -p "$CPU_PROFILE_DIR"
+  PROFILER_OPTS=$(async_profiler_option "$CPU_PROFILE_DIR" ingest)
+fi
 
 if [ -n "${SEED_STORE:-}" ]; then
   mkdir -p "$WORK/data" && cp -r "$SEED_STORE" "$WORK/data/store"
@@ -77,7 +85,7 @@ fi
 SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/tenants.yml" PASARELA_OPS_TOKEN="$OPS" \
   STRIPE_WEBHOOK_SECRET="$STRIPE_SECRET" META_APP_SECRET="$META_SECRET" \
   PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java $HEAP ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
+  java $HEAP ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} ${PROFILER_OPTS:+"$PROFILER_OPTS"} -jar "$JAR" --pasarela.bench.baseline-endpoint=true ${BENCH_ARGS:-} \
   --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -141,7 +149,7 @@ for r in $(seq 1 "$ROUNDS"); do
     [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot $PID "$WORK/cpu.after" \
       && echo "round $r $name cpu-us-per-request (sys): $(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field "$line" requests)")" \
       && echo "round $r $name switches-per-request: $(thread_switch_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field "$line" requests)")"
-    [ -n "${JFR_DIR:-}" ] && echo "jfr-window round $r $name from=$from to=$(date +%s%3N)"
+    [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window round $r $name from=$from to=$(date +%s%3N)"
     drained=0; [ "$name" != baseline ] && drained=$(drain "$name")
     echo "round $r $line drained_s=$drained"
     # the first round of several is left out of the means: it ran colder than the rest (a JIT still compiling)

@@ -16,7 +16,9 @@
 #      store lock the concurrent accepts then queue on), JAVA_OPTS, BENCH_ARGS
 #      (gateway properties), JFR_DIR (a JFR recording from the gateway's start, dir/outbound.jfr, and the
 #      accept rounds' and the delivery's windows in epoch ms to cut it by; JFR_SETTINGS: another .jfc than
-#      the JDK's profile),
+#      the JDK's profile), CPU_PROFILE_DIR (async-profiler from the gateway's start: its CPU with native and
+#      kernel frames, which JFR does not see, to dir/outbound-cpu.jfr; bench/lib/profiler.sh says how to read
+#      it); with either, it prints the windows of each load, of the accept rounds and of the delivery.
 #      After the rounds: the share of the gateway's CPU the JIT's compiler threads took in rounds 2-N, with a
 #      warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh,
@@ -65,6 +67,12 @@ if [ -n "${JFR_DIR:-}" ]; then
   mkdir -p "$JFR_DIR"
   JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$(realpath "$JFR_DIR")/outbound.jfr"
 fi
+PROFILER_OPTS=
+if [ -n "${CPU_PROFILE_DIR:-}" ]; then
+  . bench/lib/profiler.sh
+  mkdir -p "$CPU_PROFILE_DIR"
+  PROFILER_OPTS=$(async_profiler_option "$CPU_PROFILE_DIR" outbound)
+fi
 # nodelay: the JDK server writes headers and body apart, and Nagle would hold the body for the client's
 # delayed ACK (40 ms): the stand-in, not the gateway, would set the pace
 java -Dsun.net.httpserver.nodelay=true bench/OutboundBench.java stand-in "$GRAPH_PORT" > "$WORK/stand-in.log" 2>&1 &
@@ -73,7 +81,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   PASARELA_PLANS_FILE="$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" STRIPE_WEBHOOK_SECRET="whsec_bench_unused" \
   META_APP_SECRET="$APP_SECRET" META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH_PORT" \
   WHATSAPP_MESSAGES_PER_SECOND="$RATE" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java -Xmx1g ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
+  java -Xmx1g ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} ${PROFILER_OPTS:+"$PROFILER_OPTS"} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID $STAND_IN 2>/dev/null; wait $PID $STAND_IN 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
@@ -101,10 +109,13 @@ export API_KEY=$KEY ID_DIR=$WORK CONTACTS THREADS
 FAILED=0
 # load MODE SECONDS: one wrk run; prints its RESULT line, counts wrong answers
 load() {
-  local out
+  local out from
   [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.before"
+  from=$(date +%s%3N)
   out=$(MODE=$1 RUN="r$(date +%s%N)" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s bench/lib/outbound.lua \
     "http://127.0.0.1:$PORT" | grep '^RESULT')
+  # each load's window (warm-ups too), to cut a recording by: a GET's apart from a POST's
+  [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window $1 from=$from to=$(date +%s%3N)" >&2
   echo "$out"
   [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.after" && echo "$1 cpu-us-per-request (sys):" \
     "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field " $out" requests)")" >&2 \
@@ -149,7 +160,7 @@ for r in $(seq 1 "$ROUNDS"); do
   GETS+=("$(load usage "$ROUND")")
   POSTS+=("$(load send "$ROUND")")
 done
-[ -n "${JFR_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
+[ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
 thread_cpu_snapshot "$PID" "$WORK/jit.after"
 sleep 1 # a request wrk gave up on at its end may still be accepted: the count below includes it
 
@@ -190,7 +201,7 @@ S0=$(field " $(stat)" cpu_ms); G0=$(cpu_ms "$PID"); T0=$(date +%s%3N)
 DELIVERY_FROM=$(date +%s%3N)
 route start
 await_delivered "$TOTAL" 300 || true
-[ -n "${JFR_DIR:-}" ] && echo "jfr-window delivery from=$DELIVERY_FROM to=$(date +%s%3N)"
+[ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window delivery from=$DELIVERY_FROM to=$(date +%s%3N)"
 sleep 2 # a duplicate would come after the last first arrival
 S=$(stat); T1=$(date +%s%3N)
 G1=$(cpu_ms "$PID"); S1=$(field " $S" cpu_ms)
