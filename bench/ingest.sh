@@ -19,7 +19,8 @@
 # window (epoch ms) to cut it by: a recording started later with jcmd makes this JDK recompile the hot
 # code, and the rounds after it measure that (bench/RESULTS.md). CPU_PROFILE_DIR=dir records it with
 # async-profiler instead or as well (its CPU with native and kernel frames, which JFR does not see) to
-# dir/ingest-cpu.jfr, with the same windows; bench/lib/profiler.sh says how to read it.
+# dir/ingest-cpu.jfr, with the same windows; bench/lib/profiler.sh says how to read it. Relative
+# directories (both) are of the repository's root.
 # OPEN_LOOP=off skips the open-loop part (A/B runs of the closed loop only).
 # SEED_STORE=dir starts the gateway on a copy of that embedded store (store/), e.g. one holding millions
 # of event ids (bash bench/store-key-lookups.sh with KEEP=dir), so the dedupe checks run at that size.

@@ -18,7 +18,8 @@
 #      accept rounds' and the delivery's windows in epoch ms to cut it by; JFR_SETTINGS: another .jfc than
 #      the JDK's profile), CPU_PROFILE_DIR (async-profiler from the gateway's start: its CPU with native and
 #      kernel frames, which JFR does not see, to dir/outbound-cpu.jfr; bench/lib/profiler.sh says how to read
-#      it); with either, it prints the windows of each load, of the accept rounds and of the delivery.
+#      it); with either, it prints the windows of the accept rounds and of the delivery, and on stderr each
+#      load's (keep 2>&1 to have them). Relative directories are of the repository's root.
 #      After the rounds: the share of the gateway's CPU the JIT's compiler threads took in rounds 2-N, with a
 #      warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh,
