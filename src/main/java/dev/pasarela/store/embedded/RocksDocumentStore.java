@@ -162,9 +162,9 @@ public final class RocksDocumentStore implements DocumentStore, AutoCloseable, D
     }
 
     /**
-     * RocksDB's column-family defaults but two (the other: a Bloom filter over the write buffers, below).
-     * {@code TransactionDB} keeps flushed write buffers in
-     * memory when {@code max_write_buffer_size_to_maintain} is unset (up to two more of 64 MB), for
+     * RocksDB's column-family defaults but two: a Bloom filter over the write buffers (below), and this.
+     * {@code TransactionDB} keeps flushed write buffers in memory when
+     * {@code max_write_buffer_size_to_maintain} is unset (up to two more of 64 MB), for
      * transactions that validate against a snapshot. Ours take no snapshot (a read locks its key until
      * the commit), so that history would only hold memory; a target of one byte keeps none. RocksJava
      * has no setter for it, hence the options' text form. A transaction given a snapshot would then
