@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,8 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * run's classes. A run must finish and exit 0, which a bench does only when every answer had the
  * expected status (a harness, when every result was right). Nothing here looks at a figure (tests never assert on wall
  * time).
+ *
+ * <p>The runs go alongside the other end-to-end classes (the failsafe plugin's two lanes, pom.xml): each
+ * has its own ports, directories and secrets, and a run keeps about half of the two cores busy.
  */
 @Tag("e2e")
+@Execution(ExecutionMode.CONCURRENT)
 class BenchSmokeE2ETest {
 
     @ParameterizedTest
@@ -94,6 +100,10 @@ class BenchSmokeE2ETest {
         command.addAll(arguments);
         ProcessBuilder run = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).directory(new File("."));
+        // every JVM a run starts (stand-ins, the source launcher's compiles, the harnesses) lives seconds:
+        // the JIT's first tier and one GC thread cost it about 40 % less CPU (bench/h2-file-growth.sh: 20
+        // CPU-seconds against 33), and nothing here reads a figure. The java launcher notes the option.
+        run.environment().put("JDK_JAVA_OPTIONS", PackagedJar.fastStartOptions());
         if (onTheJar) {
             // the unpacked jar with its class-data archive (PackagedJar): a third of the start
             run.environment().put("JAR", PackagedJar.jar().toString());

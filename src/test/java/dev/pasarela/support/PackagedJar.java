@@ -56,6 +56,11 @@ public final class PackagedJar {
         return prepare().jar();
     }
 
+    /** The first tier and one GC thread alone ({@link #FAST_START}), as one string, for JVMs that are not the gateway. */
+    public static String fastStartOptions() {
+        return String.join(" ", FAST_START);
+    }
+
     /** The flags {@link #javaCommand} adds, as one string for scripts that take {@code JAVA_OPTS}. */
     public static String javaOptions() {
         return String.join(" ", jvmFlags(prepare()));
