@@ -12,10 +12,9 @@ source bench/lib/gateway.sh
 SECONDS_PER_RUN=${1:-20}
 CONNECTIONS=${2:-8}
 THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
-WIREMOCK=~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar
 install_wrk
 packaged_jar
-[ -f "$WIREMOCK" ] || mvn -q -B dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2
+wiremock_jar
 WORK=$(mktemp -d)
 PORT=$(free_port); WM=$(free_port); GRAPH=$(free_port)
 PHONE=106540352242922

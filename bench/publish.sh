@@ -13,8 +13,7 @@ source bench/lib/gateway.sh
 RUNS=${1:-20}
 packaged_jar
 # the stand-in comes with the test dependencies: a fresh machine gets it from the build
-WIREMOCK=~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar
-[ -f "$WIREMOCK" ] || mvn -q -B dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2
+wiremock_jar
 WORK=$(mktemp -d)
 PORT=$(free_port)
 GRAPH=$(free_port)

@@ -46,3 +46,13 @@ packaged_jar() {
 random_hex() {
   head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'
 }
+
+# wiremock_jar: WIREMOCK is the standalone WireMock of the version the tests use (pom.xml's wiremock.version),
+# fetched through Maven when the local repository does not hold it yet
+wiremock_jar() {
+  local version
+  version=$(sed -n 's:.*<wiremock.version>\(.*\)</wiremock.version>.*:\1:p' pom.xml)
+  [ -n "$version" ] || { echo "pom.xml names no wiremock.version" >&2; exit 1; }
+  WIREMOCK=~/.m2/repository/org/wiremock/wiremock-standalone/$version/wiremock-standalone-$version.jar
+  [ -f "$WIREMOCK" ] || mvn -q -B dependency:get -Dartifact="org.wiremock:wiremock-standalone:$version"
+}
