@@ -60,7 +60,7 @@ json.dump({"model": "gpt-4o-mini", "temperature": 0.0, "max_completion_tokens": 
           open(sys.argv[1], "w"))
 PY
 run() { # name url body headers
-  BODY_FILE="$3" EXPECT=200 HEADERS="$4" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s bench/lib/post.lua "$2" \
+  BODY_FILE="$3" EXPECT=200 HEADERS="$4" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -s bench/lib/post.lua "$2" \
     2> "$WORK/$1.err" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
 echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, stand-in answers at once"

@@ -94,7 +94,7 @@ for name, attributes in json.load(sys.stdin)["value"].items():
 print(held, scheduled, waiting)'
 }
 
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), jar $JAR"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), jar $JAR"
 echo "# ${INGEST}s of WhatsApp messages on $CONNECTIONS connections, then the endpoint down ${OUTAGE}s more"
 out=$(SCHEME=meta SECRET=$META_SECRET TEMPLATE=$WORK/meta.json ID_TOKEN=$META_ID THREADS=1 \
       wrk -t1 -c"$CONNECTIONS" -d"${INGEST}s" --timeout 10s -s bench/lib/webhook.lua "http://127.0.0.1:$PORT/webhooks/meta" 2>&1) || true

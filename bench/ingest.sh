@@ -129,7 +129,7 @@ drain() {
 
 field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<< "$1"; }
 
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
 echo "# $ROUNDS rounds of ${SECONDS_PER_ROUND}s, $CONNECTIONS connections, $THREADS wrk threads, deliveries $DELIVERIES"
 half=$((WARMUP / 2))
 wrk_run baseline /webhooks/bench-noop -c"$CONNECTIONS" -d"${half}s" > /dev/null

@@ -10,5 +10,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/classpath.sh
 deps=$(harness_classpath)
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), classes ${CLASSES:-target/classes}"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), classes ${CLASSES:-target/classes}"
 java -cp "${CLASSES:-target/classes}:$deps" bench/KeyBatchCost.java "${1:-35}" src/main/resources/schema.sql

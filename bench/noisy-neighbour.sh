@@ -183,7 +183,7 @@ round() {
   return 0
 }
 
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
 echo "# plan: $PLAN_RATE requests/s, inbound delivery $INBOUND_RATE events/s per tenant; B: $B_IN webhooks/s, $B_OUT sends/s;" \
      "A: $A_IN webhooks/s, $A_OUT sends/s; $ROUNDS rounds of ${SECONDS_PER_ROUND}s per case, warm-up ${WARMUP}s"
 # warm-up: every path at once (B and A within the inbound plan, A over the outbound plan for its 429s)

@@ -128,7 +128,7 @@ PY
 ONE=127.0.0.1:$PORT1,127.0.0.1:$PORT1
 TWO=127.0.0.1:$PORT1,127.0.0.1:$PORT2
 
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
 echo "# $ROUNDS rounds of ${SECONDS_PER_ROUND}s, $CONNECTIONS connections, $THREADS wrk threads; Artemis pair (JDBC shared store), PostgreSQL store, Redis limits"
 # open loop across both replicas at a fixed rate: steady, then across a fail-over. Before the rounds:
 # with deliveries paused every event stays queued, and a backup taking over a store of tens of

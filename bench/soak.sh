@@ -114,7 +114,7 @@ parts() {
     "$(python3 -c "print(round($(metric '^pasarela_store_memory_bytes\\{.*part="memtables"') / 1048576, 1))")"
 }
 
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), -Xmx1g"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), -Xmx1g"
 start "$WORK/gateway.log"
 echo "start (empty data dir): ${START_WALL_S}s from java -jar to health UP; Spring: $STARTED_LINE"
 read -r h o m r d <<< "$(sample)"

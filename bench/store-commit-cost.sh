@@ -12,7 +12,7 @@ source bench/lib/classpath.sh
 deps=$(harness_classpath)
 seconds=${1:-10}; rounds=${2:-2}; shift $(( $# < 2 ? $# : 2 ))
 variants=${*:-default varchar lob-inline page-1k no-compaction}
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), ${seconds}s per run after ${seconds}/2 s of warm-up"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), ${seconds}s per run after ${seconds}/2 s of warm-up"
 for round in $(seq "$rounds"); do
   for v in $variants; do
     java -cp "$deps" bench/StoreCommitCost.java "$v" "$seconds" src/main/resources/schema.sql

@@ -11,5 +11,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/classpath.sh
 deps=$(harness_classpath)
-echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), classes ${CLASSES:-target/classes}"
+echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), classes ${CLASSES:-target/classes}"
 java -Xmx1g -cp "${CLASSES:-target/classes}:$deps" bench/StoreKeyLookups.java "${1:-10000000}" "${2:-20}" "${3:-2}"

@@ -1,4 +1,5 @@
 # Sourced by the benches: the packaged jar's start-up and the calls every bench needs.
+source bench/lib/java-version.sh
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -56,7 +56,10 @@ public final class PackagedJar {
         return prepare().jar();
     }
 
-    /** The first tier and one GC thread alone ({@link #FAST_START}), as one string, for JVMs that are not the gateway. */
+    /**
+     * The first tier and one GC thread alone ({@link #FAST_START}), as one string: for the JVMs around a
+     * test (stand-ins, harnesses), which live seconds too.
+     */
     public static String fastStartOptions() {
         return String.join(" ", FAST_START);
     }
