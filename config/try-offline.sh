@@ -8,13 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STANDIN_PORT=${STANDIN_PORT:-8089}
-# the WireMock the tests use (pom.xml's wiremock.version)
-WIREMOCK_VERSION=$(sed -n 's:.*<wiremock.version>\(.*\)</wiremock.version>.*:\1:p' pom.xml)
-[ -n "$WIREMOCK_VERSION" ] || { echo "pom.xml names no wiremock.version"; exit 1; }
-WIREMOCK=target/offline/wiremock-standalone-$WIREMOCK_VERSION.jar
-if [ ! -f "$WIREMOCK" ]; then
-  mvn -q -B dependency:copy -Dartifact="org.wiremock:wiremock-standalone:$WIREMOCK_VERSION" -DoutputDirectory=target/offline
-fi
+# the WireMock the tests use (pom.xml's wiremock.version), as the benches find it
+source bench/lib/gateway.sh
+wiremock_jar
+mkdir -p target/offline
 java -jar "$WIREMOCK" --port "$STANDIN_PORT" --bind-address 127.0.0.1 --root-dir config/offline --disable-banner \
   > target/offline/stand-ins.log 2>&1 &
 STANDINS=$!

@@ -1,4 +1,4 @@
-# Sourced by the benches: the packaged jar's start-up and the calls every bench needs.
+# Sourced by the benches (and config/try-offline.sh, for WireMock): the packaged jar's start-up and the calls every bench needs.
 source bench/lib/java-version.sh
 
 free_port() {
