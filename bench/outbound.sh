@@ -10,7 +10,7 @@
 # Fails (exit 1) on any answer with another status, any socket error, a message delivered twice or never.
 #
 # Usage: bash bench/outbound.sh [round-seconds] [connections] [rounds] [warm-up-seconds]
-#        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion)
+#        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion; with STEPS=1)
 # Env: RATE (messages/s per number, default 100000: lifted), THREADS (wrk -t, 1), CONTACTS (the contacts the
 #      sends go round, each with its 24 h window open; default 1: every send updates one conversation, whose
 #      store lock the concurrent accepts then queue on), JAVA_OPTS, BENCH_ARGS
@@ -22,12 +22,17 @@
 #      load's (keep 2>&1 to have them). Relative directories are of the repository's root.
 #      After the rounds: the share of the gateway's CPU the JIT's compiler threads took in rounds 2-N, with a
 #      warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
+#      STEPS=1: the accept taken apart as well (src/…/integrations/meta/WhatsAppAcceptSteps.java): in each round,
+#      between the GET and the POST, the accept's door alone and with one of its steps (the quota's unit, the
+#      record's store transaction, the journaled enqueue), each as a ratio to the GET. The quota step counts its
+#      units on a channel of its own (bench-accept-steps), which the GET's answer then lists too.
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh,
 #      and the times its threads were put on a CPU, context switches; after the drain, per delivered message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--ci" ]; then
   ROUND=2; CONNECTIONS=4; ROUNDS=1; WARMUP=2; CI_SIZE=ci
+  STEPS=${STEPS:-1} # the steps' endpoints are answered right too
 else
   # 4 minutes: on two cores the JIT is still compiling the POST's path after one (jit_share below)
   ROUND=${1:-15}; CONNECTIONS=${2:-16}; ROUNDS=${3:-3}; WARMUP=${4:-240}
@@ -36,6 +41,8 @@ RATE=${RATE:-100000}
 CONTACTS=${CONTACTS:-1}
 [[ "$CONTACTS" =~ ^[1-9][0-9]{0,4}$ ]] || { echo "CONTACTS must be 1-99999 (bench/lib/outbound.lua numbers them in five digits)"; exit 2; }
 THREADS=${THREADS:-1}
+STEP_MODES=
+[ "${STEPS:-}" = 1 ] && STEP_MODES="step-door step-quota step-record step-enqueue"
 . bench/lib/gateway.sh
 install_wrk
 packaged_jar
@@ -82,7 +89,7 @@ SERVER_PORT=$PORT PASARELA_DATA_DIR="$WORK/data" PASARELA_TENANTS_FILE="$WORK/te
   PASARELA_PLANS_FILE="$WORK/plans.yml" PASARELA_OPS_TOKEN="$OPS" STRIPE_WEBHOOK_SECRET="whsec_bench_unused" \
   META_APP_SECRET="$APP_SECRET" META_GRAPH_BASE_URL="http://127.0.0.1:$GRAPH_PORT" \
   WHATSAPP_MESSAGES_PER_SECOND="$RATE" PASARELA_MASTER_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  java -Xmx1g ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} ${PROFILER_OPTS:+"$PROFILER_OPTS"} -jar "$JAR" ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
+  java -Xmx1g ${JAVA_OPTS:-} ${JFR_OPTS:+"$JFR_OPTS"} ${PROFILER_OPTS:+"$PROFILER_OPTS"} -jar "$JAR" ${STEP_MODES:+--pasarela.bench.accept-steps=true} ${BENCH_ARGS:-} --logging.level.root=WARN > "$WORK/gateway.log" 2>&1 &
 PID=$!
 trap 'kill $PID $STAND_IN 2>/dev/null; wait $PID $STAND_IN 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_gateway "$PORT" "$WORK/gateway.log"
@@ -138,11 +145,11 @@ await_delivered() {
 }
 route() { java bench/OutboundBench.java route "$PID" whatsapp.out.deliver "$1"; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores; wrk -t$THREADS -c$CONNECTIONS; warm-up ${WARMUP}s, then $ROUNDS x (${ROUND}s GET + ${ROUND}s POST); rate ${RATE}/s per number"
+echo "# $(date -u +%FT%TZ) $(nproc) cores; wrk -t$THREADS -c$CONNECTIONS; warm-up ${WARMUP}s, then $ROUNDS x (${ROUND}s GET + ${STEP_MODES:+${ROUND}s each of ${STEP_MODES//step-/} + }${ROUND}s POST); rate ${RATE}/s per number"
 half=$(( (WARMUP + 3) / 4 ))
 # a wrong answer in the warm-up fails the bench too: its RESULT line says which kind (statuses go to stderr)
 for _ in 1 2; do
-  for mode in usage send; do
+  for mode in usage $STEP_MODES send; do
     load "$mode" "$half" > "$WORK/warm-up.out"
     grep -q '^RESULT' "$WORK/warm-up.out" || echo "warm-up $mode: wrk printed no RESULT line"
     grep '^RESULT' "$WORK/warm-up.out" | grep -v ' wrong=0 ' | sed "s/^/warm-up $mode /" || true
@@ -155,10 +162,12 @@ await_delivered "$(used)" 120 || true
 route stop
 ACCEPT_FROM=$(date +%s%3N)
 declare -a GETS POSTS
+declare -A STEP_RESULTS # "<mode> <round>": its RESULT line
 for r in $(seq 1 "$ROUNDS"); do
   # the JIT's share is of the rounds the warm ratio is of (rounds 2-N of several)
   { [ "$ROUNDS" = 1 ] || [ "$r" = 2 ]; } && thread_cpu_snapshot "$PID" "$WORK/jit.before"
   GETS+=("$(load usage "$ROUND")")
+  for mode in $STEP_MODES; do STEP_RESULTS["$mode $r"]=$(load "$mode" "$ROUND"); done
   POSTS+=("$(load send "$ROUND")")
 done
 [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
@@ -175,7 +184,10 @@ sum_into() {
   printf -v "$2" '%s' "$(python3 -c "print(${!2} + $(field " $3" seconds))")"
 }
 for r in $(seq 1 "$ROUNDS"); do
-  for pair in "GET /api/v1/usage|${GETS[$((r-1))]}" "POST /api/v1/whatsapp/messages|${POSTS[$((r-1))]}"; do
+  pairs=("GET /api/v1/usage|${GETS[$((r-1))]}")
+  for mode in $STEP_MODES; do pairs+=("POST …/accept-steps/${mode#step-}|${STEP_RESULTS["$mode $r"]}"); done
+  pairs+=("POST /api/v1/whatsapp/messages|${POSTS[$((r-1))]}")
+  for pair in "${pairs[@]}"; do
     name=${pair%%|*}; res=" ${pair#*|}"
     [ "$(field "$res" wrong)" = 0 ] || FAILED=1
     echo "| $r | $name | $(field "$res" requests) | $(field "$res" rps) | $(field "$res" p50_ms) | $(field "$res" p90_ms) | $(field "$res" p99_ms) | $(field "$res" wrong) |"
@@ -191,6 +203,12 @@ done
 FROM=1; [ "$ROUNDS" -gt 1 ] && FROM=2
 python3 -c "g=$greq/$gsec; p=$preq/$psec; print(f'\nAll rounds: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
 python3 -c "g=$wgreq/$wgsec; p=$wpreq/$wpsec; print(f'Rounds $FROM-$ROUNDS: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
+# each step's ratio to the GET of the same rounds (its own requests and seconds summed as the accept's are)
+for mode in $STEP_MODES; do
+  sreq=0; ssec=0
+  for r in $(seq "$FROM" "$ROUNDS"); do sum_into sreq ssec "${STEP_RESULTS["$mode $r"]}"; done
+  python3 -c "g=$wgreq/$wgsec; s=$sreq/$ssec; print(f'Rounds $FROM-$ROUNDS: ${mode#step-} step {s:.0f} req/s; / baseline = {s/g:.2f}')"
+done
 jit_share "$WORK/jit.before" "$WORK/jit.after" "$FROM-$ROUNDS" "${CI_SIZE:-}"
 
 TOTAL=$(used)

@@ -2,12 +2,15 @@
 --   MODE=send   POST /api/v1/whatsapp/messages, every request a text no other request has, with its
 --               own Idempotency-Key, so the gateway does its whole accept for each one (EXPECT 202)
 --   MODE=usage  GET /api/v1/usage, the authenticated baseline of the same API (EXPECT 200)
+--   MODE=step-<name>  POST /api/v1/bench/accept-steps/<name> with the send's body and key: the accept's door
+--               and one of its steps (door, quota, record, enqueue; WhatsAppAcceptSteps, EXPECT 202)
 -- Environment: API_KEY, MODE, EXPECT, CONTACTS and THREADS (below), RUN (a prefix no earlier run used),
 --   ID_DIR (send: each thread appends the message ids of its 202 answers to ID_DIR/ids-<thread>).
 -- Prints one RESULT line; the bench fails when wrong > 0 (any other status or any socket error).
 local api_key = assert(os.getenv("API_KEY"), "API_KEY")
 local mode = os.getenv("MODE") or "send"
-local expect = tonumber(os.getenv("EXPECT") or (mode == "send" and "202" or "200"))
+local step = string.match(mode, "^step%-(%a+)$")
+local expect = tonumber(os.getenv("EXPECT") or ((mode == "send" or step) and "202" or "200"))
 -- CONTACTS: the sends go round the first CONTACTS contacts (+5215500000000, +5215500000001, …), as
 -- bench/OutboundBench.java's window opens them; 1 sends every message to one contact's conversation
 local contacts = tonumber(os.getenv("CONTACTS") or "1")
@@ -35,14 +38,14 @@ function init(args)
 end
 
 function request()
-  if mode ~= "send" then
+  if mode ~= "send" and not step then
     return wrk.format("GET", "/api/v1/usage", { ["X-Api-Key"] = api_key })
   end
   seq = seq + 1
   local unique = run .. "t" .. tid .. "n" .. seq
   local to = "+52155000" .. string.format("%05d", ((seq - 1) * wrk_thread_count + tid - 1) % contacts)
   local body = '{"to":"' .. to .. '","type":"text","text":{"body":"Su cita es mañana a las 10:00 (' .. unique .. ')"}}'
-  return wrk.format("POST", "/api/v1/whatsapp/messages",
+  return wrk.format("POST", step and ("/api/v1/bench/accept-steps/" .. step) or "/api/v1/whatsapp/messages",
     { ["X-Api-Key"] = api_key, ["Content-Type"] = "application/json", ["Idempotency-Key"] = unique }, body)
 end
 
