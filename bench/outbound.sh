@@ -145,12 +145,15 @@ await_delivered() {
 }
 route() { java bench/OutboundBench.java route "$PID" whatsapp.out.deliver "$1"; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores; wrk -t$THREADS -c$CONNECTIONS; warm-up ${WARMUP}s, then $ROUNDS x (${ROUND}s GET + ${STEP_MODES:+${ROUND}s each of ${STEP_MODES//step-/} + }${ROUND}s POST); rate ${RATE}/s per number"
 half=$(( (WARMUP + 3) / 4 ))
+# the steps' loads warm code the GET and the accept mostly warm too: a quarter of their time each, on top
+step_half=$(( (half + 3) / 4 ))
+echo "# $(date -u +%FT%TZ) $(nproc) cores; wrk -t$THREADS -c$CONNECTIONS; warm-up ${WARMUP}s${STEP_MODES:+ (and $((8 * step_half))s of the steps)}, then $ROUNDS x (${ROUND}s GET + ${STEP_MODES:+${ROUND}s each of ${STEP_MODES//step-/} + }${ROUND}s POST); rate ${RATE}/s per number"
 # a wrong answer in the warm-up fails the bench too: its RESULT line says which kind (statuses go to stderr)
 for _ in 1 2; do
   for mode in usage $STEP_MODES send; do
-    load "$mode" "$half" > "$WORK/warm-up.out"
+    seconds=$half; [[ $mode == step-* ]] && seconds=$step_half
+    load "$mode" "$seconds" > "$WORK/warm-up.out"
     grep -q '^RESULT' "$WORK/warm-up.out" || echo "warm-up $mode: wrk printed no RESULT line"
     grep '^RESULT' "$WORK/warm-up.out" | grep -v ' wrong=0 ' | sed "s/^/warm-up $mode /" || true
   done

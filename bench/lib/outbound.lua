@@ -1,4 +1,4 @@
--- wrk script of the outbound bench (bench/outbound.sh), two modes:
+-- wrk script of the outbound bench (bench/outbound.sh), three kinds of mode:
 --   MODE=send   POST /api/v1/whatsapp/messages, every request a text no other request has, with its
 --               own Idempotency-Key, so the gateway does its whole accept for each one (EXPECT 202)
 --   MODE=usage  GET /api/v1/usage, the authenticated baseline of the same API (EXPECT 200)
@@ -10,6 +10,8 @@
 local api_key = assert(os.getenv("API_KEY"), "API_KEY")
 local mode = os.getenv("MODE") or "send"
 local step = string.match(mode, "^step%-(%a+)$")
+assert(mode == "send" or mode == "usage" or step == "door" or step == "quota" or step == "record" or step == "enqueue",
+  "unknown MODE " .. mode)
 local expect = tonumber(os.getenv("EXPECT") or ((mode == "send" or step) and "202" or "200"))
 -- CONTACTS: the sends go round the first CONTACTS contacts (+5215500000000, +5215500000001, …), as
 -- bench/OutboundBench.java's window opens them; 1 sends every message to one contact's conversation
@@ -65,6 +67,11 @@ function response(status, headers, body)
       if wrong <= 3 then
         io.stderr:write("202 without a message id: " .. string.sub(body or "", 1, 300) .. "\n")
       end
+    end
+  elseif step and not string.match(body or "", '"id":"msg_[0-9a-f]+"') then
+    wrong = wrong + 1 -- a step answers as the accept does
+    if wrong <= 3 then
+      io.stderr:write("step " .. step .. ": 202 without a message id: " .. string.sub(body or "", 1, 300) .. "\n")
     end
   end
 end

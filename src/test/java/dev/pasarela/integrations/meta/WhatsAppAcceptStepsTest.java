@@ -23,7 +23,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The accept taken apart for bench/outbound.sh (STEPS=1): each step answers as the accept does and
- * does its one guarantee, and none of them spends a WhatsApp unit or queues a message for delivery.
+ * does its one guarantee, and none of them spends a WhatsApp unit or records a message of the tenant's.
  */
 @GatewayTest
 @TestPropertySource(properties = "pasarela.bench.accept-steps=true")
@@ -84,27 +84,37 @@ class WhatsAppAcceptStepsTest {
 
         answeredAsTheAccept(post("door", BODY));
         assertThat(usage().json().path("channels").has(WhatsAppAcceptSteps.QUOTA_CHANNEL)).isFalse();
+        String records = TenantRepository.path(tenant) + "/benchAcceptSteps";
+        assertThat(store.query(records, dev.pasarela.store.Query.all())).isEmpty();
 
         answeredAsTheAccept(post("quota", BODY));
         answeredAsTheAccept(post("quota", BODY));
         Http.Response usage = usage();
         assertThat(usage.json().path("channels").path(WhatsAppAcceptSteps.QUOTA_CHANNEL).path("used").asLong()).isEqualTo(2);
         assertThat(usage.json().path("channels").path("whatsapp").path("used").asLong()).isZero();
+        assertThat(store.query(records, dev.pasarela.store.Query.all())).isEmpty();
 
         Http.Response recorded = post("record", BODY);
         answeredAsTheAccept(recorded);
-        Map<String, Object> record = store.get(TenantRepository.path(tenant) + "/benchAcceptSteps/"
-                + recorded.json().path("id").asText()).orElseThrow().data();
+        String id = recorded.json().path("id").asText();
+        Map<String, Object> record = store.get(records + "/" + id).orElseThrow().data();
         assertThat(record).containsEntry("status", "accepted").containsEntry("to", "+5215512345678");
+        // the accept's transaction: its conversation merged and its key written, on documents of the step's own
+        assertThat(store.get(TenantRepository.path(tenant) + "/benchAcceptStepsConversations/5215512345678"))
+                .hasValueSatisfying(c -> assertThat(c.data()).containsKey("lastMessageAt"));
+        assertThat(store.query(TenantRepository.path(tenant) + "/benchAcceptStepsKeys", dev.pasarela.store.Query.all()))
+                .singleElement().satisfies(k -> assertThat(k.data()).containsEntry("messageId", id));
+        assertThat(store.query(records, dev.pasarela.store.Query.all())).hasSize(1);
 
         assertThat(queued()).isEqualTo(queuedBefore);
         answeredAsTheAccept(post("enqueue", BODY));
         assertThat(queued()).isEqualTo(queuedBefore + 1); // journaled before the answer, and nothing consumes it
+        assertThat(store.query(records, dev.pasarela.store.Query.all())).hasSize(1);
         assertThat(store.query(TenantRepository.path(tenant) + "/messages", dev.pasarela.store.Query.all())).isEmpty();
     }
 
     @Test
-    void aBodyTheAcceptRefusesIsRefusedAtTheDoor() {
+    void aBodyItsAnnotationsRefuseIsRefusedAtTheDoor() {
         for (String step : new String[] {"door", "quota", "record", "enqueue"}) {
             Http.Response r = post(step, "{\"to\":\"5512345678\",\"type\":\"text\",\"text\":{\"body\":\"x\"}}");
             assertThat(r.status()).as(step).isEqualTo(400);
