@@ -285,10 +285,20 @@ public class Outbox {
         byte[] body = queued(m);
         Map<String, Object> headers = Map.of(Variables.H_TENANT_ID, tenantId, Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, channel + ".message", Variables.H_PROVIDER, channel);
-        // either way journaled at once, never with a consumer's transaction: the broker's side has
-        // none, and outboxjms is a connection factory of its own (QueueConfiguration)
-        if (!enqueue.send(queue(channel), body, headers)) {
-            producer.sendBodyAndHeaders("outboxjms:queue:" + queue(channel), ExchangePattern.InOnly, body, headers);
+        queueJournaled(queue(channel), body, headers);
+    }
+
+    /**
+     * Queues a message as the outbox queues every one: journaled before this returns, on the broker's side,
+     * else (the queue not made yet, a body or headers that side does not take) through JMS, which makes the
+     * queue. Either way never with a consumer's transaction: the broker's side has none, and outboxjms is a
+     * connection factory of its own (QueueConfiguration).
+     *
+     * @throws RuntimeException when the broker did not take it: nothing may be acknowledged
+     */
+    public void queueJournaled(String queue, byte[] body, Map<String, Object> headers) {
+        if (!enqueue.send(queue, body, headers)) {
+            producer.sendBodyAndHeaders("outboxjms:queue:" + queue, ExchangePattern.InOnly, body, headers);
         }
     }
 

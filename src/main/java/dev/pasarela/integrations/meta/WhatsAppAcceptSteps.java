@@ -6,8 +6,8 @@ import dev.pasarela.api.ApiCaller;
 import dev.pasarela.api.ProblemException;
 import dev.pasarela.api.limits.Metered;
 import dev.pasarela.messaging.ConversationSink;
+import dev.pasarela.messaging.Outbox;
 import dev.pasarela.messaging.RequestFingerprints;
-import dev.pasarela.pipeline.BrokerSideEnqueue;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.store.DocumentStore;
 import dev.pasarela.tenants.TenantRepository;
@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.camel.ExchangePattern;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -45,7 +43,8 @@ import org.springframework.web.bind.annotation.RestController;
  * channel of its own ({@value #QUOTA_CHANNEL}) so that the bench's count of WhatsApp messages stays theirs;</li>
  * <li>{@code record}: the accept's store transaction (its key read, the message written, its
  * conversation merged, its key written), on documents of its own;</li>
- * <li>{@code enqueue}: the message queued and journaled before the answer, as the accept queues it.</li>
+ * <li>{@code enqueue}: the message queued and journaled before the answer, as the accept queues it
+ * ({@link Outbox#queueJournaled}).</li>
  * </ul>
  *
  * <p>Never in production: any API key may call them; {@code record} keeps numbers and texts under
@@ -66,16 +65,13 @@ class WhatsAppAcceptSteps {
     static final String QUOTA_CHANNEL = "bench-accept-steps";
 
     private final DocumentStore store;
-    private final BrokerSideEnqueue enqueue;
-    private final ProducerTemplate producer;
+    private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
 
-    WhatsAppAcceptSteps(DocumentStore store, BrokerSideEnqueue enqueue, ProducerTemplate producer, ObjectMapper json,
-                        Clock clock) {
+    WhatsAppAcceptSteps(DocumentStore store, Outbox outbox, ObjectMapper json, Clock clock) {
         this.store = store;
-        this.enqueue = enqueue;
-        this.producer = producer;
+        this.outbox = outbox;
         this.json = json;
         this.clock = clock;
     }
@@ -137,10 +133,7 @@ class WhatsAppAcceptSteps {
         Map<String, Object> headers = Map.of(Variables.H_TENANT_ID, ApiCaller.current().tenantId(), Variables.H_EVENT_KEY, id,
                 Variables.H_EVENT_TYPE, "whatsapp.message", Variables.H_PROVIDER, "whatsapp");
         try {
-            // as the outbox queues: on the broker's side, else (the queue not made yet) through JMS, which makes it
-            if (!enqueue.send(QUEUE, queued, headers)) {
-                producer.sendBodyAndHeaders("outboxjms:queue:" + QUEUE, ExchangePattern.InOnly, queued, headers);
-            }
+            outbox.queueJournaled(QUEUE, queued, headers);
         } catch (RuntimeException e) {
             // as the accept answers a message it could not queue
             throw new ProblemException(503, "temporarily-unavailable", "Temporarily unavailable",
