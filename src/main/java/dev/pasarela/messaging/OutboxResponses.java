@@ -81,6 +81,11 @@ public class OutboxResponses {
         if (!a.spendsUnit()) {
             ApiLimitsInterceptor.giveBackWhenDone();
         }
+        return answer(a);
+    }
+
+    /** The answer to an acceptance: 202, its {@code Location} and {@code Idempotent-Replayed}, the message's id and status. */
+    public static ResponseEntity<Map<String, Object>> answer(Outbox.Accepted a) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", a.id());
         out.put("channel", a.channel());

@@ -7,6 +7,7 @@ import dev.pasarela.api.ProblemException;
 import dev.pasarela.api.limits.Metered;
 import dev.pasarela.messaging.ConversationSink;
 import dev.pasarela.messaging.Outbox;
+import dev.pasarela.messaging.OutboxResponses;
 import dev.pasarela.messaging.RequestFingerprints;
 import dev.pasarela.pipeline.Variables;
 import dev.pasarela.store.DocumentStore;
@@ -14,7 +15,6 @@ import dev.pasarela.tenants.TenantRepository;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.annotation.PostConstruct;
 import jakarta.validation.Valid;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -81,6 +81,8 @@ class WhatsAppAcceptSteps {
         log.warn("pasarela.bench.accept-steps is on: /api/v1/bench/accept-steps/* keep what they are sent and fill "
                 + "the queue {}; for bench/outbound.sh only", QUEUE);
     }
+
+    // each step binds the accept's Idempotency-Key header too, as the accept's handler does; only record reads it
 
     @PostMapping("/api/v1/bench/accept-steps/door")
     ResponseEntity<Map<String, Object>> door(@Valid @RequestBody WhatsAppRequest body,
@@ -163,14 +165,9 @@ class WhatsAppAcceptSteps {
         return message;
     }
 
-    /** The accept's answer (OutboxResponses). */
+    /** The accept's own answer to a first acceptance. */
     private static ResponseEntity<Map<String, Object>> accepted(String id, Instant now) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("channel", "whatsapp");
-        out.put("status", "accepted");
-        out.put("createdAt", ConversationSink.sortable(now));
-        return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + id))
-                .header("Idempotent-Replayed", "false").body(out);
+        return OutboxResponses.answer(new Outbox.Accepted(id, "whatsapp", "accepted", ConversationSink.sortable(now),
+                false, true));
     }
 }
