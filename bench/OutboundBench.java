@@ -35,6 +35,8 @@ import javax.management.remote.JMXServiceURL;
  *   java bench/OutboundBench.java window &lt;gateway-port&gt; &lt;app-secret&gt; [contacts]  signed inbound messages: open
  *       the 24 h window of the first {@code contacts} (default 1) contacts, {@link #contact(int)}
  *   java bench/OutboundBench.java route &lt;gateway-pid&gt; &lt;route-id&gt; stop|start   through the gateway's Camel JMX
+ *   java bench/OutboundBench.java purge &lt;gateway-pid&gt; &lt;queue&gt;   empties a queue of the embedded broker through its
+ *       JMX, printing how many messages it removed
  * </pre>
  *
  * The stand-in answers every {@code POST /{phone-number-id}/messages} with Meta's success body and
@@ -59,6 +61,7 @@ public class OutboundBench {
                 }
             }
             case "route" -> route(args[1], args[2], args[3]);
+            case "purge" -> System.out.println(purge(args[1], args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -142,17 +145,27 @@ public class OutboundBench {
 
     /** Stops or starts a Camel route of the gateway through its local JMX agent (the bench's own process). */
     static void route(String pid, String routeId, String operation) throws Exception {
+        invokeOne(pid, new ObjectName("org.apache.camel:type=routes,name=\"" + routeId + "\",*"), operation);
+    }
+
+    /** Removes every message of a queue of the gateway's embedded broker: the count removed. */
+    static Object purge(String pid, String queue) throws Exception {
+        return invokeOne(pid, new ObjectName("org.apache.activemq.artemis:component=addresses,subcomponent=queues,queue="
+                + ObjectName.quote(queue) + ",*"), "removeAllMessages");
+    }
+
+    /** Invokes a no-argument operation of the one MBean the pattern names, through the gateway's local JMX agent. */
+    private static Object invokeOne(String pid, ObjectName pattern, String operation) throws Exception {
         VirtualMachine vm = VirtualMachine.attach(pid);
         String address = vm.startLocalManagementAgent();
         vm.detach();
         try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
             MBeanServerConnection mbeans = c.getMBeanServerConnection();
-            Set<ObjectName> names = mbeans.queryNames(new ObjectName("org.apache.camel:type=routes,name=\""
-                    + routeId + "\",*"), null);
+            Set<ObjectName> names = mbeans.queryNames(pattern, null);
             if (names.size() != 1) {
-                throw new IllegalStateException("route " + routeId + ": " + names.size() + " MBeans");
+                throw new IllegalStateException(pattern + ": " + names.size() + " MBeans");
             }
-            mbeans.invoke(names.iterator().next(), operation, new Object[0], new String[0]);
+            return mbeans.invoke(names.iterator().next(), operation, new Object[0], new String[0]);
         }
     }
 }

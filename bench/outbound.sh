@@ -24,8 +24,11 @@
 #      warning over 5 % (bench/lib/thread-cpu.sh, jit_share).
 #      STEPS=1: the accept taken apart as well (src/…/integrations/meta/WhatsAppAcceptSteps.java): in each round,
 #      between the GET and the POST, the accept's door alone and with one of its steps (the quota's unit, the
-#      record's store transaction, the journaled enqueue), each as a ratio to the GET. The quota step counts its
-#      units on a channel of its own (bench-accept-steps), which the GET's answer then lists too.
+#      record's store transaction, the journaled enqueue), each as a ratio to the GET, in an order that turns by
+#      one each round. The quota step counts its units on a channel of its own (bench-accept-steps), which the
+#      GET's answer then lists too; the enqueue step's queue is emptied after each of its loads (nothing consumes it).
+#      After each round: what the broker has paged to disk so far (the accept's backlog and the enqueue step's
+#      queue share its memory limit, pasarela.broker.global-max-size; past it every enqueue writes a page).
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh,
 #      and the times its threads were put on a CPU, context switches; after the drain, per delivered message).
 set -euo pipefail
@@ -121,7 +124,10 @@ load() {
   [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.before"
   from=$(date +%s%3N)
   out=$(MODE=$1 RUN="r$(date +%s%N)" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s bench/lib/outbound.lua \
-    "http://127.0.0.1:$PORT" | grep '^RESULT')
+    "http://127.0.0.1:$PORT" | grep '^RESULT') || true
+  # wrk died or printed nothing: a result that counts nothing and fails the bench, so that the table and the
+  # other loads' ratios are still printed
+  [ -n "$out" ] || { echo "$1: wrk printed no RESULT line" >&2; out="RESULT requests=0 seconds=0 rps=0 p50_ms=- p90_ms=- p99_ms=- max_ms=- wrong=no-result accepted=0"; }
   # each load's window (warm-ups too), to cut a recording by: a GET's apart from a POST's
   [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window $1 from=$from to=$(date +%s%3N)" >&2
   echo "$out"
@@ -131,6 +137,19 @@ load() {
   case "$out" in *" wrong=0 "*) ;; *) FAILED=1 ;; esac
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
+# what the broker has paged to disk (past pasarela.broker.global-max-size): a load that enqueues pays more
+# per message once its queue pages, so the figures say when that happened
+paged_mb() { du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || echo 0; }
+# nothing consumes the enqueue step's queue (WhatsAppAcceptSteps.QUEUE): it is emptied after each of that step's
+# loads, else its messages would take the broker past that limit within a run, and every enqueue after, the
+# accept's too, would write a page (the first runs of the steps paged 8, 59 and 103 MB by rounds 1-3)
+purge_step_queue() {
+  [ "$1" = step-enqueue ] || return 0
+  local removed
+  removed=$(java bench/OutboundBench.java purge "$PID" bench.accept-steps)
+  echo "enqueue step: $removed messages removed from its queue" >&2
+  sleep 1 # the removal's journal records written before the next load starts
+}
 used() { curl -sf "http://127.0.0.1:$PORT/api/v1/usage" -H "X-Api-Key: $KEY" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["channels"]["whatsapp"]["used"])'; }
 stat() { curl -sf "http://127.0.0.1:$GRAPH_PORT/_bench/stats"; }
@@ -154,7 +173,7 @@ for _ in 1 2; do
   for mode in usage $STEP_MODES send; do
     seconds=$half; [[ $mode == step-* ]] && seconds=$step_half
     load "$mode" "$seconds" > "$WORK/warm-up.out"
-    grep -q '^RESULT' "$WORK/warm-up.out" || echo "warm-up $mode: wrk printed no RESULT line"
+    purge_step_queue "$mode"
     grep '^RESULT' "$WORK/warm-up.out" | grep -v ' wrong=0 ' | sed "s/^/warm-up $mode /" || true
   done
 done
@@ -166,12 +185,20 @@ route stop
 ACCEPT_FROM=$(date +%s%3N)
 declare -a GETS POSTS
 declare -A STEP_RESULTS # "<mode> <round>": its RESULT line
+read -ra STEP_ORDER <<< "$STEP_MODES"
 for r in $(seq 1 "$ROUNDS"); do
   # the JIT's share is of the rounds the warm ratio is of (rounds 2-N of several)
   { [ "$ROUNDS" = 1 ] || [ "$r" = 2 ]; } && thread_cpu_snapshot "$PID" "$WORK/jit.before"
   GETS+=("$(load usage "$ROUND")")
-  for mode in $STEP_MODES; do STEP_RESULTS["$mode $r"]=$(load "$mode" "$ROUND"); done
+  # the steps' order turns by one each round: a load takes over the background work (store flushes, the
+  # broker's backlog) of the one before it, which is then not always the same step
+  for i in "${!STEP_ORDER[@]}"; do
+    mode=${STEP_ORDER[$(( (i + r - 1) % ${#STEP_ORDER[@]} ))]}
+    STEP_RESULTS["$mode $r"]=$(load "$mode" "$ROUND")
+    purge_step_queue "$mode"
+  done
   POSTS+=("$(load send "$ROUND")")
+  echo "round $r: the broker has paged $(paged_mb) MB"
 done
 [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
 thread_cpu_snapshot "$PID" "$WORK/jit.after"
@@ -204,13 +231,17 @@ for r in $(seq 1 "$ROUNDS"); do
   fi
 done
 FROM=1; [ "$ROUNDS" -gt 1 ] && FROM=2
-python3 -c "g=$greq/$gsec; p=$preq/$psec; print(f'\nAll rounds: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
-python3 -c "g=$wgreq/$wgsec; p=$wpreq/$wpsec; print(f'Rounds $FROM-$ROUNDS: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {p/g:.2f}')"
+# rate REQUESTS SECONDS (0 for a load wrk did not report) and ratio A B ("n/a" against a rate of 0): python
+# expressions, so a load without a RESULT line leaves the other lines printed
+rate() { echo "($1 / $2 if $2 else 0)"; }
+ratio() { echo "(format($1 / $2, '.2f') if $2 else 'n/a')"; }
+python3 -c "g=$(rate $greq $gsec); p=$(rate $preq $psec); q=$(ratio p g); print(f'\nAll rounds: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {q}')"
+python3 -c "g=$(rate $wgreq $wgsec); p=$(rate $wpreq $wpsec); q=$(ratio p g); print(f'Rounds $FROM-$ROUNDS: GET {g:.0f} req/s, POST {p:.0f} req/s; accept / baseline = {q}')"
 # each step's ratio to the GET of the same rounds (its own requests and seconds summed as the accept's are)
 for mode in $STEP_MODES; do
   sreq=0; ssec=0
   for r in $(seq "$FROM" "$ROUNDS"); do sum_into sreq ssec "${STEP_RESULTS["$mode $r"]}"; done
-  python3 -c "g=$wgreq/$wgsec; s=$sreq/$ssec; print(f'Rounds $FROM-$ROUNDS: ${mode#step-} step {s:.0f} req/s; / baseline = {s/g:.2f}')"
+  python3 -c "g=$(rate $wgreq $wgsec); s=$(rate $sreq $ssec); q=$(ratio s g); print(f'Rounds $FROM-$ROUNDS: ${mode#step-} step {s:.0f} req/s; / baseline = {q}')"
 done
 jit_share "$WORK/jit.before" "$WORK/jit.after" "$FROM-$ROUNDS" "${CI_SIZE:-}"
 
