@@ -7,7 +7,8 @@
 #   delivery: the messages accepted in the rounds are the backlog (the delivery route is stopped through
 #             Camel's JMX while they are accepted, then started): msg/s to a Graph API stand-in with the
 #             provider rate lifted, delivery alone; every accepted message must reach it exactly once.
-# Fails (exit 1) on any answer with another status, any socket error, a message delivered twice or never.
+# Fails (exit 1) on any answer with another status, any socket error, a load wrk reports nothing for, a message
+# delivered twice or never.
 #
 # Usage: bash bench/outbound.sh [round-seconds] [connections] [rounds] [warm-up-seconds]
 #        bash bench/outbound.sh --ci        (a few hundred requests, no timing assertion; with STEPS=1)
@@ -27,7 +28,7 @@
 #      record's store transaction, the journaled enqueue), each as a ratio to the GET, in an order that turns by
 #      one each round. The quota step counts its units on a channel of its own (bench-accept-steps), which the
 #      GET's answer then lists too; the enqueue step's queue is emptied after each of its loads (nothing consumes it).
-#      After each round: what the broker has paged to disk so far (the accept's backlog and the enqueue step's
+#      After each round: the size of the broker's paging directory (the accept's backlog and the enqueue step's
 #      queue share its memory limit, pasarela.broker.global-max-size; past it every enqueue writes a page).
 #      THREAD_CPU=1 (after each round, the gateway's CPU per request by thread group, bench/lib/thread-cpu.sh,
 #      and the times its threads were put on a CPU, context switches; after the drain, per delivered message).
@@ -131,22 +132,26 @@ load() {
   # each load's window (warm-ups too), to cut a recording by: a GET's apart from a POST's
   [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window $1 from=$from to=$(date +%s%3N)" >&2
   echo "$out"
-  [ -n "${THREAD_CPU:-}" ] && thread_cpu_snapshot "$PID" "$WORK/cpu.after" && echo "$1 cpu-us-per-request (sys):" \
+  # (per request: not for a load wrk reported nothing for)
+  [ -n "${THREAD_CPU:-}" ] && [ "$(field " $out" requests)" != 0 ] && thread_cpu_snapshot "$PID" "$WORK/cpu.after" \
+    && echo "$1 cpu-us-per-request (sys):" \
     "$(thread_cpu_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field " $out" requests)")" >&2 \
     && echo "$1 switches-per-request: $(thread_switch_report "$WORK/cpu.before" "$WORK/cpu.after" "$(field " $out" requests)")" >&2
   case "$out" in *" wrong=0 "*) ;; *) FAILED=1 ;; esac
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
-# what the broker has paged to disk (past pasarela.broker.global-max-size): a load that enqueues pays more
-# per message once its queue pages, so the figures say when that happened
-paged_mb() { du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || echo 0; }
+# the size of the broker's paging directory in MB (rounded up; 0 before the broker first pages): past
+# pasarela.broker.global-max-size every enqueue writes a page and pays more, so the figures say when that happened
+paged_mb() { local mb; mb=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1) || true; echo "${mb:-0}"; }
 # nothing consumes the enqueue step's queue (WhatsAppAcceptSteps.QUEUE): it is emptied after each of that step's
 # loads, else its messages would take the broker past that limit within a run, and every enqueue after, the
 # accept's too, would write a page (the first runs of the steps paged 8, 59 and 103 MB by rounds 1-3)
 purge_step_queue() {
   [ "$1" = step-enqueue ] || return 0
   local removed
-  removed=$(java bench/OutboundBench.java purge "$PID" bench.accept-steps)
+  # a queue not emptied would take the next loads' figures past the limit: the run fails, its table still printed
+  removed=$(java bench/OutboundBench.java purge "$PID" bench.accept-steps) \
+    || { echo "enqueue step: its queue could not be emptied" >&2; FAILED=1; return 0; }
   echo "enqueue step: $removed messages removed from its queue" >&2
   sleep 1 # the removal's journal records written before the next load starts
 }
@@ -198,7 +203,7 @@ for r in $(seq 1 "$ROUNDS"); do
     purge_step_queue "$mode"
   done
   POSTS+=("$(load send "$ROUND")")
-  echo "round $r: the broker has paged $(paged_mb) MB"
+  echo "round $r: the broker's paging directory holds $(paged_mb) MB"
 done
 [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
 thread_cpu_snapshot "$PID" "$WORK/jit.after"
