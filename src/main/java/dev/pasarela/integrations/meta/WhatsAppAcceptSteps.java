@@ -137,7 +137,8 @@ class WhatsAppAcceptSteps {
         try {
             outbox.queueJournaled(QUEUE, queued, headers);
         } catch (RuntimeException e) {
-            // as the accept answers a message it could not queue
+            // as the accept answers (and logs) a message it could not queue: the broker's reason, no message content
+            log.error("Bench message {} could not be queued: {}", id, e.toString());
             throw new ProblemException(503, "temporarily-unavailable", "Temporarily unavailable",
                     "The message could not be queued.");
         }
