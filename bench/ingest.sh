@@ -10,10 +10,20 @@
 #
 # Usage: bash bench/ingest.sh [seconds-per-round] [connections] [rounds] [warm-up-seconds]
 # (the ratios' means leave out round 1 when there are several rounds: it runs colder than the rest)
-#        bash bench/ingest.sh --ci          (a few hundred requests of each, no figures to keep)
-# By default the in.* consumers are paused (DELIVERIES=off; the queues grow, paged past 128 MB), so the
-# door is measured alone, as the baseline is. DELIVERIES=on runs them (per-tenant shaping at 5000/s: the
-# bench has one tenant) and waits for each round's events to be delivered before the next round.
+#        bash bench/ingest.sh --ci          (a few hundred requests of each, no figures to keep; CI runs it as
+#                                            it is and with DELIVERIES=on)
+# By default the in.* consumers are paused (DELIVERIES=off), so the door is measured alone, as the baseline
+# is, and the queues are emptied after every load of the webhooks (warm-up, rounds, open loop): each load's
+# events are counted on their queue (fewer than the load's 200s fail the bench: an acknowledged event was
+# lost), then removed. So every event goes to the broker's journal, the path a gateway whose deliveries keep
+# up takes. For that the broker's memory limit (pasarela.broker.global-max-size, 128 MB in production) is
+# raised to hold one load's events (40 MB per second of a round) and the heap with it; the webhooks' warm-up
+# runs in loads of a round's length. Each round prints what the broker paged; past the limit an enqueue
+# writes a page file instead (bench/RESULTS.md: cheaper than the journal on these machines).
+# BACKLOG=1 keeps the queues instead, as the bench did before: the broker pages them past 128 MB, so the
+# rounds measure ingest behind a backlog (a delivery outage), page files instead of the journal.
+# DELIVERIES=on runs the consumers (per-tenant shaping at 5000/s: the bench has one tenant) and waits for each
+# round's events to be delivered before the next round.
 # JAVA_OPTS (JVM flags) and BENCH_ARGS (gateway properties) are passed through. JFR_DIR=dir records the
 # gateway from its start (JFR settings=profile, or JFR_SETTINGS) to dir/ingest.jfr, and prints each round's
 # window (epoch ms) to cut it by: a recording started later with jcmd makes this JDK recompile the hot
@@ -37,7 +47,9 @@ else
   SECONDS_PER_ROUND=${1:-20}; CONNECTIONS=${2:-32}; ROUNDS=${3:-3}; WARMUP=${4:-60}; THREADS=2
 fi
 DELIVERIES=${DELIVERIES:-off}
-[ "${1:-}" = "--ci" ] && DELIVERIES=on
+# the queues emptied after each load: with the deliveries paused and no backlog asked for
+EMPTY_QUEUES=off
+[ "$DELIVERIES" = off ] && [ "${BACKLOG:-}" != 1 ] && EMPTY_QUEUES=on
 source bench/lib/gateway.sh
 source bench/lib/thread-cpu.sh
 install_wrk
@@ -60,9 +72,16 @@ sed 's/cus_NffrFeUfNV2Hib/cus_bench/' src/test/resources/stripe/customer.subscri
 STRIPE_ID=evt_1RyZqHLkdIwHu7ixd5xA2yQp
 cp src/test/resources/meta/whatsapp.text.json "$WORK/meta.json"
 META_ID='wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='
-# the gateway's heap as the other benches give it: the queues the paused deliveries leave are paged to
-# disk past the broker's memory limit (pasarela.broker.global-max-size), so they no longer need more
+# the gateway's heap as the other benches give it; with BACKLOG=1 the queues the paused deliveries leave are
+# paged to disk past the broker's memory limit (pasarela.broker.global-max-size), so they need no more
 HEAP=${HEAP:--Xmx1g}
+if [ "$EMPTY_QUEUES" = on ]; then
+  # one load's events held in the heap, not paged: a Stripe event takes ~5 KB there, and these machines have
+  # ingested up to ~6,000 a second; the heap grows by as much as the limit
+  BROKER_MB=$(( SECONDS_PER_ROUND * 40 > 256 ? SECONDS_PER_ROUND * 40 : 256 ))
+  BENCH_ARGS="${BENCH_ARGS:-} --pasarela.broker.global-max-size=${BROKER_MB}MB"
+  [ "$HEAP" = -Xmx1g ] && HEAP=-Xmx$(( 1024 + BROKER_MB ))m
+fi
 if [ "$DELIVERIES" = off ]; then
   BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.auto-startup=false"
 else
@@ -129,12 +148,39 @@ drain() {
 
 field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<< "$1"; }
 
+# the size of the broker's paging directory in MB (0 before it first pages)
+paged_mb() { local mb; mb=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1) || true; echo "${mb:-0}"; }
+# empty_queue PROVIDER RESULT-LINE: with EMPTY_QUEUES, the provider's queue emptied through the gateway's JMX
+# (bench/OutboundBench.java purge) after a load; it must hold at least the load's 200s (one event each; a
+# request wrk gave up on at its end may have been queued too). Prints what it removed, to stderr.
+empty_queue() {
+  [ "$EMPTY_QUEUES" = on ] || return 0
+  local removed acknowledged
+  acknowledged=$(field "$2" requests)
+  removed=$(java bench/OutboundBench.java purge "$PID" "in.$1") \
+    || { echo "FAILED: in.$1 could not be emptied" >&2; exit 1; }
+  [ "$removed" -ge "$acknowledged" ] \
+    || { echo "FAILED: in.$1 held $removed events after $acknowledged were acknowledged" >&2; exit 1; }
+  echo "$1: $removed events removed from in.$1 ($acknowledged acknowledged)" >&2
+  sleep 1 # the removal's journal records written before the next load starts
+}
+
 echo "# $(date -u +%FT%TZ), $(nproc) cores, $(java_version), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
 echo "# $ROUNDS rounds of ${SECONDS_PER_ROUND}s, $CONNECTIONS connections, $THREADS wrk threads, deliveries $DELIVERIES"
 half=$((WARMUP / 2))
-wrk_run baseline /webhooks/bench-noop -c"$CONNECTIONS" -d"${half}s" > /dev/null
-wrk_run stripe /webhooks/stripe -c"$CONNECTIONS" -d"${half}s" > /dev/null
-wrk_run meta /webhooks/meta -c"$CONNECTIONS" -d"$((half / 2 + 1))s" > /dev/null
+# warm_up NAME PATH SECONDS: with EMPTY_QUEUES, in loads of a round's length at most, each one's events removed
+warm_up() {
+  local left=$3 part line
+  while [ "$left" -gt 0 ]; do
+    part=$left; [ "$EMPTY_QUEUES" = on ] && [ "$part" -gt "$SECONDS_PER_ROUND" ] && part=$SECONDS_PER_ROUND
+    line=$(wrk_run "$1" "$2" -c"$CONNECTIONS" -d"${part}s")
+    [ "$1" = baseline ] || empty_queue "$1" "$line"
+    left=$((left - part))
+  done
+}
+warm_up baseline /webhooks/bench-noop "$half"
+warm_up stripe /webhooks/stripe "$half"
+warm_up meta /webhooks/meta "$((half / 2 + 1))"
 drain stripe > /dev/null; drain meta > /dev/null
 
 declare -A total
@@ -153,10 +199,12 @@ for r in $(seq 1 "$ROUNDS"); do
     [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window round $r $name from=$from to=$(date +%s%3N)"
     drained=0; [ "$name" != baseline ] && drained=$(drain "$name")
     echo "round $r $line drained_s=$drained"
+    [ "$name" = baseline ] || empty_queue "$name" "$line"
     # the first round of several is left out of the means: it ran colder than the rest (a JIT still compiling)
     [ "$ROUNDS" -gt 1 ] && [ "$r" = 1 ] && continue
     total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")
   done
+  echo "round $r: the broker's paging directory holds $(paged_mb) MB"
 done
 thread_cpu_snapshot "$PID" "$WORK/jit.after"
 base=$(python3 -c "print(round(${total[baseline]} / $COUNTED))")
@@ -178,6 +226,7 @@ open_loop() {
   local held=held
   python3 -c "import sys; sys.exit(0 if $(field "$line" rps) >= 0.97 * $rate and $(field "$line" late_10ms) <= 0.01 * $(field "$line" requests) else 1)" || held="NOT HELD"
   echo "open-loop $rate/s ($what, $held) $line drained_s=$(drain "$name")"
+  empty_queue "$name" "$line"
 }
 for name in stripe meta; do
   [ "${OPEN_LOOP:-on}" = off ] && break
@@ -188,8 +237,8 @@ done
 dead=$(metric '^pasarela_dead_letters_total')
 [ "$dead" -eq 0 ] || { echo "FAILED: $dead events were dead-lettered" >&2; exit 1; }
 echo "gateway: pid $PID, heap $(jcmd $PID GC.heap_info 2>/dev/null | awk '/used/ {print $0; exit}')"
-# what stays: the queues the paused deliveries left are kept in the heap up to the broker's memory limit
-# (pasarela.broker.global-max-size) and paged to disk past it
+# what stays: with BACKLOG=1, the queues the paused deliveries left, kept in the heap up to the broker's memory
+# limit (pasarela.broker.global-max-size) and paged to disk past it; else the gateway with its queues emptied
 heap=$(heap_after_gc $PID)
 if [ "$heap" != n/a ]; then
   paged=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || true) # no directory: nothing was paged
