@@ -28,11 +28,16 @@ import org.springframework.util.unit.DataUnit;
  *        holds every scheduled message in its heap, paged or not; one due later waits on the waiting
  *        queues of {@code dev.pasarela.pipeline.errors.LongWaits} (paged past the memory limit) until
  *        it is due within it
+ * @param enqueueWindow how long a send made on the embedded broker's side ({@link BrokerSideEnqueue}: a
+ *        webhook's event, an accepted message) waits for others to be routed with it, on one thread: the
+ *        broker's threads are then woken once per window, not once per message, as for the page writes.
+ *        Each such send's 2xx waits up to this much longer. 0 routes each on its sender's thread
  */
 @ConfigurationProperties("pasarela.broker")
 public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs,
                                @DataSizeUnit(DataUnit.MEGABYTES) DataSize globalMaxSize,
-                               @DefaultValue("10s") Duration scheduleInMemoryWithin)
+                               @DefaultValue("10s") Duration scheduleInMemoryWithin,
+                               @DefaultValue("500us") Duration enqueueWindow)
         implements SelfChecking {
 
     public static final DataSize DEFAULT_GLOBAL_MAX_SIZE = DataSize.ofMegabytes(128);
@@ -48,8 +53,15 @@ public record BrokerProperties(@DefaultValue("500000") @Positive int journalBuff
             problems.add("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN (pasarela.broker.schedule-in-memory-within): must be"
                     + " positive, such as 10s");
         }
+        if (enqueueWindow == null || enqueueWindow.isNegative() || enqueueWindow.compareTo(MAX_ENQUEUE_WINDOW) > 0) {
+            problems.add("PASARELA_BROKER_ENQUEUEWINDOW (pasarela.broker.enqueue-window): must be from 0 to "
+                    + MAX_ENQUEUE_WINDOW.toMillis() + "ms, such as 500us");
+        }
         return problems;
     }
+
+    /** A webhook's 2xx waits for the window: a provider's timeout is seconds, the window a fraction of a millisecond. */
+    static final Duration MAX_ENQUEUE_WINDOW = Duration.ofMillis(100);
 
     /** The limit the broker is given, in bytes. */
     public long globalMaxSizeBytes() {

@@ -3,6 +3,7 @@ package dev.pasarela.pipeline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,9 @@ import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.impl.RoutingContextImpl;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
+import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,10 +63,25 @@ public class BrokerSideEnqueue {
     /** {@code pasarela.enqueue{queue,path}} per queue: the sends each path made; "jms" ones are the callers'. */
     private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
-    public BrokerSideEnqueue(EmbeddedJmsBroker broker, Clock clock, MeterRegistry meters) {
+    /** Sends routed together, a window after the first (pasarela.broker.enqueue-window). */
+    private final RoutingWindow routings;
+
+    @Autowired
+    public BrokerSideEnqueue(EmbeddedJmsBroker broker, Clock clock, MeterRegistry meters, BrokerProperties properties) {
+        this(broker, clock, meters, properties.enqueueWindow());
+    }
+
+    public BrokerSideEnqueue(EmbeddedJmsBroker broker, Clock clock, MeterRegistry meters, Duration enqueueWindow) {
         this.broker = broker;
         this.clock = clock;
         this.meters = meters;
+        this.routings = new RoutingWindow(enqueueWindow);
+    }
+
+    /** A send still waiting for its window is routed now, on the closing thread, before the broker stops. */
+    @PreDestroy
+    void close() {
+        routings.close();
     }
 
     /**
@@ -105,18 +123,32 @@ public class BrokerSideEnqueue {
         if (server == null || body.length > LARGEST_BODY || !plainStringHeaders(headers)) {
             return false;
         }
-        OperationContext callers = OperationContextImpl.getContext(); // null unless a broker thread calls
-        CompletableFuture<Void> synced = new CompletableFuture<>();
+        SimpleString address = SimpleString.of(queue); // the queue's name is its address (anycast)
         try {
             if (server.getPagingManager().isDiskFull()) {
                 throw new BrokerUnavailableException("the broker's disk is full");
             }
-            SimpleString address = SimpleString.of(queue); // the queue's name is its address (anycast)
             if (server.locateQueue(address) == null) {
                 // not made yet: the JMS send makes it, as the broker's auto-create settings say (a
                 // route to a missing queue could end on the dead-letter address instead)
                 return false;
             }
+        } catch (BrokerUnavailableException e) {
+            throw e;
+        } catch (Exception e) { // also a broker stopping meanwhile: its storage and post office are gone
+            throw new BrokerUnavailableException("the broker did not take the message: " + e, e);
+        }
+        // true once journaled, false when not sent (for the JMS producer to send)
+        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+        routings.submit(() -> route(server, address, body, headers, outcome));
+        return await(outcome);
+    }
+
+    /** On the routing window's thread (or the caller's): routes the message, and completes the outcome. */
+    private void route(ActiveMQServer server, SimpleString address, byte[] body, Map<String, ?> headers,
+                       CompletableFuture<Boolean> outcome) {
+        OperationContext callers = OperationContextImpl.getContext(); // null unless a broker thread calls
+        try {
             StorageManager storage = server.getStorageManager();
             // the context's completions (the broker's own, which puts the message on its queue or, paged,
             // starts its delivery; then ours) run, as a direct executor, on the thread that completes the
@@ -134,35 +166,35 @@ public class BrokerSideEnqueue {
             if (status == RoutingStatus.NO_BINDINGS || status == RoutingStatus.NO_BINDINGS_DLA) {
                 // deleted since located. NO_BINDINGS_DLA (only with sendToDLAOnNoRoute, which the
                 // gateway does not set): a copy is on the dead-letter address, a known duplicate there
-                return false;
+                outcome.complete(false);
+                return;
             }
             if (status != RoutingStatus.OK) {
                 throw new BrokerUnavailableException("the broker did not route the message: " + status);
             }
             if (routing.getQueueCount() == 0) {
-                return false; // only filtered or multicast bindings: nothing was stored
+                outcome.complete(false); // only filtered or multicast bindings: nothing was stored
+                return;
             }
             context.executeOnCompletion(new IOCallback() {
                 @Override
                 public void done() {
-                    synced.complete(null);
+                    outcome.complete(true);
                 }
 
                 @Override
                 public void onError(int errorCode, String errorMessage) {
-                    synced.completeExceptionally(new BrokerUnavailableException(
+                    outcome.completeExceptionally(new BrokerUnavailableException(
                             "the broker could not journal the message (" + errorCode + "): " + errorMessage));
                 }
             });
         } catch (BrokerUnavailableException e) {
-            throw e;
+            outcome.completeExceptionally(e);
         } catch (Exception e) { // also a broker stopping meanwhile: its storage and post office are gone
-            throw new BrokerUnavailableException("the broker did not take the message: " + e, e);
+            outcome.completeExceptionally(new BrokerUnavailableException("the broker did not take the message: " + e, e));
         } finally {
             OperationContextImpl.setContext(callers);
         }
-        await(synced);
-        return true;
     }
 
     /**
@@ -201,9 +233,9 @@ public class BrokerSideEnqueue {
         return message;
     }
 
-    private static void await(CompletableFuture<Void> synced) {
+    private static boolean await(CompletableFuture<Boolean> synced) {
         try {
-            synced.get(SYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return synced.get(SYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof BrokerUnavailableException unavailable ? unavailable
                     : new BrokerUnavailableException("the broker could not journal the message", e.getCause());

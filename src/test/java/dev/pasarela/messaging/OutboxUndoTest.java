@@ -97,7 +97,7 @@ class OutboxUndoTest {
         return new dev.pasarela.pipeline.BrokerSideEnqueue(new dev.pasarela.pipeline.EmbeddedJmsBroker(
                 none.getBeanProvider(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class),
                 none.getBeanProvider(jakarta.jms.ConnectionFactory.class)),
-                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Duration.ZERO);
     }
 
     OutboundRequest byAgent(String key) {

@@ -16,7 +16,7 @@ class BrokerPropertiesTest {
 
     @Test
     void unsetTheLimitIs128MegabytesOrAnEighthOfASmallerHeap() {
-        BrokerProperties unset = new BrokerProperties(500_000, null, java.time.Duration.ofSeconds(10));
+        BrokerProperties unset = new BrokerProperties(500_000, null, java.time.Duration.ofSeconds(10), java.time.Duration.ofNanos(500_000));
         assertThat(unset.globalMaxSizeBytes(4096 * MB)).isEqualTo(128 * MB);
         assertThat(unset.globalMaxSizeBytes(1024 * MB)).isEqualTo(128 * MB);
         assertThat(unset.globalMaxSizeBytes(192 * MB)).as("a 256 MB container's heap").isEqualTo(24 * MB);
@@ -47,6 +47,16 @@ class BrokerPropertiesTest {
                 .isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(bind(Map.of("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN", "0s")).problems()).singleElement().asString()
                 .startsWith("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN (pasarela.broker.schedule-in-memory-within): must be positive");
+    }
+
+    @Test
+    void sendsAreRoutedTogetherWithinHalfAMillisecondUnlessSetAndNeverNegativeNorLong() {
+        assertThat(bind(Map.of()).enqueueWindow()).isEqualTo(java.time.Duration.ofNanos(500_000));
+        assertThat(bind(Map.of("PASARELA_BROKER_ENQUEUEWINDOW", "0")).enqueueWindow()).isZero();
+        assertThat(bind(Map.of("PASARELA_BROKER_ENQUEUEWINDOW", "200us")).problems()).isEmpty();
+        assertThat(bind(Map.of("PASARELA_BROKER_ENQUEUEWINDOW", "-1ms")).problems()).singleElement().asString()
+                .startsWith("PASARELA_BROKER_ENQUEUEWINDOW (pasarela.broker.enqueue-window): must be from 0 to 100ms");
+        assertThat(bind(Map.of("PASARELA_BROKER_ENQUEUEWINDOW", "1s")).problems()).hasSize(1);
     }
 
     private static BrokerProperties bind(Map<String, Object> environment) {

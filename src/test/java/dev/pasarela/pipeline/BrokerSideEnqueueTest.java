@@ -12,8 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
@@ -58,11 +65,15 @@ class BrokerSideEnqueueTest {
         camel.addComponent("jms", JmsComponent.jmsComponent(connections));
         camel.start();
         meters = new SimpleMeterRegistry();
-        enqueue = new BrokerSideEnqueue(jmsOn(broker, connections), Clock.systemUTC(), meters);
+        enqueue = new BrokerSideEnqueue(jmsOn(broker, connections), Clock.systemUTC(), meters, WINDOW);
     }
+
+    /** The gateway's default (pasarela.broker.enqueue-window). */
+    static final Duration WINDOW = Duration.ofNanos(500_000);
 
     @AfterEach
     void stop() throws Exception {
+        enqueue.close();
         stopBroker();
     }
 
@@ -156,7 +167,8 @@ class BrokerSideEnqueueTest {
             EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration);
             broker.start();
             BrokerSideEnqueue enqueue = new BrokerSideEnqueue(
-                    jmsOn(broker, new ActiveMQConnectionFactory("vm://7312")), Clock.systemUTC(), new SimpleMeterRegistry());
+                    jmsOn(broker, new ActiveMQConnectionFactory("vm://7312")), Clock.systemUTC(), new SimpleMeterRegistry(),
+                    WINDOW);
             for (int i = 0; i < SENDS; i++) {
                 if (!enqueue.send("in.kept", ("{\"id\":\"evt_kept_" + i + "\"}").getBytes(StandardCharsets.UTF_8),
                         Map.of(Variables.H_EVENT_KEY, "evt_kept_" + i))) {
@@ -215,7 +227,7 @@ class BrokerSideEnqueueTest {
 
     @Test
     void withoutAnEmbeddedBrokerTheJmsProducerSends() {
-        BrokerSideEnqueue external = new BrokerSideEnqueue(jmsOn(null, connections), Clock.systemUTC(), meters);
+        BrokerSideEnqueue external = new BrokerSideEnqueue(jmsOn(null, connections), Clock.systemUTC(), meters, WINDOW);
 
         assertThat(external.send(event("evt_ext"), "in.same")).isFalse();
     }
@@ -226,7 +238,7 @@ class BrokerSideEnqueueTest {
         queue("in.beside");
         BrokerSideEnqueue beside = new BrokerSideEnqueue(
                 jmsOn(broker, new CachingConnectionFactory(new ActiveMQConnectionFactory("tcp://127.0.0.1:61616"))),
-                Clock.systemUTC(), meters);
+                Clock.systemUTC(), meters, WINDOW);
 
         assertThat(beside.send(event("evt_beside"), "in.beside")).isFalse();
         assertThat(broker.getActiveMQServer().locateQueue("in.beside").getMessageCount()).isZero();
@@ -256,6 +268,44 @@ class BrokerSideEnqueueTest {
         }
         assertThat(enqueue.send(event("evt_none"), "in.context")).isTrue();
         assertThat(OperationContextImpl.getContext()).as("none before, none after").isNull();
+    }
+
+    /** Routed together within their window (RoutingWindow): each sender still gets its own message's outcome. */
+    @Test
+    void concurrentSendsAreEachJournaledOnceAndEachSenderAnswered() throws Exception {
+        queue("in.concurrent");
+        int senders = 16;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        try {
+            List<Future<Boolean>> sent = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                for (int i = 0; i < each; i++) {
+                    String key = "evt_c" + s + "_" + i;
+                    sent.add(pool.submit(() -> enqueue.send(event(key), "in.concurrent")));
+                }
+            }
+            for (Future<Boolean> one : sent) {
+                assertThat(one.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(broker.getActiveMQServer().locateQueue("in.concurrent").getMessageCount()).isEqualTo(senders * each);
+        Set<String> keys = new HashSet<>();
+        for (int n = 0; n < senders * each; n++) {
+            keys.add(receive("in.concurrent").getIn().getHeader(Variables.H_EVENT_KEY, String.class));
+        }
+        assertThat(keys).hasSize(senders * each);
+    }
+
+    @Test
+    void withNoWindowEachSendIsRoutedOnItsOwn() throws Exception {
+        queue("in.inline");
+        BrokerSideEnqueue inline = new BrokerSideEnqueue(jmsOn(broker, connections), Clock.systemUTC(), meters, Duration.ZERO);
+
+        assertThat(inline.send(event("evt_inline"), "in.inline")).isTrue();
+        assertThat(receive("in.inline").getIn().getHeader(Variables.H_EVENT_KEY)).isEqualTo("evt_inline");
     }
 
     @Test

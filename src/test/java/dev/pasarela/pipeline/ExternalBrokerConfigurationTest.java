@@ -27,7 +27,7 @@ class ExternalBrokerConfigurationTest {
         Configuration file = load(role);
 
         Configuration embedded = new ConfigurationImpl();
-        new QueueConfiguration().pasarelaBrokerSettings(new BrokerProperties(500_000, null, java.time.Duration.ofSeconds(10))).customize(embedded);
+        new QueueConfiguration().pasarelaBrokerSettings(new BrokerProperties(500_000, null, java.time.Duration.ofSeconds(10), java.time.Duration.ofNanos(500_000))).customize(embedded);
         AddressSettings expected = embedded.getAddressSettings().get("#");
         AddressSettings actual = file.getAddressSettings().get("#");
         assertThat((Object) actual.getDeadLetterAddress()).isEqualTo(expected.getDeadLetterAddress());

@@ -1,0 +1,83 @@
+package dev.pasarela.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Routings submitted within a window run together on one thread, none twice, none left behind. */
+class RoutingWindowTest {
+
+    @Test
+    void routingsFromManyThreadsEachRunOnceOnTheWindowsOwnThread() throws Exception {
+        int senders = 8;
+        int each = 200;
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        CountDownLatch done = new CountDownLatch(senders * each);
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        try (RoutingWindow window = new RoutingWindow(Duration.ofNanos(200_000))) {
+            for (int s = 0; s < senders; s++) {
+                int sender = s;
+                pool.execute(() -> {
+                    for (int i = 0; i < each; i++) {
+                        int id = sender * each + i;
+                        window.submit(() -> {
+                            assertThat(ran.add(id)).as("routing %s ran once", id).isTrue();
+                            threads.add(Thread.currentThread().getName());
+                            done.countDown();
+                        });
+                    }
+                });
+            }
+            assertThat(done.await(10, TimeUnit.SECONDS)).as("every routing ran").isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ran).hasSize(senders * each);
+        assertThat(threads).containsExactly("broker-side-routing");
+    }
+
+    @Test
+    void aRoutingWaitsForItsWindowNotForAnotherSubmission() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        try (RoutingWindow window = new RoutingWindow(Duration.ofMillis(1))) {
+            window.submit(ran::countDown);
+            assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch again = new CountDownLatch(1);
+            window.submit(again::countDown); // the window after a run is scheduled anew
+            assertThat(again.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void withNoWindowARoutingRunsOnTheThreadThatSubmitsIt() {
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        try (RoutingWindow window = new RoutingWindow(Duration.ZERO)) {
+            window.submit(() -> ranOn.set(Thread.currentThread()));
+        }
+        assertThat(ranOn).hasValue(Thread.currentThread());
+    }
+
+    @Test
+    void closingRunsWhatWaitsAndLaterRoutingsRunOnTheirSenders() {
+        AtomicReference<Thread> waiting = new AtomicReference<>();
+        AtomicReference<Thread> later = new AtomicReference<>();
+        RoutingWindow window = new RoutingWindow(Duration.ofSeconds(30)); // a window no test waits for
+        window.submit(() -> waiting.set(Thread.currentThread()));
+        assertThat(waiting).hasValue(null);
+
+        window.close();
+        assertThat(waiting).as("run by the close, not 30 s later").hasValue(Thread.currentThread());
+
+        window.submit(() -> later.set(Thread.currentThread()));
+        assertThat(later).hasValue(Thread.currentThread());
+    }
+}
