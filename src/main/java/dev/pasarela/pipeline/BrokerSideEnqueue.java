@@ -78,7 +78,10 @@ public class BrokerSideEnqueue {
         this.routings = new RoutingWindow(enqueueWindow);
     }
 
-    /** A send still waiting for its window is routed now, on the closing thread, before the broker stops. */
+    /**
+     * A send still waiting for its window is routed now, on the closing thread; later ones on their own.
+     * Should the broker have stopped first, they fail and their senders answer that nothing was queued.
+     */
     @PreDestroy
     void close() {
         routings.close();
@@ -124,6 +127,8 @@ public class BrokerSideEnqueue {
             return false;
         }
         SimpleString address = SimpleString.of(queue); // the queue's name is its address (anycast)
+        CoreMessage message;
+        boolean paging;
         try {
             if (server.getPagingManager().isDiskFull()) {
                 throw new BrokerUnavailableException("the broker's disk is full");
@@ -133,6 +138,11 @@ public class BrokerSideEnqueue {
                 // route to a missing queue could end on the dead-letter address instead)
                 return false;
             }
+            // made here, from the caller's body and headers, which the exchange may change once it moves on
+            message = message(server.getStorageManager().generateID(), address, body, headers);
+            // a paged message may wait in its route for the page writer's credits: not on the shared thread,
+            // where every other queue's sends would wait behind it
+            paging = server.getPagingManager().getPageStore(address).isPaging();
         } catch (BrokerUnavailableException e) {
             throw e;
         } catch (Exception e) { // also a broker stopping meanwhile: its storage and post office are gone
@@ -140,13 +150,19 @@ public class BrokerSideEnqueue {
         }
         // true once journaled, false when not sent (for the JMS producer to send)
         CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-        routings.submit(() -> route(server, address, body, headers, outcome));
+        if (paging) {
+            route(server, message, outcome);
+        } else {
+            routings.submit(() -> route(server, message, outcome));
+        }
         return await(outcome);
     }
 
     /** On the routing window's thread (or the caller's): routes the message, and completes the outcome. */
-    private void route(ActiveMQServer server, SimpleString address, byte[] body, Map<String, ?> headers,
-                       CompletableFuture<Boolean> outcome) {
+    private void route(ActiveMQServer server, CoreMessage message, CompletableFuture<Boolean> outcome) {
+        if (outcome.isDone()) {
+            return; // its sender stopped waiting (await's timeout): it has answered that nothing was queued
+        }
         OperationContext callers = OperationContextImpl.getContext(); // null unless a broker thread calls
         try {
             StorageManager storage = server.getStorageManager();
@@ -161,8 +177,7 @@ public class BrokerSideEnqueue {
             OperationContext context = storage.newContext(Runnable::run);
             storage.setContext(context);
             RoutingContextImpl routing = new RoutingContextImpl(null);
-            RoutingStatus status = server.getPostOffice().route(message(storage.generateID(), address, body, headers),
-                    routing, false);
+            RoutingStatus status = server.getPostOffice().route(message, routing, false);
             if (status == RoutingStatus.NO_BINDINGS || status == RoutingStatus.NO_BINDINGS_DLA) {
                 // deleted since located. NO_BINDINGS_DLA (only with sendToDLAOnNoRoute, which the
                 // gateway does not set): a copy is on the dead-letter address, a known duplicate there
@@ -192,6 +207,9 @@ public class BrokerSideEnqueue {
             outcome.completeExceptionally(e);
         } catch (Exception e) { // also a broker stopping meanwhile: its storage and post office are gone
             outcome.completeExceptionally(new BrokerUnavailableException("the broker did not take the message: " + e, e));
+        } catch (Error e) { // its sender answers now, not after the timeout; the error goes on to the thread
+            outcome.completeExceptionally(new BrokerUnavailableException("the broker did not take the message: " + e, e));
+            throw e;
         } finally {
             OperationContextImpl.setContext(callers);
         }
@@ -233,16 +251,20 @@ public class BrokerSideEnqueue {
         return message;
     }
 
-    private static boolean await(CompletableFuture<Boolean> synced) {
+    private static boolean await(CompletableFuture<Boolean> outcome) {
         try {
-            return synced.get(SYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return outcome.get(SYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof BrokerUnavailableException unavailable ? unavailable
+            // the same message, with this thread's stack: the cause was made on the routing or journal thread
+            throw e.getCause() instanceof BrokerUnavailableException unavailable
+                    ? new BrokerUnavailableException(unavailable.getMessage(), unavailable)
                     : new BrokerUnavailableException("the broker could not journal the message", e.getCause());
         } catch (TimeoutException e) {
+            outcome.cancel(false); // not routed yet: it will not be
             throw new BrokerUnavailableException("the broker did not journal the message within "
                     + SYNC_TIMEOUT_MS + " ms", e);
         } catch (InterruptedException e) {
+            outcome.cancel(false);
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("interrupted while the broker journaled the message", e);
         }

@@ -2,6 +2,7 @@ package dev.pasarela.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -16,7 +17,7 @@ class BrokerPropertiesTest {
 
     @Test
     void unsetTheLimitIs128MegabytesOrAnEighthOfASmallerHeap() {
-        BrokerProperties unset = new BrokerProperties(500_000, null, java.time.Duration.ofSeconds(10), java.time.Duration.ofNanos(500_000));
+        BrokerProperties unset = new BrokerProperties(500_000, null, Duration.ofSeconds(10), Duration.ofNanos(500_000));
         assertThat(unset.globalMaxSizeBytes(4096 * MB)).isEqualTo(128 * MB);
         assertThat(unset.globalMaxSizeBytes(1024 * MB)).isEqualTo(128 * MB);
         assertThat(unset.globalMaxSizeBytes(192 * MB)).as("a 256 MB container's heap").isEqualTo(24 * MB);
@@ -42,16 +43,16 @@ class BrokerPropertiesTest {
 
     @Test
     void messagesAreScheduledInMemoryTenSecondsAheadAtMostUnlessSetAndNeverZero() {
-        assertThat(bind(Map.of()).scheduleInMemoryWithin()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(bind(Map.of()).scheduleInMemoryWithin()).isEqualTo(Duration.ofSeconds(10));
         assertThat(bind(Map.of("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN", "30s")).scheduleInMemoryWithin())
-                .isEqualTo(java.time.Duration.ofSeconds(30));
+                .isEqualTo(Duration.ofSeconds(30));
         assertThat(bind(Map.of("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN", "0s")).problems()).singleElement().asString()
                 .startsWith("PASARELA_BROKER_SCHEDULEINMEMORYWITHIN (pasarela.broker.schedule-in-memory-within): must be positive");
     }
 
     @Test
     void sendsAreRoutedTogetherWithinHalfAMillisecondUnlessSetAndNeverNegativeNorLong() {
-        assertThat(bind(Map.of()).enqueueWindow()).isEqualTo(java.time.Duration.ofNanos(500_000));
+        assertThat(bind(Map.of()).enqueueWindow()).isEqualTo(Duration.ofNanos(500_000));
         assertThat(bind(Map.of("PASARELA_BROKER_ENQUEUEWINDOW", "0")).enqueueWindow()).isZero();
         assertThat(bind(Map.of("PASARELA_BROKER_ENQUEUEWINDOW", "200us")).problems()).isEmpty();
         assertThat(bind(Map.of("PASARELA_BROKER_ENQUEUEWINDOW", "-1ms")).problems()).singleElement().asString()

@@ -253,9 +253,12 @@ class BrokerSideEnqueueTest {
         assertThat(broker.getActiveMQServer().locateQueue("in.filtered").getMessageCount()).isZero();
     }
 
+    /** With no window the routing runs on the sender's thread, a broker's thread perhaps, whose context it sets. */
     @Test
     void theCallersOperationContextIsTheThreadsAgainAfterASend() throws Exception {
         queue("in.context");
+        enqueue.close();
+        enqueue = new BrokerSideEnqueue(jmsOn(broker, connections), Clock.systemUTC(), meters, Duration.ZERO);
         var callers = broker.getActiveMQServer().getStorageManager()
                 .newContext(broker.getActiveMQServer().getExecutorFactory().getExecutor());
         OperationContextImpl.setContext(callers);

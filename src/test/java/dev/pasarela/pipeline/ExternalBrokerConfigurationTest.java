@@ -3,6 +3,7 @@ package dev.pasarela.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.ha.SharedStoreBackupPolicyConfiguration;
@@ -27,7 +28,7 @@ class ExternalBrokerConfigurationTest {
         Configuration file = load(role);
 
         Configuration embedded = new ConfigurationImpl();
-        new QueueConfiguration().pasarelaBrokerSettings(new BrokerProperties(500_000, null, java.time.Duration.ofSeconds(10), java.time.Duration.ofNanos(500_000))).customize(embedded);
+        new QueueConfiguration().pasarelaBrokerSettings(new BrokerProperties(500_000, null, Duration.ofSeconds(10), Duration.ofNanos(500_000))).customize(embedded);
         AddressSettings expected = embedded.getAddressSettings().get("#");
         AddressSettings actual = file.getAddressSettings().get("#");
         assertThat((Object) actual.getDeadLetterAddress()).isEqualTo(expected.getDeadLetterAddress());

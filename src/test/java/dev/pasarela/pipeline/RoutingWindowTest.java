@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ class RoutingWindowTest {
         int senders = 8;
         int each = 200;
         Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        AtomicInteger runs = new AtomicInteger();
         Set<String> threads = ConcurrentHashMap.newKeySet();
         CountDownLatch done = new CountDownLatch(senders * each);
         ExecutorService pool = Executors.newFixedThreadPool(senders);
@@ -30,7 +32,8 @@ class RoutingWindowTest {
                     for (int i = 0; i < each; i++) {
                         int id = sender * each + i;
                         window.submit(() -> {
-                            assertThat(ran.add(id)).as("routing %s ran once", id).isTrue();
+                            runs.incrementAndGet();
+                            ran.add(id);
                             threads.add(Thread.currentThread().getName());
                             done.countDown();
                         });
@@ -41,8 +44,38 @@ class RoutingWindowTest {
         } finally {
             pool.shutdownNow();
         }
+        assertThat(runs).as("none ran twice").hasValue(senders * each);
         assertThat(ran).hasSize(senders * each);
         assertThat(threads).containsExactly("broker-side-routing");
+    }
+
+    @Test
+    void routingsWaitForTheirWindowThenRunTogetherOnOneThread() throws Exception {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        CountDownLatch ran = new CountDownLatch(3);
+        try (RoutingWindow window = new RoutingWindow(Duration.ofSeconds(2))) {
+            for (int i = 0; i < 3; i++) {
+                window.submit(() -> {
+                    threads.add(Thread.currentThread().getName());
+                    ran.countDown();
+                });
+            }
+            assertThat(ran.getCount()).as("none before the window has passed").isEqualTo(3);
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(threads).containsExactly("broker-side-routing");
+    }
+
+    @Test
+    void aRoutingThatThrowsDoesNotKeepTheNextOnesFromRunning() throws Exception {
+        CountDownLatch after = new CountDownLatch(1);
+        try (RoutingWindow window = new RoutingWindow(Duration.ofMillis(50))) {
+            window.submit(() -> {
+                throw new AssertionError("a routing that fails");
+            });
+            window.submit(after::countDown);
+            assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
