@@ -18,8 +18,10 @@
 # lost), then removed. So every event goes to the broker's journal, the path a gateway whose deliveries keep
 # up takes. For that the broker's memory limit (pasarela.broker.global-max-size, 128 MB in production) is
 # raised to hold one load's events (40 MB per second of a round) and the heap with it; the webhooks' warm-up
-# runs in loads of a round's length. Each round prints what the broker paged; past the limit an enqueue
-# writes a page file instead (bench/RESULTS.md: cheaper than the journal on these machines).
+# runs in loads of a round's length. Each round prints the most the broker's paging directory held after its
+# loads (0 MB: nothing paged); past the limit an enqueue writes a page file instead (bench/RESULTS.md:
+# cheaper than the journal on these machines). The limit is raised whatever HEAP says; the heap only when
+# HEAP is not given.
 # BACKLOG=1 keeps the queues instead, as the bench did before: the broker pages them past 128 MB, so the
 # rounds measure ingest behind a backlog (a delivery outage), page files instead of the journal.
 # DELIVERIES=on runs the consumers (per-tenant shaping at 5000/s: the bench has one tenant) and waits for each
@@ -74,13 +76,18 @@ cp src/test/resources/meta/whatsapp.text.json "$WORK/meta.json"
 META_ID='wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='
 # the gateway's heap as the other benches give it; with BACKLOG=1 the queues the paused deliveries leave are
 # paged to disk past the broker's memory limit (pasarela.broker.global-max-size), so they need no more
+HEAP_SET=${HEAP:+yes}
 HEAP=${HEAP:--Xmx1g}
 if [ "$EMPTY_QUEUES" = on ]; then
   # one load's events held in the heap, not paged: a Stripe event takes ~5 KB there, and these machines have
   # ingested up to ~6,000 a second; the heap grows by as much as the limit
   BROKER_MB=$(( SECONDS_PER_ROUND * 40 > 256 ? SECONDS_PER_ROUND * 40 : 256 ))
   BENCH_ARGS="${BENCH_ARGS:-} --pasarela.broker.global-max-size=${BROKER_MB}MB"
-  [ "$HEAP" = -Xmx1g ] && HEAP=-Xmx$(( 1024 + BROKER_MB ))m
+  if [ -z "$HEAP_SET" ]; then
+    HEAP=-Xmx$(( 1024 + BROKER_MB ))m
+  else
+    echo "note: the broker may hold ${BROKER_MB} MB of events in the heap HEAP=$HEAP gives" >&2
+  fi
 fi
 if [ "$DELIVERIES" = off ]; then
   BENCH_ARGS="${BENCH_ARGS:-} --pasarela.delivery.auto-startup=false"
@@ -150,14 +157,21 @@ field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<< "$1"; }
 
 # the size of the broker's paging directory in MB (0 before it first pages)
 paged_mb() { local mb; mb=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1) || true; echo "${mb:-0}"; }
+# the most the directory held at the end of a load of this round, before its queue was emptied (which
+# deletes the page files)
+ROUND_PAGED_MB=0
 # empty_queue PROVIDER RESULT-LINE: with EMPTY_QUEUES, the provider's queue emptied through the gateway's JMX
-# (bench/OutboundBench.java purge) after a load; it must hold at least the load's 200s (one event each; a
-# request wrk gave up on at its end may have been queued too). Prints what it removed, to stderr.
+# (bench/OutboundBench.java purge, compiled once) after a load; it must hold at least the load's 200s (one
+# event each; a request wrk gave up on at its end may have been queued too). Prints what it removed, to stderr.
 empty_queue() {
+  local paged
+  paged=$(paged_mb); [ "$paged" -gt "$ROUND_PAGED_MB" ] && ROUND_PAGED_MB=$paged
   [ "$EMPTY_QUEUES" = on ] || return 0
   local removed acknowledged
   acknowledged=$(field "$2" requests)
-  removed=$(java bench/OutboundBench.java purge "$PID" "in.$1") \
+  [ -f "$WORK/tools/OutboundBench.class" ] || javac -d "$WORK/tools" bench/OutboundBench.java \
+    || { echo "FAILED: bench/OutboundBench.java did not compile" >&2; exit 1; }
+  removed=$(java -cp "$WORK/tools" OutboundBench purge "$PID" "in.$1") \
     || { echo "FAILED: in.$1 could not be emptied" >&2; exit 1; }
   [ "$removed" -ge "$acknowledged" ] \
     || { echo "FAILED: in.$1 held $removed events after $acknowledged were acknowledged" >&2; exit 1; }
@@ -182,6 +196,7 @@ warm_up baseline /webhooks/bench-noop "$half"
 warm_up stripe /webhooks/stripe "$half"
 warm_up meta /webhooks/meta "$((half / 2 + 1))"
 drain stripe > /dev/null; drain meta > /dev/null
+ROUND_PAGED_MB=0
 
 declare -A total
 COUNTED=$ROUNDS; FROM=1; [ "$ROUNDS" -gt 1 ] && { COUNTED=$((ROUNDS - 1)); FROM=2; }
@@ -204,7 +219,8 @@ for r in $(seq 1 "$ROUNDS"); do
     [ "$ROUNDS" -gt 1 ] && [ "$r" = 1 ] && continue
     total[$name]=$(python3 -c "print(${total[$name]:-0} + $(field "$line" rps))")
   done
-  echo "round $r: the broker's paging directory holds $(paged_mb) MB"
+  echo "round $r: the broker's paging directory held $ROUND_PAGED_MB MB at most"
+  ROUND_PAGED_MB=0
 done
 thread_cpu_snapshot "$PID" "$WORK/jit.after"
 base=$(python3 -c "print(round(${total[baseline]} / $COUNTED))")
@@ -225,7 +241,9 @@ open_loop() {
   line=$(RATE=$rate wrk_run "$name" "/webhooks/$name" -c$((CONNECTIONS * 2)) -d"${SECONDS_PER_ROUND}s")
   local held=held
   python3 -c "import sys; sys.exit(0 if $(field "$line" rps) >= 0.97 * $rate and $(field "$line" late_10ms) <= 0.01 * $(field "$line" requests) else 1)" || held="NOT HELD"
-  echo "open-loop $rate/s ($what, $held) $line drained_s=$(drain "$name")"
+  local drained
+  drained=$(drain "$name")
+  echo "open-loop $rate/s ($what, $held) $line drained_s=$drained"
   empty_queue "$name" "$line"
 }
 for name in stripe meta; do
