@@ -169,7 +169,7 @@ empty_queue() {
   [ "$EMPTY_QUEUES" = on ] || return 0
   local removed acknowledged
   acknowledged=$(field "$2" requests)
-  [ -f "$WORK/tools/OutboundBench.class" ] || javac -d "$WORK/tools" bench/OutboundBench.java \
+  [ -f "$WORK/tools/OutboundBench.class" ] || javac --release 17 -d "$WORK/tools" bench/OutboundBench.java \
     || { echo "FAILED: bench/OutboundBench.java did not compile" >&2; exit 1; }
   removed=$(java -cp "$WORK/tools" OutboundBench purge "$PID" "in.$1") \
     || { echo "FAILED: in.$1 could not be emptied" >&2; exit 1; }

@@ -138,8 +138,10 @@ public class BrokerSideEnqueue {
                 // route to a missing queue could end on the dead-letter address instead)
                 return false;
             }
-            // made here, from the caller's body and headers, which the exchange may change once it moves on
-            message = message(server.getStorageManager().generateID(), address, body, headers);
+            // made here, from the caller's body and headers, which the exchange may change once it moves on; its
+            // id is given where it is routed, under the context its sender waits for (an id's checkpoint is a
+            // journal record of the thread's context)
+            message = message(address, body, headers);
             // a paged message may wait in its route for the page writer's credits: not on the shared thread,
             // where every other queue's sends would wait behind it
             paging = server.getPagingManager().getPageStore(address).isPaging();
@@ -176,6 +178,7 @@ public class BrokerSideEnqueue {
             // future, on which nothing may be chained (it would run there too)
             OperationContext context = storage.newContext(Runnable::run);
             storage.setContext(context);
+            message.setMessageID(storage.generateID());
             RoutingContextImpl routing = new RoutingContextImpl(null);
             RoutingStatus status = server.getPostOffice().route(message, routing, false);
             if (status == RoutingStatus.NO_BINDINGS || status == RoutingStatus.NO_BINDINGS_DLA) {
@@ -232,8 +235,8 @@ public class BrokerSideEnqueue {
         return true;
     }
 
-    private CoreMessage message(long id, SimpleString queue, byte[] body, Map<String, ?> headers) {
-        CoreMessage message = new CoreMessage(id, body.length + 512);
+    private CoreMessage message(SimpleString queue, byte[] body, Map<String, ?> headers) {
+        CoreMessage message = new CoreMessage(0, body.length + 512); // its id set where it is routed
         message.setAddress(queue);
         message.setRoutingType(RoutingType.ANYCAST);
         message.setType(Message.BYTES_TYPE);
@@ -260,12 +263,18 @@ public class BrokerSideEnqueue {
                     ? new BrokerUnavailableException(unavailable.getMessage(), unavailable)
                     : new BrokerUnavailableException("the broker could not journal the message", e.getCause());
         } catch (TimeoutException e) {
-            outcome.cancel(false); // not routed yet: it will not be
+            // not routed yet: it will not be (one routed already may still be journaled, and its event come
+            // again as a duplicate, as before the window)
+            if (!outcome.cancel(false)) {
+                return await(outcome); // answered meanwhile: that answer, at once
+            }
             throw new BrokerUnavailableException("the broker did not journal the message within "
                     + SYNC_TIMEOUT_MS + " ms", e);
         } catch (InterruptedException e) {
-            outcome.cancel(false);
             Thread.currentThread().interrupt();
+            if (!outcome.cancel(false)) {
+                return await(outcome); // answered meanwhile: a done future answers without waiting
+            }
             throw new BrokerUnavailableException("interrupted while the broker journaled the message", e);
         }
     }

@@ -73,7 +73,7 @@ final class RoutingWindow implements AutoCloseable {
             try {
                 routing.run();
             } catch (Throwable e) { // the routing has answered its sender; the ones after it still run
-                log.error("A broker-side routing failed: {}", e.toString());
+                log.error("A broker-side routing failed", e); // an Error: route() answers every Exception itself
             }
         }
     }
