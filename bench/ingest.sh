@@ -155,23 +155,19 @@ drain() {
 
 field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<< "$1"; }
 
-# the size of the broker's paging directory in MB (0 before it first pages)
-paged_mb() { local mb; mb=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1) || true; echo "${mb:-0}"; }
 # the most the directory held at the end of a load of this round, before its queue was emptied (which
 # deletes the page files)
 ROUND_PAGED_MB=0
 # empty_queue PROVIDER RESULT-LINE: with EMPTY_QUEUES, the provider's queue emptied through the gateway's JMX
-# (bench/OutboundBench.java purge, compiled once) after a load; it must hold at least the load's 200s (one
+# (purge_queue, bench/lib/gateway.sh) after a load; it must hold at least the load's 200s (one
 # event each; a request wrk gave up on at its end may have been queued too). Prints what it removed, to stderr.
 empty_queue() {
   local paged
-  paged=$(paged_mb); [ "$paged" -gt "$ROUND_PAGED_MB" ] && ROUND_PAGED_MB=$paged
+  paged=$(paged_mb "$WORK/data"); [ "$paged" -gt "$ROUND_PAGED_MB" ] && ROUND_PAGED_MB=$paged
   [ "$EMPTY_QUEUES" = on ] || return 0
   local removed acknowledged
   acknowledged=$(field "$2" requests)
-  [ -f "$WORK/tools/OutboundBench.class" ] || javac --release 17 -d "$WORK/tools" bench/OutboundBench.java \
-    || { echo "FAILED: bench/OutboundBench.java did not compile" >&2; exit 1; }
-  removed=$(java -cp "$WORK/tools" OutboundBench purge "$PID" "in.$1") \
+  removed=$(purge_queue "$WORK/tools" "$PID" "in.$1") \
     || { echo "FAILED: in.$1 could not be emptied" >&2; exit 1; }
   [ "$removed" -ge "$acknowledged" ] \
     || { echo "FAILED: in.$1 held $removed events after $acknowledged were acknowledged" >&2; exit 1; }
@@ -259,7 +255,7 @@ echo "gateway: pid $PID, heap $(jcmd $PID GC.heap_info 2>/dev/null | awk '/used/
 # limit (pasarela.broker.global-max-size) and paged to disk past it; else the gateway with its queues emptied
 heap=$(heap_after_gc $PID)
 if [ "$heap" != n/a ]; then
-  paged=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || true) # no directory: nothing was paged
+  paged=$(paged_mb "$WORK/data")
   echo "heap after a full GC: $heap MB, paged: ${paged:-0} MB"
 else
   echo "heap after a full GC: n/a (jcmd GC.run failed)"

@@ -140,9 +140,6 @@ load() {
   case "$out" in *" wrong=0 "*) ;; *) FAILED=1 ;; esac
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
-# the size of the broker's paging directory in MB (rounded up; 0 before the broker first pages): past
-# pasarela.broker.global-max-size every enqueue writes a page and pays more, so the figures say when that happened
-paged_mb() { local mb; mb=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1) || true; echo "${mb:-0}"; }
 # nothing consumes the enqueue step's queue (WhatsAppAcceptSteps.QUEUE): it is emptied after each of that step's
 # loads, else its messages would take the broker past that limit within a run, and every enqueue after, the
 # accept's too, would write a page (the first runs of the steps paged 8, 59 and 103 MB by rounds 1-3)
@@ -150,7 +147,7 @@ purge_step_queue() {
   [ "$1" = step-enqueue ] || return 0
   local removed
   # a queue not emptied would take the next loads' figures past the limit: the run fails, its table still printed
-  removed=$(java bench/OutboundBench.java purge "$PID" bench.accept-steps) \
+  removed=$(purge_queue "$WORK/tools" "$PID" bench.accept-steps) \
     || { echo "enqueue step: its queue could not be emptied" >&2; FAILED=1; return 0; }
   echo "enqueue step: $removed messages removed from its queue" >&2
   sleep 1 # the removal's journal records written before the next load starts
@@ -203,7 +200,8 @@ for r in $(seq 1 "$ROUNDS"); do
     purge_step_queue "$mode"
   done
   POSTS+=("$(load send "$ROUND")")
-  echo "round $r: the broker's paging directory holds $(paged_mb) MB"
+  # past pasarela.broker.global-max-size every enqueue writes a page and pays more: the figures say when that happened
+  echo "round $r: the broker's paging directory holds $(paged_mb "$WORK/data") MB"
 done
 [ -n "${JFR_DIR:-}${CPU_PROFILE_DIR:-}" ] && echo "jfr-window accept from=$ACCEPT_FROM to=$(date +%s%3N)"
 thread_cpu_snapshot "$PID" "$WORK/jit.after"

@@ -5,6 +5,16 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# paged_mb DATA_DIR: the size of the embedded broker's paging directory in MB (0 before it first pages)
+paged_mb() { local mb; mb=$(du -sm "$1/artemis/paging" 2>/dev/null | cut -f1) || true; echo "${mb:-0}"; }
+
+# purge_queue TOOLS_DIR PID QUEUE: empties a queue of the gateway's embedded broker through its JMX
+# (bench/OutboundBench.java purge, compiled into TOOLS_DIR on first use) and prints how many messages it removed
+purge_queue() {
+  [ -f "$1/OutboundBench.class" ] || javac --release 17 -d "$1" bench/OutboundBench.java || return 1
+  java -cp "$1" OutboundBench purge "$2" "$3"
+}
+
 # wait_for_gateway PORT LOG: up to two minutes for /actuator/health, else the log's tail and exit 1
 wait_for_gateway() {
   for _ in $(seq 1 240); do

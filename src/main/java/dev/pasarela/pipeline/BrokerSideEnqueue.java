@@ -208,11 +208,11 @@ public class BrokerSideEnqueue {
             });
         } catch (BrokerUnavailableException e) {
             outcome.completeExceptionally(e);
-        } catch (Exception e) { // also a broker stopping meanwhile: its storage and post office are gone
+        } catch (Throwable e) { // also a broker stopping meanwhile: its storage and post office are gone
             outcome.completeExceptionally(new BrokerUnavailableException("the broker did not take the message: " + e, e));
-        } catch (Error e) { // its sender answers now, not after the timeout; the error goes on to the thread
-            outcome.completeExceptionally(new BrokerUnavailableException("the broker did not take the message: " + e, e));
-            throw e;
+            if (e instanceof Error error) {
+                throw error; // its sender has its answer now, not after the timeout; the error goes on to the thread
+            }
         } finally {
             OperationContextImpl.setContext(callers);
         }

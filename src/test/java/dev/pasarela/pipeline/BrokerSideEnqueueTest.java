@@ -294,7 +294,9 @@ class BrokerSideEnqueueTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(broker.getActiveMQServer().locateQueue("in.concurrent").getMessageCount()).isEqualTo(senders * each);
+        // the queue counts a journaled message once its delivery task has taken it in, on the broker's executor
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                broker.getActiveMQServer().locateQueue("in.concurrent").getMessageCount()).isEqualTo(senders * each));
         Set<String> keys = new HashSet<>();
         for (int n = 0; n < senders * each; n++) {
             keys.add(receive("in.concurrent").getIn().getHeader(Variables.H_EVENT_KEY, String.class));
