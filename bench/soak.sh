@@ -127,13 +127,17 @@ while [ "$sent" -lt "$EVENTS" ]; do
   secs=$(python3 -c "import math; print(max(1, min(30, math.ceil($left / $rps))))")
   line=$(wrk_run -c16 -d"${secs}s")
   sent=$((sent + $(field "$line" requests))); rps=$(field "$line" rps); n=$((n + 1))
-  echo "  ingest run $n: $line (total $sent)"
+  # the deliveries may fall behind the door: past the broker's memory limit their backlog goes to page files,
+  # which the heap figure below does not hold
+  paged=$(paged_mb "$WORK/data"); [ "$paged" -gt "${paged_most:-0}" ] && paged_most=$paged
+  echo "  ingest run $n: $line (total $sent; paging directory $paged MB)"
 done
 ingest_s=$((SECONDS - t_ingest))
 drained=$(drain)
 read -r h o m r d <<< "$(sample)"
 echo "ingested $sent events in ${ingest_s}s ($((sent / (ingest_s > 0 ? ingest_s : 1)))/s), all delivered ${drained}s after the last;" \
      "heap after GC ${h} MB, old gen ${o} MB, metaspace ${m} MB, RSS ${r} MB, data ${d} MB"
+echo "during ingest the broker's paging directory held ${paged_most:-0} MB at most (its backlog past the memory limit)"
 jcmd $PID GC.heap_info | sed 's/^/  /'
 jcmd $PID GC.class_histogram | head -23 > "$WORK/histo-before"
 

@@ -61,6 +61,14 @@ class BenchSmokeE2ETest {
                     .as("retries over a second went through the waiting queues (pipeline/errors/LongWaits)")
                     .containsPattern("on the waiting queues \\([1-9][0-9]* moves");
         }
+        if (script.equals("soak.sh")) {
+            // what the deliveries' backlog paged while ingest ran ahead of them
+            assertThat(output).containsPattern("ingest run 1: RESULT .* \\(total [0-9]+; paging directory [0-9]+ MB\\)")
+                    .containsPattern("during ingest the broker's paging directory held [0-9]+ MB at most");
+        }
+        if (script.equals("noisy-neighbour.sh")) {
+            assertThat(output).containsPattern("round 1 in yes B: RESULT .* paged_mb=[0-9]+");
+        }
         if (script.equals("ingest.sh")) {
             // each load's events counted on their queue and removed (the journal's path, not page files'), what
             // the broker paged, and the heap the run leaves
