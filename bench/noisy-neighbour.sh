@@ -178,7 +178,7 @@ round() {
   local cpu; cpu=$(cpu_share "$c0" "$(cpu_snap)")
   if [ "$with_a" = yes ]; then wait "$a_pid" || exit 1; a_line=$(cat "$WORK/a.out"); fi
   local lag=-; [ "$dir" = in ] && { lag=$(b_lag); check_deliveries; }
-  # A's excess waits on in.stripe for its tenant's delivery slots: paged past the broker's memory limit
+  # inbound, A's excess waits on in.stripe for its tenant's delivery slots: paged past the broker's memory limit
   echo "$dir $with_a B: $b lag_s=$lag $cpu paged_mb=$(paged_mb "$WORK/data")"
   [ -n "$a_line" ] && echo "$dir $with_a A: $a_line"
   return 0

@@ -14,6 +14,7 @@ import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
@@ -128,6 +129,7 @@ public class BrokerSideEnqueue {
         }
         SimpleString address = SimpleString.of(queue); // the queue's name is its address (anycast)
         CoreMessage message;
+        PagingStore pages;
         boolean paging;
         try {
             if (server.getPagingManager().isDiskFull()) {
@@ -142,31 +144,70 @@ public class BrokerSideEnqueue {
             // id is given where it is routed, under the context its sender waits for (an id's checkpoint is a
             // journal record of the thread's context)
             message = message(address, body, headers);
-            // a paged message may wait in its route for the page writer's credits: not on the shared thread,
-            // where every other queue's sends would wait behind it
-            paging = server.getPagingManager().getPageStore(address).isPaging();
+            pages = server.getPagingManager().getPageStore(address);
+            paging = pages.isPaging();
         } catch (BrokerUnavailableException e) {
             throw e;
         } catch (Exception e) { // also a broker stopping meanwhile: its storage and post office are gone
             throw new BrokerUnavailableException("the broker did not take the message: " + e, e);
         }
-        // true once journaled, false when not sent (for the JMS producer to send)
-        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-        if (paging) {
-            route(server, message, outcome);
-        } else {
-            routings.submit(() -> route(server, message, outcome));
+        // a paged message may wait in its route for the page store's locks and the page writer's credits: on
+        // its sender's thread, not the shared one, where every other queue's sends (and, on the journal's
+        // executor, every append of the broker) would wait behind it
+        if (!paging) {
+            // on the journal's append executor: the routing's two appends queue behind it there and run in
+            // the same turn, instead of waking that executor once per message
+            CompletableFuture<Routed> together = new CompletableFuture<>();
+            routings.submit(() -> route(server, message, pages, together), JournalAppendExecutor.of(server).orElse(null));
+            Routed routed = await(together);
+            if (routed != Routed.PAGING) {
+                return routed == Routed.JOURNALED;
+            }
         }
-        return await(outcome);
+        CompletableFuture<Routed> own = new CompletableFuture<>();
+        route(server, message, null, own);
+        return await(own) == Routed.JOURNALED;
     }
 
-    /** On the routing window's thread (or the caller's): routes the message, and completes the outcome. */
-    private void route(ActiveMQServer server, CoreMessage message, CompletableFuture<Boolean> outcome) {
+    /** What became of a routing. */
+    private enum Routed {
+        /** Synced: the sender may acknowledge. */
+        JOURNALED,
+        /** Not sent, for the JMS producer to send. */
+        NOT_SENT,
+        /** Not routed: its address pages now; its sender routes it on its own thread. */
+        PAGING
+    }
+
+    /**
+     * On the journal's append executor (or the routing window's thread, or the caller's): routes the message,
+     * and completes the outcome. Given {@code leftIfPaging}, a routing whose address pages by now is left to
+     * its sender's thread ({@link Routed#PAGING}).
+     *
+     * <p>Nothing here waits for the journal's append executor (the appends take a callback; the id checkpoint
+     * goes to the bindings journal's own), so running on it cannot deadlock it; anything that did (a broker
+     * plugin's route hook calling a synced journal write, say; the gateway registers none) would hang it.
+     * What may hold a routing there, and every append of the broker behind it:
+     * <ul>
+     * <li>the one routing that takes its address past its memory limit: it starts the paging, opening the
+     *     first page file, on this thread (the sends after it are left to their senders);</li>
+     * <li>the storage's lock, which the broker takes whole only to stop (or to start replicating, which the
+     *     embedded broker does not). Its stop then waits for the journal's executor up to the 10 s Artemis
+     *     gives it, and the routing fails, answering its sender that nothing was queued. The gateway stops
+     *     taking webhooks and API calls (graceful shutdown) and stops its routes before the broker.</li>
+     * </ul>
+     */
+    private void route(ActiveMQServer server, CoreMessage message, PagingStore leftIfPaging,
+                       CompletableFuture<Routed> outcome) {
         if (outcome.isDone()) {
             return; // its sender stopped waiting (await's timeout): it has answered that nothing was queued
         }
         OperationContext callers = OperationContextImpl.getContext(); // null unless a broker thread calls
         try {
+            if (leftIfPaging != null && leftIfPaging.isPaging()) {
+                outcome.complete(Routed.PAGING); // since it was submitted: to its sender's thread
+                return;
+            }
             StorageManager storage = server.getStorageManager();
             // the context's completions (the broker's own, which puts the message on its queue or, paged,
             // starts its delivery; then ours) run, as a direct executor, on the thread that completes the
@@ -184,20 +225,20 @@ public class BrokerSideEnqueue {
             if (status == RoutingStatus.NO_BINDINGS || status == RoutingStatus.NO_BINDINGS_DLA) {
                 // deleted since located. NO_BINDINGS_DLA (only with sendToDLAOnNoRoute, which the
                 // gateway does not set): a copy is on the dead-letter address, a known duplicate there
-                outcome.complete(false);
+                outcome.complete(Routed.NOT_SENT);
                 return;
             }
             if (status != RoutingStatus.OK) {
                 throw new BrokerUnavailableException("the broker did not route the message: " + status);
             }
             if (routing.getQueueCount() == 0) {
-                outcome.complete(false); // only filtered or multicast bindings: nothing was stored
+                outcome.complete(Routed.NOT_SENT); // only filtered or multicast bindings: nothing was stored
                 return;
             }
             context.executeOnCompletion(new IOCallback() {
                 @Override
                 public void done() {
-                    outcome.complete(true);
+                    outcome.complete(Routed.JOURNALED);
                 }
 
                 @Override
@@ -254,7 +295,7 @@ public class BrokerSideEnqueue {
         return message;
     }
 
-    private static boolean await(CompletableFuture<Boolean> outcome) {
+    private static Routed await(CompletableFuture<Routed> outcome) {
         try {
             return outcome.get(SYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -2,6 +2,7 @@ package dev.pasarela.pipeline;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,16 +14,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the broker-side routings of concurrent sends together: each one submitted waits until a window
  * after the first of them has passed, then one thread runs them all, one after another, as Artemis's page
- * writer runs its writes. Routed on each sender's own request thread, a journaled Stripe event cost ~30 µs
- * more CPU (292-320 µs against 259-281), most of it the request thread's (bench/RESULTS.md, "Sends routed
- * together").
- * The gateway's threads are put on a CPU as often either way, so the saving is not fewer wake-ups; the
- * likely reading, not measured here, is that one thread running the same routing code over and over
- * runs it faster than request threads that each run it once between everything else.
+ * writer runs its writes: the window's own thread, or the executor given with the window's first routing
+ * (the journal's append executor, {@link JournalAppendExecutor}). Routed on each sender's own request
+ * thread, a journaled Stripe event cost ~30 µs more CPU (292-320 µs against 259-281), most of it the
+ * request thread's (bench/RESULTS.md, "Sends routed together").
+ * On the window's own thread the gateway's threads were put on a CPU as often as before, so that saving
+ * was not fewer wake-ups; the likely reading, not measured, is that one thread running the same routing
+ * code over and over runs it faster than request threads that each run it once between everything else.
+ * On the journal's append executor they are put on a CPU ~2 times fewer per event, and the broker's
+ * threads take ~20 µs less (bench/RESULTS.md, "Routings on the journal's append thread").
  *
  * <p>A routing must not block: the next ones wait behind it (so a send to a paging address, which may wait
- * for the page writer's credits, is not submitted here). A routing that throws does not keep the next ones
- * from running. With a window of zero, and once closed, each routing runs on the thread that submits it.
+ * for the page writer's credits, is left to its sender's thread). A routing that throws does not keep the
+ * next ones from running. With a window of zero, and once closed, each routing runs on the thread that
+ * submits it. Should two windows be given different executors (the journal's, then none while the broker
+ * restarts), their runs may overlap; each routing still runs once.
  */
 final class RoutingWindow implements AutoCloseable {
 
@@ -49,6 +55,15 @@ final class RoutingWindow implements AutoCloseable {
      * submitted before it; it must report its own outcome, nothing is returned here.
      */
     void submit(Runnable routing) {
+        submit(routing, null);
+    }
+
+    /**
+     * The same, the window's routings run on {@code runOn} (given with the window's first one; null: on the
+     * window's own thread). It must run tasks in the order given and not refuse one silently; one it refuses
+     * with {@link RejectedExecutionException} (its pool shut down) runs on the window's thread.
+     */
+    void submit(Runnable routing, Executor runOn) {
         if (router == null || closed) {
             routing.run();
             return;
@@ -56,12 +71,24 @@ final class RoutingWindow implements AutoCloseable {
         pending.add(routing);
         if (scheduled.compareAndSet(false, true)) {
             try {
-                router.schedule(this::runPending, windowNanos, TimeUnit.NANOSECONDS);
+                router.schedule(() -> handOver(runOn), windowNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
                 // closed meanwhile: nothing will run them, so the caller does
                 scheduled.set(false);
                 runPending();
             }
+        }
+    }
+
+    private void handOver(Executor runOn) {
+        if (runOn == null) {
+            runPending();
+            return;
+        }
+        try {
+            runOn.execute(this::runPending);
+        } catch (RejectedExecutionException stopping) {
+            runPending(); // here, where each routing still answers its sender
         }
     }
 

@@ -18,13 +18,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.RoutingContext;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.Exchange;
@@ -302,6 +309,79 @@ class BrokerSideEnqueueTest {
             keys.add(receive("in.concurrent").getIn().getHeader(Variables.H_EVENT_KEY, String.class));
         }
         assertThat(keys).hasSize(senders * each);
+    }
+
+    /**
+     * Routed on the journal's append executor (JournalAppendExecutor): a task given to that executor from
+     * inside the routing runs right after it, on the same thread, as the routing's own appends do.
+     */
+    @Test
+    void sendsAreRoutedOnTheJournalsAppendExecutor() throws Exception {
+        queue("in.appended");
+        var journal = JournalAppendExecutor.of(broker.getActiveMQServer());
+        assertThat(journal).as("found on this Artemis").isPresent();
+        List<String> routedThenAppended = new CopyOnWriteArrayList<>();
+        broker.getActiveMQServer().registerBrokerPlugin(new ActiveMQServerMessagePlugin() {
+            @Override
+            public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates) {
+                if ("in.appended".equals(message.getAddress())) {
+                    String routedOn = Thread.currentThread().getName();
+                    journal.get().execute(() -> routedThenAppended.add(routedOn + " | " + Thread.currentThread().getName()));
+                }
+            }
+        });
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(enqueue.send(event("evt_appended_" + i), "in.appended")).isTrue();
+        }
+        assertThat(routedThenAppended).hasSize(3).allSatisfy(threads -> {
+            String[] routedAndAppended = threads.split(" \\| ");
+            assertThat(routedAndAppended[0]).contains("ActiveMQ-IO-server").isEqualTo(routedAndAppended[1]);
+        });
+    }
+
+    /**
+     * Sends that take their address past its memory limit: the one that crosses it starts the paging (on
+     * the journal's thread), the ones after are routed on their senders' threads, into the page files. None
+     * is lost.
+     */
+    @Test
+    void concurrentSendsThatStartTheirAddressPagingAreEachKept() throws Exception {
+        broker.getActiveMQServer().getAddressSettingsRepository().addMatch("in.filling", new AddressSettings()
+                .setMaxSizeBytes(16 * 1024).setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+        queue("in.filling");
+        Set<String> routedOn = ConcurrentHashMap.newKeySet();
+        broker.getActiveMQServer().registerBrokerPlugin(new ActiveMQServerMessagePlugin() {
+            @Override
+            public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates) {
+                if ("in.filling".equals(message.getAddress())) {
+                    routedOn.add(Thread.currentThread().getName());
+                }
+            }
+        });
+        int senders = 16;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(senders, sender -> new Thread(sender, "sender"));
+        try {
+            List<Future<Boolean>> sent = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                for (int i = 0; i < each; i++) {
+                    Exchange event = event("evt_f" + s + "_" + i);
+                    event.getIn().setBody(new byte[1024]);
+                    sent.add(pool.submit(() -> enqueue.send(event, "in.filling")));
+                }
+            }
+            for (Future<Boolean> one : sent) {
+                assertThat(one.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        var queue = broker.getActiveMQServer().locateQueue("in.filling");
+        assertThat(queue.getPagingStore().isPaging()).as("the address pages").isTrue();
+        assertThat(routedOn).as("before it paged, and after").contains("sender")
+                .anyMatch(thread -> thread.contains("ActiveMQ-IO-server"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(queue.getMessageCount()).isEqualTo(senders * each));
     }
 
     @Test

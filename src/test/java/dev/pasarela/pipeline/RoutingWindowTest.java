@@ -3,8 +3,10 @@ package dev.pasarela.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +66,49 @@ class RoutingWindowTest {
             assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(threads).containsExactly("broker-side-routing");
+    }
+
+    /** As the broker's journal runs them (JournalAppendExecutor): a window's routings, in turn, on its thread. */
+    @Test
+    void aWindowsRoutingsRunTogetherOnTheExecutorGivenWithItsFirst() throws Exception {
+        ExecutorService journal = Executors.newSingleThreadExecutor(task -> new Thread(task, "journal-append"));
+        AtomicInteger handedOver = new AtomicInteger();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(3);
+        try (RoutingWindow window = new RoutingWindow(Duration.ofMillis(200))) {
+            for (int i = 0; i < 3; i++) {
+                int id = i;
+                window.submit(() -> {
+                    ran.add(id + "@" + Thread.currentThread().getName());
+                    done.countDown();
+                }, run -> {
+                    handedOver.incrementAndGet();
+                    journal.execute(run);
+                });
+            }
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            journal.shutdownNow();
+        }
+        assertThat(ran).containsExactly("0@journal-append", "1@journal-append", "2@journal-append");
+        assertThat(handedOver).as("one run for the window").hasValue(1);
+    }
+
+    /** A broker stopping shuts its pool down: what its window holds still runs, and answers its senders. */
+    @Test
+    void anExecutorThatRefusesTheWindowsRunLeavesItToTheWindowsThread() throws Exception {
+        ExecutorService stopped = Executors.newSingleThreadExecutor();
+        stopped.shutdown();
+        AtomicReference<String> ranOn = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        try (RoutingWindow window = new RoutingWindow(Duration.ofMillis(1))) {
+            window.submit(() -> {
+                ranOn.set(Thread.currentThread().getName());
+                done.countDown();
+            }, stopped);
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(ranOn).hasValue("broker-side-routing");
     }
 
     @Test
