@@ -29,10 +29,10 @@ import org.springframework.util.unit.DataUnit;
  *        queues of {@code dev.pasarela.pipeline.errors.LongWaits} (paged past the memory limit) until
  *        it is due within it
  * @param enqueueWindow how long a send made on the embedded broker's side ({@link BrokerSideEnqueue}: a
- *        webhook's event, an accepted message) waits for others to be routed with it, on one thread, as
- *        the page writes are: the journal's append executor ({@link JournalAppendExecutor}; a journaled
- *        webhook event ~30 µs less CPU under load, the broker's threads ~25 µs more). Each such send's 2xx waits up to this much longer. 0
- *        routes each on its sender's thread
+ *        webhook's event, an accepted message) waits for others to be routed with it, one after another,
+ *        on the broker's journal's append executor ({@link JournalAppendExecutor}): a journaled webhook
+ *        event ~30 µs less CPU under load, and the broker's threads ~20 µs less. Each such send's 2xx
+ *        waits up to this much longer. 0 routes each on its sender's thread
  */
 @ConfigurationProperties("pasarela.broker")
 public record BrokerProperties(@DefaultValue("500000") @Positive int journalBufferTimeoutNs,

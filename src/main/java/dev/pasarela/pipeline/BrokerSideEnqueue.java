@@ -154,19 +154,23 @@ public class BrokerSideEnqueue {
         // a paged message may wait in its route for the page store's locks and the page writer's credits: on
         // its sender's thread, not the shared one, where every other queue's sends (and, on the journal's
         // executor, every append of the broker) would wait behind it
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SYNC_TIMEOUT_MS); // one wait in all
         if (!paging) {
             // on the journal's append executor: the routing's two appends queue behind it there and run in
             // the same turn, instead of waking that executor once per message
             CompletableFuture<Routed> together = new CompletableFuture<>();
             routings.submit(() -> route(server, message, pages, together), JournalAppendExecutor.of(server).orElse(null));
-            Routed routed = await(together);
+            Routed routed = await(together, deadline);
             if (routed != Routed.PAGING) {
                 return routed == Routed.JOURNALED;
+            }
+            if (Thread.currentThread().isInterrupted()) { // its sender gave up: not routed, so not queued
+                throw new BrokerUnavailableException("interrupted while the broker journaled the message");
             }
         }
         CompletableFuture<Routed> own = new CompletableFuture<>();
         route(server, message, null, own);
-        return await(own) == Routed.JOURNALED;
+        return await(own, deadline) == Routed.JOURNALED;
     }
 
     /** What became of a routing. */
@@ -189,8 +193,10 @@ public class BrokerSideEnqueue {
      * plugin's route hook calling a synced journal write, say; the gateway registers none) would hang it.
      * What may hold a routing there, and every append of the broker behind it:
      * <ul>
-     * <li>the one routing that takes its address past its memory limit: it starts the paging, opening the
-     *     first page file, on this thread (the sends after it are left to their senders);</li>
+     * <li>a routing that finds the broker past its memory limit starts its address's paging, opening the
+     *     first page file, on this thread (once per address; the sends after it are left to their senders);
+     *     and should another sender start that paging between the check here and the post office's, the
+     *     routing waits here for the page store's lock and the page writer's credits;</li>
      * <li>the storage's lock, which the broker takes whole only to stop (or to start replicating, which the
      *     embedded broker does not). Its stop then waits for the journal's executor up to the 10 s Artemis
      *     gives it, and the routing fails, answering its sender that nothing was queued. The gateway stops
@@ -295,9 +301,10 @@ public class BrokerSideEnqueue {
         return message;
     }
 
-    private static Routed await(CompletableFuture<Routed> outcome) {
+    /** The routing's outcome, waited for until the deadline ({@link System#nanoTime()}). */
+    private static Routed await(CompletableFuture<Routed> outcome, long deadline) {
         try {
-            return outcome.get(SYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             // the same message, with this thread's stack: the cause was made on the routing or journal thread
             throw e.getCause() instanceof BrokerUnavailableException unavailable
@@ -307,14 +314,14 @@ public class BrokerSideEnqueue {
             // not routed yet: it will not be (one routed already may still be journaled, and its event come
             // again as a duplicate, as before the window)
             if (!outcome.cancel(false)) {
-                return await(outcome); // answered meanwhile: that answer, at once
+                return await(outcome, deadline); // answered meanwhile: that answer, at once
             }
             throw new BrokerUnavailableException("the broker did not journal the message within "
                     + SYNC_TIMEOUT_MS + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (!outcome.cancel(false)) {
-                return await(outcome); // answered meanwhile: a done future answers without waiting
+                return await(outcome, deadline); // answered meanwhile: a done future answers without waiting
             }
             throw new BrokerUnavailableException("interrupted while the broker journaled the message", e);
         }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * message and its reference, each handed to that executor. Made on another thread, each hand-off finds
  * the executor idle and wakes it; made by a task running on the executor itself, they queue behind that
  * task and run right after it, in the same turn. Routed there, a journaled Stripe event cost the broker's
- * threads ~25 µs less (bench/RESULTS.md, "Routings on the journal's append thread").
+ * threads ~20 µs less (bench/RESULTS.md, "Routings on the journal's append thread").
  *
  * <p>Artemis does not expose the executor, so it is read from the journal's field. Without it (a
  * journal of another kind, or an Artemis whose journal no longer has the field, which {@code

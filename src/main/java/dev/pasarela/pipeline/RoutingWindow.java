@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * On the window's own thread the gateway's threads were put on a CPU as often as before, so that saving
  * was not fewer wake-ups; the likely reading, not measured, is that one thread running the same routing
  * code over and over runs it faster than request threads that each run it once between everything else.
- * On the journal's append executor they are put on a CPU ~2 times fewer per event, and the broker's
- * threads take ~20 µs less (bench/RESULTS.md, "Routings on the journal's append thread").
+ * On the journal's append executor they are put on a CPU ~2 fewer times per event (6.4-6.6 against
+ * 8.2-8.8), and the broker's threads take ~20 µs less (bench/RESULTS.md, "Routings on the journal's append thread").
  *
  * <p>A routing must not block: the next ones wait behind it (so a send to a paging address, which may wait
  * for the page writer's credits, is left to its sender's thread). A routing that throws does not keep the
@@ -60,8 +60,8 @@ final class RoutingWindow implements AutoCloseable {
 
     /**
      * The same, the window's routings run on {@code runOn} (given with the window's first one; null: on the
-     * window's own thread). It must run tasks in the order given and not refuse one silently; one it refuses
-     * with {@link RejectedExecutionException} (its pool shut down) runs on the window's thread.
+     * window's own thread). It must run tasks in the order given and not refuse one silently; a run it refuses
+     * by throwing (a {@link RejectedExecutionException}: its pool shut down) runs on the window's thread.
      */
     void submit(Runnable routing, Executor runOn) {
         if (router == null || closed) {
@@ -87,8 +87,11 @@ final class RoutingWindow implements AutoCloseable {
         }
         try {
             runOn.execute(this::runPending);
-        } catch (RejectedExecutionException stopping) {
-            runPending(); // here, where each routing still answers its sender
+        } catch (Throwable refused) { // RejectedExecutionException: its pool shut down
+            runPending(); // here, where each routing still answers its sender, and the next window is scheduled
+            if (refused instanceof Error error) {
+                throw error;
+            }
         }
     }
 

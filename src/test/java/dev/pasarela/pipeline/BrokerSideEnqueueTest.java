@@ -24,7 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -313,7 +315,8 @@ class BrokerSideEnqueueTest {
 
     /**
      * Routed on the journal's append executor (JournalAppendExecutor): a task given to that executor from
-     * inside the routing runs right after it, on the same thread, as the routing's own appends do.
+     * inside the routing runs after the window's run, in the same turn on the same thread, as the routing's
+     * own appends do.
      */
     @Test
     void sendsAreRoutedOnTheJournalsAppendExecutor() throws Exception {
@@ -342,8 +345,8 @@ class BrokerSideEnqueueTest {
 
     /**
      * Sends that take their address past its memory limit: the one that crosses it starts the paging (on
-     * the journal's thread), the ones after are routed on their senders' threads, into the page files. None
-     * is lost.
+     * the journal's thread), the ones after are routed on their senders' threads, into the page files, even
+     * those whose window was already waiting on the journal's thread. None is lost.
      */
     @Test
     void concurrentSendsThatStartTheirAddressPagingAreEachKept() throws Exception {
@@ -351,11 +354,18 @@ class BrokerSideEnqueueTest {
                 .setMaxSizeBytes(16 * 1024).setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         queue("in.filling");
         Set<String> routedOn = ConcurrentHashMap.newKeySet();
+        AtomicInteger pagedOnTheJournalsThread = new AtomicInteger();
+        var pages = broker.getActiveMQServer().getPagingManager().getPageStore(SimpleString.of("in.filling"));
         broker.getActiveMQServer().registerBrokerPlugin(new ActiveMQServerMessagePlugin() {
             @Override
             public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates) {
                 if ("in.filling".equals(message.getAddress())) {
-                    routedOn.add(Thread.currentThread().getName());
+                    String thread = Thread.currentThread().getName();
+                    routedOn.add(thread);
+                    // only a routing on the journal's thread starts the paging, so none there can race this
+                    if (thread.contains("ActiveMQ-IO-server") && pages.isPaging()) {
+                        pagedOnTheJournalsThread.incrementAndGet();
+                    }
                 }
             }
         });
@@ -381,6 +391,7 @@ class BrokerSideEnqueueTest {
         assertThat(queue.getPagingStore().isPaging()).as("the address pages").isTrue();
         assertThat(routedOn).as("before it paged, and after").contains("sender")
                 .anyMatch(thread -> thread.contains("ActiveMQ-IO-server"));
+        assertThat(pagedOnTheJournalsThread).as("paged sends routed on the journal's thread").hasValue(0);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(queue.getMessageCount()).isEqualTo(senders * each));
     }
 

@@ -75,7 +75,7 @@ class RoutingWindowTest {
         AtomicInteger handedOver = new AtomicInteger();
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(3);
-        try (RoutingWindow window = new RoutingWindow(Duration.ofMillis(200))) {
+        try (RoutingWindow window = new RoutingWindow(Duration.ofSeconds(2))) { // all three within it
             for (int i = 0; i < 3; i++) {
                 int id = i;
                 window.submit(() -> {
