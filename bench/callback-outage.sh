@@ -125,9 +125,9 @@ late_max=$(metric_f '^pasarela_wait_lateness_seconds_max' max)
 late_mean=$(awk -v s="$(metric_f '^pasarela_wait_lateness_seconds_sum' sum)" -v n="$(metric_f '^pasarela_wait_lateness_seconds_count' sum)" \
   'BEGIN {printf "%.1f", (n > 0 ? 1000 * s / n : 0)}')
 heap=$(heap_after_gc $PID)
-paged=$(du -sm "$WORK/data/artemis/paging" 2>/dev/null | cut -f1 || true)
+paged=$(paged_mb "$WORK/data")
 read -r _ _ refused _ <<< "$(standin)"
-echo "end of the outage: heap after a full GC ${heap} MB, paged ${paged:-0} MB, callback posts refused: $refused"
+echo "end of the outage: heap after a full GC ${heap} MB, paged ${paged} MB, callback posts refused: $refused"
 # all of the gateway's CPU in the outage (the moves and the callback retries, the broker's journal and GC
 # with them), over its moves: an upper bound of what a move costs
 cpu_s=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')

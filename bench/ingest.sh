@@ -256,7 +256,7 @@ echo "gateway: pid $PID, heap $(jcmd $PID GC.heap_info 2>/dev/null | awk '/used/
 heap=$(heap_after_gc $PID)
 if [ "$heap" != n/a ]; then
   paged=$(paged_mb "$WORK/data")
-  echo "heap after a full GC: $heap MB, paged: ${paged:-0} MB"
+  echo "heap after a full GC: $heap MB, paged: $paged MB"
 else
   echo "heap after a full GC: n/a (jcmd GC.run failed)"
 fi
