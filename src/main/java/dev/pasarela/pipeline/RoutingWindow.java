@@ -52,16 +52,10 @@ final class RoutingWindow implements AutoCloseable {
 
     /**
      * Runs the routing once the window that is open (or that this opens) has passed, after the routings
-     * submitted before it; it must report its own outcome, nothing is returned here.
-     */
-    void submit(Runnable routing) {
-        submit(routing, null);
-    }
-
-    /**
-     * The same, the window's routings run on {@code runOn} (given with the window's first one; null: on the
-     * window's own thread). It must run tasks in the order given and not refuse one silently; a run it refuses
-     * by throwing (a {@link RejectedExecutionException}: its pool shut down) runs on the window's thread.
+     * submitted before it; it must report its own outcome, nothing is returned here. The window's routings
+     * run on {@code runOn} (given with the window's first one; null: on the window's own thread). It must
+     * run tasks in the order given and not refuse one silently; a run it refuses by throwing (a
+     * {@link RejectedExecutionException}: its pool shut down) runs on the window's thread.
      */
     void submit(Runnable routing, Executor runOn) {
         if (router == null || closed) {

@@ -38,7 +38,7 @@ class RoutingWindowTest {
                             ran.add(id);
                             threads.add(Thread.currentThread().getName());
                             done.countDown();
-                        });
+                        }, null);
                     }
                 });
             }
@@ -60,7 +60,7 @@ class RoutingWindowTest {
                 window.submit(() -> {
                     threads.add(Thread.currentThread().getName());
                     ran.countDown();
-                });
+                }, null);
             }
             assertThat(ran.getCount()).as("none before the window has passed").isEqualTo(3);
             assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
@@ -117,8 +117,8 @@ class RoutingWindowTest {
         try (RoutingWindow window = new RoutingWindow(Duration.ofMillis(50))) {
             window.submit(() -> {
                 throw new AssertionError("a routing that fails");
-            });
-            window.submit(after::countDown);
+            }, null);
+            window.submit(after::countDown, null);
             assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
         }
     }
@@ -127,10 +127,10 @@ class RoutingWindowTest {
     void aRoutingWaitsForItsWindowNotForAnotherSubmission() throws Exception {
         CountDownLatch ran = new CountDownLatch(1);
         try (RoutingWindow window = new RoutingWindow(Duration.ofMillis(1))) {
-            window.submit(ran::countDown);
+            window.submit(ran::countDown, null);
             assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
             CountDownLatch again = new CountDownLatch(1);
-            window.submit(again::countDown); // the window after a run is scheduled anew
+            window.submit(again::countDown, null); // the window after a run is scheduled anew
             assertThat(again.await(5, TimeUnit.SECONDS)).isTrue();
         }
     }
@@ -139,7 +139,7 @@ class RoutingWindowTest {
     void withNoWindowARoutingRunsOnTheThreadThatSubmitsIt() {
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         try (RoutingWindow window = new RoutingWindow(Duration.ZERO)) {
-            window.submit(() -> ranOn.set(Thread.currentThread()));
+            window.submit(() -> ranOn.set(Thread.currentThread()), null);
         }
         assertThat(ranOn).hasValue(Thread.currentThread());
     }
@@ -149,13 +149,13 @@ class RoutingWindowTest {
         AtomicReference<Thread> waiting = new AtomicReference<>();
         AtomicReference<Thread> later = new AtomicReference<>();
         RoutingWindow window = new RoutingWindow(Duration.ofSeconds(30)); // a window no test waits for
-        window.submit(() -> waiting.set(Thread.currentThread()));
+        window.submit(() -> waiting.set(Thread.currentThread()), null);
         assertThat(waiting).hasValue(null);
 
         window.close();
         assertThat(waiting).as("run by the close, not 30 s later").hasValue(Thread.currentThread());
 
-        window.submit(() -> later.set(Thread.currentThread()));
+        window.submit(() -> later.set(Thread.currentThread()), null);
         assertThat(later).hasValue(Thread.currentThread());
     }
 }
